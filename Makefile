@@ -1,0 +1,56 @@
+# banger — build, test, install. Run `make help` for the targets.
+PREFIX ?= /usr/local
+JDK := $(shell scripts/find-jdk.sh)
+MVN := JAVA_HOME=$(JDK) ./mvnw -B -q
+MAVEN_OUT := build/dist/maven
+AGENT_OUT := $(abspath build/dist/agent)
+ARGS ?=
+
+.PHONY: help build agent test test-unit deps install runtime runtime-package clean
+
+help:
+	@echo "make build            build/bin/banger and build/bin/bangerd (+ the guest agent)"
+	@echo "make test             install missing apt packages, build, run every test"
+	@echo "make install          install into PREFIX (default /usr/local) with a systemd unit"
+	@echo "make runtime          bootstrap the runtime bundle into build/runtime"
+	@echo "make runtime-package  write build/dist/banger-runtime-<version>.tar.gz"
+	@echo "make clean            remove build/"
+
+build: agent
+	$(MVN) -DskipTests package
+	rm -rf build/bin && mkdir -p build/bin/lib
+	cp $(MAVEN_OUT)/banger-*.jar $(MAVEN_OUT)/lib/*.jar build/bin/lib/
+	scripts/make-launchers.sh $(abspath build/bin) $(abspath build/bin/lib) $(JDK)
+
+agent:
+	$(MAKE) -s -C guest/agent OUT=$(AGENT_OUT)
+
+deps:
+	scripts/install-deps.sh
+
+test: deps build
+	$(MVN) verify
+	$(MAKE) -s -C guest/agent test OUT=$(AGENT_OUT)
+	scripts/check-install.sh
+
+test-unit:
+	$(MVN) verify -Dbanger.excludedGroups=root
+
+install: build
+	install -d $(PREFIX)/bin $(PREFIX)/lib/banger/java $(PREFIX)/lib/systemd/system
+	rm -f $(PREFIX)/lib/banger/java/*.jar
+	cp build/bin/lib/*.jar $(PREFIX)/lib/banger/java/
+	if [ -d build/runtime ]; then cp -a build/runtime/. $(PREFIX)/lib/banger/; \
+	  else echo "note: no runtime bundle in build/runtime; run 'make runtime' and install again, or 'banger runtime install'"; fi
+	scripts/make-launchers.sh $(PREFIX)/bin $(PREFIX)/lib/banger/java $(JDK)
+	sed 's#@PREFIX@#$(PREFIX)#g' config/bangerd.service.in > $(PREFIX)/lib/systemd/system/bangerd.service
+	@echo "installed banger into $(PREFIX); start the daemon with: systemctl daemon-reload && systemctl enable --now bangerd"
+
+runtime: build
+	build/bin/banger runtime bootstrap $(ARGS)
+
+runtime-package: runtime
+	build/bin/banger runtime package $(ARGS)
+
+clean:
+	rm -rf build

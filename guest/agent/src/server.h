@@ -1,0 +1,25 @@
+/* The poll() loop: accepts on listening sockets, serves a stream device, answers each request. */
+#ifndef BANGER_AGENT_SERVER_H
+#define BANGER_AGENT_SERVER_H
+
+#include <signal.h>
+
+#define SERVER_MAX_LISTENERS 4
+
+struct server_config {
+    const char *root;          /* prefix for /proc, /etc reads; "" for the real system */
+    int listeners[SERVER_MAX_LISTENERS];
+    int listener_count;
+    const char *device_path;   /* virtio-serial port, or NULL */
+    int read_timeout_ms;       /* per connection, from accept to a complete request head */
+    int max_connections;
+};
+
+/*
+ * Serves until *stop becomes non-zero. SIGTERM and SIGINT must be blocked by the caller; they are
+ * unblocked only while waiting in ppoll, so a stop request is never lost between checks.
+ * Returns 0 on a clean stop, 1 on a fatal error.
+ */
+int server_run(const struct server_config *config, volatile sig_atomic_t *stop);
+
+#endif

@@ -1,0 +1,198 @@
+package dev.banger.daemon;
+
+import dev.banger.config.BangerConfig;
+import dev.banger.config.BangerPaths;
+import dev.banger.config.ConfigLoader;
+import dev.banger.config.LoadedConfig;
+import dev.banger.doctor.DoctorContext;
+import dev.banger.host.HostCommands;
+import dev.banger.model.CheckResult;
+import dev.banger.model.ErrorKind;
+import dev.banger.rpc.DaemonUnavailableException;
+import dev.banger.rpc.PeerAuthorizer;
+import dev.banger.rpc.RpcClient;
+import dev.banger.rpc.RpcDispatcher;
+import dev.banger.rpc.RpcMethod;
+import dev.banger.rpc.RpcServer;
+import dev.banger.store.Store;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running bangerd: the instance lock, the store, the RPC server and everything the methods
+ * need, opened in that order and closed in reverse. {@link #close()} is idempotent and safe to
+ * call from a shutdown hook and from {@code daemon.shutdown} at once.
+ */
+public final class Daemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+    static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+    private final Deque<AutoCloseable> resources;
+    private final CountDownLatch shutdownRequested = new CountDownLatch(1);
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final BangerPaths paths;
+    private boolean closing;
+
+    private Daemon(BangerPaths paths, Deque<AutoCloseable> resources) {
+        this.paths = paths;
+        this.resources = resources;
+    }
+
+    /**
+     * Starts a daemon for {@code paths}. On any failure everything opened so far is closed again
+     * and the exception says what went wrong.
+     */
+    public static Daemon start(BangerPaths paths, HostCommands host) {
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        try {
+            LoadedConfig loaded = ConfigLoader.load(paths.configFile());
+            loaded.warnings().forEach(w -> LOG.warn("config {}: {}", paths.configFile(), w));
+            BangerConfig config = loaded.config();
+            applyLogLevel(config);
+            prepareDirectories(paths);
+            opened.push(InstanceLock.acquire(paths.lockFile()));
+            removeStaleSocket(paths.socket());
+            Store store = Store.open(paths.database());
+            opened.push(store);
+
+            Daemon daemon = new Daemon(paths, opened);
+            DaemonMethods daemonMethods = new DaemonMethods(paths, counts(store), daemon::requestShutdown, Clock.systemUTC());
+            List<RpcMethod<?, ?>> methods = new ArrayList<>(daemonMethods.methods());
+            DoctorMethods doctor = new DoctorMethods(new DoctorContext(host, paths, config, DoctorMethods::bundleKernel));
+            methods.addAll(doctor.methods());
+
+            PeerAuthorizer authorizer = new PeerAuthorizer(config.daemon().group(), new HostGroupLookup(host));
+            RpcServer server = RpcServer.start(paths.socket(), new RpcDispatcher(methods), authorizer);
+            opened.push(() -> server.close(SHUTDOWN_GRACE));
+            String group = SocketAccess.restrict(paths.socket(), config.daemon().group())
+                    .orElse("root only; group '" + config.daemon().group() + "' does not exist");
+            LOG.info("bangerd {} ready on {} (pid {}, state {}, socket group {})", dev.banger.model.BangerVersion.get(),
+                    paths.socket(), ProcessHandle.current().pid(), paths.stateDir(), group);
+            Thread.ofVirtual().name("preflight").start(() -> logPreflight(doctor));
+            return daemon;
+        } catch (IOException e) {
+            closeAll(opened);
+            throw new DaemonException(ErrorKind.INTERNAL, "cannot start bangerd: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeAll(opened);
+            throw e;
+        }
+    }
+
+    private static void logPreflight(DoctorMethods doctor) {
+        for (CheckResult check : doctor.preflight().checks()) {
+            switch (check.status()) {
+                case OK -> LOG.debug("preflight {}: {}", check.name(), check.detail());
+                case WARN -> LOG.warn("preflight {}: {} ({})", check.name(), check.detail(), check.remedy());
+                case FAIL -> LOG.error("preflight {}: {} ({})", check.name(), check.detail(), check.remedy());
+            }
+        }
+    }
+
+    private static void applyLogLevel(BangerConfig config) {
+        if (System.getProperty("banger.log.level") == null
+                && LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
+            root.setLevel(ch.qos.logback.classic.Level.toLevel(config.logLevel().name()));
+        }
+    }
+
+    private static DaemonMethods.Counts counts(Store store) {
+        return new DaemonMethods.Counts() {
+            @Override
+            public int schemaVersion() {
+                return Integer.parseInt(store.schemaVersion());
+            }
+
+            @Override
+            public int images() {
+                return (int) store.summary().images();
+            }
+
+            @Override
+            public int vms() {
+                return (int) store.summary().vms();
+            }
+        };
+    }
+
+    private static void prepareDirectories(BangerPaths paths) throws IOException {
+        Files.createDirectories(paths.stateDir(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.setPosixFilePermissions(paths.stateDir(), PosixFilePermissions.fromString("rwx------"));
+        // The runtime dir must be traversable so group members can reach the 0660 socket inside.
+        Files.createDirectories(paths.runtimeDir(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Files.createDirectories(paths.cacheDir(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    }
+
+    /** A socket file left by a crashed daemon is removed; one that still answers is someone else's. */
+    private static void removeStaleSocket(Path socket) throws IOException {
+        if (!Files.exists(socket)) {
+            return;
+        }
+        try (RpcClient live = RpcClient.connect(socket)) {
+            throw new DaemonException(ErrorKind.CONFLICT, "another bangerd already serves " + socket
+                    + " (with a different state dir); set BANGER_RUNTIME_DIR to use another socket");
+        } catch (DaemonUnavailableException stale) {
+            Files.delete(socket);
+            LOG.info("removed stale socket {}", socket);
+        }
+    }
+
+    public BangerPaths paths() {
+        return paths;
+    }
+
+    /** Asks the main thread to stop the daemon (what {@code daemon.shutdown} does). */
+    void requestShutdown() {
+        shutdownRequested.countDown();
+    }
+
+    /** Blocks until {@code daemon.shutdown} is called. */
+    public void awaitShutdownRequest() throws InterruptedException {
+        shutdownRequested.await();
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closing) {
+                awaitClosed();
+                return;
+            }
+            closing = true;
+        }
+        LOG.info("bangerd shutting down");
+        closeAll(resources);
+        LOG.info("bangerd stopped");
+        closed.countDown();
+    }
+
+    private void awaitClosed() {
+        try {
+            closed.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeAll(Deque<AutoCloseable> resources) {
+        while (!resources.isEmpty()) {
+            AutoCloseable resource = resources.pop();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("error while closing {}: {}", resource, e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.banger.doctor;
+
+import dev.banger.host.Command;
+import dev.banger.host.CommandResult;
+import dev.banger.host.HostException;
+import dev.banger.model.CheckResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Whether a Firecracker binary is there and runs: {@code firecracker.binary} from the config, else
+ * {@code firecracker} on PATH. Missing is a WARN (VMs run under QEMU) unless {@code vmm =
+ * "firecracker"} is configured. Safe for concurrent use.
+ */
+final class FirecrackerCheck implements Check {
+    static final String NAME = "firecracker";
+
+    private final DoctorContext ctx;
+
+    FirecrackerCheck(DoctorContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** The firecracker to use, if one can be found; shared with the QEMU check's "any VMM at all?" question. */
+    static Optional<String> locate(DoctorContext ctx) {
+        Optional<Path> configured = ctx.config().firecracker().binary();
+        if (configured.isPresent()) {
+            return Files.isExecutable(configured.get()) ? Optional.of(configured.get().toString()) : Optional.empty();
+        }
+        return ctx.host().available("firecracker") ? Optional.of("firecracker") : Optional.empty();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public CheckResult run() {
+        Optional<Path> configured = ctx.config().firecracker().binary();
+        Optional<String> binary = locate(ctx);
+        if (binary.isEmpty()) {
+            String what = configured
+                    .map(p -> "firecracker.binary = \"" + p + "\" is not an executable file")
+                    .orElse("firecracker is not on PATH (and firecracker.binary is not set)");
+            String fix = configured.isPresent()
+                    ? "fix firecracker.binary in the config, or set it to \"\" to use the runtime bundle's"
+                    : "run `banger runtime bootstrap` (the runtime bundle ships firecracker) or install it and set firecracker.binary";
+            return missing(what, fix);
+        }
+        CommandResult result;
+        try {
+            result = ctx.host().exec(Command.of(binary.get(), "--version").withTimeout(Duration.ofSeconds(10)));
+        } catch (HostException e) {
+            return missing("firecracker does not run: " + e.getMessage(), "reinstall firecracker");
+        }
+        if (!result.succeeded()) {
+            return missing("`" + binary.get() + " --version` exited with status " + result.exitCode() + ": "
+                    + KvmCheck.firstLine(result), "reinstall firecracker (it must be a static x86_64 build)");
+        }
+        return CheckResult.ok(NAME, KvmCheck.firstLine(result) + " (" + binary.get() + ")");
+    }
+
+    private CheckResult missing(String what, String fix) {
+        if (ctx.firecrackerRequired()) {
+            return CheckResult.fail(NAME, what + "; vmm = \"firecracker\" is configured", fix);
+        }
+        return CheckResult.warn(NAME, what + "; VMs run under QEMU instead", fix);
+    }
+}

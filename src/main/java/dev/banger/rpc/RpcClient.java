@@ -1,0 +1,144 @@
+package dev.banger.rpc;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.banger.model.ErrorKind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Calls the daemon: one connection per client, requests answered in order. Each call has a
+ * deadline; a call past it closes the connection. Not thread-safe: use one client per thread.
+ */
+public final class RpcClient implements AutoCloseable {
+    private final ObjectMapper json = Json.mapper();
+    private final Path socket;
+    private final SocketChannel channel;
+    private final LineReader reader;
+    private final AtomicLong ids = new AtomicLong();
+
+    private RpcClient(Path socket, SocketChannel channel) {
+        this.socket = socket;
+        this.channel = channel;
+        InputStream in = Channels.newInputStream(channel);
+        this.reader = new LineReader(in, 64 * 1024 * 1024);
+    }
+
+    /** Connects, or throws {@link DaemonUnavailableException} saying why not. */
+    public static RpcClient connect(Path socket) {
+        SocketChannel channel = null;
+        try {
+            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            return new RpcClient(socket, channel);
+        } catch (IOException e) {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // Nothing was established.
+                }
+            }
+            throw new DaemonUnavailableException("bangerd is not reachable at " + socket + ": " + describe(e), e);
+        }
+    }
+
+    public <R> R call(String method, Object params, Class<R> resultType, Duration deadline) {
+        return call(method, params, json.constructType(resultType), deadline);
+    }
+
+    /**
+     * Sends one request and waits up to {@code deadline} for its answer.
+     *
+     * @throws RpcException carrying the daemon's error
+     * @throws DaemonUnavailableException when the connection fails or the deadline passes
+     */
+    public <R> R call(String method, Object params, JavaType resultType, Duration deadline) {
+        long id = ids.incrementAndGet();
+        ObjectNode request = json.createObjectNode();
+        request.put("jsonrpc", "2.0");
+        request.put("id", id);
+        request.put("method", method);
+        request.set("params", params == null ? json.createObjectNode() : json.valueToTree(params));
+        JsonNode response = exchange(request, deadline, method);
+        if (response.hasNonNull("error")) {
+            RpcError error;
+            try {
+                error = json.treeToValue(response.get("error"), RpcError.class);
+            } catch (JsonProcessingException | IllegalArgumentException e) {
+                throw new RpcException(RpcErrorCodes.INTERNAL_ERROR, ErrorKind.INTERNAL,
+                        "bangerd sent an unreadable error for " + method + ": " + response.get("error"), null);
+            }
+            throw RpcException.from(error);
+        }
+        try {
+            return json.treeToValue(response.get("result"), resultType);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new RpcException(RpcErrorCodes.INTERNAL_ERROR, ErrorKind.INTERNAL,
+                    "bangerd's answer to " + method + " does not match this CLI's version: " + e.getMessage(), null);
+        }
+    }
+
+    private JsonNode exchange(ObjectNode request, Duration deadline, String method) {
+        CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> {
+            try {
+                channel.write(ByteBuffer.wrap((json.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8)));
+                return reader.readLine();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, runnable -> Thread.ofVirtual().start(runnable));
+        String line;
+        try {
+            line = answer.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            close();
+            throw new DaemonUnavailableException("bangerd did not answer " + method + " within " + deadline.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            throw new DaemonUnavailableException("lost the connection to bangerd at " + socket + " during " + method
+                    + ": " + describe(e.getCause()), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new DaemonUnavailableException("interrupted while waiting for bangerd");
+        }
+        if (line == null) {
+            throw new DaemonUnavailableException("bangerd closed the connection during " + method);
+        }
+        try {
+            return json.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new DaemonUnavailableException("bangerd sent malformed JSON for " + method + ": " + e.getOriginalMessage());
+        }
+    }
+
+    private static String describe(Throwable e) {
+        Throwable root = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Closing a broken channel has nothing left to report.
+        }
+    }
+}

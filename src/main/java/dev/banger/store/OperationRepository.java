@@ -1,0 +1,276 @@
+package dev.banger.store;
+
+import dev.banger.model.ErrorKind;
+import dev.banger.model.Operation;
+import dev.banger.model.OperationKind;
+import dev.banger.model.OperationState;
+import dev.banger.model.Stage;
+import dev.banger.model.StageState;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Long-running operations and their timed stages, so that clients can poll progress
+ * ({@code vm.create.status}) and the record survives the VM it was about. Obtained from
+ * {@link Store#operations()}. Thread-safe: each call is one transaction under the store's write
+ * lock or one consistent read.
+ */
+public final class OperationRepository {
+    private static final String SELECT = """
+            SELECT o.id, o.kind, o.target, o.state, o.error, o.started_at, o.ended_at,
+                   s.name AS stage_name, s.position AS stage_position, s.state AS stage_state,
+                   s.started_at AS stage_started_at, s.ended_at AS stage_ended_at, s.error AS stage_error
+            FROM operations o
+            LEFT JOIN operation_stages s ON s.operation_id = o.id""";
+
+    private final Database db;
+
+    OperationRepository(Database db) {
+        this.db = db;
+    }
+
+    /**
+     * Starts a running operation whose planned stages are recorded as pending, in the given order,
+     * so clients can show the whole pipeline from the start.
+     */
+    public Operation begin(OperationKind kind, String target, List<String> plannedStages) {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(target, "target");
+        if (new HashSet<>(plannedStages).size() != plannedStages.size()) {
+            throw new StoreException(ErrorKind.INVALID_ARGUMENT, "stage names must be unique within an operation, got " + plannedStages);
+        }
+        String id = UUID.randomUUID().toString();
+        return db.write("begin " + ColumnCodec.enumText(kind) + " operation for '" + target + "'", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO operations (id, kind, target, state, started_at) VALUES (?, ?, ?, ?, ?)")) {
+                ps.setString(1, id);
+                ps.setString(2, ColumnCodec.enumText(kind));
+                ps.setString(3, target);
+                ps.setString(4, ColumnCodec.enumText(OperationState.RUNNING));
+                ps.setString(5, ColumnCodec.timeText(db.now()));
+                ps.executeUpdate();
+            }
+            for (String stage : plannedStages) {
+                insertStage(c, id, stage, StageState.PENDING, null, null, null);
+            }
+            return select(c, id).orElseThrow();
+        });
+    }
+
+    /** Marks a stage running from now; a stage that was not planned is appended. */
+    public void startStage(String operationId, String stage) {
+        db.write("start stage '" + stage + "' of operation " + operationId, c -> {
+            requireRunning(c, operationId);
+            Instant now = db.now();
+            if (!updateStage(c, operationId, stage, StageState.RUNNING, now, null, null)) {
+                insertStage(c, operationId, stage, StageState.RUNNING, now, null, null);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Ends a stage with a finished state ({@code succeeded}, {@code failed}, {@code rolled-back},
+     * {@code skipped}) and an optional error; a stage that was not planned is appended.
+     * A stage ended without having started keeps no start time.
+     */
+    public void finishStage(String operationId, String stage, StageState outcome, String error) {
+        Objects.requireNonNull(outcome, "outcome");
+        if (!outcome.isFinished()) {
+            throw new StoreException(ErrorKind.INVALID_ARGUMENT,
+                    "a stage must finish as succeeded, failed, rolled-back or skipped, not " + ColumnCodec.enumText(outcome));
+        }
+        db.write("finish stage '" + stage + "' of operation " + operationId, c -> {
+            requireRunning(c, operationId);
+            Instant now = db.now();
+            if (!updateStage(c, operationId, stage, outcome, null, now, error)) {
+                insertStage(c, operationId, stage, outcome, null, now, error);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Ends the operation. Stages still pending become {@code skipped}; stages still running become
+     * {@code failed}, since nothing will finish them now. Returns the final record.
+     */
+    public Operation finish(String operationId, OperationState outcome, String error) {
+        Objects.requireNonNull(outcome, "outcome");
+        if (!outcome.isFinished()) {
+            throw new StoreException(ErrorKind.INVALID_ARGUMENT, "an operation must finish as succeeded or failed");
+        }
+        return db.write("finish operation " + operationId, c -> {
+            requireRunning(c, operationId);
+            closeOpenStages(c, operationId, db.now());
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE operations SET state = ?, error = ?, ended_at = ? WHERE id = ?")) {
+                ps.setString(1, ColumnCodec.enumText(outcome));
+                ps.setString(2, error);
+                ps.setString(3, ColumnCodec.timeText(db.now()));
+                ps.setString(4, operationId);
+                ps.executeUpdate();
+            }
+            return select(c, operationId).orElseThrow();
+        });
+    }
+
+    /**
+     * Fails every operation still marked running, e.g. when the daemon starts after a crash and
+     * nothing can be driving them any more. Returns how many were failed.
+     */
+    public int failUnfinished(String reason) {
+        Objects.requireNonNull(reason, "reason");
+        return db.write("fail unfinished operations", c -> {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM operations WHERE state = ?")) {
+                ps.setString(1, ColumnCodec.enumText(OperationState.RUNNING));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+            }
+            Instant now = db.now();
+            for (String id : ids) {
+                closeOpenStages(c, id, now);
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE operations SET state = ?, error = ?, ended_at = ? WHERE id = ?")) {
+                    ps.setString(1, ColumnCodec.enumText(OperationState.FAILED));
+                    ps.setString(2, reason);
+                    ps.setString(3, ColumnCodec.timeText(now));
+                    ps.setString(4, id);
+                    ps.executeUpdate();
+                }
+            }
+            return ids.size();
+        });
+    }
+
+    public Optional<Operation> find(String operationId) {
+        return db.read("read operation " + operationId, c -> select(c, operationId));
+    }
+
+    /** The operation with its stages, or a {@link ErrorKind#NOT_FOUND} error. */
+    public Operation get(String operationId) {
+        return find(operationId).orElseThrow(() -> notFound(operationId));
+    }
+
+    private static void requireRunning(Connection c, String operationId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT state FROM operations WHERE id = ?")) {
+            ps.setString(1, operationId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw notFound(operationId);
+                }
+                RowReader row = new RowReader(rs, "operations");
+                row.identify("id '" + operationId + "'");
+                OperationState state = row.enumValue("state", OperationState.class);
+                if (state.isFinished()) {
+                    throw new StoreException(ErrorKind.PRECONDITION_FAILED,
+                            "operation " + operationId + " has already " + ColumnCodec.enumText(state) + "; it cannot change any more");
+                }
+            }
+        }
+    }
+
+    private static void closeOpenStages(Connection c, String operationId, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE operation_stages SET state = ? WHERE operation_id = ? AND state = ?")) {
+            ps.setString(1, ColumnCodec.enumText(StageState.SKIPPED));
+            ps.setString(2, operationId);
+            ps.setString(3, ColumnCodec.enumText(StageState.PENDING));
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE operation_stages SET state = ?, ended_at = ?, error = coalesce(error, ?)
+                WHERE operation_id = ? AND state = ?""")) {
+            ps.setString(1, ColumnCodec.enumText(StageState.FAILED));
+            ps.setString(2, ColumnCodec.timeText(now));
+            ps.setString(3, "the operation ended while this stage was running");
+            ps.setString(4, operationId);
+            ps.setString(5, ColumnCodec.enumText(StageState.RUNNING));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Updates an existing stage; null times leave the stored ones. Returns false when there is no such stage. */
+    private static boolean updateStage(Connection c, String operationId, String stage, StageState state,
+            Instant startedAt, Instant endedAt, String error) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE operation_stages
+                SET state = ?, started_at = coalesce(?, started_at), ended_at = coalesce(?, ended_at), error = ?
+                WHERE operation_id = ? AND name = ?""")) {
+            ps.setString(1, ColumnCodec.enumText(state));
+            ps.setString(2, ColumnCodec.timeText(startedAt));
+            ps.setString(3, ColumnCodec.timeText(endedAt));
+            ps.setString(4, error);
+            ps.setString(5, operationId);
+            ps.setString(6, stage);
+            return ps.executeUpdate() > 0;
+        }
+    }
+
+    private static void insertStage(Connection c, String operationId, String stage, StageState state,
+            Instant startedAt, Instant endedAt, String error) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO operation_stages (operation_id, name, position, state, started_at, ended_at, error)
+                VALUES (?, ?, (SELECT coalesce(max(position) + 1, 0) FROM operation_stages WHERE operation_id = ?), ?, ?, ?, ?)""")) {
+            ps.setString(1, operationId);
+            ps.setString(2, stage);
+            ps.setString(3, operationId);
+            ps.setString(4, ColumnCodec.enumText(state));
+            ps.setString(5, ColumnCodec.timeText(startedAt));
+            ps.setString(6, ColumnCodec.timeText(endedAt));
+            ps.setString(7, error);
+            ps.executeUpdate();
+        }
+    }
+
+    private static Optional<Operation> select(Connection c, String operationId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE o.id = ? ORDER BY s.position")) {
+            ps.setString(1, operationId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                RowReader op = new RowReader(rs, "operations");
+                op.identify("id '" + operationId + "'");
+                OperationKind kind = op.enumValue("kind", OperationKind.class);
+                String target = op.text("target");
+                OperationState state = op.enumValue("state", OperationState.class);
+                String error = op.optionalText("error");
+                Instant startedAt = op.instant("started_at");
+                Instant endedAt = op.optionalInstant("ended_at");
+                List<Stage> stages = new ArrayList<>();
+                RowReader stage = new RowReader(rs, "operation_stages").labelPrefix("stage_");
+                do {
+                    if (rs.getObject("stage_name") != null) {
+                        stage.identify("operation '" + operationId + "', stage '" + stage.raw("stage_name") + "'");
+                        long position = stage.integer("stage_position");
+                        if (position < 0 || position > Integer.MAX_VALUE) {
+                            throw stage.corrupt("stage_position", "holds " + position + " where a position from 0 is expected");
+                        }
+                        stages.add(new Stage(stage.text("stage_name"), (int) position,
+                                stage.enumValue("stage_state", StageState.class),
+                                stage.optionalInstant("stage_started_at"), stage.optionalInstant("stage_ended_at"),
+                                stage.optionalText("stage_error")));
+                    }
+                } while (rs.next());
+                return Optional.of(new Operation(operationId, kind, target, state, error, startedAt, endedAt, stages));
+            }
+        }
+    }
+
+    static StoreException notFound(String operationId) {
+        return new StoreException(ErrorKind.NOT_FOUND, "operation " + operationId + " not found; it may have been pruned or the id is mistyped");
+    }
+}

@@ -1,0 +1,111 @@
+package dev.banger.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.banger.daemon.BangerSandbox;
+import dev.banger.host.CommandResult;
+import dev.banger.rpc.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The daemon commands as a user runs them: separate CLI processes, a detached daemon. */
+@Tag("root")
+class CliDaemonLifecycleTest {
+    @TempDir
+    Path dir;
+
+    private BangerSandbox sandbox;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        sandbox = new BangerSandbox(dir);
+    }
+
+    @AfterEach
+    void tearDown() {
+        sandbox.close();
+    }
+
+    private static JsonNode lastJsonLine(CommandResult result) throws Exception {
+        List<String> lines = result.stdout().strip().lines().toList();
+        return Json.mapper().readTree(lines.getLast());
+    }
+
+    @Test
+    void startStatusStopRoundTripWithADetachedDaemon() throws Exception {
+        CommandResult before = sandbox.cli("daemon", "status");
+        assertThat(before.exitCode()).isEqualTo(ExitCodes.DAEMON_UNAVAILABLE);
+        assertThat(before.stdout()).contains("not running");
+
+        CommandResult start = sandbox.cli("daemon", "start");
+        assertThat(start.exitCode()).as(start.stderr()).isZero();
+        assertThat(start.stdout()).contains("bangerd started");
+        long pid = sandbox.lockedPid().orElseThrow();
+        ProcessHandle daemon = ProcessHandle.of(pid).orElseThrow();
+        // Detached: its own session leader, and it outlived the CLI that started it.
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        assertThat(Long.parseLong(fields[3])).as("session id").isEqualTo(pid);
+        assertThat(daemon.isAlive()).isTrue();
+
+        CommandResult again = sandbox.cli("daemon", "start");
+        assertThat(again.stdout()).contains("already running").contains("pid " + pid);
+
+        CommandResult status = sandbox.cli("daemon", "status", "--json");
+        assertThat(status.exitCode()).isZero();
+        JsonNode json = lastJsonLine(status);
+        assertThat(json.get("pid").asLong()).isEqualTo(pid);
+        assertThat(json.get("socket").asText()).isEqualTo(sandbox.paths().socket().toString());
+        assertThat(json.get("stateDir").asText()).isEqualTo(sandbox.paths().stateDir().toString());
+        assertThat(json.get("version").asText()).isNotBlank();
+        assertThat(json.get("uptimeSeconds").asLong()).isNotNegative();
+
+        CommandResult text = sandbox.cli("daemon", "status");
+        assertThat(text.stdout()).contains("pid:").contains(Long.toString(pid)).contains("uptime:").contains("state dir:");
+
+        CommandResult stop = sandbox.cli("daemon", "stop");
+        assertThat(stop.exitCode()).as(stop.stderr()).isZero();
+        assertThat(stop.stdout()).contains("stopped");
+        assertThat(daemon.isAlive()).isFalse();
+        assertThat(sandbox.paths().socket()).doesNotExist();
+        assertThat(sandbox.cli("daemon", "stop").stdout()).contains("not running");
+    }
+
+    @Test
+    void commandThatNeedsTheDaemonStartsIt() throws Exception {
+        CommandResult doctor = sandbox.cli("doctor", "--json");
+        assertThat(doctor.stderr()).doesNotContain("not reachable");
+        JsonNode report = lastJsonLine(doctor);
+        assertThat(report.get("checks").isArray()).isTrue();
+        assertThat(report.get("checks")).isNotEmpty();
+        boolean anyFailed = false;
+        for (JsonNode check : report.get("checks")) {
+            anyFailed |= check.get("status").asText().equals("FAIL");
+        }
+        assertThat(doctor.exitCode()).isEqualTo(anyFailed ? ExitCodes.FAILURE : ExitCodes.OK);
+        assertThat(sandbox.lockedPid().flatMap(ProcessHandle::of)).isPresent();
+    }
+
+    @Test
+    void unknownCommandAndBadOptionAreUsageErrors() {
+        CommandResult unknown = sandbox.cli("frobnicate");
+        assertThat(unknown.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unknown.stderr()).contains("frobnicate");
+        CommandResult badOption = sandbox.cli("daemon", "status", "--colour");
+        assertThat(badOption.exitCode()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void versionPrintsTheBuildVersion() {
+        CommandResult version = sandbox.cli("--version");
+        assertThat(version.exitCode()).isZero();
+        assertThat(version.stdout()).startsWith("banger ").doesNotContain("unknown").doesNotContain("${");
+    }
+}
