@@ -37,7 +37,9 @@ test-unit:
 	$(MVN) verify -Dbanger.excludedGroups=root
 
 install: build
-	install -d $(PREFIX)/bin $(PREFIX)/lib/banger/java $(PREFIX)/lib/systemd/system
+	install -d $(PREFIX)/bin $(PREFIX)/lib/banger/java $(PREFIX)/lib/systemd/system $(PREFIX)/share/banger $(PREFIX)/share/doc/banger
+	install -m 0644 config/runtime-bundle.toml config/banger.example.toml $(PREFIX)/share/banger/
+	install -m 0644 README.md docs/architecture.md $(PREFIX)/share/doc/banger/
 	rm -f $(PREFIX)/lib/banger/java/*.jar
 	cp build/bin/lib/*.jar $(PREFIX)/lib/banger/java/
 	if [ -d build/runtime ]; then cp -a build/runtime/. $(PREFIX)/lib/banger/; \

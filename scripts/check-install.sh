@@ -7,7 +7,7 @@ trap 'rm -rf "$prefix"' EXIT
 make -s install PREFIX="$prefix" >"$prefix.log" 2>&1 || { cat "$prefix.log" >&2; rm -f "$prefix.log"; exit 1; }
 rm -f "$prefix.log"
 fail() { echo "check-install: $*" >&2; exit 1; }
-for f in bin/banger bin/bangerd lib/banger/java/banger.aot lib/banger/java/bangerd.aot lib/systemd/system/bangerd.service; do
+for f in bin/banger bin/bangerd lib/banger/java/banger.aot lib/banger/java/bangerd.aot lib/systemd/system/bangerd.service share/banger/runtime-bundle.toml share/banger/banger.example.toml; do
     [ -e "$prefix/$f" ] || fail "missing $f"
 done
 version=$("$prefix/bin/banger" --version)

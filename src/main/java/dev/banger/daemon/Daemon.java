@@ -65,6 +65,10 @@ public final class Daemon implements AutoCloseable {
             removeStaleSocket(paths.socket());
             Store store = Store.open(paths.database());
             opened.push(store);
+            int interrupted = store.operations().failUnfinished("bangerd stopped while this operation ran");
+            if (interrupted > 0) {
+                LOG.warn("marked {} operation(s) interrupted by the previous daemon as failed", interrupted);
+            }
 
             Daemon daemon = new Daemon(paths, opened);
             DaemonMethods daemonMethods = new DaemonMethods(paths, counts(store), daemon::requestShutdown, Clock.systemUTC());

@@ -29,7 +29,7 @@ import java.util.zip.GZIPInputStream;
  * mount an ext4 root on virtio-blk. Every program runs through {@link HostCommands}. Not thread-safe;
  * one run per cache directory at a time.
  */
-public final class DebianKernelStager implements KernelStager, Stager {
+public final class DebianKernelStager implements KernelStager {
     private static final Duration APT_TIMEOUT = Duration.ofMinutes(10);
     private final HostCommands host;
     private final Path workRoot;
@@ -47,31 +47,8 @@ public final class DebianKernelStager implements KernelStager, Stager {
         this.busybox = busybox;
     }
 
-    /**
-     * Unconfigured instance for the {@link Stager} seam, which passes host, cache and settings per call
-     * (BundleBootstrapper's recipe table); {@link #stage()} needs the configured constructor.
-     */
-    public DebianKernelStager() {
-        this.host = null;
-        this.workRoot = null;
-        this.settings = null;
-        this.busybox = null;
-    }
-
-    @Override
-    public Map<String, Staged> stage(Context context) {
-        StagedKernel kernel = new DebianKernelStager(context.host(), context.cacheDir(), context.spec().debianKernel(),
-                Initramfs.hostBusybox()).stage();
-        Map<String, Staged> out = new HashMap<>();
-        kernel.outputs().forEach((name, file) -> out.put(name, new Staged(file, kernel.release(), kernel.sourceSha256())));
-        return out;
-    }
-
     @Override
     public StagedKernel stage() {
-        if (host == null) {
-            throw new IllegalStateException("an unconfigured DebianKernelStager only serves stage(Context)");
-        }
         String pkg = resolvePackage();
         String release = pkg.substring("linux-image-".length());
         Path deb = download(pkg);

@@ -43,7 +43,7 @@ class AgentBinaryTest {
     @BeforeAll
     static void buildAgent() {
         // make is incremental: this rebuilds only when the C sources changed since the last build.
-        Path out = PROJECT.resolve("build/agent");
+        Path out = PROJECT.resolve("build/dist/agent");
         new ProcessHostCommands().run(Command.of("make", "-C", PROJECT.resolve("guest/agent").toString(), "OUT=" + out)
                 .withTimeout(Duration.ofMinutes(3)));
         binary = out.resolve("banger-agent");
@@ -229,7 +229,7 @@ class AgentBinaryTest {
 
         String response = rawExchange("GET /healthz HTTP/1.1\r\nHost: a\r\nX-Big: " + "x".repeat(20_000) + "\r\n\r\n");
 
-        assertThat(status(response)).isIn(400, 431);
+        assertThat(status(response)).isEqualTo(431);
     }
 
     @Test

@@ -44,7 +44,11 @@ class InitramfsTest {
 
         assertThat(Sha256.of(first)).isEqualTo(Sha256.of(second));
         Path unpacked = Files.createDirectories(tmp.resolve("unpacked"));
-        host.run(Command.of("sh", "-c", "gzip -dc \"$0\" | cpio --quiet -id", first.toString()).withWorkDir(unpacked));
+        Path cpio = tmp.resolve("first.cpio");
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(first))) {
+            Files.copy(in, cpio);
+        }
+        host.run(Command.of("cpio", "--quiet", "-id", "-F", cpio.toString()).withWorkDir(unpacked));
         assertThat(unpacked.resolve("init")).isExecutable().content().contains("switch_root");
         assertThat(unpacked.resolve("bin/busybox")).isExecutable();
         assertThat(unpacked.resolve("etc/banger-modules")).hasContent("virtio.ko\nvirtio_blk.ko");
