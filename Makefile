@@ -29,7 +29,7 @@ deps:
 	scripts/install-deps.sh
 
 test: deps build
-	$(MVN) verify
+	JAVA_HOME=$(JDK) ./mvnw -B --no-transfer-progress verify
 	$(MAKE) -s -C guest/agent test OUT=$(AGENT_OUT)
 	scripts/check-install.sh
 

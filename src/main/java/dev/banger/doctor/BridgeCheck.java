@@ -14,18 +14,11 @@ import java.time.Duration;
  * loadable ({@code modprobe --dry-run}). It never creates a device in the host's network
  * namespace. Safe for concurrent use.
  */
-final class BridgeCheck implements Check {
+final class BridgeCheck extends ContextCheck {
     static final String NAME = "bridge";
 
-    private final DoctorContext ctx;
-
     BridgeCheck(DoctorContext ctx) {
-        this.ctx = ctx;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, ctx);
     }
 
     @Override

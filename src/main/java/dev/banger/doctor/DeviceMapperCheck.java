@@ -10,18 +10,11 @@ import java.util.List;
  * {@code /dev/mapper/control} and {@code dmsetup}. Their absence is a WARN, since the other clone
  * strategies take over. Safe for concurrent use.
  */
-final class DeviceMapperCheck implements Check {
+final class DeviceMapperCheck extends ContextCheck {
     static final String NAME = "device-mapper";
 
-    private final DoctorContext ctx;
-
     DeviceMapperCheck(DoctorContext ctx) {
-        this.ctx = ctx;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, ctx);
     }
 
     @Override

@@ -14,13 +14,12 @@ import java.util.Optional;
  * {@code firecracker} on PATH. Missing is a WARN (VMs run under QEMU) unless {@code vmm =
  * "firecracker"} is configured. Safe for concurrent use.
  */
-final class FirecrackerCheck implements Check {
+final class FirecrackerCheck extends ContextCheck {
     static final String NAME = "firecracker";
 
-    private final DoctorContext ctx;
 
     FirecrackerCheck(DoctorContext ctx) {
-        this.ctx = ctx;
+        super(NAME, ctx);
     }
 
     /** The firecracker to use, if one can be found; shared with the QEMU check's "any VMM at all?" question. */
@@ -32,10 +31,6 @@ final class FirecrackerCheck implements Check {
         return ctx.host().available("firecracker") ? Optional.of("firecracker") : Optional.empty();
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
 
     @Override
     public CheckResult run() {

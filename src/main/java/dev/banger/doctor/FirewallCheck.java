@@ -13,18 +13,11 @@ import java.util.Optional;
  * {@code iptables}. An explicitly configured backend that is missing fails; in {@code auto} mode
  * having neither is a WARN, as guests then only lack internet access. Safe for concurrent use.
  */
-final class FirewallCheck implements Check {
+final class FirewallCheck extends ContextCheck {
     static final String NAME = "firewall";
 
-    private final DoctorContext ctx;
-
     FirewallCheck(DoctorContext ctx) {
-        this.ctx = ctx;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, ctx);
     }
 
     @Override

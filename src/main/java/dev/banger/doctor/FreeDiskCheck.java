@@ -10,22 +10,17 @@ import java.util.Locale;
  * Free space on the state directory's file system (or its nearest existing ancestor's): WARN under
  * 10 GiB, FAIL under 2 GiB, since images and work disks are gigabytes each. Safe for concurrent use.
  */
-final class FreeDiskCheck implements Check {
+final class FreeDiskCheck extends ContextCheck {
     static final String NAME = "free-disk";
     static final long GIB = 1024L * 1024 * 1024;
     static final long WARN_BELOW = 10 * GIB;
     static final long FAIL_BELOW = 2 * GIB;
 
-    private final DoctorContext ctx;
 
     FreeDiskCheck(DoctorContext ctx) {
-        this.ctx = ctx;
+        super(NAME, ctx);
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
 
     @Override
     public CheckResult run() {

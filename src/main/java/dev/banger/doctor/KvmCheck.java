@@ -17,11 +17,10 @@ import java.util.Optional;
  * verdict is cached. Missing or unusable KVM is a WARN, since QEMU falls back to TCG, unless
  * {@code vmm = "firecracker"} is configured. Safe for concurrent use.
  */
-final class KvmCheck implements Check {
+final class KvmCheck extends ContextCheck {
     static final String NAME = "kvm";
     static final Duration PROBE_LIMIT = Duration.ofSeconds(15);
 
-    private final DoctorContext ctx;
     private final Duration probeLimit;
     private final KvmVerdictCache cache;
 
@@ -30,15 +29,11 @@ final class KvmCheck implements Check {
     }
 
     KvmCheck(DoctorContext ctx, Duration probeLimit) {
-        this.ctx = ctx;
+        super(NAME, ctx);
         this.probeLimit = probeLimit;
         this.cache = new KvmVerdictCache(ctx.paths().cacheDir().resolve("doctor"));
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
 
     @Override
     public CheckResult run() {

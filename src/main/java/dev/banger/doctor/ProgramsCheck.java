@@ -7,9 +7,7 @@ import java.util.List;
 /**
  * Whether a set of programs banger calls is on PATH (e2fsprogs, debootstrap). Safe for concurrent use.
  */
-final class ProgramsCheck implements Check {
-    private final String name;
-    private final DoctorContext ctx;
+final class ProgramsCheck extends ContextCheck {
     private final List<String> programs;
     private final CheckStatus whenMissing;
     private final String consequence;
@@ -21,26 +19,21 @@ final class ProgramsCheck implements Check {
      */
     ProgramsCheck(String name, DoctorContext ctx, List<String> programs, CheckStatus whenMissing,
                   String consequence, String remedy) {
-        this.name = name;
-        this.ctx = ctx;
+        super(name, ctx);
         this.programs = List.copyOf(programs);
         this.whenMissing = whenMissing;
         this.consequence = consequence;
         this.remedy = remedy;
     }
 
-    @Override
-    public String name() {
-        return name;
-    }
 
     @Override
     public CheckResult run() {
         List<String> missing = programs.stream().filter(p -> !ctx.host().available(p)).toList();
         if (missing.isEmpty()) {
-            return CheckResult.ok(name, String.join(", ", programs) + (programs.size() > 1 ? " are" : " is") + " installed");
+            return CheckResult.ok(name(), String.join(", ", programs) + (programs.size() > 1 ? " are" : " is") + " installed");
         }
-        return new CheckResult(name, whenMissing, String.join(", ", missing) + (missing.size() > 1 ? " are" : " is")
+        return new CheckResult(name(), whenMissing, String.join(", ", missing) + (missing.size() > 1 ? " are" : " is")
                 + " missing, so " + consequence, remedy);
     }
 }

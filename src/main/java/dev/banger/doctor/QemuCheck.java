@@ -12,18 +12,11 @@ import java.time.Duration;
  * {@code qemu-img} is there for qcow2-overlay root disks. Missing QEMU fails when it is the only
  * VMM left ({@code vmm = "qemu"}, or {@code auto} without Firecracker). Safe for concurrent use.
  */
-final class QemuCheck implements Check {
+final class QemuCheck extends ContextCheck {
     static final String NAME = "qemu";
 
-    private final DoctorContext ctx;
-
     QemuCheck(DoctorContext ctx) {
-        this.ctx = ctx;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, ctx);
     }
 
     @Override

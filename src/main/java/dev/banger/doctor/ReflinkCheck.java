@@ -14,20 +14,15 @@ import java.time.Duration;
  * with {@code cp --reflink=always} on a small temp file inside it, which is removed afterwards.
  * No reflink is a WARN: other clone strategies take over. Safe for concurrent use.
  */
-final class ReflinkCheck implements Check {
+final class ReflinkCheck extends ContextCheck {
     static final String NAME = "reflink";
     private static final byte[] SAMPLE = new byte[64 * 1024];
 
-    private final DoctorContext ctx;
 
     ReflinkCheck(DoctorContext ctx) {
-        this.ctx = ctx;
+        super(NAME, ctx);
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
 
     @Override
     public CheckResult run() {

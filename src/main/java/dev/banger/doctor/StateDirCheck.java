@@ -12,18 +12,11 @@ import java.util.Set;
  * Whether the state directory exists and is writable, creating it with mode 0700 if missing, and
  * that other users cannot write into it. Safe for concurrent use.
  */
-final class StateDirCheck implements Check {
+final class StateDirCheck extends ContextCheck {
     static final String NAME = "state-dir";
 
-    private final DoctorContext ctx;
-
     StateDirCheck(DoctorContext ctx) {
-        this.ctx = ctx;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, ctx);
     }
 
     @Override

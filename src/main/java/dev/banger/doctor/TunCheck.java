@@ -4,18 +4,11 @@ import dev.banger.model.CheckResult;
 import java.nio.file.Files;
 
 /** Whether {@code /dev/net/tun} exists, without which no VM gets a network. Safe for concurrent use. */
-final class TunCheck implements Check {
+final class TunCheck extends ContextCheck {
     static final String NAME = "tun";
 
-    private final DoctorContext ctx;
-
     TunCheck(DoctorContext ctx) {
-        this.ctx = ctx;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, ctx);
     }
 
     @Override

@@ -23,7 +23,11 @@ final class StoreFixtures {
     }
 
     static NewVm vm(String name) {
-        return new NewVm(name, "debian-12", 2, 1024, 8L << 30, "firecracker");
+        return vm(name, "debian-12");
+    }
+
+    static NewVm vm(String name, String image) {
+        return new NewVm(name, image, 2, 1024, 8L << 30, "firecracker");
     }
 
     /** Runs SQL on a pooled connection, bypassing the repositories (as sqlite3 or a bug would). */

@@ -17,10 +17,10 @@ class StoreTest {
     void summaryCountsImagesVmsByStateAndRunningOperations() {
         try (Store store = Store.open(dir.resolve("state.db"))) {
             Ipv4Subnet subnet = Ipv4Subnet.parse("172.30.0.0/24");
-            store.images().insert(TestImages.image("debian-12"));
-            store.vms().create(TestImages.vm("a", "debian-12"), subnet);
-            store.vms().create(TestImages.vm("b", "debian-12"), subnet);
-            store.vms().create(TestImages.vm("c", "debian-12"), subnet);
+            store.images().insert(StoreFixtures.image("debian-12"));
+            store.vms().create(StoreFixtures.vm("a", "debian-12"), subnet);
+            store.vms().create(StoreFixtures.vm("b", "debian-12"), subnet);
+            store.vms().create(StoreFixtures.vm("c", "debian-12"), subnet);
             store.vms().updateState("b", VmState.RUNNING);
             store.operations().begin(OperationKind.VM_CREATE, "a", List.of("validate"));
 

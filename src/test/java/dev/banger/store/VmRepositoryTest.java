@@ -38,7 +38,7 @@ class VmRepositoryTest {
     void open() {
         db = dir.resolve("state.db");
         store = Store.open(db, Clock.fixed(NOW, ZoneOffset.UTC));
-        store.images().insert(TestImages.image("debian-12"));
+        store.images().insert(StoreFixtures.image("debian-12"));
         vms = store.vms();
     }
 
@@ -49,7 +49,7 @@ class VmRepositoryTest {
 
     @Test
     void createStoresTheVmWithTheFirstGuestAddressItsMacAndCidThree() {
-        Vm vm = vms.create(TestImages.vm("dev1", "debian-12"), SUBNET);
+        Vm vm = vms.create(StoreFixtures.vm("dev1", "debian-12"), SUBNET);
 
         assertThat(vm.name()).isEqualTo("dev1");
         assertThat(vm.image()).isEqualTo("debian-12");
@@ -77,7 +77,7 @@ class VmRepositoryTest {
                 String name = "vm" + i;
                 Callable<Vm> create = () -> {
                     start.await(10, TimeUnit.SECONDS);
-                    return vms.create(TestImages.vm(name, "debian-12"), SUBNET);
+                    return vms.create(StoreFixtures.vm(name, "debian-12"), SUBNET);
                 };
                 futures.add(pool.submit(create));
             }
@@ -104,26 +104,26 @@ class VmRepositoryTest {
 
     @Test
     void duplicateNameIsAConflictNamingTheClash() {
-        vms.create(TestImages.vm("dev1", "debian-12"), SUBNET);
+        vms.create(StoreFixtures.vm("dev1", "debian-12"), SUBNET);
 
-        assertThatThrownBy(() -> vms.create(TestImages.vm("dev1", "debian-12"), SUBNET))
+        assertThatThrownBy(() -> vms.create(StoreFixtures.vm("dev1", "debian-12"), SUBNET))
                 .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT))
                 .hasMessageContaining("cannot create VM 'dev1'")
                 .hasMessageContaining("a VM with that name already exists")
                 .hasMessageContaining("vms.name");
         assertThat(vms.list()).hasSize(1);
         // The failed attempt allocated nothing: the next VM gets the next address.
-        assertThat(vms.create(TestImages.vm("dev2", "debian-12"), SUBNET).network().ip()).isEqualTo("172.30.0.3");
+        assertThat(vms.create(StoreFixtures.vm("dev2", "debian-12"), SUBNET).network().ip()).isEqualTo("172.30.0.3");
     }
 
     @Test
     void deletedVmsFreeTheirAddressesForReuse() {
-        vms.create(TestImages.vm("a", "debian-12"), SUBNET);
-        Vm b = vms.create(TestImages.vm("b", "debian-12"), SUBNET);
-        vms.create(TestImages.vm("c", "debian-12"), SUBNET);
+        vms.create(StoreFixtures.vm("a", "debian-12"), SUBNET);
+        Vm b = vms.create(StoreFixtures.vm("b", "debian-12"), SUBNET);
+        vms.create(StoreFixtures.vm("c", "debian-12"), SUBNET);
 
         assertThat(vms.delete("b")).isTrue();
-        Vm d = vms.create(TestImages.vm("d", "debian-12"), SUBNET);
+        Vm d = vms.create(StoreFixtures.vm("d", "debian-12"), SUBNET);
 
         assertThat(d.network()).isEqualTo(b.network());
         assertThat(vms.delete("b")).isFalse();
@@ -132,9 +132,9 @@ class VmRepositoryTest {
     @Test
     void exhaustedSubnetIsAPreconditionFailureAndStoresNothing() {
         Ipv4Subnet small = Ipv4Subnet.parse("10.9.0.0/30"); // one guest address
-        vms.create(TestImages.vm("a", "debian-12"), small);
+        vms.create(StoreFixtures.vm("a", "debian-12"), small);
 
-        assertThatThrownBy(() -> vms.create(TestImages.vm("b", "debian-12"), small))
+        assertThatThrownBy(() -> vms.create(StoreFixtures.vm("b", "debian-12"), small))
                 .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PRECONDITION_FAILED))
                 .hasMessageContaining("no free IP address left in subnet 10.9.0.0/30");
         assertThat(vms.find("b")).isEmpty();
@@ -142,20 +142,20 @@ class VmRepositoryTest {
 
     @Test
     void invalidSpecIsRejectedBeforeAnythingIsStored() {
-        assertThatThrownBy(() -> vms.create(TestImages.vm("Dev_1", "debian-12"), SUBNET))
+        assertThatThrownBy(() -> vms.create(StoreFixtures.vm("Dev_1", "debian-12"), SUBNET))
                 .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
                 .hasMessageContaining("VM name 'Dev_1' is invalid");
         assertThatThrownBy(() -> vms.create(new NewVm("ok", "debian-12", 0, 1024, 1, "qemu"), SUBNET))
                 .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
                 .hasMessageContaining("at least 1 vCPU");
-        assertThatThrownBy(() -> vms.create(TestImages.vm("a".repeat(64), "debian-12"), SUBNET))
+        assertThatThrownBy(() -> vms.create(StoreFixtures.vm("a".repeat(64), "debian-12"), SUBNET))
                 .isInstanceOf(StoreException.class);
         assertThat(vms.list()).isEmpty();
     }
 
     @Test
     void unknownImageIsNotFound() {
-        assertThatThrownBy(() -> vms.create(TestImages.vm("dev1", "arch"), SUBNET))
+        assertThatThrownBy(() -> vms.create(StoreFixtures.vm("dev1", "arch"), SUBNET))
                 .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND))
                 .hasMessageContaining("image 'arch' not found");
         assertThat(vms.list()).isEmpty();
@@ -176,7 +176,7 @@ class VmRepositoryTest {
 
     @Test
     void stateAndPidUpdatesAreStored() {
-        vms.create(TestImages.vm("dev1", "debian-12"), SUBNET);
+        vms.create(StoreFixtures.vm("dev1", "debian-12"), SUBNET);
 
         vms.updatePid("dev1", 4242L);
         Vm running = vms.updateState("dev1", VmState.RUNNING);
@@ -190,7 +190,7 @@ class VmRepositoryTest {
 
     @Test
     void unknownStateTextIsACorruptRowNamingTableRowAndColumn() throws Exception {
-        vms.create(TestImages.vm("dev1", "debian-12"), SUBNET);
+        vms.create(StoreFixtures.vm("dev1", "debian-12"), SUBNET);
         RawSql.exec(db, "UPDATE vms SET state = 'zombie' WHERE name = 'dev1'");
 
         assertThatThrownBy(() -> vms.get("dev1"))
@@ -206,7 +206,7 @@ class VmRepositoryTest {
 
     @Test
     void nonNumericNumberIsACorruptRowRatherThanZero() throws Exception {
-        vms.create(TestImages.vm("dev1", "debian-12"), SUBNET);
+        vms.create(StoreFixtures.vm("dev1", "debian-12"), SUBNET);
         RawSql.exec(db, "UPDATE vms SET memory_mib = 'lots' WHERE name = 'dev1'");
 
         assertThatThrownBy(() -> vms.get("dev1"))
@@ -218,7 +218,7 @@ class VmRepositoryTest {
 
     @Test
     void malformedIpIsACorruptRowOfTheAllocationTable() throws Exception {
-        vms.create(TestImages.vm("dev1", "debian-12"), SUBNET);
+        vms.create(StoreFixtures.vm("dev1", "debian-12"), SUBNET);
         RawSql.exec(db, "UPDATE vm_allocations SET ip = '172.30.0.300'");
 
         assertThatThrownBy(() -> vms.get("dev1"))
@@ -228,7 +228,7 @@ class VmRepositoryTest {
                 .hasMessageContaining("column 'ip'")
                 .hasMessageContaining("holds '172.30.0.300', which is not a dotted-quad IPv4 address");
         // Allocation refuses to guess around a row it cannot read.
-        assertThatThrownBy(() -> vms.create(TestImages.vm("dev2", "debian-12"), SUBNET))
+        assertThatThrownBy(() -> vms.create(StoreFixtures.vm("dev2", "debian-12"), SUBNET))
                 .hasMessageContaining("column 'ip'")
                 .hasMessageContaining("VM 'dev1'");
     }
