@@ -1,0 +1,134 @@
+package dev.banger.image;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Plans the customisation stages every builder shares: sshd for root by public key only, per-VM
+ * SSH host keys made at first boot (never baked in), the NIC bootstrap, the agent started as early
+ * as possible, opencode on port 4096 and pinned mise for the dev profile, root's bash environment,
+ * and the state to clear before sealing. Pure: it returns a {@link CustomisationPlan}, it writes
+ * nothing. Debian gets systemd units; Void gets runit services and stage-1 core-service hooks.
+ * The sshd drop-in relies on the distro's {@code sshd_config} including {@code sshd_config.d/*.conf}
+ * (Debian's does; a Void builder must make sure of it). Stateless and thread-safe.
+ */
+public final class GuestCustomisation {
+    /** The port opencode serves on in dev images. */
+    public static final int OPENCODE_PORT = 4096;
+    /** Where the builder copies the agent binary from the runtime bundle. */
+    public static final String AGENT_PATH = "/usr/local/bin/banger-agent";
+    static final String SSHD_DROP_IN = "/etc/ssh/sshd_config.d/50-banger.conf";
+    static final String AUTHORIZED_KEYS = "/root/.ssh/authorized_keys";
+    static final String NPM_PREFIX = "/usr/local";
+    static final String ROOT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private GuestCustomisation() {}
+
+    /** The whole plan for {@code inputs}. */
+    public static CustomisationPlan plan(CustomisationInputs inputs) {
+        List<GuestDirectory> dirs = new ArrayList<>();
+        List<GuestFile> files = new ArrayList<>();
+        List<List<String>> commands = new ArrayList<>();
+        List<String> services = new ArrayList<>();
+        boolean dev = inputs.profile() == Profile.DEV;
+        boolean systemd = inputs.distro() == Distro.DEBIAN;
+
+        dirs.add(new GuestDirectory("/root", 0700));
+        dirs.add(new GuestDirectory("/root/.ssh", 0700));
+        dirs.add(new GuestDirectory("/etc/ssh/sshd_config.d", 0755));
+        files.add(new GuestFile(SSHD_DROP_IN, 0644, sshdDropIn()));
+        files.add(new GuestFile(AUTHORIZED_KEYS, 0600, authorizedKeys(inputs.authorizedKeys())));
+        files.add(new GuestFile(NicBootstrapScript.PATH, 0755, NicBootstrapScript.text()));
+        files.add(new GuestFile("/root/.bashrc", 0644, RootShell.bashrc(dev)));
+        files.add(new GuestFile("/root/.profile", 0644, RootShell.profile()));
+        if (dev) {
+            files.add(new GuestFile("/etc/profile.d/mise.sh", 0644, RootShell.miseProfile()));
+            commands.add(npmInstall("opencode-ai@" + inputs.opencodeVersion()));
+            commands.add(npmInstall("@jdxcode/mise@" + inputs.miseVersion()));
+        }
+
+        if (systemd) {
+            dirs.add(new GuestDirectory("/etc/systemd/system", 0755));
+            files.add(unit("banger-agent.service", SystemdUnits.agent(inputs.agentPort())));
+            files.add(unit("banger-net.service", SystemdUnits.net()));
+            files.add(unit("banger-ssh-hostkeys.service", SystemdUnits.hostKeys()));
+            services.addAll(List.of("banger-agent.service", "banger-net.service", "banger-ssh-hostkeys.service", "ssh.service"));
+            if (dev) {
+                files.add(unit("opencode.service", SystemdUnits.opencode()));
+                services.add("opencode.service");
+            }
+        } else {
+            dirs.add(new GuestDirectory("/etc/runit/core-services", 0755));
+            files.add(new GuestFile("/etc/runit/core-services/50-banger-net.sh", 0644, RunitServices.netHook()));
+            files.add(new GuestFile("/etc/runit/core-services/51-banger-ssh-hostkeys.sh", 0644, RunitServices.hostKeysHook()));
+            dirs.add(new GuestDirectory("/etc/sv/banger-agent", 0755));
+            files.add(new GuestFile("/etc/sv/banger-agent/run", 0755, RunitServices.agentRun(inputs.agentPort())));
+            services.addAll(List.of("banger-agent", "sshd"));
+            if (dev) {
+                dirs.add(new GuestDirectory("/etc/sv/opencode", 0755));
+                files.add(new GuestFile("/etc/sv/opencode/run", 0755, RunitServices.opencodeRun()));
+                services.add("opencode");
+            }
+        }
+        return new CustomisationPlan(dirs, files, commands, services, cleanupPaths(inputs.distro()));
+    }
+
+    /** What to clear before sealing a {@code distro} root: caches, logs, per-instance identity, host keys, temp files, history. */
+    public static List<CleanupPath> cleanupPaths(Distro distro) {
+        List<CleanupPath> paths = new ArrayList<>();
+        if (distro == Distro.DEBIAN) {
+            paths.add(CleanupPath.delete("/var/cache/apt/archives/*.deb"));
+            paths.add(CleanupPath.delete("/var/cache/apt/archives/partial/*"));
+            paths.add(CleanupPath.delete("/var/cache/apt/*.bin"));
+            paths.add(CleanupPath.delete("/var/lib/apt/lists/*"));
+            paths.add(CleanupPath.delete("/var/cache/debconf/*-old"));
+        } else {
+            paths.add(CleanupPath.delete("/var/cache/xbps/*"));
+        }
+        paths.add(CleanupPath.delete("/var/log/*"));
+        // systemd makes a fresh id at first boot only when the file exists and is empty; a missing
+        // file would make it treat the boot as "first boot" with presets re-applied.
+        paths.add(CleanupPath.truncate("/etc/machine-id"));
+        paths.add(CleanupPath.delete("/var/lib/dbus/machine-id"));
+        paths.add(CleanupPath.delete("/var/lib/systemd/random-seed"));
+        paths.add(CleanupPath.delete("/etc/ssh/ssh_host_*"));
+        paths.add(CleanupPath.delete("/tmp/*"));
+        paths.add(CleanupPath.delete("/var/tmp/*"));
+        paths.add(CleanupPath.delete("/root/.bash_history"));
+        paths.add(CleanupPath.delete("/root/.lesshst"));
+        paths.add(CleanupPath.delete("/root/.viminfo"));
+        paths.add(CleanupPath.delete("/root/.npm"));
+        paths.add(CleanupPath.delete("/root/.cache"));
+        return List.copyOf(paths);
+    }
+
+    static String sshdDropIn() {
+        return """
+                # banger: root logs in with the runtime bundle's key only. Host keys are made per VM at first boot.
+                PermitRootLogin prohibit-password
+                PubkeyAuthentication yes
+                PasswordAuthentication no
+                KbdInteractiveAuthentication no
+                AuthorizedKeysFile .ssh/authorized_keys
+                """;
+    }
+
+    private static String authorizedKeys(String keys) {
+        StringBuilder out = new StringBuilder();
+        for (String line : keys.strip().split("\\R")) {
+            if (!line.isBlank()) {
+                out.append(line.strip()).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    private static List<String> npmInstall(String spec) {
+        // An explicit prefix puts the binaries at /usr/local/bin on every distro, where the units expect them.
+        return List.of("npm", "install", "--global", "--prefix", NPM_PREFIX, "--no-fund", "--no-audit", spec);
+    }
+
+    private static GuestFile unit(String name, String text) {
+        return new GuestFile("/etc/systemd/system/" + name, 0644, text);
+    }
+}

@@ -1,0 +1,128 @@
+package dev.banger.image;
+
+/**
+ * The guest's NIC bootstrap: a POSIX sh script (no bashisms: Debian runs it with dash, Void early in
+ * runit's stage 1) that reads {@code banger.ip=ADDR/PREFIX}, {@code banger.gw=ADDR},
+ * {@code banger.dns=ADDR[,ADDR...]} and optional {@code banger.iface=NAME} from
+ * {@code /proc/cmdline}, brings the interface up, sets address and default route with {@code ip},
+ * and writes {@code /etc/resolv.conf}. Re-running it is harmless ({@code ip ... replace}).
+ * For tests: {@code BANGER_CMDLINE} and {@code BANGER_RESOLV} redirect its inputs and outputs,
+ * {@code BANGER_NET_DRY_RUN=1} prints the {@code ip} commands instead of running them, and
+ * {@code BANGER_NET_LIB=1} only defines its functions. Stateless and thread-safe.
+ */
+public final class NicBootstrapScript {
+    /** Where the script is installed in the guest. */
+    public static final String PATH = "/usr/local/sbin/banger-net-setup";
+
+    private static final String TEXT = """
+            #!/bin/sh
+            # banger NIC bootstrap: configures the guest network from the kernel command line.
+            #   banger.ip=ADDR/PREFIX  banger.gw=ADDR  banger.dns=ADDR[,ADDR...]  banger.iface=NAME
+            # Written for any POSIX sh: it runs before anything else is up.
+            set -u
+
+            banger_cmdline_file=${BANGER_CMDLINE:-/proc/cmdline}
+            banger_resolv_file=${BANGER_RESOLV:-/etc/resolv.conf}
+
+            # Prints the value of the last NAME=VALUE word for NAME ($1), as the kernel lets the last one win.
+            banger_param() {
+                banger_line=
+                read -r banger_line < "$banger_cmdline_file" || true
+                banger_value=
+                set -f
+                for banger_word in $banger_line; do
+                    case $banger_word in
+                        "$1"=*) banger_value=${banger_word#*=} ;;
+                    esac
+                done
+                set +f
+                printf '%s\\n' "$banger_value"
+            }
+
+            banger_run() {
+                if [ "${BANGER_NET_DRY_RUN:-0}" = 1 ]; then
+                    printf '%s\\n' "$*"
+                else
+                    "$@"
+                fi
+            }
+
+            # The interface named by banger.iface=, else the first one that is not loopback.
+            banger_iface() {
+                banger_name=$(banger_param banger.iface)
+                if [ -n "$banger_name" ]; then
+                    printf '%s\\n' "$banger_name"
+                    return 0
+                fi
+                for banger_dev in /sys/class/net/*; do
+                    banger_name=${banger_dev##*/}
+                    if [ "$banger_name" != lo ] && [ -d "$banger_dev" ]; then
+                        printf '%s\\n' "$banger_name"
+                        return 0
+                    fi
+                done
+                return 1
+            }
+
+            # Writes one nameserver line per comma-separated address, replacing the file in one rename.
+            banger_write_resolv() {
+                banger_content=
+                banger_old_ifs=$IFS
+                IFS=,
+                set -f
+                for banger_server in $1; do
+                    if [ -n "$banger_server" ]; then
+                        banger_content="${banger_content}nameserver ${banger_server}
+            "
+                    fi
+                done
+                set +f
+                IFS=$banger_old_ifs
+                printf '%s' "$banger_content" > "$banger_resolv_file.banger-tmp" &&
+                    mv -f "$banger_resolv_file.banger-tmp" "$banger_resolv_file"
+            }
+
+            banger_net_main() {
+                banger_ip=$(banger_param banger.ip)
+                banger_gw=$(banger_param banger.gw)
+                banger_dns=$(banger_param banger.dns)
+                banger_run ip link set dev lo up
+                if [ -z "$banger_ip" ]; then
+                    echo "banger-net: no banger.ip= on the kernel command line; leaving the network alone" >&2
+                    return 0
+                fi
+                case $banger_ip in
+                    */*) ;;
+                    *)
+                        echo "banger-net: banger.ip=$banger_ip has no /prefix; expected e.g. 172.16.0.2/24" >&2
+                        return 1
+                        ;;
+                esac
+                if ! banger_dev=$(banger_iface); then
+                    echo "banger-net: no network interface besides lo" >&2
+                    return 1
+                fi
+                banger_run ip link set dev "$banger_dev" up || return 1
+                banger_run ip address replace "$banger_ip" dev "$banger_dev" || return 1
+                if [ -n "$banger_gw" ]; then
+                    banger_run ip route replace default via "$banger_gw" dev "$banger_dev" || return 1
+                fi
+                if [ -n "$banger_dns" ]; then
+                    banger_write_resolv "$banger_dns" || return 1
+                fi
+                return 0
+            }
+
+            if [ "${BANGER_NET_LIB:-0}" != 1 ]; then
+                banger_net_main
+                exit $?
+            fi
+            """;
+
+    private NicBootstrapScript() {}
+
+    /** The script's full text. */
+    public static String text() {
+        return TEXT;
+    }
+}

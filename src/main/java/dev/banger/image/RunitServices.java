@@ -1,0 +1,43 @@
+package dev.banger.image;
+
+/**
+ * The runit service scripts and stage-1 hooks {@link GuestCustomisation} plans for Void guests.
+ * Core-service hooks are sourced by {@code /etc/runit/1}, so they must not {@code exit}.
+ * Stateless and thread-safe.
+ */
+final class RunitServices {
+    private RunitServices() {}
+
+    static String netHook() {
+        return """
+                # banger: configure the guest network from the kernel command line (sourced by /etc/runit/1).
+                %s || echo "banger-net: network setup failed" >&2
+                """.formatted(NicBootstrapScript.PATH);
+    }
+
+    static String hostKeysHook() {
+        return """
+                # banger: make this VM's own SSH host keys at first boot (sourced by /etc/runit/1).
+                if [ ! -e /etc/ssh/ssh_host_ed25519_key ] || [ ! -e /etc/ssh/ssh_host_ecdsa_key ] || [ ! -e /etc/ssh/ssh_host_rsa_key ]; then
+                    ssh-keygen -A
+                fi
+                """;
+    }
+
+    static String agentRun(int port) {
+        return """
+                #!/bin/sh
+                exec %s --port %d 2>&1
+                """.formatted(GuestCustomisation.AGENT_PATH, port);
+    }
+
+    static String opencodeRun() {
+        return """
+                #!/bin/sh
+                export HOME=/root
+                export PATH=%s
+                cd /root || exit 1
+                exec /usr/local/bin/opencode serve --hostname 0.0.0.0 --port %d 2>&1
+                """.formatted(GuestCustomisation.ROOT_PATH, GuestCustomisation.OPENCODE_PORT);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.banger.image;
+
+/** The systemd unit texts {@link GuestCustomisation} plans for Debian guests. Stateless and thread-safe. */
+final class SystemdUnits {
+    private SystemdUnits() {}
+
+    /** Started before the usual boot ordering (no default dependencies) so the host sees health as early as possible. */
+    static String agent(int port) {
+        return """
+                [Unit]
+                Description=banger guest agent (health over vsock / virtio-serial)
+                DefaultDependencies=no
+                Before=sysinit.target network-pre.target ssh.service shutdown.target
+                Conflicts=shutdown.target
+
+                [Service]
+                ExecStart=%s --port %d
+                Restart=always
+                RestartSec=200ms
+
+                [Install]
+                WantedBy=sysinit.target
+                """.formatted(GuestCustomisation.AGENT_PATH, port);
+    }
+
+    static String net() {
+        return """
+                [Unit]
+                Description=banger guest network from the kernel command line
+                DefaultDependencies=no
+                After=systemd-remount-fs.service
+                Wants=network-pre.target
+                Before=network-pre.target network.target ssh.service shutdown.target
+                Conflicts=shutdown.target
+
+                [Service]
+                Type=oneshot
+                RemainAfterExit=yes
+                ExecStart=%s
+
+                [Install]
+                WantedBy=sysinit.target
+                """.formatted(NicBootstrapScript.PATH);
+    }
+
+    /** sshd refuses to start without host keys; each VM makes its own, so two VMs never share one. */
+    static String hostKeys() {
+        return """
+                [Unit]
+                Description=banger per-VM SSH host keys
+                Before=ssh.service
+                ConditionPathExists=|!/etc/ssh/ssh_host_ed25519_key
+                ConditionPathExists=|!/etc/ssh/ssh_host_ecdsa_key
+                ConditionPathExists=|!/etc/ssh/ssh_host_rsa_key
+
+                [Service]
+                Type=oneshot
+                RemainAfterExit=yes
+                ExecStart=/usr/bin/ssh-keygen -A
+
+                [Install]
+                WantedBy=multi-user.target ssh.service
+                """;
+    }
+
+    static String opencode() {
+        return """
+                [Unit]
+                Description=opencode server on port %d
+                After=network.target banger-net.service
+
+                [Service]
+                Environment=HOME=/root
+                Environment=PATH=%s
+                WorkingDirectory=/root
+                ExecStart=/usr/local/bin/opencode serve --hostname 0.0.0.0 --port %d
+                Restart=on-failure
+                RestartSec=1s
+
+                [Install]
+                WantedBy=multi-user.target
+                """.formatted(GuestCustomisation.OPENCODE_PORT, GuestCustomisation.ROOT_PATH, GuestCustomisation.OPENCODE_PORT);
+    }
+}

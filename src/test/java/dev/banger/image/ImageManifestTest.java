@@ -1,0 +1,67 @@
+package dev.banger.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ImageManifestTest {
+    private static final String SUM = "sha256:" + "ab".repeat(32);
+
+    private static ImageManifest sample() {
+        return new ImageManifest(Distro.DEBIAN, "bookworm", "6.1.0-28-cloud-amd64", Profile.DEV,
+                List.of("git", "curl", "build-essential"), SUM, Instant.parse("2026-11-23T10:15:30Z"), "0.1.0-SNAPSHOT");
+    }
+
+    @Test
+    void jsonRoundTripGivesAnEqualManifest() {
+        ImageManifest manifest = sample();
+
+        String json = manifest.toJson();
+
+        assertThat(json).contains("\"distro\" : \"debian\"", "\"profile\" : \"dev\"", "\"builtAt\" : \"2026-11-23T10:15:30Z\"");
+        assertThat(ImageManifest.fromJson(json, "manifest.json")).isEqualTo(manifest);
+    }
+
+    @Test
+    void everyProblemIsNamedInOneError() {
+        assertThatThrownBy(() -> new ImageManifest(Distro.VOID, " ", "6.1", null, List.of("git", "git"), "md5:00", null, "1"))
+                .isInstanceOf(ImageException.class)
+                .hasMessageContaining("release is missing")
+                .hasMessageContaining("profile is missing")
+                .hasMessageContaining("'git' twice")
+                .hasMessageContaining("workSeedFingerprint is 'md5:00'")
+                .hasMessageContaining("builtAt is missing");
+    }
+
+    @Test
+    void anInvalidValueInJsonIsAnImageErrorNamingTheFile() {
+        String json = sample().toJson().replace(SUM, "sha256:nothex");
+
+        assertThatThrownBy(() -> ImageManifest.fromJson(json, "/images/x/manifest.json"))
+                .isInstanceOf(ImageException.class)
+                .hasMessageContaining("/images/x/manifest.json")
+                .hasMessageContaining("workSeedFingerprint");
+    }
+
+    @Test
+    void unknownFieldsAndUnknownDistrosAreRejected() {
+        String extra = sample().toJson().replaceFirst("\\{", "{\"mirror\": \"http://x\",");
+        String arch = sample().toJson().replace("\"debian\"", "\"arch\"");
+
+        assertThatThrownBy(() -> ImageManifest.fromJson(extra, "m.json")).isInstanceOf(ImageException.class).hasMessageContaining("mirror");
+        assertThatThrownBy(() -> ImageManifest.fromJson(arch, "m.json")).isInstanceOf(ImageException.class).hasMessageContaining("m.json");
+        assertThatThrownBy(() -> ImageManifest.fromJson("{", "m.json")).isInstanceOf(ImageException.class);
+    }
+
+    @Test
+    void theFingerprintOfARealTreeIsAcceptedAsWorkSeedFingerprint(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        String sum = TreeFingerprint.of(tmp);
+
+        ImageManifest manifest = new ImageManifest(Distro.VOID, "current", "6.1.0", Profile.MINIMAL, List.of(), sum, Instant.EPOCH, "1.0");
+
+        assertThat(manifest.workSeedFingerprint()).isEqualTo(sum);
+    }
+}
