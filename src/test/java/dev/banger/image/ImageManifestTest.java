@@ -48,10 +48,10 @@ class ImageManifestTest {
 
     @Test
     void unknownFieldsAndUnknownDistrosAreRejected() {
-        String extra = sample().toJson().replaceFirst("\\{", "{\"mirror\": \"http://x\",");
+        String extra = sample().toJson().replaceFirst("\\{", "{\"colour\": \"blue\",");
         String arch = sample().toJson().replace("\"debian\"", "\"arch\"");
 
-        assertThatThrownBy(() -> ImageManifest.fromJson(extra, "m.json")).isInstanceOf(ImageException.class).hasMessageContaining("mirror");
+        assertThatThrownBy(() -> ImageManifest.fromJson(extra, "m.json")).isInstanceOf(ImageException.class).hasMessageContaining("colour");
         assertThatThrownBy(() -> ImageManifest.fromJson(arch, "m.json")).isInstanceOf(ImageException.class).hasMessageContaining("m.json");
         assertThatThrownBy(() -> ImageManifest.fromJson("{", "m.json")).isInstanceOf(ImageException.class);
     }
