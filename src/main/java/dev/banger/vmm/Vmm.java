@@ -1,0 +1,33 @@
+package dev.banger.vmm;
+
+import java.time.Duration;
+
+/**
+ * A virtual machine monitor backend (Firecracker or QEMU): starts a machine described by a
+ * {@link MachineSpec} as a detached process in its own session, so that it outlives the daemon
+ * request and the daemon itself, and stops it again. Everything above this package (create
+ * pipeline, capabilities, agent health) is shared by every backend. Implementations must be safe
+ * for concurrent use on different machines.
+ */
+public interface Vmm {
+    /** The backend's stable name, as stored on the VM and shown by {@code vm show}: {@code firecracker} or {@code qemu}. */
+    String name();
+
+    /**
+     * Spawns and configures the machine and lets it boot. Returns once the VMM process runs and has
+     * accepted the whole configuration; it does not wait for the guest. On failure nothing is left
+     * running (a spawned process is killed) and the error carries the VMM log tail.
+     *
+     * @throws VmmException when the process cannot be started, exits early or refuses the configuration
+     */
+    VmmInstance start(MachineSpec spec);
+
+    /**
+     * Stops the machine in an orderly way (the guest sees Ctrl-Alt-Del or an ACPI power-off), waits
+     * up to {@code grace} for the process to exit, then kills it. Tolerates a process that is already gone.
+     */
+    void stop(VmmInstance instance, Duration grace);
+
+    /** Whether the instance's VMM process still runs (the pid is alive and is still that VMM). */
+    boolean isAlive(VmmInstance instance);
+}

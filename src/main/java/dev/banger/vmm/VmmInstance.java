@@ -1,0 +1,35 @@
+package dev.banger.vmm;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * A started VMM process and where to reach what it exposes. Stored with the VM so that a later
+ * daemon (after a restart) can stop it or check it. Immutable value.
+ *
+ * @param backend     {@link Vmm#name()} of the backend that started it
+ * @param pid         the VMM process id
+ * @param vmDir       the VM's directory (sockets, logs)
+ * @param agentSocket host-side Unix socket of the agent channel: Firecracker's hybrid vsock
+ *                    socket, or QEMU's virtio-serial (or vhost-vsock proxy) socket
+ * @param agentTransport how {@code agentSocket} is spoken to
+ */
+public record VmmInstance(String backend, long pid, Path vmDir, Path agentSocket, AgentTransport agentTransport) {
+    /** How the host reaches the guest agent through {@link #agentSocket()}. */
+    public enum AgentTransport {
+        /** Firecracker's host-side vsock socket: {@code CONNECT <port>} then {@code OK <port>}. */
+        HYBRID_VSOCK,
+        /** A plain stream socket carrying the agent protocol directly (QEMU virtio-serial). */
+        UNIX_STREAM
+    }
+
+    public VmmInstance {
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(vmDir, "vmDir");
+        Objects.requireNonNull(agentSocket, "agentSocket");
+        Objects.requireNonNull(agentTransport, "agentTransport");
+        if (pid <= 0) {
+            throw new IllegalArgumentException("pid must be positive, got " + pid);
+        }
+    }
+}
