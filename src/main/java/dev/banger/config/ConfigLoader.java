@@ -162,7 +162,9 @@ public final class ConfigLoader {
         ImageConfig image = new ImageConfig(
                 v.parsed(ConfigKeys.IMAGE_DEFAULT, d.image().defaultImage(), ConfigValues::imageName),
                 v.optional(ConfigKeys.IMAGE_DEBIAN_MIRROR, ConfigValues::url),
-                v.optional(ConfigKeys.IMAGE_VOID_REPOSITORY, ConfigValues::url));
+                v.optional(ConfigKeys.IMAGE_VOID_REPOSITORY, ConfigValues::url),
+                v.parsed(ConfigKeys.IMAGE_OPENCODE_VERSION, d.image().opencodeVersion(), ConfigValues::exactVersion),
+                v.parsed(ConfigKeys.IMAGE_MISE_VERSION, d.image().miseVersion(), ConfigValues::exactVersion));
         FirecrackerConfig firecracker = new FirecrackerConfig(
                 v.optional(ConfigKeys.FIRECRACKER_BINARY, ConfigValues::absolutePath),
                 v.optional(ConfigKeys.FIRECRACKER_JAILER, ConfigValues::absolutePath));

@@ -17,6 +17,7 @@ final class ConfigValues {
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern GROUP = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
     private static final Pattern IMAGE_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+    private static final Pattern EXACT_VERSION = Pattern.compile("\\d+\\.\\d+\\.\\d+(?:[-+][0-9A-Za-z.-]+)?");
     private static final Pattern PROGRAM_NAME = Pattern.compile("[A-Za-z0-9_.+-]+");
     private static final Set<String> URL_SCHEMES = Set.of("http", "https", "file");
 
@@ -59,6 +60,15 @@ final class ConfigValues {
         if (!IMAGE_NAME.matcher(value).matches()) {
             throw new ConfigException(quote(value) + " is not a valid image name: use up to 63 lowercase letters, "
                     + "digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        return value;
+    }
+
+    /** An exact package version such as {@code 1.18.33}: images pin what they install. */
+    static String exactVersion(String value) {
+        if (!EXACT_VERSION.matcher(value).matches()) {
+            throw new ConfigException(quote(value) + " is not an exact version: use digits and dots such as 1.2.3"
+                    + " (ranges and tags like 'latest' would make image builds unrepeatable)");
         }
         return value;
     }

@@ -3,6 +3,7 @@ package dev.banger.model;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * A registered guest image: the files a VM is made from and what the builder recorded about them.
@@ -20,6 +21,8 @@ import java.util.Objects;
  * @param workSeedFingerprint fingerprint of the work seed's inputs, or null without a seed
  * @param status              whether VMs can be created from it
  * @param createdAt           when the image was built or registered
+ * @param managed             whether banger may rebuild and heal it (set by {@code image promote})
+ * @param defaultImage        whether {@code vm create} uses it when no image is named
  */
 public record Image(
         String name,
@@ -32,7 +35,12 @@ public record Image(
         String manifestJson,
         String workSeedFingerprint,
         ImageStatus status,
-        Instant createdAt) {
+        Instant createdAt,
+        boolean managed,
+        boolean defaultImage) {
+
+    /** Valid image names: lower-case letters, digits, '.', '_' and '-', starting with a letter or digit. */
+    public static final Pattern NAME_PATTERN = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
 
     public Image {
         Objects.requireNonNull(name, "name");
@@ -42,5 +50,15 @@ public record Image(
         Objects.requireNonNull(manifestJson, "manifestJson");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(createdAt, "createdAt");
+    }
+
+    public static boolean isValidName(String name) {
+        return name != null && NAME_PATTERN.matcher(name).matches();
+    }
+
+    /** The same image with another status. */
+    public Image withStatus(ImageStatus newStatus) {
+        return new Image(name, distro, kernel, initrd, modules, rootfs, workSeed, manifestJson, workSeedFingerprint,
+                newStatus, createdAt, managed, defaultImage);
     }
 }

@@ -7,7 +7,12 @@ public enum ImageStatus {
     /** Complete and verified: VMs can be created from it. */
     READY,
     /** Usable parts are missing or stale (for example its work seed); rebuild or re-register it. */
-    NEEDS_REBUILD;
+    NEEDS_REBUILD,
+    /**
+     * Usable, but it has no work seed: the next VM create builds {@code /root} from the rootfs the
+     * slow way and then records a seed, so later creates clone it.
+     */
+    NEEDS_WORK_SEED;
 
     /** The stable lower-case, hyphenated name used on the wire and in the database. */
     public String wireName() {

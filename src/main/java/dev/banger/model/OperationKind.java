@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /** What a long-running, staged operation does. */
 public enum OperationKind {
-    VM_CREATE;
+    VM_CREATE,
+    IMAGE_BUILD;
 
     /** The stable lower-case, hyphenated name used on the wire and in the database. */
     public String wireName() {

@@ -20,7 +20,7 @@ import java.util.Optional;
 public final class ImageRepository {
     private static final String SELECT = """
             SELECT id, name, distro, kernel_path, initrd_path, modules_path, rootfs_path, work_seed_path,
-                   manifest_json, work_seed_fingerprint, status, created_at
+                   manifest_json, work_seed_fingerprint, status, created_at, managed, is_default
             FROM images""";
 
     private final Database db;
@@ -36,8 +36,8 @@ public final class ImageRepository {
         return db.write("register image '" + image.name() + "'", c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO images (name, distro, kernel_path, initrd_path, modules_path, rootfs_path, work_seed_path,
-                                        manifest_json, work_seed_fingerprint, status, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                                        manifest_json, work_seed_fingerprint, status, created_at, managed, is_default)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""")) {
                 ps.setString(1, image.name());
                 ps.setString(2, image.distro());
                 ps.setString(3, text(image.kernel()));
@@ -49,6 +49,7 @@ public final class ImageRepository {
                 ps.setString(9, image.workSeedFingerprint());
                 ps.setString(10, ColumnCodec.enumText(image.status()));
                 ps.setString(11, ColumnCodec.timeText(image.createdAt()));
+                ps.setInt(12, image.managed() ? 1 : 0);
                 ps.executeUpdate();
             }
             return select(c, image.name()).orElseThrow();
@@ -83,14 +84,76 @@ public final class ImageRepository {
                 "UPDATE images SET status = ? WHERE name = ?", ColumnCodec.enumText(status));
     }
 
-    /** Records a (re)built work seed, e.g. when an image without one lazily gets it. */
+    /** The image promoted as default, if any. */
+    public Optional<Image> findDefault() {
+        return db.read("read the default image", c -> {
+            try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE is_default = 1"); ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(decode(rs)) : Optional.empty();
+            }
+        });
+    }
+
+    /** Makes the image the only default and marks it managed, in one transaction. */
+    public Image promote(String name) {
+        return db.write("promote image '" + name + "'", c -> {
+            if (select(c, name).isEmpty()) {
+                throw notFound(name);
+            }
+            try (PreparedStatement clear = c.prepareStatement("UPDATE images SET is_default = 0 WHERE is_default = 1 AND name <> ?");
+                 PreparedStatement set = c.prepareStatement("UPDATE images SET is_default = 1, managed = 1 WHERE name = ?")) {
+                clear.setString(1, name);
+                clear.executeUpdate();
+                set.setString(1, name);
+                set.executeUpdate();
+            }
+            return select(c, name).orElseThrow();
+        });
+    }
+
+    /**
+     * Replaces the files, manifest and status of an existing image (a rebuild), keeping its name,
+     * managed and default flags, and the VMs that reference it.
+     */
+    public Image replaceArtifacts(Image rebuilt) {
+        Objects.requireNonNull(rebuilt, "rebuilt");
+        validate(rebuilt);
+        return db.write("record the rebuilt image '" + rebuilt.name() + "'", c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE images SET distro = ?, kernel_path = ?, initrd_path = ?, modules_path = ?, rootfs_path = ?,
+                                      work_seed_path = ?, manifest_json = ?, work_seed_fingerprint = ?, status = ?, created_at = ?
+                    WHERE name = ?""")) {
+                ps.setString(1, rebuilt.distro());
+                ps.setString(2, text(rebuilt.kernel()));
+                ps.setString(3, text(rebuilt.initrd()));
+                ps.setString(4, text(rebuilt.modules()));
+                ps.setString(5, text(rebuilt.rootfs()));
+                ps.setString(6, text(rebuilt.workSeed()));
+                ps.setString(7, rebuilt.manifestJson());
+                ps.setString(8, rebuilt.workSeedFingerprint());
+                ps.setString(9, ColumnCodec.enumText(rebuilt.status()));
+                ps.setString(10, ColumnCodec.timeText(rebuilt.createdAt()));
+                ps.setString(11, rebuilt.name());
+                if (ps.executeUpdate() == 0) {
+                    throw notFound(rebuilt.name());
+                }
+            }
+            return select(c, rebuilt.name()).orElseThrow();
+        });
+    }
+
+    /**
+     * Records a (re)built work seed, e.g. when an image without one lazily gets it; an image that
+     * was waiting for its seed becomes ready, any other status stays.
+     */
     public Image updateWorkSeed(String name, Path workSeed, String fingerprint) {
         Objects.requireNonNull(workSeed, "workSeed");
         Objects.requireNonNull(fingerprint, "fingerprint");
         requireAbsolute(name, "work seed", workSeed);
         return update(name, "record the work seed of image '" + name + "'",
-                "UPDATE images SET work_seed_path = ?, work_seed_fingerprint = ? WHERE name = ?",
-                text(workSeed), fingerprint);
+                "UPDATE images SET work_seed_path = ?, work_seed_fingerprint = ?,"
+                        + " status = CASE status WHEN ? THEN ? ELSE status END WHERE name = ?",
+                text(workSeed), fingerprint, ColumnCodec.enumText(ImageStatus.NEEDS_WORK_SEED),
+                ColumnCodec.enumText(ImageStatus.READY));
     }
 
     /**
@@ -165,7 +228,9 @@ public final class ImageRepository {
                 row.text("manifest_json"),
                 row.optionalText("work_seed_fingerprint"),
                 row.enumValue("status", ImageStatus.class),
-                row.instant("created_at"));
+                row.instant("created_at"),
+                row.integer("managed") != 0,
+                row.integer("is_default") != 0);
     }
 
     private static void validate(Image image) {

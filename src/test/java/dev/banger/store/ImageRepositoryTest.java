@@ -48,7 +48,7 @@ class ImageRepositoryTest {
     @Test
     void optionalPartsRoundTripAsNull() {
         Image bare = new Image("void", "void", Path.of("/i/vmlinux"), null, null, Path.of("/i/rootfs.ext4"), null,
-                "{}", null, ImageStatus.NEEDS_REBUILD, T0);
+                "{}", null, ImageStatus.NEEDS_REBUILD, T0, false, false);
 
         assertThat(store.images().insert(bare)).isEqualTo(bare);
     }
@@ -79,7 +79,7 @@ class ImageRepositoryTest {
     @Test
     void relativePathsAreRejectedAndNothingIsStored() {
         Image relative = new Image("rel", "debian", Path.of("vmlinux"), null, null, Path.of("/r/rootfs.ext4"), null,
-                "{}", null, ImageStatus.READY, T0);
+                "{}", null, ImageStatus.READY, T0, false, false);
 
         assertThatThrownBy(() -> store.images().insert(relative))
                 .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
@@ -98,6 +98,50 @@ class ImageRepositoryTest {
         assertThat(updated.workSeed()).isEqualTo(Path.of("/seeds/new.ext4"));
         assertThat(updated.workSeedFingerprint()).isEqualTo("sha256:def");
         assertThat(store.images().get("debian-12")).isEqualTo(updated);
+    }
+
+    @Test
+    void aRecordedWorkSeedMakesAnImageWaitingForOneReady() {
+        store.images().insert(image("seedless").withStatus(ImageStatus.NEEDS_WORK_SEED));
+
+        Image seeded = store.images().updateWorkSeed("seedless", Path.of("/seeds/s.ext4"), "sha256:abc");
+
+        assertThat(seeded.status()).isEqualTo(ImageStatus.READY);
+    }
+
+    @Test
+    void promotingMakesTheImageTheOnlyManagedDefault() {
+        store.images().insert(image("a"));
+        store.images().insert(image("b"));
+
+        store.images().promote("a");
+        Image b = store.images().promote("b");
+
+        assertThat(b.defaultImage()).isTrue();
+        assertThat(b.managed()).isTrue();
+        assertThat(store.images().get("a").defaultImage()).isFalse();
+        assertThat(store.images().get("a").managed()).isTrue();
+        assertThat(store.images().findDefault()).contains(b);
+        assertThatThrownBy(() -> store.images().promote("nope"))
+                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
+    }
+
+    @Test
+    void replacingArtifactsKeepsNameFlagsAndVmReferences() {
+        store.images().insert(image("debian-12"));
+        store.images().promote("debian-12");
+        store.vms().create(StoreFixtures.vm("dev1", "debian-12"), StoreFixtures.SUBNET);
+        Image rebuilt = new Image("debian-12", "debian", Path.of("/new/vmlinux"), null, null, Path.of("/new/rootfs.ext4"),
+                Path.of("/new/work-seed.ext4"), "{\"v\":2}", "sha256:new", ImageStatus.READY, T0.plusSeconds(60), false, false);
+
+        Image stored = store.images().replaceArtifacts(rebuilt);
+
+        assertThat(stored.rootfs()).isEqualTo(Path.of("/new/rootfs.ext4"));
+        assertThat(stored.initrd()).isNull();
+        assertThat(stored.workSeedFingerprint()).isEqualTo("sha256:new");
+        assertThat(stored.defaultImage()).isTrue();
+        assertThat(stored.managed()).isTrue();
+        assertThat(store.vms().get("dev1").image()).isEqualTo("debian-12");
     }
 
     @Test
@@ -142,7 +186,7 @@ class ImageRepositoryTest {
         assertThatThrownBy(() -> store.images().get("debian-12"))
                 .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INTERNAL))
                 .hasMessageContaining("corrupt row in table 'images' (id 1, name 'debian-12')")
-                .hasMessageContaining("column 'status' holds unknown value 'shiny' (expected one of ready, needs-rebuild)");
+                .hasMessageContaining("column 'status' holds unknown value 'shiny' (expected one of ready, needs-rebuild, needs-work-seed)");
 
         rawSql(store, "UPDATE images SET status = 'ready', rootfs_path = 'relative/rootfs.ext4'");
         assertThatThrownBy(() -> store.images().list())

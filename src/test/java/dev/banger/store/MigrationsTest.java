@@ -34,7 +34,7 @@ class MigrationsTest {
         Path file = dir.resolve("state").resolve("state.db");
 
         try (Store store = Store.open(file)) {
-            assertThat(store.schemaVersion()).isEqualTo("2");
+            assertThat(store.schemaVersion()).isEqualTo("3");
             assertThat(store.path()).isEqualTo(file);
             assertThat(tables(file)).contains("images", "vms", "vm_allocations", "operations", "operation_stages");
             assertThat(store.summary().images()).isZero();
@@ -52,13 +52,13 @@ class MigrationsTest {
             store.vms().create(vm("dev1"), SUBNET);
         }
         try (Store store = Store.open(file)) {
-            assertThat(store.schemaVersion()).isEqualTo("2");
+            assertThat(store.schemaVersion()).isEqualTo("3");
             assertThat(store.vms().get("dev1").network().ip()).isEqualTo("172.30.0.2");
         }
     }
 
     @Test
-    void version1DatabaseKeepsItsRowsWhenMigratedToVersion2() throws Exception {
+    void version1DatabaseKeepsItsRowsWhenMigratedToTheLatestVersion() throws Exception {
         Path file = dir.resolve("state.db");
         Flyway.configure()
                 .dataSource("jdbc:sqlite:" + file, null, null)
@@ -79,8 +79,8 @@ class MigrationsTest {
         }
 
         try (Store store = Store.open(file)) {
-            assertThat(store.schemaVersion()).isEqualTo("2");
-            assertThat(Integer.parseInt(store.schemaVersion())).isEqualTo(2);
+            assertThat(store.schemaVersion()).isEqualTo("3");
+            assertThat(Integer.parseInt(store.schemaVersion())).isEqualTo(3);
             Vm old = store.vms().get("old-vm");
             assertThat(old.image()).isEqualTo("old-image");
             assertThat(old.state()).isEqualTo(VmState.STOPPED);
@@ -88,6 +88,8 @@ class MigrationsTest {
             assertThat(old.network()).isEqualTo(new NetworkAllocation("172.30.0.2", "02:bf:ac:1e:00:02", 3));
             assertThat(old.createdAt()).isEqualTo(Instant.parse("2025-01-02T03:04:06Z"));
             assertThat(store.images().get("old-image").createdAt()).isEqualTo(Instant.parse("2025-01-02T03:04:05.678Z"));
+            assertThat(store.images().get("old-image").managed()).isFalse();
+            assertThat(store.images().findDefault()).isEmpty();
             // The new tables work, and the migrated allocations are respected.
             assertThat(store.operations().begin(OperationKind.VM_CREATE, "next", List.of("validate")).stages()).hasSize(1);
             assertThat(store.vms().create(new NewVm("next", "old-image", 1, 512, 1L << 30, "qemu"), SUBNET).network().ip())
@@ -111,7 +113,7 @@ class MigrationsTest {
         assertThatThrownBy(() -> Store.open(file))
                 .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PRECONDITION_FAILED))
                 .hasMessageContaining("the state database is at schema version 99")
-                .hasMessageContaining("knows only up to version 2")
+                .hasMessageContaining("knows only up to version 3")
                 .hasMessageContaining("upgrade banger");
         // Nothing was changed: the rows are still readable by a banger that knows version 99.
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement();

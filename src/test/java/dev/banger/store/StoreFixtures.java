@@ -19,7 +19,7 @@ final class StoreFixtures {
         Path dir = Path.of("/var/lib/banger/images", name);
         return new Image(name, "debian", dir.resolve("vmlinux"), dir.resolve("initrd.img"), null,
                 dir.resolve("rootfs.ext4"), dir.resolve("work-seed.ext4"), "{\"distro\":\"debian\"}", "sha256:abc",
-                ImageStatus.READY, T0);
+                ImageStatus.READY, T0, false, false);
     }
 
     static NewVm vm(String name) {
