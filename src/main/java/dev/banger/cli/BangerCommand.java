@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
             DaemonCommand.class,
             DoctorCommand.class,
             RuntimeCommand.class,
+            ImageCommand.class,
         })
 public final class BangerCommand implements Runnable {
     @Spec

@@ -6,6 +6,8 @@ import dev.banger.config.ConfigLoader;
 import dev.banger.config.LoadedConfig;
 import dev.banger.doctor.DoctorContext;
 import dev.banger.host.HostCommands;
+import dev.banger.image.ImageCatalog;
+import dev.banger.model.ImageStatus;
 import dev.banger.model.CheckResult;
 import dev.banger.model.ErrorKind;
 import dev.banger.rpc.DaemonUnavailableException;
@@ -75,6 +77,9 @@ public final class Daemon implements AutoCloseable {
             List<RpcMethod<?, ?>> methods = new ArrayList<>(daemonMethods.methods());
             DoctorMethods doctor = new DoctorMethods(new DoctorContext(host, paths, config, DoctorMethods::bundleKernel));
             methods.addAll(doctor.methods());
+            Clock clock = Clock.systemUTC();
+            ImageCatalog images = ImageSetup.catalog(paths, config, host, store, clock);
+            methods.addAll(new ImageMethods(images, store.images(), store.operations(), new OperationRunner(store.operations())).methods());
 
             PeerAuthorizer authorizer = new PeerAuthorizer(config.daemon().group(), new HostGroupLookup(host));
             RpcServer server = RpcServer.start(paths.socket(), new RpcDispatcher(methods), authorizer);
@@ -84,6 +89,7 @@ public final class Daemon implements AutoCloseable {
             LOG.info("bangerd {} ready on {} (pid {}, state {}, socket group {})", dev.banger.model.BangerVersion.get(),
                     paths.socket(), ProcessHandle.current().pid(), paths.stateDir(), group);
             Thread.ofVirtual().name("preflight").start(() -> logPreflight(doctor));
+            Thread.ofVirtual().name("reconcile-images").start(() -> reconcileImages(images, config));
             return daemon;
         } catch (IOException e) {
             closeAll(opened);
@@ -101,6 +107,20 @@ public final class Daemon implements AutoCloseable {
                 case WARN -> LOG.warn("preflight {}: {} ({})", check.name(), check.detail(), check.remedy());
                 case FAIL -> LOG.error("preflight {}: {} ({})", check.name(), check.detail(), check.remedy());
             }
+        }
+    }
+
+    private static void reconcileImages(ImageCatalog images, BangerConfig config) {
+        try {
+            for (ImageCatalog.Finding finding : images.reconcile(config.image().defaultImage())) {
+                if (finding.status() == ImageStatus.READY) {
+                    LOG.info("default image {}: {}", finding.image(), finding.detail());
+                } else {
+                    LOG.warn("default image {}: {}", finding.image(), finding.detail());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("cannot reconcile images: {}", e.toString());
         }
     }
 

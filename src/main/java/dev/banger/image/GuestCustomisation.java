@@ -39,6 +39,9 @@ public final class GuestCustomisation {
         files.add(new GuestFile(SSHD_DROP_IN, 0644, sshdDropIn()));
         files.add(new GuestFile(AUTHORIZED_KEYS, 0600, authorizedKeys(inputs.authorizedKeys())));
         files.add(new GuestFile(NicBootstrapScript.PATH, 0755, NicBootstrapScript.text()));
+        files.add(new GuestFile("/etc/fstab", 0644, fstab()));
+        files.add(new GuestFile("/etc/hostname", 0644, "banger\n"));
+        files.add(new GuestFile("/etc/hosts", 0644, "127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n"));
         files.add(new GuestFile("/root/.bashrc", 0644, RootShell.bashrc(dev)));
         files.add(new GuestFile("/root/.profile", 0644, RootShell.profile()));
         if (dev) {
@@ -100,6 +103,18 @@ public final class GuestCustomisation {
         paths.add(CleanupPath.delete("/root/.npm"));
         paths.add(CleanupPath.delete("/root/.cache"));
         return List.copyOf(paths);
+    }
+
+    /**
+     * The root disk is always the first drive; the work disk is found by its label so that its
+     * position among the drives does not matter, and a VM still boots (without /root) if it is missing.
+     */
+    static String fstab() {
+        return """
+                # banger: the VM's root disk, and its persistent work disk at /root.
+                /dev/vda            /      ext4  defaults                                     0 1
+                LABEL=%s  /root  ext4  defaults,nofail,x-systemd.device-timeout=10s  0 2
+                """.formatted(WorkSeeds.LABEL);
     }
 
     static String sshdDropIn() {

@@ -21,6 +21,10 @@ public final class ImageException extends BangerException {
         return new ImageException(ErrorKind.INVALID_ARGUMENT, message);
     }
 
+    static ImageException conflict(String message) {
+        return new ImageException(ErrorKind.CONFLICT, message);
+    }
+
     static ImageException precondition(String message) {
         return new ImageException(ErrorKind.PRECONDITION_FAILED, message);
     }

@@ -3,7 +3,7 @@ package dev.banger.image;
 /**
  * The guest's NIC bootstrap: a POSIX sh script (no bashisms: Debian runs it with dash, Void early in
  * runit's stage 1) that reads {@code banger.ip=ADDR/PREFIX}, {@code banger.gw=ADDR},
- * {@code banger.dns=ADDR[,ADDR...]} and optional {@code banger.iface=NAME} from
+ * {@code banger.dns=ADDR[,ADDR...]}, optional {@code banger.iface=NAME} and {@code banger.hostname=NAME} from
  * {@code /proc/cmdline}, brings the interface up, sets address and default route with {@code ip},
  * and writes {@code /etc/resolv.conf}. Re-running it is harmless ({@code ip ... replace}).
  * For tests: {@code BANGER_CMDLINE} and {@code BANGER_RESOLV} redirect its inputs and outputs,
@@ -17,7 +17,7 @@ public final class NicBootstrapScript {
     private static final String TEXT = """
             #!/bin/sh
             # banger NIC bootstrap: configures the guest network from the kernel command line.
-            #   banger.ip=ADDR/PREFIX  banger.gw=ADDR  banger.dns=ADDR[,ADDR...]  banger.iface=NAME
+            #   banger.ip=ADDR/PREFIX  banger.gw=ADDR  banger.dns=ADDR[,ADDR...]  banger.iface=NAME  banger.hostname=NAME
             # Written for any POSIX sh: it runs before anything else is up.
             set -u
 
@@ -82,7 +82,21 @@ public final class NicBootstrapScript {
                     mv -f "$banger_resolv_file.banger-tmp" "$banger_resolv_file"
             }
 
+            # The VM's name: the kernel's hostname (no hostname binary needed) and /etc/hostname for later readers.
+            banger_set_hostname() {
+                if [ "${BANGER_NET_DRY_RUN:-0}" = 1 ]; then
+                    printf 'hostname %s\\n' "$1"
+                    return 0
+                fi
+                printf '%s\\n' "$1" > /proc/sys/kernel/hostname || return 1
+                printf '%s\\n' "$1" > "${BANGER_HOSTNAME_FILE:-/etc/hostname}"
+            }
+
             banger_net_main() {
+                banger_hostname=$(banger_param banger.hostname)
+                if [ -n "$banger_hostname" ]; then
+                    banger_set_hostname "$banger_hostname" || return 1
+                fi
                 banger_ip=$(banger_param banger.ip)
                 banger_gw=$(banger_param banger.gw)
                 banger_dns=$(banger_param banger.dns)

@@ -73,6 +73,19 @@ public final class PackageList {
         return new PackageList(source, entries);
     }
 
+    /** The baseline shipped with this banger ({@code config/packages.<distro>}, packed into the jar). */
+    public static PackageList bundled(Distro distro) {
+        String name = distro.packageFileName();
+        try (java.io.InputStream in = PackageList.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw ImageException.io("this banger was built without config/" + name, null);
+            }
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "config/" + name);
+        } catch (IOException e) {
+            throw ImageException.io("cannot read the bundled config/" + name + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Reads and parses a package list file; the file's path is the error-message source. */
     public static PackageList read(Path file) {
         try {

@@ -6,9 +6,6 @@ import dev.banger.host.CommandResult;
 import dev.banger.host.HostCommands;
 import dev.banger.model.ErrorKind;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +16,6 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Stages the kernel family offline from the host distro's kernel package (Debian): resolves the
@@ -158,54 +154,9 @@ public final class DebianKernelStager implements KernelStager {
 
     /** Finds the payload in the bzImage, decompresses it and insists the result is an ELF file. */
     void extractVmlinux(Path bzImage, Path vmlinux, Path work) {
-        try (RandomAccessFile file = new RandomAccessFile(bzImage.toFile(), "r")) {
-            byte[] header = new byte[BzImage.HEADER_BYTES];
-            file.readFully(header);
-            BzImage.Payload payload = BzImage.payload(header, file.length());
-            byte[] bytes = new byte[Math.toIntExact(payload.length())];
-            file.seek(payload.offset());
-            file.readFully(bytes);
-            BzImage.Compression compression = BzImage.compression(bytes);
-            Path compressed = work.resolve("payload");
-            switch (compression) {
-                case LZ4_LEGACY -> {
-                    // The build appends the 4-byte uncompressed size, which lz4 would read as a broken block.
-                    Files.write(compressed, java.util.Arrays.copyOf(bytes, bytes.length - 4));
-                    run("decompress the kernel payload (lz4)", Command.of("lz4", "-d", "-f", "-q",
-                            compressed.toString(), vmlinux.toString()));
-                }
-                case GZIP -> {
-                    try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(bytes));
-                         OutputStream out = Files.newOutputStream(vmlinux)) {
-                        in.transferTo(out);
-                    }
-                }
-                case ZSTD -> {
-                    Files.write(compressed, bytes);
-                    run("decompress the kernel payload (zstd)", Command.of("zstd", "-d", "-f", "-q",
-                            compressed.toString(), "-o", vmlinux.toString()));
-                }
-                default -> throw unsupported(compression);
-            }
-            Files.deleteIfExists(compressed);
-            byte[] start = new byte[4];
-            try (InputStream in = Files.newInputStream(vmlinux)) {
-                in.readNBytes(start, 0, 4);
-            }
-            if (!BzImage.isElf(start)) {
-                throw new RuntimeBundleException(ErrorKind.PRECONDITION_FAILED, "the payload of " + bzImage
-                        + " decompressed to something that is not an ELF vmlinux");
-            }
-        } catch (IOException | IllegalArgumentException e) {
-            throw new RuntimeBundleException(ErrorKind.PRECONDITION_FAILED, "cannot extract vmlinux from " + bzImage
-                    + ": " + e.getMessage(), e);
-        }
+        new VmlinuxExtractor(host).extract(bzImage, vmlinux, work);
     }
 
-    private static RuntimeBundleException unsupported(BzImage.Compression compression) {
-        return new RuntimeBundleException(ErrorKind.PRECONDITION_FAILED, "the kernel payload is " + compression
-                + "-compressed, which banger cannot extract yet (lz4, gzip and zstd are supported)");
-    }
 
     private CommandResult exec(Command command) {
         try {

@@ -169,7 +169,7 @@ public final class ImageRepository {
             } catch (SQLException e) {
                 if (SqlErrors.isForeignKeyViolation(e)) {
                     throw new StoreException(ErrorKind.CONFLICT, "cannot " + action + ": it is still used by VM(s) "
-                            + String.join(", ", usersOf(c, name)) + "; delete those VMs first", e);
+                            + usersOf(c, name).stream().map(vm -> "'" + vm + "'").collect(java.util.stream.Collectors.joining(", ")) + "; delete those VMs first", e);
                 }
                 throw e;
             }
@@ -191,6 +191,12 @@ public final class ImageRepository {
         });
     }
 
+    /** Names of the VMs made from the image, sorted. */
+    public List<String> users(String name) {
+        return db.read("list the VMs of image '" + name + "'",
+                c -> usersOf(c, name));
+    }
+
     private static List<String> usersOf(Connection c, String image) throws SQLException {
         List<String> users = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
@@ -198,7 +204,7 @@ public final class ImageRepository {
             ps.setString(1, image);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    users.add("'" + rs.getString(1) + "'");
+                    users.add(rs.getString(1));
                 }
             }
         }

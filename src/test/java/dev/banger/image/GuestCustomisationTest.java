@@ -183,6 +183,18 @@ class GuestCustomisationTest {
     }
 
     @Test
+    void nicScriptNamesTheGuestAfterTheVmBeforeTouchingTheNetwork() throws IOException {
+        Path cmdline = Files.writeString(tmp.resolve("cmdline"), "banger.hostname=dev1 banger.iface=eth0 banger.ip=172.16.0.2/24\n");
+        Path script = Files.writeString(tmp.resolve("net"), NicBootstrapScript.text());
+
+        CommandResult result = new ProcessHostCommands().run(Command.of("dash", script.toString())
+                .withEnv(Map.of("BANGER_NET_DRY_RUN", "1", "BANGER_CMDLINE", cmdline.toString(), "BANGER_RESOLV", tmp.resolve("r").toString()))
+                .withTimeout(Duration.ofSeconds(10)));
+
+        assertThat(result.stdout()).startsWith("hostname dev1\nip link set dev lo up\n");
+    }
+
+    @Test
     void nicScriptRefusesAnAddressWithoutPrefix() throws IOException {
         Path cmdline = Files.writeString(tmp.resolve("cmdline"), "banger.iface=eth0 banger.ip=172.16.0.2\n");
         Path script = Files.writeString(tmp.resolve("net"), NicBootstrapScript.text());

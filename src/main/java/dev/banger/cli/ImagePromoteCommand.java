@@ -1,0 +1,41 @@
+package dev.banger.cli;
+
+import dev.banger.model.Image;
+import dev.banger.rpc.RpcClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code banger image promote NAME}: the default image for new VMs, and managed (banger may rebuild and heal it). */
+@Command(name = "promote", mixinStandardHelpOptions = true,
+        description = "Make an image the default for new VMs, and let banger manage (rebuild, heal) it.")
+final class ImagePromoteCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    OutputOptions output;
+
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Override
+    public Integer call() {
+        Image image;
+        try (RpcClient client = DaemonConnector.fromEnvironment().connectOrStart()) {
+            image = client.call("image.promote", Map.of("name", name), Image.class, Duration.ofSeconds(30));
+        }
+        Printer printer = new Printer(spec.commandLine().getOut());
+        if (output.json) {
+            printer.json(image);
+        } else {
+            printer.line("image '" + image.name() + "' is now the default and managed");
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,65 @@
+package dev.banger.cli;
+
+import dev.banger.model.Image;
+import dev.banger.model.ImageDetails;
+import dev.banger.rpc.RpcClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code banger image show NAME}: files, status, manifest and the VMs made from it. */
+@Command(name = "show", mixinStandardHelpOptions = true, description = "Show one image.")
+final class ImageShowCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    OutputOptions output;
+
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Override
+    public Integer call() {
+        ImageDetails details;
+        try (RpcClient client = DaemonConnector.fromEnvironment().connectOrStart()) {
+            details = client.call("image.show", Map.of("name", name), ImageDetails.class, Duration.ofSeconds(30));
+        }
+        Printer printer = new Printer(spec.commandLine().getOut());
+        if (output.json) {
+            printer.json(details);
+            return ExitCodes.OK;
+        }
+        Image image = details.image();
+        List<String[]> fields = new ArrayList<>();
+        fields.add(new String[] {"name", image.name()});
+        fields.add(new String[] {"distro", image.distro()});
+        fields.add(new String[] {"status", image.status().wireName()});
+        fields.add(new String[] {"default", image.defaultImage() ? "yes" : "no"});
+        fields.add(new String[] {"managed", image.managed() ? "yes" : "no"});
+        fields.add(new String[] {"created", image.createdAt().toString()});
+        fields.add(new String[] {"kernel", text(image.kernel())});
+        fields.add(new String[] {"initrd", text(image.initrd())});
+        fields.add(new String[] {"modules", text(image.modules())});
+        fields.add(new String[] {"rootfs", text(image.rootfs())});
+        fields.add(new String[] {"work seed", text(image.workSeed())});
+        fields.add(new String[] {"fingerprint", image.workSeedFingerprint() == null ? "-" : image.workSeedFingerprint()});
+        fields.add(new String[] {"vms", details.vms().isEmpty() ? "-" : String.join(", ", details.vms())});
+        printer.fields(fields);
+        printer.line("manifest:");
+        printer.line(details.manifest());
+        return ExitCodes.OK;
+    }
+
+    private static String text(Path path) {
+        return path == null ? "-" : path.toString();
+    }
+}

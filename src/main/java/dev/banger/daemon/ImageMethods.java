@@ -1,0 +1,154 @@
+package dev.banger.daemon;
+
+import dev.banger.config.ByteSize;
+import dev.banger.image.DebianImageBuilder;
+import dev.banger.image.Distro;
+import dev.banger.image.ImageBuildRequest;
+import dev.banger.image.ImageCatalog;
+import dev.banger.image.ImageRegistration;
+import dev.banger.image.Profile;
+import dev.banger.model.BangerException;
+import dev.banger.model.ErrorKind;
+import dev.banger.model.Image;
+import dev.banger.model.ImageDetails;
+import dev.banger.model.Operation;
+import dev.banger.model.OperationKind;
+import dev.banger.rpc.InvalidParameterException;
+import dev.banger.rpc.RpcMethod;
+import dev.banger.store.ImageRepository;
+import dev.banger.store.OperationRepository;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code image.*} methods: build and rebuild (as background operations whose stages the CLI
+ * polls with {@code image.build.status}), register, promote, list, show and delete. Every
+ * parameter is validated before anything is started. Thread-safe.
+ */
+final class ImageMethods {
+    static final long DEFAULT_ROOTFS_BYTES = 4L << 30;
+
+    private final ImageCatalog catalog;
+    private final ImageRepository images;
+    private final OperationRepository operations;
+    private final OperationRunner runner;
+
+    ImageMethods(ImageCatalog catalog, ImageRepository images, OperationRepository operations, OperationRunner runner) {
+        this.catalog = catalog;
+        this.images = images;
+        this.operations = operations;
+        this.runner = runner;
+    }
+
+    /** {@code image.build.begin}; every member is optional. */
+    record BuildParams(String name, String distro, String profile, String size, String release) {
+        ImageBuildRequest request() {
+            String n = name == null ? "default" : new NameParams(name).name();
+            Distro d = field("distro", () -> distro == null ? Distro.DEBIAN : Distro.fromId(distro));
+            Profile p = field("profile", () -> profile == null ? Profile.DEV : Profile.fromId(profile));
+            long bytes = field("size", () -> ImageBuildRequest.checkRootfsBytes(
+                    size == null ? DEFAULT_ROOTFS_BYTES : ByteSize.parse(size).bytes()));
+            String r = field("release", () -> ImageBuildRequest.checkRelease(
+                    release == null ? DebianImageBuilder.DEFAULT_RELEASE : release));
+            return new ImageBuildRequest(n, d, p, r, bytes, Optional.empty());
+        }
+
+        /** Turns a value's own validation error into an invalid-params error naming the field. */
+        private static <T> T field(String field, java.util.function.Supplier<T> value) {
+            try {
+                return value.get();
+            } catch (BangerException e) {
+                throw new InvalidParameterException(field, e.getMessage());
+            }
+        }
+    }
+
+    record NameParams(String name) {
+        NameParams {
+            if (name == null || name.isBlank()) {
+                throw new InvalidParameterException("name", "an image name is required");
+            }
+            if (!Image.isValidName(name)) {
+                throw new InvalidParameterException("name", "'" + name + "' is not a valid image name");
+            }
+        }
+    }
+
+    record OperationParams(String operationId) {
+        OperationParams {
+            if (operationId == null || !operationId.matches("[0-9a-f-]{36}")) {
+                throw new InvalidParameterException("operationId", "expected an operation id as returned by image.build.begin");
+            }
+        }
+    }
+
+    record RegisterParams(String name, String kernel, String rootfs, String initrd, String modules, String workSeed) {
+        RegisterParams {
+            new NameParams(name);
+            if (kernel == null) {
+                throw new InvalidParameterException("kernel", "the kernel path is required");
+            }
+            if (rootfs == null) {
+                throw new InvalidParameterException("rootfs", "the rootfs path is required");
+            }
+        }
+
+        ImageRegistration registration() {
+            return new ImageRegistration(name, path("kernel", kernel), path("rootfs", rootfs), path("initrd", initrd),
+                    path("modules", modules), path("workSeed", workSeed));
+        }
+
+        private static Path path(String field, String text) {
+            if (text == null) {
+                return null;
+            }
+            if (text.isEmpty() || text.indexOf('\0') >= 0 || !text.startsWith("/")) {
+                throw new InvalidParameterException(field, "'" + text + "' is not an absolute path");
+            }
+            return Path.of(text).normalize();
+        }
+    }
+
+    record ImageList(List<Image> images) {}
+
+    record Deleted(String name) {}
+
+    List<RpcMethod<?, ?>> methods() {
+        return List.of(
+                RpcMethod.of("image.build.begin", BuildParams.class, (p, c) -> beginBuild(p.request())),
+                RpcMethod.of("image.rebuildRootfs.begin", NameParams.class, (p, c) -> beginRebuild(p.name())),
+                RpcMethod.of("image.build.status", OperationParams.class, (p, c) -> status(p.operationId())),
+                RpcMethod.of("image.register", RegisterParams.class, (p, c) -> catalog.register(p.registration())),
+                RpcMethod.of("image.promote", NameParams.class, (p, c) -> catalog.promote(p.name())),
+                RpcMethod.withoutParams("image.list", c -> new ImageList(images.list())),
+                RpcMethod.of("image.show", NameParams.class, (p, c) -> show(p.name())),
+                RpcMethod.of("image.delete", NameParams.class, (p, c) -> {
+                    catalog.delete(p.name());
+                    return new Deleted(p.name());
+                }));
+    }
+
+    private Operation beginBuild(ImageBuildRequest request) {
+        catalog.checkNewBuild(request);
+        return runner.begin(OperationKind.IMAGE_BUILD, request.name(), catalog.buildStages(request.distro()),
+                stages -> catalog.build(request, stages));
+    }
+
+    private Operation beginRebuild(String name) {
+        ImageBuildRequest request = catalog.rebuildRequest(name);
+        return runner.begin(OperationKind.IMAGE_BUILD, name, catalog.buildStages(request.distro()),
+                stages -> catalog.rebuild(request, stages));
+    }
+
+    private Operation status(String operationId) {
+        return operations.find(operationId)
+                .filter(op -> op.kind() == OperationKind.IMAGE_BUILD)
+                .orElseThrow(() -> new DaemonException(ErrorKind.NOT_FOUND, "no image build operation " + operationId));
+    }
+
+    private ImageDetails show(String name) {
+        Image image = images.get(name);
+        return new ImageDetails(image, image.manifestJson(), images.users(name));
+    }
+}

@@ -1,0 +1,80 @@
+package dev.banger.daemon;
+
+import dev.banger.model.Operation;
+import dev.banger.model.OperationKind;
+import dev.banger.model.OperationState;
+import dev.banger.model.StageRunner;
+import dev.banger.model.StageState;
+import dev.banger.store.OperationRepository;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs staged operations in the background: {@link #begin} records the operation with its planned
+ * stages and returns at once, so the RPC answers with the id while the work goes on in a virtual
+ * thread; each stage's start, end and error go to the store as they happen, and to the lifecycle
+ * log with their durations. Thread-safe.
+ */
+final class OperationRunner {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.banger.lifecycle");
+
+    private final OperationRepository operations;
+
+    OperationRunner(OperationRepository operations) {
+        this.operations = operations;
+    }
+
+    /** Starts {@code work} on its own thread; the operation fails with the work's exception message. */
+    Operation begin(OperationKind kind, String target, List<String> stages, Consumer<StageRunner> work) {
+        Operation operation = operations.begin(kind, target, stages);
+        Thread.ofVirtual().name(kind.wireName() + "-" + target).start(() -> run(operation, work));
+        return operation;
+    }
+
+    private void run(Operation operation, Consumer<StageRunner> work) {
+        String label = operation.kind().wireName() + " " + operation.target();
+        try {
+            work.accept(new Recorder(operation.id(), label));
+            operations.finish(operation.id(), OperationState.SUCCEEDED, null);
+            LOG.info("{}: succeeded", label);
+        } catch (RuntimeException | Error e) {
+            String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            LOG.warn("{}: failed: {}", label, message, e);
+            try {
+                operations.finish(operation.id(), OperationState.FAILED, message);
+            } catch (RuntimeException storeError) {
+                LOG.error("{}: cannot record the failure: {}", label, storeError.toString());
+            }
+        }
+    }
+
+    /** Records each stage on the operation and times it in the lifecycle log. */
+    private final class Recorder implements StageRunner {
+        private final String operationId;
+        private final String label;
+
+        Recorder(String operationId, String label) {
+            this.operationId = operationId;
+            this.label = label;
+        }
+
+        @Override
+        public <T> T call(String stage, Supplier<T> work) {
+            operations.startStage(operationId, stage);
+            long start = System.nanoTime();
+            try {
+                T result = work.get();
+                operations.finishStage(operationId, stage, StageState.SUCCEEDED, null);
+                LOG.info("{}: stage {} took {} ms", label, stage, (System.nanoTime() - start) / 1_000_000);
+                return result;
+            } catch (RuntimeException | Error e) {
+                operations.finishStage(operationId, stage, StageState.FAILED, e.getMessage() == null ? e.toString() : e.getMessage());
+                LOG.info("{}: stage {} failed after {} ms", label, stage, (System.nanoTime() - start) / 1_000_000);
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.banger.image;
+
+import dev.banger.model.StageRunner;
+import dev.banger.host.Command;
+import dev.banger.host.CommandFailedException;
+import dev.banger.host.HostCommands;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Builds Debian images: {@code debootstrap} (minbase, the baseline packages and the cloud kernel
+ * in one run, downloads cached under {@code $BANGER_CACHE_DIR/debootstrap/<release>}), the shared
+ * customisation, the kernel staged from the image itself, the work seed from the prepared
+ * {@code /root}, and {@code rootfs.ext4} made with {@code mkfs.ext4 -d} (no loop mount). The
+ * mirror is the config's, else the host's own apt source for the release. Thread-safe: concurrent
+ * builds use different directories (the download cache is safe to share, debootstrap locks nothing
+ * but only adds files).
+ */
+public final class DebianImageBuilder implements ImageBuilder {
+    public static final String DEFAULT_RELEASE = "bookworm";
+    static final List<String> STAGES = List.of("debootstrap", "customise", "kernel", "work-seed", "rootfs", "manifest");
+    private static final Duration DEBOOTSTRAP_TIMEOUT = Duration.ofMinutes(30);
+    private static final String ROOTFS_LABEL = "banger-root";
+
+    private final HostCommands host;
+    private final java.util.function.Supplier<BuilderInputs> inputsSource;
+    private final Function<String, URI> mirror;
+    private final Clock clock;
+
+    /**
+     * @param inputs asked at the start of each build, so a runtime bundle installed after the daemon started is used
+     * @param mirror the Debian mirror for a release: the configured one, or {@link AptSources#mirrorFor}
+     */
+    public DebianImageBuilder(HostCommands host, java.util.function.Supplier<BuilderInputs> inputs,
+            Function<String, URI> mirror, Clock clock) {
+        this.host = host;
+        this.inputsSource = inputs;
+        this.mirror = mirror;
+        this.clock = clock;
+    }
+
+    @Override
+    public Distro distro() {
+        return Distro.DEBIAN;
+    }
+
+    @Override
+    public List<String> stages() {
+        return STAGES;
+    }
+
+    @Override
+    public BuiltImage build(ImageBuildRequest request, Path buildDir, StageRunner stages) {
+        BuilderInputs inputs = inputsSource.get();
+        List<String> packages = request.packages().orElseGet(() -> PackageList.bundled(Distro.DEBIAN).forProfile(request.profile()));
+        CustomisationPlan plan = GuestCustomisation.plan(inputs.customisation(Distro.DEBIAN, request.profile()));
+        Path treeDir = buildDir.resolve("tree");
+        Path out = buildDir.resolve("out");
+        GuestTree tree = new GuestTree(treeDir);
+        Ext4Images ext4 = new Ext4Images(host);
+        Customiser customiser = new Customiser(host);
+        mkdirs(out);
+
+        stages.run("debootstrap", () -> {
+            URI source = mirror.apply(request.release());
+            Path cache = inputs.cacheDir().resolve("debootstrap").resolve(request.release());
+            mkdirs(cache);
+            try {
+                host.run(Command.of(DebootstrapPlan.argv(request.release(), source, packages, cache, treeDir))
+                        .withEnv(java.util.Map.of("DEBIAN_FRONTEND", "noninteractive"))
+                        .withTimeout(DEBOOTSTRAP_TIMEOUT));
+            } catch (CommandFailedException e) {
+                throw ImageException.precondition("debootstrap of Debian " + request.release() + " from " + source
+                        + " failed; check the mirror (config [image] debian_mirror, else the host's apt sources)"
+                        + " and the package names in config/packages.debian: " + e.getMessage());
+            }
+        });
+        stages.run("customise", () -> {
+            customiser.apply(tree, plan, Distro.DEBIAN, inputs.agentBinary());
+            customiser.seal(tree, plan);
+        });
+        KernelFiles.Staged kernel = stages.call("kernel", () -> new KernelFiles(host).stage(treeDir, out));
+        WorkSeeds.Seed seed = stages.call("work-seed", () -> {
+            Path home = buildDir.resolve("seed");
+            host.run(Command.of("cp", "-a", "--", treeDir.resolve("root").toString(), home.toString()));
+            return new WorkSeeds(ext4).build(home, out.resolve(ImageLayout.WORK_SEED));
+        });
+        Path rootfs = out.resolve(ImageLayout.ROOTFS);
+        stages.run("rootfs", () -> {
+            ext4.create(treeDir, rootfs, request.rootfsBytes(), ROOTFS_LABEL, 0755);
+            delete(treeDir);
+        });
+        ImageManifest manifest = stages.call("manifest", () -> {
+            ImageManifest written = new ImageManifest(Distro.DEBIAN, request.release(), kernel.version(), request.profile(),
+                    packages, seed.fingerprint(), clock.instant(), inputs.bangerVersion());
+            write(out.resolve(ImageLayout.MANIFEST), written.toJson());
+            return written;
+        });
+        return new BuiltImage(out, manifest, kernel.vmlinux(), kernel.initrd(), kernel.modules(), rootfs, seed.file());
+    }
+
+    private static void mkdirs(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw ImageException.io("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw ImageException.io("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void delete(Path dir) {
+        try {
+            GuestTree.deleteTree(dir);
+        } catch (IOException e) {
+            throw ImageException.io("cannot remove the build tree " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}
