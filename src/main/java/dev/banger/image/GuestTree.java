@@ -37,16 +37,27 @@ final class GuestTree {
         Path current = root;
         String[] parts = guestPath.substring(1).split("/");
         for (int i = 0; i < parts.length; i++) {
+            if (i == parts.length - 1 && parts[i].equals(".")) {
+                // "dir/." asks for dir itself, which must not be a link either.
+                if (Files.isSymbolicLink(current)) {
+                    throw throughLink(guestPath, current);
+                }
+                return current;
+            }
             if (parts[i].isEmpty() || parts[i].equals(".") || parts[i].equals("..")) {
                 throw ImageException.invalid("guest path '" + guestPath + "' is not normalised");
             }
             current = current.resolve(parts[i]);
             if (i < parts.length - 1 && Files.isSymbolicLink(current)) {
-                throw ImageException.precondition("guest path '" + guestPath + "' runs through the symlink "
-                        + root.relativize(current) + "; banger does not follow links while customising an image");
+                throw throughLink(guestPath, current);
             }
         }
         return current;
+    }
+
+    private ImageException throughLink(String guestPath, Path link) {
+        return ImageException.precondition("guest path '" + guestPath + "' runs through the symlink "
+                + root.relativize(link) + "; banger does not follow links while customising an image");
     }
 
     void mkdir(GuestDirectory dir) {
@@ -100,7 +111,7 @@ final class GuestTree {
         int slash = pattern.lastIndexOf('/');
         String parent = slash == 0 ? "/" : pattern.substring(0, slash);
         String glob = pattern.substring(slash + 1);
-        Path dir = parent.equals("/") ? root : resolve(parent);
+        Path dir = parent.equals("/") ? root : resolve(parent + "/.");
         List<String> cleared = new ArrayList<>();
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return cleared;
