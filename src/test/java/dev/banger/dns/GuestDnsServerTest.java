@@ -256,6 +256,34 @@ class GuestDnsServerTest {
     }
 
     @Test
+    void concurrentQueriesOverUdpAndTcpAreAllAnswered() throws Exception {
+        GuestDnsServer server = server();
+        List<java.util.concurrent.Future<List<String>>> answers = new ArrayList<>();
+
+        try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 40; i++) {
+                boolean tcp = i % 2 == 0;
+                String name = i % 4 < 2 ? "dev1.banger.internal." : "build.banger.internal.";
+                answers.add(executor.submit(() -> addresses(ask(server, name, Type.A, tcp))));
+            }
+        }
+
+        for (int i = 0; i < answers.size(); i++) {
+            assertThat(answers.get(i).get()).containsExactly(i % 4 < 2 ? "172.30.0.2" : "172.30.0.3");
+        }
+    }
+
+    @Test
+    void closeIsIdempotentAndAClosedServerCannotBeRestarted() {
+        GuestDnsServer server = server();
+
+        server.close();
+        server.close();
+
+        assertThatThrownBy(server::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
+    @Test
     void serverCannotBeStartedTwice() {
         GuestDnsServer server = server();
 
