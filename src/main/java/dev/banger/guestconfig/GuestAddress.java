@@ -1,0 +1,57 @@
+package dev.banger.guestconfig;
+
+import java.net.Inet4Address;
+import java.util.Objects;
+
+/**
+ * The guest's IPv4 address with its prefix length, as the kernel command line carries it
+ * ({@code banger.ip=172.30.0.2/24}). Immutable.
+ *
+ * @param address      a host address of its network: neither the network nor the broadcast address
+ * @param prefixLength 8..30, as for the bridge subnet: the guest needs an on-link gateway
+ */
+public record GuestAddress(Inet4Address address, int prefixLength) {
+    /** @throws GuestConfigException when the prefix is out of range or the address is not a host address */
+    public GuestAddress {
+        Objects.requireNonNull(address, "address");
+        if (prefixLength < 8 || prefixLength > 30) {
+            throw GuestConfigException.invalid("guest address " + Ipv4.format(address) + "/" + prefixLength
+                    + " has a prefix length outside 8..30");
+        }
+        int value = Ipv4.toInt(address);
+        int hostBits = ~mask(prefixLength);
+        if ((value & hostBits) == 0 || (value & hostBits) == hostBits) {
+            throw GuestConfigException.invalid("guest address " + Ipv4.format(address) + "/" + prefixLength
+                    + " is the network or broadcast address of its subnet, not a host address");
+        }
+    }
+
+    /**
+     * Parses {@code ADDR/PREFIX}, e.g. {@code 172.30.0.2/24}.
+     *
+     * @throws GuestConfigException quoting the text
+     */
+    public static GuestAddress parse(String text) {
+        int slash = text.indexOf('/');
+        if (slash < 0 || !text.substring(slash + 1).matches("[1-9]\\d?")) {
+            throw GuestConfigException.invalid("guest address \"" + text + "\" is not ADDR/PREFIX (expected e.g. 172.30.0.2/24)");
+        }
+        return new GuestAddress(Ipv4.parse(text.substring(0, slash), "guest address"), Integer.parseInt(text.substring(slash + 1)));
+    }
+
+    /** Whether {@code other} is in this address's subnet. */
+    public boolean sameSubnet(Inet4Address other) {
+        int mask = mask(prefixLength);
+        return (Ipv4.toInt(address) & mask) == (Ipv4.toInt(other) & mask);
+    }
+
+    /** {@code ADDR/PREFIX}, the form {@code banger.ip=} takes. */
+    @Override
+    public String toString() {
+        return Ipv4.format(address) + "/" + prefixLength;
+    }
+
+    private static int mask(int prefix) {
+        return -1 << (32 - prefix);
+    }
+}
