@@ -126,7 +126,7 @@ public final class Ext4Tool {
      * only a nested disk is loop-mounted, flattened with {@link WorkSeedFlattener}, and unmounted
      * whatever happens.
      *
-     * @return whether anything was moved; false for a flat (or empty) disk, which is left untouched
+     * @return whether anything was moved; false for a flat (or empty) disk, which is not even mounted
      * @throws dev.banger.image.ImageException when the layout is ambiguous (see {@link WorkSeedLayout#classify})
      * @throws DiskException when the image cannot be read, mounted or unmounted
      */
@@ -144,7 +144,7 @@ public final class Ext4Tool {
             host.run(Command.of("mount", "-o", "loop,nosuid,nodev,noexec", file.toString(), mountPoint.toString()));
             RuntimeException failure = null;
             try {
-                WorkSeedFlattener.flatten(mountPoint);
+                return !WorkSeedFlattener.flatten(mountPoint).isEmpty();
             } catch (RuntimeException e) {
                 failure = e;
                 throw e;
@@ -155,10 +155,9 @@ public final class Ext4Tool {
             try {
                 Files.deleteIfExists(mountPoint);
             } catch (IOException e) {
-                // Still a mount point (the unmount failure is already being reported) or a race; the dir is empty either way.
+                // Still a mount point (the unmount failure is already being reported); nothing to add.
             }
         }
-        return true;
     }
 
     private void unmount(Path mountPoint, RuntimeException failure) {
