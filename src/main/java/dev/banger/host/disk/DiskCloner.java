@@ -215,13 +215,25 @@ public final class DiskCloner {
         if (backing.endsWith(" (deleted)")) {
             backing = backing.substring(0, backing.length() - " (deleted)".length());
         }
-        if (!Path.of(backing).equals(expectedFile)) {
+        if (!sameFile(Path.of(backing), expectedFile)) {
             // The number was reused after our loop went away; detaching it would pull another disk.
             return;
         }
         CommandResult detached = host.exec(Command.of(DmSnapshotPlanner.detach(loop)));
         if (!detached.succeeded() && !stderrSays(detached, "no such device")) {
             throw DiskException.internal("cannot detach loop device " + loop + " of " + expectedFile + ": " + describe(detached));
+        }
+    }
+
+    /** The kernel reports the resolved path, which differs from ours when the state dir sits behind a symlink. */
+    private static boolean sameFile(Path reported, Path expected) {
+        if (reported.equals(expected)) {
+            return true;
+        }
+        try {
+            return Files.isSameFile(reported, expected);
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -192,6 +192,19 @@ class DiskClonerTest {
     }
 
     @Test
+    void aLoopReportedUnderAnotherPathToTheSameFileIsStillDetached() throws IOException {
+        Files.createSymbolicLink(tmp.resolve("state-link"), tmp);
+        loopsBack(tmp.resolve("state-link").resolve(base.getFileName()), target);
+        Files.createFile(target);
+
+        cloner.deactivate(snapshotDisk());
+
+        assertThat(host.recorded().stream().filter(argv -> argv.contains("--detach")).toList()).containsExactly(
+                List.of("losetup", "--detach", "/dev/loop4"),
+                List.of("losetup", "--detach", "/dev/loop3"));
+    }
+
+    @Test
     void anUnexpectedDmsetupFailureIsReportedWithItsWords() {
         host.answer(List.of("dmsetup", "remove"), 1, "", "Incompatible libdevmapper");
 
