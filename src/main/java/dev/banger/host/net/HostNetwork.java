@@ -88,7 +88,14 @@ public final class HostNetwork {
         try {
             run(plan, "delete TAP " + name);
         } catch (NetworkException e) {
-            if (listTaps().contains(name)) {
+            boolean stillThere;
+            try {
+                stillThere = listTaps().contains(name);
+            } catch (NetworkException listing) {
+                e.addSuppressed(listing);
+                throw e;
+            }
+            if (stillThere) {
                 throw e;
             }
             LOG.debug("TAP {} was already gone", name);
@@ -117,40 +124,45 @@ public final class HostNetwork {
      */
     public NatHandles installNat() {
         NatBackend backend = NetworkPlanner.chooseBackend(config.nat(), host.available("nft"), host.available("iptables"));
-        switch (backend) {
+        return switch (backend) {
             case NONE -> {
                 if (config.nat() != NatMode.OFF) {
                     LOG.warn("neither nft nor iptables is installed: guests on {} get no NAT", bridge());
                 }
-                return NatHandles.NONE;
+                yield NatHandles.NONE;
             }
             case NFTABLES -> {
                 run(planner.enableIpForward(), "enable IPv4 forwarding");
                 run(planner.installNftables(), "install nftables NAT for " + bridge());
-                return NatHandles.nftables(planner.nftTable());
+                yield NatHandles.nftables(planner.nftTable());
             }
             case IPTABLES -> {
                 run(planner.enableIpForward(), "enable IPv4 forwarding");
-                List<IptablesRule> rules = planner.iptablesRules();
-                List<IptablesRule> added = new ArrayList<>();
-                try {
-                    for (IptablesRule rule : rules) {
-                        if (!present(rule)) {
-                            run(planner.installIptables(List.of(rule)), "install iptables NAT for " + bridge());
-                            added.add(rule);
-                        }
-                    }
-                } catch (NetworkException e) {
-                    NatRemoval undo = removeNat(NatHandles.iptables(added));
-                    if (!undo.clean()) {
-                        LOG.warn("could not remove partly installed NAT rules: {}", undo.failed());
-                    }
-                    throw e;
-                }
-                return NatHandles.iptables(rules);
+                yield installIptables();
             }
-            default -> throw new IllegalStateException("unknown backend " + backend);
+        };
+    }
+
+    private NatHandles installIptables() {
+        List<IptablesRule> rules = planner.iptablesRules();
+        List<IptablesRule> missing = rules.stream().filter(r -> !present(r)).toList();
+        NetworkPlan plan = planner.installIptables(missing);
+        // The plan has one command per missing rule, in order, so a failure at step i means
+        // exactly the first i rules were added by this call.
+        int done = 0;
+        try {
+            for (Command command : plan.commands()) {
+                run(command, "install iptables NAT for " + bridge());
+                done++;
+            }
+        } catch (NetworkException e) {
+            NatRemoval undo = removeNat(NatHandles.iptables(missing.subList(0, done)));
+            if (!undo.clean()) {
+                LOG.warn("could not remove partly installed NAT rules: {}", undo.failed());
+            }
+            throw e;
         }
+        return NatHandles.iptables(rules);
     }
 
     /**

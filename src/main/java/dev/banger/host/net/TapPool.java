@@ -93,10 +93,21 @@ public final class TapPool implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        List<String> existing = network.listTaps().stream()
-                .filter(TapPool::isPoolName)
-                .sorted(Comparator.comparingLong(TapPool::index))
-                .toList();
+        List<String> existing;
+        try {
+            existing = network.listTaps().stream()
+                    .filter(TapPool::isPoolName)
+                    .sorted(Comparator.comparingLong(TapPool::index))
+                    .toList();
+        } catch (RuntimeException e) {
+            lock.lock();
+            try {
+                started = false;
+            } finally {
+                lock.unlock();
+            }
+            throw e;
+        }
         List<String> adopted = new ArrayList<>();
         List<String> busy = new ArrayList<>();
         for (String name : existing) {
@@ -168,7 +179,9 @@ public final class TapPool implements AutoCloseable {
      * Gives back a TAP from {@link #acquire()} (or named in use at start) whose VM no longer uses
      * it: it becomes warm again when the pool has room, else it is deleted.
      *
-     * @throws NetworkException (INVALID_ARGUMENT) when the TAP was not handed out by this pool
+     * @throws NetworkException (INVALID_ARGUMENT) when the TAP was not handed out by this pool (nor
+     *                          named in use at start); teardown then falls back to
+     *                          {@link HostNetwork#deleteTap(String)}, which tolerates a missing TAP
      */
     public void release(String name) {
         InterfaceName.require("TAP", name);

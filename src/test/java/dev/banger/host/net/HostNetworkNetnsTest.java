@@ -115,6 +115,7 @@ class HostNetworkNetnsTest {
         String inUse = first.acquire();
         assertThat(first.awaitWarm(WAIT)).isTrue();
         first.close();
+        List<String> before = network.listTaps();
         int createdBefore = created();
 
         TapPool second = pool(network, 2);
@@ -122,9 +123,10 @@ class HostNetworkNetnsTest {
 
         assertThat(second.awaitWarm(WAIT)).isTrue();
         assertThat(created()).isEqualTo(createdBefore);
-        assertThat(second.acquire()).isNotEqualTo(inUse);
+        assertThat(network.listTaps()).containsExactlyInAnyOrderElementsOf(before).hasSize(3);
+        String next = second.acquire();
+        assertThat(next).isNotEqualTo(inUse).isIn(before);
         second.release(inUse);
-        assertThat(network.listTaps()).hasSize(3);
     }
 
     @Test
