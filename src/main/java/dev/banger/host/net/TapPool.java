@@ -52,6 +52,7 @@ public final class TapPool implements AutoCloseable {
     private final Set<String> creating = new HashSet<>();
     /** Background creations in progress; they count towards the pool size, on-demand ones do not. */
     private int refillsInFlight;
+    /** Set when start() begins, so it runs once; the pool serves only once {@link #refiller} is set. */
     private boolean started;
     private boolean closed;
     /** Set when a background creation failed; cleared by the next acquire or release, so failures do not spin. */
@@ -351,7 +352,9 @@ public final class TapPool implements AutoCloseable {
     }
 
     private void requireOpen() {
-        if (!started) {
+        // The refiller exists once start() has adopted what is on the host; handing out names
+        // before that could collide with a TAP about to be adopted.
+        if (refiller == null) {
             throw new NetworkException(ErrorKind.PRECONDITION_FAILED, "the TAP pool is not started");
         }
         if (closed) {

@@ -240,6 +240,20 @@ class TapPoolTest {
     }
 
     @Test
+    void acquireBeforeStartIsRejectedAndAFailedStartCanBeRetried() throws Exception {
+        TapPool pool = pool(1);
+        assertThatThrownBy(pool::acquire).isInstanceOf(NetworkException.class).hasMessageContaining("not started");
+        fake.commands.answer(List.of("ip", "-j", "-d", "link", "show", "type", "tun"), 1, "", "Cannot open netlink socket");
+
+        assertThatThrownBy(pool::start).isInstanceOf(NetworkException.class).hasMessageContaining("netlink");
+        assertThatThrownBy(pool::acquire).hasMessageContaining("not started");
+
+        fake.commands.answer(List.of("ip", "-j", "-d", "link", "show", "type", "tun"), 0, "[]", "");
+        pool.start();
+        assertThat(pool.awaitWarm(WAIT)).isTrue();
+    }
+
+    @Test
     void poolSizeOutsideTheConfigRangeIsRejected() {
         HostNetwork network = new HostNetwork(fake.commands, NetworkConfig.DEFAULTS);
         assertThatThrownBy(() -> new TapPool(network, 65)).isInstanceOf(NetworkException.class).hasMessageContaining("0..64");
