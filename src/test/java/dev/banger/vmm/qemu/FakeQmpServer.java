@@ -51,12 +51,16 @@ final class FakeQmpServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         server.close();
         for (SocketChannel channel : accepted) {
             channel.close();
         }
-        thread.join(5000);
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The server's end of the connection. */

@@ -3,9 +3,12 @@ package dev.banger.vmm.qemu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.banger.agent.AgentException;
+import dev.banger.agent.HttpAgentClient;
 import dev.banger.config.QemuConfig;
 import dev.banger.host.Command;
 import dev.banger.host.ProcessHostCommands;
+import dev.banger.model.HealthReport;
 import dev.banger.runtime.RuntimeArtifacts;
 import dev.banger.runtime.RuntimeBundle;
 import dev.banger.runtime.RuntimeBundleException;
@@ -56,6 +59,7 @@ class QemuVmmIntegrationTest {
     private static Path initrd;
     private static Path work;
     private static Path rootImage;
+    private static boolean withAgent;
 
     private Path testDir;
     private final QemuVmm vmm = QemuVmm.forHost(HOST, QemuConfig.DEFAULTS, false);
@@ -78,6 +82,11 @@ class QemuVmmIntegrationTest {
             Files.createDirectories(root.resolve(dir));
         }
         Files.copy(busybox, root.resolve("bin/busybox"));
+        Path agent = bundle.find(RuntimeArtifacts.AGENT).orElse(null);
+        withAgent = agent != null;
+        if (withAgent) {
+            Files.copy(agent, root.resolve("bin/banger-agent"));
+        }
         Files.createSymbolicLink(root.resolve("bin/sh"), Path.of("busybox"));
         Files.writeString(root.resolve("sbin/init"), """
                 #!/bin/sh
@@ -86,10 +95,22 @@ class QemuVmmIntegrationTest {
                   *banger_test_cad=reboot*) echo 1 > /proc/sys/kernel/ctrl-alt-del ;;
                   *) echo 0 > /proc/sys/kernel/ctrl-alt-del; trap '' INT ;;
                 esac
+                # What udev would do: name the agent's virtio-serial port under /dev/virtio-ports.
+                /bin/busybox mount -t sysfs sysfs /sys
+                for port in /sys/class/virtio-ports/*; do
+                  if [ "$(/bin/busybox cat "$port/name" 2>/dev/null)" = org.banger.agent.0 ]; then
+                    /bin/busybox mkdir -p /dev/virtio-ports
+                    /bin/busybox ln -s "../${port##*/}" /dev/virtio-ports/org.banger.agent.0
+                  fi
+                done
+                [ -x /bin/banger-agent ] && /bin/banger-agent &
                 echo %s
                 while :; do /bin/busybox sleep 1; done
                 """.formatted(MARKER));
         HOST.run("chmod", "0755", root.resolve("bin/busybox").toString(), root.resolve("sbin/init").toString());
+        if (withAgent) {
+            HOST.run("chmod", "0755", root.resolve("bin/banger-agent").toString());
+        }
         rootImage = work.resolve("root.ext4");
         HOST.run(Command.of("mkfs.ext4", "-q", "-F", "-d", root.toString(), rootImage.toString(), "16M")
                 .withTimeout(Duration.ofMinutes(1)));
@@ -161,6 +182,34 @@ class QemuVmmIntegrationTest {
         assertThat(vmm.isAlive(instance)).isFalse();
         assertThat(ProcessHandle.of(instance.pid()).map(p -> isRunning(p, vmDir)).orElse(false)).isFalse();
         assertThat(Files.readString(vmDir.resolve("console.log"))).contains("reboot: Restarting system");
+    }
+
+    @Test
+    void theGuestAgentAnswersHealthOverTheVirtioSerialSocket() throws Exception {
+        Assumptions.assumeTrue(withAgent, "the runtime bundle has no banger-agent; run `make build` and bootstrap it");
+        Path vmDir = testDir.resolve("vm");
+        VmmInstance instance = vmm.start(spec(vmDir, kernel, "reboot"));
+        awaitConsole(vmDir.resolve("console.log"), MARKER);
+
+        HealthReport health = awaitHealth(HttpAgentClient.overUnixSocket(instance.agentSocket()));
+
+        assertThat(health.legacy()).isFalse();
+        assertThat(health.bootId()).isNotBlank();
+        assertThat(vmm.stopReporting(instance, GRACE)).isEqualTo(QemuVmm.StopOutcome.GUEST_SHUTDOWN);
+    }
+
+    /** Asks until the agent answers: it starts in the background of the guest's init, bounded by {@link #BOOT_LIMIT}. */
+    private static HealthReport awaitHealth(HttpAgentClient client) {
+        long end = System.nanoTime() + BOOT_LIMIT.toNanos();
+        while (true) {
+            try {
+                return client.health(Duration.ofSeconds(5));
+            } catch (AgentException e) {
+                if (System.nanoTime() - end >= 0) {
+                    throw e;
+                }
+            }
+        }
     }
 
     @Test

@@ -70,6 +70,7 @@ class QmpClientTest {
                     .hasMessageContaining("QMP system_powerdown")
                     .hasMessageContaining("The command system_powerdown has not been found")
                     .satisfies(e -> assertThat(((QemuException) e).qmpErrorClass()).isEqualTo("CommandNotFound"));
+            assertThat(qemu.received()).last().asString().contains("\"system_powerdown\"");
         }
     }
 
@@ -81,6 +82,7 @@ class QmpClientTest {
             assertThatThrownBy(() -> QmpClient.connect(socket(), Duration.ofMillis(300)))
                     .isInstanceOf(QemuException.class)
                     .hasMessageContaining("did not answer in time: timed out reading the greeting");
+            assertThat(qemu.received()).as("nothing is sent before the greeting").isEmpty();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
         }
     }
@@ -94,6 +96,7 @@ class QmpClientTest {
             assertThatThrownBy(() -> QmpClient.connect(socket(), TIMEOUT))
                     .isInstanceOf(QemuException.class)
                     .hasMessageContaining("did not greet with QMP");
+            assertThat(qemu.received()).as("no capabilities negotiation with a peer that is not QMP").isEmpty();
         }
     }
 
@@ -122,6 +125,7 @@ class QmpClientTest {
             assertThatThrownBy(() -> client.queryStatus(TIMEOUT))
                     .isInstanceOf(QemuException.class)
                     .hasMessageContaining("failed while running query-status: QEMU closed the connection");
+            assertThat(qemu.received()).last().asString().contains("\"query-status\"");
         }
     }
 
