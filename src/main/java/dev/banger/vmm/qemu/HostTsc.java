@@ -7,8 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * The host's TSC frequency, read from {@code /proc/cpuinfo}. A {@code -M microvm} guest under TCG
- * has no HPET or PM timer to calibrate its TSC against (and QEMU's PIT is too slow under emulation
- * for the kernel's check), so it hangs at "Marking TSC unstable" unless the command line carries
+ * has no HPET or PM timer to calibrate its TSC against (and calibrating against QEMU's PIT fails under
+ * emulation, measured with {@code pit=on}), so it hangs at "Marking TSC unstable" unless the command line carries
  * {@code tsc_early_khz}. Under TCG the guest TSC is the host TSC, so the host's frequency is the
  * right value. Only trusted when the CPU flags say the TSC is constant. Stateless.
  */
