@@ -1,0 +1,321 @@
+package dev.banger.vmm.qemu;
+
+import dev.banger.config.QemuConfig;
+import dev.banger.host.Command;
+import dev.banger.host.CommandFailedException;
+import dev.banger.host.CommandResult;
+import dev.banger.host.HostCommands;
+import dev.banger.model.ErrorKind;
+import dev.banger.vmm.MachineSpec;
+import dev.banger.vmm.Vmm;
+import dev.banger.vmm.VmmInstance;
+import dev.banger.vmm.VmmSelector;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The QEMU backend: runs the argv of {@link QemuCommandLine} through {@link HostCommands}; QEMU
+ * daemonises itself into its own session, so the machine outlives the request and the daemon. Start
+ * returns once QMP answers; stop presses Ctrl-Alt-Delete (the guest reboots and {@code -no-reboot}
+ * ends QEMU, as Firecracker's {@code SendCtrlAltDel} does), then escalates to QMP {@code quit}, then
+ * SIGKILL. A process counts as this machine's only while its {@code /proc/PID/cmdline} names the QEMU
+ * binary and the VM directory, so a reused pid is never mistaken for it or killed. Holds no
+ * per-machine state: safe for concurrent use on different machines.
+ */
+public final class QemuVmm implements Vmm {
+    /** How {@link #stopReporting} ended the machine. */
+    public enum StopOutcome {
+        /** The process had already exited (or the pid belongs to something else now). */
+        ALREADY_GONE,
+        /** The guest took Ctrl-Alt-Delete and QEMU exited within the grace period. */
+        GUEST_SHUTDOWN,
+        /** The guest did not react in time; QMP {@code quit} ended QEMU. */
+        QUIT,
+        /** QEMU did not answer or did not exit; it was killed with SIGKILL. */
+        KILLED
+    }
+
+    static final Duration LAUNCH_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration QMP_READY_TIMEOUT = Duration.ofSeconds(15);
+    static final Duration QMP_CALL_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration QUIT_WAIT = Duration.ofSeconds(5);
+    static final Duration KILL_WAIT = Duration.ofSeconds(5);
+    private static final long POLL_MILLIS = 20;
+    private static final int CONSOLE_TAIL_BYTES = 4000;
+    private static final Logger LOG = LoggerFactory.getLogger(QemuVmm.class);
+
+    private final HostCommands host;
+    private final String binary;
+    private final QemuAccel accel;
+    private final OptionalLong hostTscKhz;
+
+    /**
+     * @param accel      KVM or TCG, from {@link QemuAccel#choose}
+     * @param hostTscKhz the host TSC frequency, needed under TCG (see {@link HostTsc})
+     */
+    public QemuVmm(HostCommands host, QemuConfig config, QemuAccel accel, OptionalLong hostTscKhz) {
+        this.host = Objects.requireNonNull(host, "host");
+        this.binary = Objects.requireNonNull(config, "config").binary();
+        this.accel = Objects.requireNonNull(accel, "accel");
+        this.hostTscKhz = Objects.requireNonNull(hostTscKhz, "hostTscKhz");
+    }
+
+    /** The backend for this host: the accelerator from doctor's KVM verdict, the TSC from {@code /proc/cpuinfo}. */
+    public static QemuVmm forHost(HostCommands host, QemuConfig config, boolean kvmRunsOrdinaryGuests) {
+        QemuAccel accel = QemuAccel.choose(kvmRunsOrdinaryGuests);
+        OptionalLong tsc = OptionalLong.empty();
+        if (accel == QemuAccel.TCG) {
+            try {
+                tsc = HostTsc.khzFromCpuinfo(Files.readString(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                LOG.warn("cannot read /proc/cpuinfo for the TSC frequency: {}", e.toString());
+            }
+        }
+        return new QemuVmm(host, config, accel, tsc);
+    }
+
+    @Override
+    public String name() {
+        return VmmSelector.QEMU;
+    }
+
+    public QemuAccel accel() {
+        return accel;
+    }
+
+    @Override
+    public VmmInstance start(MachineSpec spec) {
+        List<String> argv = QemuCommandLine.plan(binary, spec, accel, hostTscKhz);
+        QemuFiles files = new QemuFiles(spec.vmDir());
+        if (!Files.isDirectory(files.vmDir())) {
+            throw new QemuException(ErrorKind.PRECONDITION_FAILED, "cannot start VM " + spec.name()
+                    + ": its directory " + files.vmDir() + " does not exist");
+        }
+        CommandResult launched;
+        try {
+            launched = host.run(Command.of(argv).withTimeout(LAUNCH_TIMEOUT));
+        } catch (CommandFailedException e) {
+            killLeftover(files);
+            throw new QemuException("QEMU could not start VM " + spec.name() + ": " + e.getMessage()
+                    + consoleTail(files), e);
+        }
+        long pid = readPid(files, spec.name(), launched);
+        try {
+            awaitQmp(pid, files, spec.name(), launched);
+        } catch (RuntimeException e) {
+            killLeftover(files, pid);
+            throw e;
+        }
+        LOG.info("VM {}: QEMU pid {} running under {}", spec.name(), pid, accel.accelName());
+        return new VmmInstance(name(), pid, files.vmDir(), files.agentSocket(), VmmInstance.AgentTransport.UNIX_STREAM);
+    }
+
+    @Override
+    public void stop(VmmInstance instance, Duration grace) {
+        stopReporting(instance, grace);
+    }
+
+    /**
+     * {@link #stop}, telling which step ended the machine (also logged).
+     *
+     * @throws QemuException when the process survives even SIGKILL
+     */
+    public StopOutcome stopReporting(VmmInstance instance, Duration grace) {
+        StopOutcome outcome = stopSteps(instance, grace);
+        LOG.info("VM in {}: QEMU pid {} stopped: {}", instance.vmDir(), instance.pid(), outcome);
+        return outcome;
+    }
+
+    private StopOutcome stopSteps(VmmInstance instance, Duration grace) {
+        if (!isAlive(instance)) {
+            return StopOutcome.ALREADY_GONE;
+        }
+        Path qmpSocket = new QemuFiles(instance.vmDir()).qmpSocket();
+        boolean asked = false;
+        try (QmpClient qmp = QmpClient.connect(qmpSocket, QMP_CALL_TIMEOUT)) {
+            qmp.sendCtrlAltDelete(QMP_CALL_TIMEOUT);
+            asked = true;
+        } catch (QemuException e) {
+            LOG.warn("VM in {}: Ctrl-Alt-Delete not delivered: {}", instance.vmDir(), e.getMessage());
+        }
+        if (asked && awaitExit(instance, grace)) {
+            return StopOutcome.GUEST_SHUTDOWN;
+        }
+        try (QmpClient qmp = QmpClient.connect(qmpSocket, QMP_CALL_TIMEOUT)) {
+            qmp.quit(QMP_CALL_TIMEOUT);
+        } catch (QemuException e) {
+            LOG.warn("VM in {}: QMP quit failed: {}", instance.vmDir(), e.getMessage());
+        }
+        if (awaitExit(instance, QUIT_WAIT)) {
+            return StopOutcome.QUIT;
+        }
+        if (isAlive(instance)) {
+            ProcessHandle.of(instance.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        if (awaitExit(instance, KILL_WAIT)) {
+            return StopOutcome.KILLED;
+        }
+        throw new QemuException("QEMU pid " + instance.pid() + " for " + instance.vmDir()
+                + " is still running " + KILL_WAIT.toSeconds() + " s after SIGKILL");
+    }
+
+    @Override
+    public boolean isAlive(VmmInstance instance) {
+        return isOurs(instance.pid(), instance.vmDir());
+    }
+
+    /** Alive, not a zombie, and its command line names our binary and this VM directory. */
+    private boolean isOurs(long pid, Path vmDir) {
+        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            try {
+                Path proc = Path.of("/proc", Long.toString(pid));
+                // A zombie still has a pid but no longer runs a guest: QEMU's exit is complete.
+                String stat = Files.readString(proc.resolve("stat"), StandardCharsets.UTF_8);
+                if (stat.substring(stat.lastIndexOf(')') + 1).strip().startsWith("Z")) {
+                    return false;
+                }
+                return cmdlineMatches(Files.readAllBytes(proc.resolve("cmdline")), binary,
+                        vmDir.toAbsolutePath().normalize());
+            } catch (IOException | RuntimeException e) {
+                return false; // exited while we looked
+            }
+        }
+        return false;
+    }
+
+    /** Whether a NUL-separated {@code /proc/PID/cmdline} is QEMU {@code binary} running a machine in {@code vmDir}. */
+    static boolean cmdlineMatches(byte[] cmdline, String binary, Path vmDir) {
+        List<String> args = Arrays.asList(new String(cmdline, StandardCharsets.UTF_8).split("\0"));
+        if (args.isEmpty() || args.getFirst().isEmpty()) {
+            return false;
+        }
+        Path program = Path.of(args.getFirst()).getFileName();
+        if (program == null || !program.equals(Path.of(binary).getFileName())) {
+            return false;
+        }
+        String pidFile = new QemuFiles(vmDir).pidFile().toString();
+        return args.contains(pidFile);
+    }
+
+    private long readPid(QemuFiles files, String vm, CommandResult launched) {
+        try {
+            String text = Files.readString(files.pidFile(), StandardCharsets.UTF_8).strip();
+            long pid = Long.parseLong(text);
+            if (pid <= 0) {
+                throw new NumberFormatException(text);
+            }
+            return pid;
+        } catch (IOException | NumberFormatException e) {
+            throw new QemuException("QEMU for VM " + vm + " returned but left no usable pid file at " + files.pidFile()
+                    + ": " + e.getMessage() + stderr(launched) + consoleTail(files), e);
+        }
+    }
+
+    /** Waits until QMP answers {@code query-status}; fails early, with the console tail, when QEMU exits. */
+    private void awaitQmp(long pid, QemuFiles files, String vm, CommandResult launched) {
+        long end = System.nanoTime() + QMP_READY_TIMEOUT.toNanos();
+        QemuException last = null;
+        while (true) {
+            if (!isOurs(pid, files.vmDir())) {
+                throw new QemuException("QEMU for VM " + vm + " (pid " + pid + ") exited right after starting"
+                        + stderr(launched) + consoleTail(files));
+            }
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                throw new QemuException("QEMU for VM " + vm + " (pid " + pid + ") did not answer QMP at "
+                        + files.qmpSocket() + " within " + QMP_READY_TIMEOUT.toSeconds() + " s"
+                        + (last == null ? "" : ": " + last.getMessage()) + stderr(launched) + consoleTail(files));
+            }
+            Duration attempt = Duration.ofNanos(Math.min(left, QMP_CALL_TIMEOUT.toNanos()));
+            try (QmpClient qmp = QmpClient.connect(files.qmpSocket(), attempt)) {
+                String status = qmp.queryStatus(attempt);
+                LOG.debug("VM {}: QMP answers, status {}", vm, status);
+                return;
+            } catch (QemuException e) {
+                last = e;
+            }
+            pause();
+        }
+    }
+
+    private void killLeftover(QemuFiles files) {
+        try {
+            String text = Files.readString(files.pidFile(), StandardCharsets.UTF_8).strip();
+            killLeftover(files, Long.parseLong(text));
+        } catch (IOException | NumberFormatException e) {
+            // No pid file: QEMU never got as far as daemonising, so nothing runs.
+        }
+    }
+
+    private void killLeftover(QemuFiles files, long pid) {
+        if (isOurs(pid, files.vmDir())) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            if (!awaitExit(pid, files.vmDir(), KILL_WAIT)) {
+                LOG.error("QEMU pid {} for {} survived SIGKILL after a failed start", pid, files.vmDir());
+            }
+        }
+    }
+
+    private boolean awaitExit(VmmInstance instance, Duration limit) {
+        return awaitExit(instance.pid(), instance.vmDir(), limit);
+    }
+
+    /** Polls until the process is gone or {@code limit} passes; true when it is gone. */
+    private boolean awaitExit(long pid, Path vmDir, Duration limit) {
+        long end = System.nanoTime() + limit.toNanos();
+        while (isOurs(pid, vmDir)) {
+            if (System.nanoTime() - end >= 0) {
+                return false;
+            }
+            pause();
+        }
+        return true;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(POLL_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QemuException("interrupted while waiting for QEMU");
+        }
+    }
+
+    private static String stderr(CommandResult launched) {
+        String err = launched.stderr().strip();
+        return err.isEmpty() ? "" : "\nQEMU stderr:\n" + err;
+    }
+
+    /** The end of the guest console, for errors: what the kernel said before things went wrong. */
+    static String consoleTail(QemuFiles files) {
+        return tail(files.consoleLog()).map(t -> "\nconsole (" + files.consoleLog() + ") ends with:\n" + t).orElse("");
+    }
+
+    static Optional<String> tail(Path log) {
+        try (FileChannel in = FileChannel.open(log, StandardOpenOption.READ)) {
+            long size = in.size();
+            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(size, CONSOLE_TAIL_BYTES));
+            long position = size - buffer.capacity();
+            while (buffer.hasRemaining() && in.read(buffer, position + buffer.position()) > 0) {
+                // read until the buffer is full or the file ends
+            }
+            String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).strip();
+            return text.isEmpty() ? Optional.empty() : Optional.of(text);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+}

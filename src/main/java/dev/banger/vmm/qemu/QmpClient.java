@@ -1,0 +1,272 @@
+package dev.banger.vmm.qemu;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.banger.rpc.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A QMP (QEMU Machine Protocol) connection over QEMU's Unix control socket: {@link #connect} reads
+ * the greeting and negotiates {@code qmp_capabilities}; {@link #execute} sends one command and waits
+ * for its answer, skipping asynchronous events. Every read and write waits in a {@link Selector}
+ * bounded by the call's deadline, so a wedged QEMU cannot hang the daemon. QMP errors become a
+ * {@link QemuException} carrying {@code error.desc} and {@code error.class}. Hand-written rather than
+ * a library because QMP is a line of JSON each way and no maintained Java QMP client exists. Not
+ * thread-safe: one connection, one caller at a time.
+ */
+public final class QmpClient implements AutoCloseable {
+    /** QMP messages are small; a longer line means the peer is not QMP. */
+    static final int MAX_LINE_BYTES = 1 << 20;
+
+    private final SocketChannel channel;
+    private final Selector selector;
+    private final Path socket;
+    private final ByteBuffer readBuffer = ByteBuffer.allocate(16 * 1024).flip();
+    private long nextId = 1;
+
+    private QmpClient(SocketChannel channel, Selector selector, Path socket) {
+        this.channel = channel;
+        this.selector = selector;
+        this.socket = socket;
+    }
+
+    /**
+     * Connects, reads the greeting and leaves capabilities negotiation mode, all within {@code timeout}.
+     *
+     * @throws QemuException when nothing listens, the peer is not QMP, or time runs out
+     */
+    public static QmpClient connect(Path socket, Duration timeout) {
+        long end = deadline(timeout);
+        SocketChannel channel = null;
+        Selector selector = null;
+        try {
+            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            channel.configureBlocking(false);
+            selector = Selector.open();
+            QmpClient client = new QmpClient(channel, selector, socket);
+            if (!channel.connect(UnixDomainSocketAddress.of(socket))) {
+                client.await(SelectionKey.OP_CONNECT, end, "connecting");
+                channel.finishConnect();
+            }
+            JsonNode greeting = client.readMessage(end, "reading the greeting");
+            if (!greeting.has("QMP")) {
+                throw new QemuException("the socket " + socket + " did not greet with QMP: " + abbreviate(greeting.toString()));
+            }
+            client.execute("qmp_capabilities", null, end);
+            return client;
+        } catch (IOException e) {
+            closeQuietly(channel, selector);
+            throw new QemuException("cannot connect to QMP at " + socket + ": " + describe(e), e);
+        } catch (RuntimeException e) {
+            closeQuietly(channel, selector);
+            throw e;
+        }
+    }
+
+    /**
+     * Runs one command and returns its {@code return} value.
+     *
+     * @param arguments the command's {@code arguments} object, or {@code null} for none
+     * @throws QemuException with QMP's {@code error.desc} when QEMU refuses it, or on I/O failure or timeout
+     */
+    public JsonNode execute(String command, JsonNode arguments, Duration timeout) {
+        return execute(command, arguments, deadline(timeout));
+    }
+
+    /** {@code query-status}: the run state, e.g. {@code running}, {@code paused}, {@code shutdown}. */
+    public String queryStatus(Duration timeout) {
+        return execute("query-status", null, timeout).path("status").asText();
+    }
+
+    /** Presses Ctrl-Alt-Delete on the guest's keyboard (the i8042): the Firecracker-style stop request. */
+    public void sendCtrlAltDelete(Duration timeout) {
+        ObjectNode arguments = JsonNodeFactory.instance.objectNode();
+        var keys = arguments.putArray("keys");
+        for (String key : new String[] {"ctrl", "alt", "delete"}) {
+            keys.addObject().put("type", "qcode").put("data", key);
+        }
+        execute("send-key", arguments, timeout);
+    }
+
+    /** Presses the ACPI power button; guests without a listener for it ignore this. */
+    public void systemPowerdown(Duration timeout) {
+        execute("system_powerdown", null, timeout);
+    }
+
+    /** Asks QEMU to exit at once. QEMU may close the socket before or after answering; both count as done. */
+    public void quit(Duration timeout) {
+        try {
+            execute("quit", null, timeout);
+        } catch (QemuException e) {
+            if (!(e.getCause() instanceof ClosedByPeerException)) {
+                throw e;
+            }
+        }
+    }
+
+    private JsonNode execute(String command, JsonNode arguments, long end) {
+        long id = nextId++;
+        ObjectNode request = JsonNodeFactory.instance.objectNode().put("execute", command);
+        if (arguments != null) {
+            request.set("arguments", arguments);
+        }
+        request.put("id", id);
+        String step = "running " + command;
+        write((request + "\n").getBytes(StandardCharsets.UTF_8), end, step);
+        while (true) {
+            JsonNode reply = readMessage(end, step);
+            if (reply.has("event") || !reply.path("id").isIntegralNumber() || reply.path("id").asLong() != id) {
+                continue; // an asynchronous event (SHUTDOWN, RESET, ...), not our answer
+            }
+            JsonNode error = reply.get("error");
+            if (error != null) {
+                String errorClass = error.path("class").asText("GenericError");
+                throw new QemuException("QMP " + command + " at " + socket + " failed: " + error.path("desc").asText(errorClass)
+                        + " (" + errorClass + ")", errorClass);
+            }
+            return reply.path("return");
+        }
+    }
+
+    private void write(byte[] bytes, long end, String step) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        try {
+            while (buffer.hasRemaining()) {
+                if (channel.write(buffer) == 0) {
+                    await(SelectionKey.OP_WRITE, end, step);
+                }
+            }
+        } catch (IOException e) {
+            throw failure(step, e);
+        }
+    }
+
+    private JsonNode readMessage(long end, String step) {
+        String line = readLine(end, step);
+        try {
+            JsonNode message = Json.mapper().readTree(line);
+            if (message == null || !message.isObject()) {
+                throw new QemuException("QMP at " + socket + " sent something other than a JSON object while " + step
+                        + ": " + abbreviate(line));
+            }
+            return message;
+        } catch (JsonProcessingException e) {
+            throw new QemuException("QMP at " + socket + " sent malformed JSON while " + step + ": " + abbreviate(line), e);
+        }
+    }
+
+    private String readLine(long end, String step) {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        try {
+            while (true) {
+                while (readBuffer.hasRemaining()) {
+                    byte b = readBuffer.get();
+                    if (b == '\n') {
+                        return line.toString(StandardCharsets.UTF_8).strip();
+                    }
+                    if (line.size() >= MAX_LINE_BYTES) {
+                        throw new QemuException("QMP at " + socket + " sent a line longer than " + MAX_LINE_BYTES
+                                + " bytes while " + step);
+                    }
+                    line.write(b);
+                }
+                readBuffer.clear();
+                int n;
+                try {
+                    n = channel.read(readBuffer);
+                } finally {
+                    readBuffer.flip();
+                }
+                if (n < 0) {
+                    throw failure(step, new ClosedByPeerException());
+                }
+                if (n == 0) {
+                    await(SelectionKey.OP_READ, end, step);
+                }
+            }
+        } catch (IOException e) {
+            throw failure(step, e);
+        }
+    }
+
+    private void await(int op, long end, String step) throws IOException {
+        while (true) {
+            long millis = (end - System.nanoTime()) / 1_000_000;
+            if (millis <= 0) {
+                throw new QemuException("QMP at " + socket + " did not answer in time: timed out " + step);
+            }
+            SelectionKey key = channel.register(selector, op);
+            try {
+                int ready = selector.select(millis);
+                if (Thread.interrupted()) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted");
+                }
+                if (ready > 0 && (key.readyOps() & op) != 0) {
+                    return;
+                }
+            } finally {
+                selector.selectedKeys().clear();
+            }
+        }
+    }
+
+    private QemuException failure(String step, IOException e) {
+        return new QemuException("QMP connection to " + socket + " failed while " + step + ": " + describe(e), e);
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(channel, selector);
+    }
+
+    private static long deadline(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("a QMP call needs a positive timeout, got " + timeout);
+        }
+        return System.nanoTime() + timeout.toNanos();
+    }
+
+    private static void closeQuietly(SocketChannel channel, Selector selector) {
+        try {
+            if (selector != null) {
+                selector.close();
+            }
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException ignored) {
+            // Closing a socket we are done with: nothing useful to do about a failure.
+        }
+    }
+
+    private static String describe(IOException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 200 ? text : text.substring(0, 200) + "…";
+    }
+
+    /** The peer closed the connection: for {@code quit}, the expected end. */
+    static final class ClosedByPeerException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ClosedByPeerException() {
+            super("QEMU closed the connection");
+        }
+    }
+}
