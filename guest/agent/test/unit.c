@@ -3,8 +3,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "buf.h"
 #include "http.h"
+#include "ports.h"
 #include "respond.h"
 
 static int passed;
@@ -117,7 +122,47 @@ static void test_routes(void) {
     buf_free(&out);
 }
 
+static void write_file(const char *path, const char *text) {
+    FILE *f = fopen(path, "w");
+    if (f != NULL) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+static void test_port_lookup(void) {
+    char root[] = "/tmp/banger-ports-XXXXXX";
+    CHECK(mkdtemp(root) != NULL, "mkdtemp");
+    char path[256];
+    snprintf(path, sizeof path, "%s/vport0p0", root);
+    mkdir(path, 0700);
+    snprintf(path, sizeof path, "%s/vport0p0/name", root);
+    write_file(path, "org.qemu.guest_agent.0\n");
+    snprintf(path, sizeof path, "%s/vport0p1", root);
+    mkdir(path, 0700);
+    snprintf(path, sizeof path, "%s/vport0p1/name", root);
+    write_file(path, "org.banger.agent.0\n");
+
+    char out[64];
+    CHECK(ports_find_by_name(root, "/dev", "org.banger.agent.0", out, sizeof out) == 0, "port found by name");
+    CHECK(strcmp(out, "/dev/vport0p1") == 0, "port device is /dev/vport0p1, got %s", out);
+    CHECK(ports_find_by_name(root, "/dev", "org.other", out, sizeof out) == -1, "unknown port name");
+    CHECK(ports_find_by_name(root, "/dev", "org.banger.agent.0", out, 8) == -1, "too small buffer refused");
+    CHECK(ports_find_by_name("/nonexistent-banger", "/dev", "org.banger.agent.0", out, sizeof out) == -1, "no sysfs dir");
+
+    snprintf(path, sizeof path, "%s/vport0p0/name", root);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/vport0p1/name", root);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/vport0p0", root);
+    rmdir(path);
+    snprintf(path, sizeof path, "%s/vport0p1", root);
+    rmdir(path);
+    rmdir(root);
+}
+
 int main(void) {
+    test_port_lookup();
     test_parser();
     test_json_escaping();
     test_routes();

@@ -12,6 +12,8 @@ final class SystemdUnits {
                 DefaultDependencies=no
                 Before=sysinit.target network-pre.target ssh.service shutdown.target
                 Conflicts=shutdown.target
+                # Early in boot its device may not exist yet; keep retrying rather than give up.
+                StartLimitIntervalSec=0
 
                 [Service]
                 ExecStart=%s --port %d
