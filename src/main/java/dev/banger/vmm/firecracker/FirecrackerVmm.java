@@ -102,8 +102,9 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
                 api.send(layout.apiSocket(), call);
             }
         } catch (VmmException e) {
-            kill(process.toHandle());
-            throw new VmmException(who + ": " + e.getMessage() + LogTail.of(layout.logs()), e);
+            String leftover = kill(process.toHandle()) ? ""
+                    : "\n(the process still runs " + KILL_WAIT.toMillis() + " ms after SIGKILL)";
+            throw new VmmException(who + ": " + e.getMessage() + leftover + LogTail.of(layout.logs()), e);
         }
         LOG.info("{} started", who);
         return new VmmInstance(NAME, process.pid(), layout.vmDir(), layout.vsockSocket(),
