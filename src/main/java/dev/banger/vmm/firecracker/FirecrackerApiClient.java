@@ -15,7 +15,10 @@ import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Transport;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /**
  * Speaks Firecracker's REST API over its Unix socket with Jetty's HTTP client. Every call is
@@ -38,11 +41,17 @@ public final class FirecrackerApiClient implements AutoCloseable {
         }
         this.timeout = timeout;
         this.http = new HttpClient();
+        // Daemon threads: a daemon that forgets to close this client must still be able to exit.
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("firecracker-api");
+        threads.setDaemon(true);
+        http.setExecutor(threads);
+        http.setScheduler(new ScheduledExecutorScheduler("firecracker-api-scheduler", true));
         // Firecracker's HTTP server never compresses; asking for gzip would only add a header it must parse.
         http.getContentDecoderFactories().clear();
         http.setConnectTimeout(timeout.toMillis());
         // Each VM gets its own destination (its socket); drop those of machines long gone.
-        http.setDestinationIdleTimeout(Duration.ofMinutes(1).toMillis());
+        http.setDestinationIdleTimeout(Duration.ofSeconds(30).toMillis());
         try {
             http.start();
         } catch (Exception e) {
@@ -67,6 +76,9 @@ public final class FirecrackerApiClient implements AutoCloseable {
                 .method(call.method())
                 .transport(new Transport.TCPUnix(apiSocket))
                 .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                // A fresh connection per call: a handful of calls per machine, and never a pooled
+                // connection left over from a previous Firecracker on the same socket path.
+                .headers(headers -> headers.put(HttpHeader.CONNECTION, "close"))
                 // Firecracker's parser takes exactly this media type, no charset parameter.
                 .body(new BytesRequestContent("application/json", body));
         ContentResponse response;

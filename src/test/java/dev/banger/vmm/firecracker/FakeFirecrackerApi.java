@@ -7,6 +7,8 @@ import com.atlassian.oai.validator.report.ValidationReport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,18 +68,28 @@ final class FakeFirecrackerApi implements AutoCloseable {
         });
     }
 
+    /** Parsing the document takes about a second; one validator per document serves every test. */
+    private static final Map<Path, OpenApiInteractionValidator> VALIDATORS = new ConcurrentHashMap<>();
+
     /** Serves the API described by {@code specYaml} on {@code socket}. */
     static FakeFirecrackerApi start(Path specYaml, Path socket) throws Exception {
-        OpenApiInteractionValidator validator = OpenApiInteractionValidator
-                .createForInlineApiSpecification(Files.readString(specYaml))
-                // Firecracker rejects unknown fields (serde deny_unknown_fields); so does the fake.
-                .withLevelResolver(LevelResolver.create()
-                        .withLevel("validation.schema.additionalProperties", ValidationReport.Level.ERROR)
-                        .build())
-                .build();
-        FakeFirecrackerApi api = new FakeFirecrackerApi(validator, socket);
+        FakeFirecrackerApi api = new FakeFirecrackerApi(VALIDATORS.computeIfAbsent(specYaml, FakeFirecrackerApi::validator), socket);
         api.server.start();
         return api;
+    }
+
+    private static OpenApiInteractionValidator validator(Path specYaml) {
+        try {
+            return OpenApiInteractionValidator
+                    .createForInlineApiSpecification(Files.readString(specYaml))
+                    // Firecracker rejects unknown fields (serde deny_unknown_fields); so does the fake.
+                    .withLevelResolver(LevelResolver.create()
+                            .withLevel("validation.schema.additionalProperties", ValidationReport.Level.ERROR)
+                            .build())
+                    .build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Answers requests to {@code path} with 400 and this {@code fault_message}. */
@@ -176,7 +188,11 @@ final class FakeFirecrackerApi implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        server.stop();
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not stop the fake Firecracker API", e);
+        }
     }
 }
