@@ -163,11 +163,10 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
             // Firecracker refuses to bind a socket path that exists; these are left by a previous run.
             Files.deleteIfExists(layout.apiSocket());
             Files.deleteIfExists(layout.vsockSocket());
-            // Firecracker opens its log and metrics files but does not create them.
+            // Firecracker opens its log and metrics files but does not create them, and need not
+            // append: each run starts them empty so one run's lines never overwrite another's.
             for (Path file : List.of(layout.vmmLog(), layout.metrics())) {
-                if (!Files.exists(file)) {
-                    Files.createFile(file);
-                }
+                Files.write(file, new byte[0]);
             }
         } catch (IOException e) {
             throw new VmmException("VM " + spec.name() + ": could not prepare " + layout.vmDir() + ": " + e, e);

@@ -83,6 +83,8 @@ class FirecrackerVmmContractTest {
         assertThat(instance.agentSocket()).isEqualTo(vmDir.resolve("firecracker.vsock"));
         assertThat(instance.agentTransport()).isEqualTo(VmmInstance.AgentTransport.HYBRID_VSOCK);
         assertThat(vmm.isAlive(instance)).isTrue();
+        assertThat(vmDir.resolve("firecracker-vmm.log")).as("created before PUT /logger").isRegularFile();
+        assertThat(vmDir.resolve("firecracker-metrics.json")).as("created before PUT /metrics").isRegularFile();
 
         vmm.stop(instance, Duration.ofSeconds(20));
 
