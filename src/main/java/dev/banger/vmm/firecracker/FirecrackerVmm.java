@@ -92,8 +92,13 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
             throw new VmmException(ErrorKind.PRECONDITION_FAILED, "Firecracker binary " + settings.binary()
                     + " is missing or not executable; run 'banger runtime bootstrap' or set [firecracker] binary");
         }
+        List<String> argv;
+        try {
+            argv = FirecrackerCommandLine.direct(setsid, settings.binary(), spec.name(), layout);
+        } catch (IllegalArgumentException e) {
+            throw new VmmException(ErrorKind.INVALID_ARGUMENT, "VM " + spec.name() + ": " + e.getMessage());
+        }
         prepare(spec, layout);
-        List<String> argv = FirecrackerCommandLine.direct(setsid, settings.binary(), spec.name(), layout);
         Process process = DetachedProcess.start(argv, layout.consoleLog());
         String who = "firecracker for VM " + spec.name() + " (pid " + process.pid() + ")";
         try {
@@ -101,10 +106,12 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
             for (ApiCall call : plan) {
                 api.send(layout.apiSocket(), call);
             }
-        } catch (VmmException e) {
+        } catch (RuntimeException e) {
+            // Whatever went wrong, nothing may be left running.
+            String why = e instanceof VmmException ? e.getMessage() : e.toString();
             String leftover = kill(process.toHandle()) ? ""
                     : "\n(the process still runs " + KILL_WAIT.toMillis() + " ms after SIGKILL)";
-            throw new VmmException(who + ": " + e.getMessage() + leftover + LogTail.of(layout.logs()), e);
+            throw new VmmException(who + ": " + why + leftover + LogTail.of(layout.logs()), e);
         }
         LOG.info("{} started", who);
         return new VmmInstance(NAME, process.pid(), layout.vmDir(), layout.vsockSocket(),
