@@ -1,0 +1,53 @@
+package dev.banger.vmm.firecracker;
+
+import dev.banger.host.Command;
+import dev.banger.vmm.VmmException;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Starts a long-lived program that must outlive the daemon, and reads what {@code /proc} says
+ * about a pid. {@code HostCommands} runs programs to completion and captures their output, which
+ * is the wrong shape here, so this is the one other place that starts a process: still an
+ * argument list, never a shell string. Output goes to a file (no pipe ties the program to us)
+ * and stdin is {@code /dev/null}. Stateless and thread-safe.
+ */
+final class DetachedProcess {
+    private DetachedProcess() {
+    }
+
+    /** Starts {@code argv} with stdout and stderr appended to {@code log}. */
+    static Process start(List<String> argv, Path log) {
+        ProcessBuilder builder = new ProcessBuilder(argv)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectErrorStream(true);
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new VmmException("could not start " + Command.of(argv).display() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The process's command line, or an empty list when it is gone (or a zombie). */
+    static List<String> cmdline(long pid) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+            if (raw.length == 0) {
+                return List.of();
+            }
+            String text = new String(raw, StandardCharsets.UTF_8);
+            if (text.endsWith("\0")) {
+                text = text.substring(0, text.length() - 1);
+            }
+            return Arrays.asList(text.split("\0", -1));
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+}

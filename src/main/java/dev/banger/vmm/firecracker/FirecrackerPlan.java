@@ -1,0 +1,122 @@
+package dev.banger.vmm.firecracker;
+
+import dev.banger.model.ErrorKind;
+import dev.banger.vmm.MachineSpec;
+import dev.banger.vmm.VmmException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Decides the API calls that configure and boot one machine, in the order Firecracker needs
+ * them: logger, metrics, machine config, boot source, drives (the first is the root device),
+ * the NIC, vsock, then {@code InstanceStart}. Pure: it validates the spec against Firecracker's
+ * own rules first, so a spec Firecracker would refuse fails here, before anything is spawned.
+ * Stateless and thread-safe.
+ */
+public final class FirecrackerPlan {
+    /** The guest NIC's id: the only one banger attaches. */
+    public static final String GUEST_IFACE = "eth0";
+
+    /** Firecracker's vCPU range. */
+    static final int MAX_VCPUS = 32;
+
+    /** {@code sun_path} holds 108 bytes including the terminating NUL. */
+    static final int MAX_SOCKET_PATH_BYTES = 107;
+
+    /** Firecracker's own rule for drive ids: alphanumeric and underscore, at most 64. */
+    private static final Pattern DRIVE_ID = Pattern.compile("[A-Za-z0-9_]{1,64}");
+    private static final Pattern MAC = Pattern.compile("[0-9a-f]{2}(:[0-9a-f]{2}){5}");
+    /** IFNAMSIZ is 16 bytes including the NUL; no slashes or blanks. */
+    private static final Pattern TAP = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
+    private static final long MAX_CID = 0xFFFF_FFFFL;
+
+    private FirecrackerPlan() {
+    }
+
+    /**
+     * The calls that configure the machine described by {@code spec} and start it.
+     *
+     * @throws VmmException ({@link ErrorKind#INVALID_ARGUMENT}) when Firecracker could not run this spec
+     */
+    public static List<ApiCall> configure(MachineSpec spec) {
+        validate(spec);
+        FirecrackerLayout layout = new FirecrackerLayout(spec.vmDir());
+        List<ApiCall> calls = new ArrayList<>();
+        calls.add(ApiCall.put("/logger", new Logger(layout.vmmLog().toString(), Logger.Level.INFO)));
+        calls.add(ApiCall.put("/metrics", new Metrics(layout.metrics().toString())));
+        calls.add(ApiCall.put("/machine-config", new MachineConfiguration(spec.vcpus(), spec.memoryMib(), false)));
+        calls.add(ApiCall.put("/boot-source", new BootSource(
+                spec.kernel().toString(), spec.initrd() == null ? null : spec.initrd().toString(), spec.bootArgs())));
+        for (int i = 0; i < spec.drives().size(); i++) {
+            MachineSpec.Drive drive = spec.drives().get(i);
+            calls.add(ApiCall.put("/drives/" + drive.id(),
+                    new Drive(drive.id(), drive.path().toString(), i == 0, drive.readOnly())));
+        }
+        if (spec.nic() != null) {
+            calls.add(ApiCall.put("/network-interfaces/" + GUEST_IFACE,
+                    new NetworkInterface(GUEST_IFACE, spec.nic().tap(), spec.nic().mac())));
+        }
+        calls.add(ApiCall.put("/vsock", new Vsock(spec.vsockCid(), layout.vsockSocket().toString())));
+        calls.add(start());
+        return List.copyOf(calls);
+    }
+
+    /** Boots the configured machine. */
+    public static ApiCall start() {
+        return ApiCall.put("/actions", new InstanceActionInfo(InstanceActionInfo.ActionType.INSTANCE_START));
+    }
+
+    /** Asks the guest to shut down: with {@code reboot=k} on its command line, Firecracker then exits. */
+    public static ApiCall ctrlAltDel() {
+        return ApiCall.put("/actions", new InstanceActionInfo(InstanceActionInfo.ActionType.SEND_CTRL_ALT_DEL));
+    }
+
+    private static void validate(MachineSpec spec) {
+        String vm = "VM " + spec.name() + ": ";
+        if (spec.vcpus() > MAX_VCPUS) {
+            throw invalid(vm + "Firecracker supports at most " + MAX_VCPUS + " vCPUs, asked for " + spec.vcpus());
+        }
+        Set<String> ids = new HashSet<>();
+        for (MachineSpec.Drive drive : spec.drives()) {
+            if (drive.format() != MachineSpec.DiskFormat.RAW) {
+                throw invalid(vm + "drive '" + drive.id() + "' (" + drive.path() + ") is " + drive.format()
+                        + ", but Firecracker only boots raw disk images; use a raw clone strategy or the QEMU backend");
+            }
+            if (!DRIVE_ID.matcher(drive.id()).matches()) {
+                throw invalid(vm + "drive id '" + drive.id()
+                        + "' is not a Firecracker drive id (1-64 letters, digits or '_')");
+            }
+            if (!ids.add(drive.id())) {
+                throw invalid(vm + "drive id '" + drive.id() + "' is used twice");
+            }
+        }
+        if (spec.nic() != null) {
+            if (!TAP.matcher(spec.nic().tap()).matches()) {
+                throw invalid(vm + "TAP name '" + spec.nic().tap() + "' is not a valid interface name");
+            }
+            if (!MAC.matcher(spec.nic().mac()).matches()) {
+                throw invalid(vm + "guest MAC '" + spec.nic().mac()
+                        + "' is not six lower-case hex pairs separated by ':'");
+            }
+        }
+        if (spec.vsockCid() < 3 || spec.vsockCid() > MAX_CID) {
+            throw invalid(vm + "vsock CID must be between 3 and " + MAX_CID + ", got " + spec.vsockCid());
+        }
+        FirecrackerLayout layout = new FirecrackerLayout(spec.vmDir());
+        for (Path socket : List.of(layout.apiSocket(), layout.vsockSocket())) {
+            if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
+                throw invalid(vm + "socket path " + socket + " is longer than the " + MAX_SOCKET_PATH_BYTES
+                        + " bytes a Unix socket address holds; use a shorter state directory");
+            }
+        }
+    }
+
+    private static VmmException invalid(String message) {
+        return new VmmException(ErrorKind.INVALID_ARGUMENT, message);
+    }
+}

@@ -1,0 +1,292 @@
+package dev.banger.vmm.firecracker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.banger.host.ProcessHostCommands;
+import dev.banger.vmm.MachineSpec;
+import dev.banger.vmm.VmmException;
+import dev.banger.vmm.VmmInstance;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Drives the real {@link FirecrackerVmm} against a fake Firecracker: a script named
+ * {@code firecracker} that "opens" its API socket by linking the expected path to
+ * {@link FakeFirecrackerApi}, which checks every request against the official API document.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class FirecrackerVmmContractTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private Path vmDir;
+    private Path serverSocket;
+    private Path stopFifo;
+    private Path pidFile;
+    private FakeFirecrackerApi api;
+    private FirecrackerVmm vmm;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Optional<Path> document = ApiDocument.locate();
+        assumeTrue(document.isPresent(), ApiDocument.MISSING);
+        vmDir = Files.createDirectories(dir.resolve("vms/dev1"));
+        serverSocket = dir.resolve("api.sock");
+        stopFifo = dir.resolve("stop.fifo");
+        pidFile = dir.resolve("fake.pid");
+        new ProcessHostCommands().run("mkfifo", stopFifo.toString());
+        api = FakeFirecrackerApi.start(document.get(), serverSocket);
+        api.onAction("SendCtrlAltDel", this::letFakeExit);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (vmm != null) {
+            vmm.close();
+        }
+        if (api != null) {
+            api.close();
+        }
+        fakePid().flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
+    }
+
+    @Test
+    void createAndStopSendOnlyRequestsTheApiDocumentAllowsInTheOrderFirecrackerNeeds() throws Exception {
+        vmm = vmm(servingFirecracker(), Duration.ofSeconds(10));
+
+        VmmInstance instance = vmm.start(Specs.full(vmDir));
+
+        assertThat(instance.pid()).as("the pid is the fake's own: setsid did not fork").isEqualTo(fakePid().orElseThrow());
+        assertThat(instance.agentSocket()).isEqualTo(vmDir.resolve("firecracker.vsock"));
+        assertThat(instance.agentTransport()).isEqualTo(VmmInstance.AgentTransport.HYBRID_VSOCK);
+        assertThat(vmm.isAlive(instance)).isTrue();
+        assertThat(vmDir.resolve("firecracker-vmm.log")).as("created before PUT /logger").isRegularFile();
+        assertThat(vmDir.resolve("firecracker-metrics.json")).as("created before PUT /metrics").isRegularFile();
+
+        vmm.stop(instance, Duration.ofSeconds(20));
+
+        assertThat(vmm.isAlive(instance)).isFalse();
+        assertThat(api.violations()).isEmpty();
+        assertThat(api.received()).extracting(r -> r.method() + " " + r.path()).containsExactly(
+                "PUT /logger",
+                "PUT /metrics",
+                "PUT /machine-config",
+                "PUT /boot-source",
+                "PUT /drives/root",
+                "PUT /drives/work",
+                "PUT /network-interfaces/eth0",
+                "PUT /vsock",
+                "PUT /actions",
+                "PUT /actions");
+        assertThat(api.received()).extracting(FakeFirecrackerApi.Received::body).containsExactly(
+                json("log_path", vmDir + "/firecracker-vmm.log", "level", "Info"),
+                json("metrics_path", vmDir + "/firecracker-metrics.json"),
+                json("vcpu_count", 2, "mem_size_mib", 512, "smt", false),
+                json("kernel_image_path", "/var/lib/banger/images/debian/vmlinux",
+                        "initrd_path", "/var/lib/banger/images/debian/initrd.img", "boot_args", Specs.BOOT_ARGS),
+                json("drive_id", "root", "path_on_host", vmDir + "/root.ext4", "is_root_device", true, "is_read_only", false),
+                json("drive_id", "work", "path_on_host", vmDir + "/work.ext4", "is_root_device", false, "is_read_only", false),
+                json("iface_id", "eth0", "host_dev_name", "tap-bg0", "guest_mac", "02:fc:00:00:00:07"),
+                json("guest_cid", 7, "uds_path", vmDir + "/firecracker.vsock"),
+                json("action_type", "InstanceStart"),
+                json("action_type", "SendCtrlAltDel"));
+    }
+
+    @Test
+    void fakeServerRejectsARequestTheApiDocumentForbids() {
+        try (FirecrackerApiClient client = new FirecrackerApiClient(Duration.ofSeconds(5))) {
+            ApiCall unknownField = ApiCall.put("/machine-config", Map.of("vcpu_count", 2, "mem_size_mib", 512, "vcpus", 2));
+            ApiCall missingField = ApiCall.put("/vsock", Map.of("guest_cid", 7));
+
+            assertThatThrownBy(() -> client.send(serverSocket, unknownField))
+                    .isInstanceOf(VmmException.class)
+                    .hasMessageContaining("HTTP 400")
+                    .hasMessageContaining("contract violation")
+                    .hasMessageContaining("vcpus");
+            assertThatThrownBy(() -> client.send(serverSocket, missingField))
+                    .isInstanceOf(VmmException.class)
+                    .hasMessageContaining("contract violation")
+                    .hasMessageContaining("uds_path");
+        }
+        assertThat(api.violations()).hasSize(2);
+    }
+
+    @Test
+    void apiCallThatGetsNoAnswerFailsAtItsTimeoutAndKillsTheProcess() throws Exception {
+        api.neverAnswer("/machine-config");
+        vmm = new FirecrackerVmm(new FirecrackerVmm.Settings(servingFirecracker(), Duration.ofSeconds(10), Duration.ofMillis(700)));
+
+        assertThatThrownBy(() -> vmm.start(Specs.full(vmDir)))
+                .isInstanceOf(VmmException.class)
+                .hasMessageContaining("did not answer PUT /machine-config within 700 ms");
+
+        assertGone(fakePid().orElseThrow());
+    }
+
+    @Test
+    void refusedConfigurationSurfacesFirecrackersFaultMessageAndKillsTheProcess() throws Exception {
+        api.refuse("/boot-source", "The kernel file cannot be opened: No such file or directory (os error 2)");
+        vmm = vmm(servingFirecracker(), Duration.ofSeconds(10));
+
+        assertThatThrownBy(() -> vmm.start(Specs.full(vmDir)))
+                .isInstanceOf(VmmException.class)
+                .hasMessageContaining("PUT /boot-source")
+                .hasMessageContaining("HTTP 400")
+                .hasMessageContaining("The kernel file cannot be opened: No such file or directory (os error 2)")
+                .hasMessageContaining("fake firecracker: starting");
+
+        assertGone(fakePid().orElseThrow());
+        assertThat(api.received()).extracting(FakeFirecrackerApi.Received::path).last().isEqualTo("/boot-source");
+        assertThat(api.violations()).isEmpty();
+    }
+
+    @Test
+    void processExitingBeforeItsSocketAppearsFailsFastWithTheLogTail() throws Exception {
+        Path fake = fakeFirecracker("""
+                echo "fake firecracker: cannot open /dev/kvm: No such file or directory" >&2
+                exit 1
+                """);
+        vmm = vmm(fake, Duration.ofSeconds(45));
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> vmm.start(Specs.full(vmDir)))
+                .isInstanceOf(VmmException.class)
+                .hasMessageContaining("exited with code 1 before opening its API socket")
+                .hasMessageContaining("cannot open /dev/kvm");
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+        assertThat(api.received()).isEmpty();
+    }
+
+    @Test
+    void socketThatNeverAppearsFailsAtTheDeadlineAndKillsTheProcess() throws Exception {
+        Path fake = fakeFirecracker("""
+                echo $$ > '%s'
+                echo "fake firecracker: starting, never listening"
+                read -r line < '%s'
+                """.formatted(pidFile, stopFifo));
+        vmm = vmm(fake, Duration.ofMillis(1500));
+
+        assertThatThrownBy(() -> vmm.start(Specs.full(vmDir)))
+                .isInstanceOf(VmmException.class)
+                .hasMessageContaining("did not open its API socket " + vmDir.resolve("firecracker.sock") + " within 1500 ms")
+                .hasMessageContaining("fake firecracker: starting, never listening");
+
+        assertGone(fakePid().orElseThrow());
+    }
+
+    @Test
+    void machineIgnoringCtrlAltDelIsKilledAfterTheGracePeriod() throws Exception {
+        vmm = vmm(servingFirecracker(), Duration.ofSeconds(10));
+        VmmInstance instance = vmm.start(Specs.full(vmDir));
+        api.onAction("SendCtrlAltDel", () -> { });
+
+        vmm.stop(instance, Duration.ofMillis(300));
+
+        assertGone(instance.pid());
+        assertThat(api.received()).extracting(r -> r.body().path("action_type").asText()).last().isEqualTo("SendCtrlAltDel");
+    }
+
+    @Test
+    void stoppingAMachineWhoseProcessIsGoneSucceedsWithoutCallingItsApi() throws Exception {
+        Process gone = new ProcessBuilder(ProcessHostCommands.resolve("true").orElseThrow().toString()).start();
+        assertThat(gone.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        VmmInstance instance = new VmmInstance(FirecrackerVmm.NAME, gone.pid(), vmDir,
+                vmDir.resolve("firecracker.vsock"), VmmInstance.AgentTransport.HYBRID_VSOCK);
+        vmm = vmm(servingFirecracker(), Duration.ofSeconds(10));
+
+        vmm.stop(instance, Duration.ofSeconds(1));
+
+        assertThat(vmm.isAlive(instance)).isFalse();
+        assertThat(api.received()).isEmpty();
+    }
+
+    @Test
+    void livePidThatIsNotThisMachinesFirecrackerIsNotAlive() throws Exception {
+        VmmInstance instance = new VmmInstance(FirecrackerVmm.NAME, ProcessHandle.current().pid(), vmDir,
+                vmDir.resolve("firecracker.vsock"), VmmInstance.AgentTransport.HYBRID_VSOCK);
+        vmm = vmm(servingFirecracker(), Duration.ofSeconds(10));
+
+        assertThat(vmm.isAlive(instance)).isFalse();
+    }
+
+    private FirecrackerVmm vmm(Path binary, Duration socketTimeout) {
+        return new FirecrackerVmm(new FirecrackerVmm.Settings(binary, socketTimeout, Duration.ofSeconds(5)));
+    }
+
+    /** A fake that serves the test's API server on whatever socket it is told, until told to stop. */
+    private Path servingFirecracker() throws IOException {
+        return fakeFirecracker("""
+                echo $$ > '%s'
+                echo "fake firecracker: starting with $*"
+                sock=
+                while [ $# -gt 0 ]; do
+                  if [ "$1" = "--api-sock" ]; then sock="$2"; fi
+                  shift
+                done
+                ln -s '%s' "$sock"
+                read -r line < '%s'
+                echo "fake firecracker: exiting after $line"
+                """.formatted(pidFile, serverSocket, stopFifo));
+    }
+
+    /** Writes an executable script named {@code firecracker} (the name isAlive looks for). */
+    private Path fakeFirecracker(String body) throws IOException {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path script = bin.resolve("firecracker");
+        Files.writeString(script, "#!/bin/sh\n" + body, StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return script;
+    }
+
+    /** What Firecracker does on Ctrl-Alt-Del with reboot=k: exit. Opening read-write never blocks on Linux. */
+    private void letFakeExit() {
+        try (FileChannel fifo = FileChannel.open(stopFifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            fifo.write(ByteBuffer.wrap("ctrl-alt-del\n".getBytes(StandardCharsets.US_ASCII)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Optional<Long> fakePid() throws IOException {
+        if (!Files.exists(pidFile)) {
+            return Optional.empty();
+        }
+        return Optional.of(Long.parseLong(Files.readString(pidFile).strip()));
+    }
+
+    private static void assertGone(long pid) {
+        assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("process %d", pid).isEmpty();
+    }
+
+    private static JsonNode json(Object... keysAndValues) {
+        var node = JSON.createObjectNode();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            node.set((String) keysAndValues[i], JSON.valueToTree(keysAndValues[i + 1]));
+        }
+        return node;
+    }
+}
