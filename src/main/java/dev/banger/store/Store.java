@@ -26,6 +26,7 @@ public final class Store implements AutoCloseable {
     private final ImageRepository images;
     private final VmRepository vms;
     private final OperationRepository operations;
+    private final SettingsRepository settings;
 
     private Store(Database db, Migrations migrations) {
         this.db = db;
@@ -33,6 +34,7 @@ public final class Store implements AutoCloseable {
         this.images = new ImageRepository(db);
         this.vms = new VmRepository(db);
         this.operations = new OperationRepository(db);
+        this.settings = new SettingsRepository(db);
     }
 
     /** Opens (creating if needed) and migrates the database at {@code database}, using the system clock. */
@@ -72,6 +74,10 @@ public final class Store implements AutoCloseable {
 
     public OperationRepository operations() {
         return operations;
+    }
+
+    public SettingsRepository settings() {
+        return settings;
     }
 
     /** The applied schema version, e.g. {@code "2"}. */

@@ -125,6 +125,69 @@ public final class VmRepository {
                 });
     }
 
+    /**
+     * Records a lifecycle step in one write: state, VMM pid (null when none runs) and the host-side
+     * runtime JSON (null to keep what is stored).
+     */
+    public Vm recordLifecycle(String name, VmState state, Long pid, String runtimeJson) {
+        Objects.requireNonNull(state, "state");
+        if (pid != null && pid < 1) {
+            throw new StoreException(ErrorKind.INVALID_ARGUMENT, "a process id must be positive, got " + pid);
+        }
+        return db.write("record the " + ColumnCodec.enumText(state) + " state of VM '" + name + "'", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE vms SET state = ?, pid = ?, runtime_json = COALESCE(?, runtime_json), updated_at = ? WHERE name = ?")) {
+                ps.setString(1, ColumnCodec.enumText(state));
+                if (pid == null) {
+                    ps.setNull(2, Types.INTEGER);
+                } else {
+                    ps.setLong(2, pid);
+                }
+                ps.setString(3, runtimeJson);
+                ps.setString(4, ColumnCodec.timeText(db.now()));
+                ps.setString(5, name);
+                if (ps.executeUpdate() == 0) {
+                    throw notFound(name);
+                }
+            }
+            return select(c, name).orElseThrow();
+        });
+    }
+
+    /** The host-side runtime JSON recorded for the VM, if any; a missing VM is {@link ErrorKind#NOT_FOUND}. */
+    public Optional<String> runtime(String name) {
+        return db.read("read the runtime of VM '" + name + "'", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT runtime_json FROM vms WHERE name = ?")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw notFound(name);
+                    }
+                    return Optional.ofNullable(rs.getString(1));
+                }
+            }
+        });
+    }
+
+    /** Changes the size of a VM (its vcpus, memory and work-disk size) in one write. */
+    public Vm resize(String name, int vcpus, int memoryMib, long diskBytes) {
+        new NewVm(name, "-", vcpus, memoryMib, diskBytes, "-").validate();
+        return db.write("resize VM '" + name + "'", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE vms SET vcpus = ?, memory_mib = ?, disk_bytes = ?, updated_at = ? WHERE name = ?")) {
+                ps.setInt(1, vcpus);
+                ps.setInt(2, memoryMib);
+                ps.setLong(3, diskBytes);
+                ps.setString(4, ColumnCodec.timeText(db.now()));
+                ps.setString(5, name);
+                if (ps.executeUpdate() == 0) {
+                    throw notFound(name);
+                }
+            }
+            return select(c, name).orElseThrow();
+        });
+    }
+
     /** Deletes the row and frees its addresses; returns false when there was no such VM. */
     public boolean delete(String name) {
         return db.write("delete VM '" + name + "'", c -> {

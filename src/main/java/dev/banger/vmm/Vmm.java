@@ -28,6 +28,9 @@ public interface Vmm {
      */
     void stop(VmmInstance instance, Duration grace);
 
+    /** The file the guest's serial console goes to for a machine in {@code vmDir} (for {@code vm logs} and error messages). */
+    java.nio.file.Path consoleLog(java.nio.file.Path vmDir);
+
     /** Whether the instance's VMM process still runs (the pid is alive and is still that VMM). */
     boolean isAlive(VmmInstance instance);
 }

@@ -144,6 +144,11 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
     }
 
     @Override
+    public Path consoleLog(Path vmDir) {
+        return new FirecrackerLayout(vmDir).consoleLog();
+    }
+
+    @Override
     public boolean isAlive(VmmInstance instance) {
         return ours(instance).isPresent();
     }

@@ -173,6 +173,11 @@ public final class QemuVmm implements Vmm {
     }
 
     @Override
+    public Path consoleLog(Path vmDir) {
+        return new QemuFiles(vmDir).consoleLog();
+    }
+
+    @Override
     public boolean isAlive(VmmInstance instance) {
         return isOurs(instance.pid(), instance.vmDir());
     }
