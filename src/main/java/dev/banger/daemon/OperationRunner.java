@@ -76,5 +76,11 @@ final class OperationRunner {
                 throw e;
             }
         }
+
+        @Override
+        public void rolledBack(String stage) {
+            operations.finishStage(operationId, stage, StageState.ROLLED_BACK, null);
+            LOG.info("{}: stage {} rolled back", label, stage);
+        }
     }
 }

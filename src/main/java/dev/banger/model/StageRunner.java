@@ -18,6 +18,9 @@ public interface StageRunner {
         });
     }
 
+    /** Records that a finished stage's effects were undone during a rollback. */
+    default void rolledBack(String stage) {}
+
     /** Runs the work without recording anything. */
     StageRunner UNRECORDED = new StageRunner() {
         @Override

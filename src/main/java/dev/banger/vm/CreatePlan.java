@@ -1,0 +1,25 @@
+package dev.banger.vm;
+
+import dev.banger.model.Image;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A create with every choice made and checked: name, image, sizes, backend, and the services to
+ * wait for. Immutable value.
+ *
+ * @param name      the VM name
+ * @param image     the image it is made from
+ * @param vcpus     virtual CPUs
+ * @param memoryMib guest memory
+ * @param diskBytes work disk size
+ * @param vmm       backend name
+ * @param services  services the image declares (the agent's names, e.g. {@code opencode})
+ */
+public record CreatePlan(String name, Image image, int vcpus, int memoryMib, long diskBytes, String vmm, List<String> services) {
+    public CreatePlan {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(image, "image");
+        services = List.copyOf(services);
+    }
+}

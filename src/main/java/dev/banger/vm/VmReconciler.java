@@ -1,0 +1,96 @@
+package dev.banger.vm;
+
+import dev.banger.model.Vm;
+import dev.banger.model.VmState;
+import dev.banger.store.SettingsRepository;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's start: the store against what really runs. VMs whose VMM died are marked stopped
+ * and their TAPs go back to the pool; creates and deletes a killed daemon left half-done are
+ * rolled back or finished; VM directories without a VM are removed. Then the host network starts
+ * with the TAPs of live VMs left alone. Everything it changes is returned for the log.
+ */
+public final class VmReconciler {
+    private static final Logger LOG = LoggerFactory.getLogger(VmReconciler.class);
+
+    private final VmService service;
+
+    public VmReconciler(VmService service) {
+        this.service = service;
+    }
+
+    /** Reconciles and starts the host network; returns one line per change made. */
+    public List<String> reconcileAndStart(SettingsRepository settings) {
+        List<String> changes = new ArrayList<>();
+        Set<String> liveTaps = new HashSet<>();
+        List<Vm> unfinished = new ArrayList<>();
+        for (Vm vm : service.vms().list()) {
+            VmRuntime runtime = service.runtime(vm);
+            boolean alive = runtime.instance() != null && service.host().vmm().isAlive(runtime.instance());
+            if (alive && runtime.tap() != null) {
+                liveTaps.add(runtime.tap());
+            }
+            if (!alive && runtime.tap() != null) {
+                // The pool adopts a dead VM's TAP when it starts; the VM must not hold it any more.
+                runtime = runtime.stopped();
+                service.vms().recordLifecycle(vm.name(), vm.state(), null, runtime.toJson());
+            }
+            switch (vm.state()) {
+                case CREATING, DELETING -> unfinished.add(vm);
+                case RUNNING -> {
+                    if (!alive) {
+                        service.vms().recordLifecycle(vm.name(), VmState.STOPPED, null, runtime.stopped().toJson());
+                        changes.add("VM " + vm.name() + ": its " + vm.vmm() + " process is gone; marked stopped, disks kept");
+                    }
+                }
+                default -> { }
+            }
+        }
+        service.host().start(settings, liveTaps);
+        for (Vm vm : unfinished) {
+            try {
+                service.deleteLocked(service.vms().get(vm.name()));
+                changes.add("VM " + vm.name() + ": " + (vm.state() == VmState.CREATING
+                        ? "rolled back a create the previous daemon did not finish" : "finished an interrupted delete"));
+            } catch (RuntimeException e) {
+                changes.add("VM " + vm.name() + ": could not clean up (" + e.getMessage() + "); delete it with 'banger vm delete "
+                        + vm.name() + "'");
+            }
+        }
+        for (Vm vm : service.vms().list()) {
+            service.host().publish(vm.name(), vm.network().ip());
+        }
+        removeOrphanDirs(changes);
+        changes.forEach(change -> LOG.warn("reconcile: {}", change));
+        return changes;
+    }
+
+    private void removeOrphanDirs(List<String> changes) {
+        Path root = service.dirs().root();
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        Set<String> known = new HashSet<>();
+        service.vms().list().forEach(vm -> known.add(vm.name()));
+        try (Stream<Path> dirs = Files.list(root)) {
+            for (Path dir : dirs.toList()) {
+                if (!known.contains(dir.getFileName().toString())) {
+                    VmCreator.deleteTree(dir);
+                    changes.add("removed " + dir + ", which belongs to no VM");
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot list {}: {}", root, e.toString());
+        }
+    }
+}

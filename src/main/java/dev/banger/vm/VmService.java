@@ -1,0 +1,329 @@
+package dev.banger.vm;
+
+import dev.banger.config.VmDefaults;
+import dev.banger.host.disk.ClonedDisk;
+import dev.banger.image.ImageCatalog;
+import dev.banger.image.ImageManifest;
+import dev.banger.image.Profile;
+import dev.banger.model.ErrorKind;
+import dev.banger.model.HealthReport;
+import dev.banger.model.Image;
+import dev.banger.model.ImageStatus;
+import dev.banger.model.BangerException;
+import dev.banger.model.StageRunner;
+import dev.banger.model.Vm;
+import dev.banger.model.VmDeleteResult;
+import dev.banger.model.VmInfo;
+import dev.banger.model.VmState;
+import dev.banger.store.ImageRepository;
+import dev.banger.store.Ipv4Subnet;
+import dev.banger.store.VmRepository;
+import dev.banger.vmm.VmmInstance;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * VM lifecycle: plan and run creates, start, stop, restart, delete (several at once), edit, and
+ * the views ({@link #info}, {@link #list}). One operation per VM at a time ({@link VmLocks});
+ * operations on different VMs run concurrently, and the store's write lock is only held around
+ * its own writes. Thread-safe.
+ */
+public final class VmService {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.banger.lifecycle");
+    static final Duration STOP_GRACE = Duration.ofSeconds(30);
+    private static final long GIB = 1L << 30;
+
+    private final VmRepository vms;
+    private final ImageRepository imageRows;
+    private final VmHost host;
+    private final VmDirs dirs;
+    private final VmDefaults defaults;
+    private final Supplier<String> defaultImage;
+    private final VmLocks locks = new VmLocks();
+    private final Machines machines;
+    private final BootWaiter boot;
+    private final VmCreator creator;
+    private final BootDeadlines deadlines;
+    private final Random random = new Random();
+
+    /**
+     * @param defaultImage the configured default image name; an image promoted with {@code image promote} wins over it
+     */
+    public VmService(VmRepository vms, ImageRepository imageRows, ImageCatalog images, VmHost host, Path stateDir,
+            VmDefaults defaults, Supplier<String> defaultImage, int agentPort, Ipv4Subnet subnet, BootDeadlines deadlines) {
+        this.vms = vms;
+        this.imageRows = imageRows;
+        this.host = host;
+        this.dirs = new VmDirs(stateDir);
+        this.defaults = defaults;
+        this.defaultImage = defaultImage;
+        this.deadlines = deadlines;
+        this.machines = new Machines(host, agentPort);
+        this.boot = new BootWaiter(host.vmm(), agentPort);
+        this.creator = new VmCreator(vms, images, host, machines, boot, dirs, subnet, deadlines);
+    }
+
+    public List<String> createStages() {
+        return VmCreator.STAGES;
+    }
+
+    /** Checks a create request and makes every choice, before anything is started or stored. */
+    public CreatePlan plan(CreateRequest request) {
+        String name = request.name();
+        if (name == null) {
+            name = VmNames.generate(vms.list().stream().map(Vm::name).collect(Collectors.toSet()), random);
+        } else if (!Vm.isValidName(name) || name.endsWith("-")) {
+            throw VmException.invalid("VM name '" + name + "' is invalid: use 1 to 63 lower-case letters, digits and '-',"
+                    + " starting and ending with a letter or digit (e.g. dev1)");
+        }
+        if (vms.find(name).isPresent()) {
+            throw VmException.conflict("a VM named '" + name + "' already exists; pick another name or delete it first");
+        }
+        Image image = request.image() == null
+                ? imageRows.findDefault().or(() -> imageRows.find(defaultImage.get())).orElseThrow(() -> VmException.precondition(
+                        "there is no default image '" + defaultImage.get() + "'; build one with 'banger image build'"
+                                + " or promote one with 'banger image promote NAME'"))
+                : imageRows.get(request.image());
+        if (image.status() == ImageStatus.NEEDS_REBUILD) {
+            throw VmException.precondition("image '" + image.name() + "' needs a rebuild (its files are missing or its"
+                    + " work seed does not match its fingerprint); run 'banger image rebuild-rootfs " + image.name() + "'");
+        }
+        int vcpus = request.vcpus() == null ? defaults.vcpus() : request.vcpus();
+        int memory = request.memoryMib() == null ? (int) (defaults.memory().bytes() >> 20) : request.memoryMib();
+        long disk = request.diskGib() == null ? defaults.disk().bytes() : request.diskGib() * GIB;
+        checkSizes(vcpus, memory, disk);
+        return new CreatePlan(name, image, vcpus, memory, disk, host.vmm().name(), declaredServices(image));
+    }
+
+    static void checkSizes(int vcpus, int memoryMib, long diskBytes) {
+        if (vcpus < 1 || vcpus > 32) {
+            throw VmException.invalid("vcpus must be 1 to 32, got " + vcpus);
+        }
+        if (memoryMib < 128 || memoryMib > 1024 * 1024) {
+            throw VmException.invalid("memory must be 128 to 1048576 MiB, got " + memoryMib);
+        }
+        if (diskBytes < GIB || diskBytes > (64L << 40)) {
+            throw VmException.invalid("disk must be 1 to 65536 GiB, got " + (diskBytes / (double) GIB) + " GiB");
+        }
+    }
+
+    /** Services the image promises (the dev profile serves opencode); registered images promise none. */
+    static List<String> declaredServices(Image image) {
+        try {
+            return ImageManifest.fromJson(image.manifestJson(), "manifest").profile() == Profile.DEV ? List.of("opencode") : List.of();
+        } catch (BangerException notBuiltByBanger) {
+            return List.of();
+        }
+    }
+
+    /** Runs a planned create to the end (the VM running and reachable), or rolls it back completely. */
+    public VmInfo create(CreatePlan plan, StageRunner stages) {
+        return locks.with(plan.name(), () -> {
+            long start = System.nanoTime();
+            Vm vm = creator.create(plan, stages);
+            LOG.info("VM {}: created in {} ms", vm.name(), (System.nanoTime() - start) / 1_000_000);
+            return info(vm);
+        });
+    }
+
+    public VmInfo start(String name) {
+        return locks.with(name, () -> info(startLocked(vms.get(name))));
+    }
+
+    public VmInfo stop(String name) {
+        return locks.with(name, () -> info(stopLocked(vms.get(name))));
+    }
+
+    public VmInfo restart(String name) {
+        return locks.with(name, () -> {
+            Vm vm = vms.get(name);
+            if (vm.state() == VmState.RUNNING) {
+                vm = stopLocked(vm);
+            }
+            return info(startLocked(vm));
+        });
+    }
+
+    private Vm startLocked(Vm vm) {
+        if (vm.state() == VmState.RUNNING && runtime(vm).instance() != null && host.vmm().isAlive(runtime(vm).instance())) {
+            return vm;
+        }
+        if (vm.state() != VmState.STOPPED && vm.state() != VmState.FAILED && vm.state() != VmState.RUNNING) {
+            throw VmException.conflict("VM '" + vm.name() + "' is " + vm.state().wireName() + " and cannot be started");
+        }
+        VmRuntime runtime = runtime(vm).stopped();
+        if (runtime.workDisk() != null && host.ext4().repairNestedLayout(runtime.workDisk())) {
+            LOG.warn("VM {}: repaired a nested /root layout on its work disk before boot", vm.name());
+        }
+        Image image = imageRows.get(vm.image());
+        String tap = host.taps().acquire();
+        VmmInstance instance = null;
+        try {
+            runtime = runtime.withTap(tap);
+            machines.prepare(machines.context(vm, runtime));
+            instance = host.vmm().start(machines.spec(vm, image, runtime));
+            runtime = runtime.withInstance(instance);
+            vms.recordLifecycle(vm.name(), VmState.RUNNING, instance.pid(), runtime.toJson());
+            HealthReport health = boot.awaitAgent(vm.name(), instance, deadlines.agent());
+            boot.awaitSsh(vm.name(), instance, vm.network().ip(), deadlines.sshd());
+            List<String> services = declaredServices(image);
+            if (!services.isEmpty()) {
+                health = boot.awaitServices(vm.name(), instance, services, deadlines.services());
+            }
+            Vm running = vms.recordLifecycle(vm.name(), VmState.RUNNING, instance.pid(),
+                    runtime.withHostKeys(health.hostKeys().isEmpty() ? runtime.hostKeys() : health.hostKeys()).toJson());
+            LOG.info("VM {}: started", vm.name());
+            return running;
+        } catch (RuntimeException e) {
+            if (instance != null) {
+                host.vmm().stop(instance, Duration.ofSeconds(5));
+            }
+            host.taps().release(tap);
+            vms.recordLifecycle(vm.name(), VmState.STOPPED, null, runtime.stopped().toJson());
+            throw e;
+        }
+    }
+
+    private Vm stopLocked(Vm vm) {
+        VmRuntime runtime = runtime(vm);
+        if (runtime.instance() != null) {
+            host.vmm().stop(runtime.instance(), STOP_GRACE);
+        }
+        releaseTap(vm.name(), runtime.tap());
+        LOG.info("VM {}: stopped", vm.name());
+        return vms.recordLifecycle(vm.name(), VmState.STOPPED, null, runtime.stopped().toJson());
+    }
+
+    /** Deletes each named VM independently; one failure does not stop the others. */
+    public VmDeleteResult delete(List<String> names) {
+        List<VmDeleteResult.Outcome> outcomes = new ArrayList<>();
+        for (String name : new java.util.LinkedHashSet<>(names)) {
+            try {
+                locks.with(name, () -> {
+                    deleteLocked(vms.get(name));
+                    return null;
+                });
+                outcomes.add(new VmDeleteResult.Outcome(name, true, null, null));
+            } catch (BangerException e) {
+                outcomes.add(new VmDeleteResult.Outcome(name, false, e.getMessage(), e.kind().wireName()));
+            } catch (RuntimeException e) {
+                outcomes.add(new VmDeleteResult.Outcome(name, false, e.toString(), ErrorKind.INTERNAL.wireName()));
+            }
+        }
+        return new VmDeleteResult(outcomes);
+    }
+
+    /** Tears a VM down from whatever state it is in; steps whose state is already gone are skipped. */
+    void deleteLocked(Vm vm) {
+        VmRuntime runtime = runtime(vm);
+        vms.recordLifecycle(vm.name(), VmState.DELETING, vm.pid(), null);
+        if (runtime.instance() != null) {
+            host.vmm().stop(runtime.instance(), Duration.ofSeconds(10));
+        }
+        releaseTap(vm.name(), runtime.tap());
+        machines.teardown(machines.context(vm, runtime));
+        ClonedDisk root = runtime.rootDisk();
+        if (root != null) {
+            host.disks().remove(root);
+        }
+        VmCreator.deleteTree(runtime.vmDir());
+        vms.delete(vm.name());
+        LOG.info("VM {}: deleted", vm.name());
+    }
+
+    /** Changes sizes of a stopped VM; the disk only grows (the filesystem is grown with it). */
+    public VmInfo edit(String name, Integer vcpus, Integer memoryMib, Integer diskGib) {
+        if (vcpus == null && memoryMib == null && diskGib == null) {
+            throw VmException.invalid("nothing to change: give --vcpus, --memory or --disk");
+        }
+        return locks.with(name, () -> {
+            Vm vm = vms.get(name);
+            if (vm.state() != VmState.STOPPED && vm.state() != VmState.FAILED) {
+                throw VmException.conflict("VM '" + name + "' is " + vm.state().wireName() + "; stop it first with 'banger vm stop "
+                        + name + "'");
+            }
+            int newVcpus = vcpus == null ? vm.vcpus() : vcpus;
+            int newMemory = memoryMib == null ? vm.memoryMib() : memoryMib;
+            long newDisk = diskGib == null ? vm.diskBytes() : diskGib * GIB;
+            checkSizes(newVcpus, newMemory, newDisk);
+            if (newDisk < vm.diskBytes()) {
+                throw VmException.invalid("the disk only grows: VM '" + name + "' has " + vm.diskBytes() / GIB
+                        + " GiB, asked for " + diskGib + " GiB");
+            }
+            if (newDisk > vm.diskBytes()) {
+                host.ext4().grow(runtime(vm).workDisk(), newDisk);
+            }
+            return info(vms.resize(name, newVcpus, newMemory, newDisk));
+        });
+    }
+
+    public VmInfo info(String name) {
+        return info(vms.get(name));
+    }
+
+    public List<VmInfo> list() {
+        return vms.list().stream().map(this::info).toList();
+    }
+
+    /** The running VM's VMM instance, or a precondition error saying how to start it. */
+    VmmInstance running(Vm vm) {
+        VmmInstance instance = runtime(vm).instance();
+        if (vm.state() != VmState.RUNNING || instance == null) {
+            throw VmException.precondition("VM '" + vm.name() + "' is " + vm.state().wireName() + "; start it with 'banger vm start "
+                    + vm.name() + "'");
+        }
+        return instance;
+    }
+
+    VmInfo info(Vm vm) {
+        VmRuntime runtime = runtime(vm);
+        return new VmInfo(vm.name(), vm.image(), vm.state(), vm.vcpus(), vm.memoryMib(), vm.diskBytes(), vm.network().ip(),
+                vm.network().mac(), vm.network().vsockCid(), vm.name() + "." + host.domain(), vm.vmm(), vm.pid(), runtime.tap(),
+                runtime.rootDisk() == null ? null : runtime.rootDisk().strategy().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                runtime.vmDir().toString(), vm.createdAt(), vm.updatedAt());
+    }
+
+    VmRuntime runtime(Vm vm) {
+        return vms.runtime(vm.name()).map(json -> VmRuntime.fromJson(json, vm.name())).orElseGet(() -> VmRuntime.empty(dirs.of(vm.name())));
+    }
+
+    BootWaiter boot() {
+        return boot;
+    }
+
+    VmRepository vms() {
+        return vms;
+    }
+
+    VmHost host() {
+        return host;
+    }
+
+    VmDirs dirs() {
+        return dirs;
+    }
+
+    VmLocks locks() {
+        return locks;
+    }
+
+    private void releaseTap(String vm, String tap) {
+        if (tap == null) {
+            return;
+        }
+        try {
+            host.taps().release(tap);
+        } catch (RuntimeException e) {
+            LOG.warn("VM {}: TAP {} not returned to the pool ({}); deleting it", vm, tap, e.getMessage());
+            host.network().deleteTap(tap);
+        }
+    }
+
+}
