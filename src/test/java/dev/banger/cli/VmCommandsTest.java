@@ -365,4 +365,16 @@ class VmCommandsTest {
         assertThat(run.stderr()).contains("dev1 may still be running (could not ask its agent: agent of dev1 did not answer)")
                 .contains("stop it with: banger vm stop dev1");
     }
+
+    @Test
+    void vmWithoutASubcommandAndDeleteWithoutNamesAreUsageErrors() {
+        Run bare = banger("vm");
+        Run delete = banger("vm", "delete");
+
+        assertThat(bare.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(bare.stderr()).contains("a vm command is required");
+        assertThat(delete.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(delete.stderr()).contains("NAME");
+        assertThat(daemon.methodsCalled()).isEmpty();
+    }
 }
