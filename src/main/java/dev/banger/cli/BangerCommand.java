@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
             DoctorCommand.class,
             RuntimeCommand.class,
             ImageCommand.class,
+            VmCommand.class,
         })
 public final class BangerCommand implements Runnable {
     @Spec

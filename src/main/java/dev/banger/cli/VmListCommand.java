@@ -1,0 +1,43 @@
+package dev.banger.cli;
+
+import dev.banger.model.VmList;
+import dev.banger.rpc.RpcClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code banger vm list}: every VM as a table row, or the list as JSON. */
+@Command(name = "list", mixinStandardHelpOptions = true, description = "List VMs.")
+final class VmListCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @ParentCommand
+    VmCommand vm;
+
+    @Mixin
+    OutputOptions output;
+
+    @Override
+    public Integer call() {
+        VmList list;
+        try (RpcClient client = vm.connect()) {
+            list = client.call("vm.list", null, VmList.class, Duration.ofSeconds(30));
+        }
+        Printer printer = new Printer(spec.commandLine().getOut());
+        if (output.json) {
+            printer.json(list);
+        } else if (list.vms().isEmpty()) {
+            printer.line("no VMs; create one with: banger vm create");
+        } else {
+            printer.table(List.of("NAME", "STATE", "IMAGE", "IP", "VCPUS", "MEMORY", "DISK", "VMM"),
+                    list.vms().stream().map(VmView::row).toList());
+        }
+        return ExitCodes.OK;
+    }
+}
