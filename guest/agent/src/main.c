@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include "health.h"
-#include "ports.h"
 #include "server.h"
 
 #define DEFAULT_PORT 10000
@@ -188,14 +187,12 @@ int main(int argc, char **argv) {
             device = DEFAULT_DEVICE;
         }
     }
-    static char found_port[PATH_MAX];
-    if (device != NULL && access(device, F_OK) == 0) {
+    if (!device_given && unix_path == NULL) {
+        /* The port may appear after the agent starts (its driver loads late); the server keeps trying. */
         config.device_path = device;
-    } else if (!device_given && unix_path == NULL
-               && ports_find_by_name("/sys/class/virtio-ports", "/dev", PORT_NAME, found_port, sizeof found_port) == 0
-               && access(found_port, F_OK) == 0) {
-        /* udev has not made the /dev/virtio-ports link yet; the kernel's own node is enough. */
-        config.device_path = found_port;
+        config.device_port = PORT_NAME;
+    } else if (device != NULL && access(device, F_OK) == 0) {
+        config.device_path = device;
     } else if (device_given) {
         fprintf(stderr, "banger-agent: %s does not exist; not serving it\n", device);
     }

@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "server.h"
+#include "ports.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,7 +25,7 @@
 #define DRAIN_MS 1000
 /* A disconnected virtio-serial port reports POLLHUP continuously; look again this much later. */
 #define DEVICE_IDLE_MS 200
-#define DEVICE_REOPEN_MS 1000
+#define DEVICE_REOPEN_MS 250
 
 enum conn_state { CONN_FREE, CONN_READING, CONN_WRITING, CONN_DRAINING };
 
@@ -82,6 +83,12 @@ static void conn_start(struct conn *c, int fd, bool is_device, long long deadlin
 
 static void device_open(struct server *s) {
     int fd = open(s->config->device_path, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    char found[256];
+    if (fd < 0 && s->config->device_port != NULL
+        && ports_find_by_name("/sys/class/virtio-ports", "/dev", s->config->device_port, found, sizeof found) == 0) {
+        /* Early in boot udev may not have made the /dev/virtio-ports link; the kernel's node is enough. */
+        fd = open(found, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    }
     if (fd < 0) {
         s->device_wake = now_ms() + DEVICE_REOPEN_MS;
         return;

@@ -11,6 +11,7 @@ struct server_config {
     int listeners[SERVER_MAX_LISTENERS];
     int listener_count;
     const char *device_path;   /* virtio-serial port, or NULL */
+    const char *device_port;   /* its port name, looked up in sysfs when device_path cannot be opened (no udev link yet), or NULL */
     int read_timeout_ms;       /* per connection, from accept to a complete request head */
     int max_connections;
 };

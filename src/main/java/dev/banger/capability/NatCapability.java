@@ -3,16 +3,23 @@ package dev.banger.capability;
 import dev.banger.guestconfig.GuestConfigBuilder;
 
 /**
- * Outbound access: the guest's default route through the bridge address, where the host
- * masquerades the guest subnet (the rules are installed once for the bridge when the daemon
- * starts, so a create spawns nothing for them). With NAT off the route still reaches the host.
- * Stateless.
+ * Outbound access: the host masquerades the guest subnet (one set of rules for the bridge,
+ * installed by the first VM that needs them and removed with the last, so later creates spawn
+ * nothing for it), and the guest's default route goes through the bridge address. With NAT off
+ * the route still reaches the host. Thread-safe.
  */
 public final class NatCapability implements Capability {
+    private final NatControl nat;
     private final String gateway;
 
-    public NatCapability(String gateway) {
+    public NatCapability(NatControl nat, String gateway) {
+        this.nat = nat;
         this.gateway = gateway;
+    }
+
+    @Override
+    public void prepare(VmContext vm) {
+        nat.ensureNat();
     }
 
     @Override

@@ -80,6 +80,8 @@ final class OperationProgress {
                 out.println("  → " + stage.name());
             } else if (stage.state() == StageState.SKIPPED) {
                 continue;
+            } else if (stage.state() == StageState.ROLLED_BACK) {
+                out.println("  ↺ " + stage.name() + " ".repeat(width - stage.name().length()) + "  rolled back");
             } else {
                 String took = stage.duration().map(OperationProgress::millis).orElse("");
                 String mark = stage.state() == StageState.SUCCEEDED ? "✓" : "✗";

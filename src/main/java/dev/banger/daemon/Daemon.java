@@ -79,7 +79,11 @@ public final class Daemon implements AutoCloseable {
             methods.addAll(doctor.methods());
             Clock clock = Clock.systemUTC();
             ImageCatalog images = ImageSetup.catalog(paths, config, host, store, clock);
-            methods.addAll(new ImageMethods(images, store.images(), store.operations(), new OperationRunner(store.operations())).methods());
+            OperationRunner runner = new OperationRunner(store.operations());
+            methods.addAll(new ImageMethods(images, store.images(), store.operations(), runner).methods());
+            VmSetup.Vms vms = VmSetup.start(paths, config, host, store, images, doctor.context());
+            opened.push(vms.host());
+            methods.addAll(new VmMethods(vms.service(), vms.inspector(), store.operations(), runner).methods());
 
             PeerAuthorizer authorizer = new PeerAuthorizer(config.daemon().group(), new HostGroupLookup(host));
             RpcServer server = RpcServer.start(paths.socket(), new RpcDispatcher(methods), authorizer);

@@ -35,6 +35,10 @@ final class DoctorMethods {
         }
     }
 
+    DoctorContext context() {
+        return context;
+    }
+
     List<RpcMethod<?, ?>> methods() {
         return List.of(RpcMethod.withoutParams("doctor.run", caller -> run()));
     }

@@ -17,7 +17,7 @@ import java.util.Optional;
  * verdict is cached. Missing or unusable KVM is a WARN, since QEMU falls back to TCG, unless
  * {@code vmm = "firecracker"} is configured. Safe for concurrent use.
  */
-final class KvmCheck extends ContextCheck {
+public final class KvmCheck extends ContextCheck {
     static final String NAME = "kvm";
     static final Duration PROBE_LIMIT = Duration.ofSeconds(15);
 
@@ -96,6 +96,34 @@ final class KvmCheck extends ContextCheck {
         }
         return unusable("KVM cannot run an ordinary guest: " + verdict.evidence() + source + kernel.get() + ")" + pvmNote(),
                 "use a host whose KVM runs ordinary guests (bare metal, or a VM with nested virtualization)");
+    }
+
+    /**
+     * Whether a cached verdict says KVM runs an ordinary guest, without booting anything: empty
+     * when no test boot has been recorded for this host kernel, QEMU and guest kernel yet (run
+     * {@code banger doctor} to make one).
+     */
+    public static Optional<Boolean> cachedUsable(DoctorContext ctx) {
+        try {
+            Optional<Path> kernel = ctx.guestKernel().get().filter(Files::isRegularFile);
+            String qemu = ctx.config().qemu().binary();
+            if (kernel.isEmpty()) {
+                return Optional.empty();
+            }
+            if (!Files.exists(ctx.hostPath("/dev/kvm")) || !ctx.host().available(qemu)) {
+                return Optional.of(false);
+            }
+            String qemuVersion = firstLine(ctx.host().run(Command.of(qemu, "--version").withTimeout(Duration.ofSeconds(10))));
+            String key = KvmVerdictCache.key(ctx.hostKernelRelease(), qemuVersion, kernel.get());
+            return new KvmVerdictCache(ctx.paths().cacheDir().resolve("doctor")).find(key).map(KvmVerdict::usable);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Runs the check (a test boot when nothing is cached) and says whether KVM runs an ordinary guest. */
+    public static boolean probeUsable(DoctorContext ctx) {
+        return new KvmCheck(ctx).run().status() == dev.banger.model.CheckStatus.OK;
     }
 
     private CheckResult unusable(String what, String fixKvm) {

@@ -55,6 +55,10 @@ public final class GuestCustomisation {
             files.add(unit("banger-agent.service", SystemdUnits.agent(inputs.agentPort())));
             files.add(unit("banger-net.service", SystemdUnits.net()));
             files.add(unit("banger-ssh-hostkeys.service", SystemdUnits.hostKeys()));
+            // sshd only once /root is the work disk, so nothing a user writes lands on the root disk's copy.
+            dirs.add(new GuestDirectory("/etc/systemd/system/ssh.service.d", 0755));
+            files.add(new GuestFile("/etc/systemd/system/ssh.service.d/50-banger-work-disk.conf", 0644,
+                    "[Unit]\nAfter=root.mount\n"));
             services.addAll(List.of("banger-agent.service", "banger-net.service", "banger-ssh-hostkeys.service", "ssh.service"));
             if (dev) {
                 files.add(unit("opencode.service", SystemdUnits.opencode()));
@@ -107,13 +111,14 @@ public final class GuestCustomisation {
 
     /**
      * The root disk is always the first drive; the work disk is found by its label so that its
-     * position among the drives does not matter, and a VM still boots (without /root) if it is missing.
+     * position among the drives does not matter, and a VM still boots (without /root) if it is
+     * missing. The label appears when udev has probed the disk, which under emulation takes tens of seconds.
      */
     static String fstab() {
         return """
                 # banger: the VM's root disk, and its persistent work disk at /root.
                 /dev/vda            /      ext4  defaults                                     0 1
-                LABEL=%s  /root  ext4  defaults,nofail,x-systemd.device-timeout=10s  0 2
+                LABEL=%s  /root  ext4  defaults,nofail,x-systemd.device-timeout=120s  0 2
                 """.formatted(WorkSeeds.LABEL);
     }
 

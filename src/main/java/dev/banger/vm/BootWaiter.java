@@ -57,20 +57,26 @@ final class BootWaiter {
         });
     }
 
-    /** sshd accepting TCP connections on the guest address (the agent's view first, then a real connect). */
-    void awaitSsh(String vm, VmmInstance instance, String ip, Duration deadline) {
+    /**
+     * sshd accepting TCP connections on the guest address, with the work disk mounted at
+     * {@code /root} (the agent's view first, then a real connect).
+     */
+    HealthReport awaitSsh(String vm, VmmInstance instance, String ip, Duration deadline) {
         AgentClient client = agent(instance);
-        poll(vm, instance, "sshd on " + ip + ":22", deadline, () -> {
+        return poll(vm, instance, "sshd on " + ip + ":22 and /root mounted", deadline, () -> {
+            HealthReport report;
             try {
-                if (!client.health(PROBE).listening("sshd")) {
-                    return Optional.empty();
-                }
+                report = client.health(PROBE);
             } catch (RuntimeException notYet) {
+                return Optional.empty();
+            }
+            boolean workDiskReady = report.workDisk() == null || report.workDisk().mounted();
+            if (!report.listening("sshd") || !workDiskReady) {
                 return Optional.empty();
             }
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(ip, 22), (int) PROBE.toMillis());
-                return Optional.of(Boolean.TRUE);
+                return Optional.of(report);
             } catch (IOException notYet) {
                 return Optional.empty();
             }

@@ -14,6 +14,7 @@ import dev.banger.store.Ipv4Subnet;
 import dev.banger.store.NewVm;
 import dev.banger.store.VmRepository;
 import dev.banger.vmm.MachineSpec;
+import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmInstance;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,18 +46,19 @@ final class VmCreator {
     private final ImageCatalog images;
     private final VmHost host;
     private final Machines machines;
-    private final BootWaiter boot;
     private final VmDirs dirs;
     private final Ipv4Subnet subnet;
     private final BootDeadlines deadlines;
 
-    VmCreator(VmRepository vms, ImageCatalog images, VmHost host, Machines machines, BootWaiter boot, VmDirs dirs,
+    private final int agentPort;
+
+    VmCreator(VmRepository vms, ImageCatalog images, VmHost host, Machines machines, int agentPort, VmDirs dirs,
             Ipv4Subnet subnet, BootDeadlines deadlines) {
         this.vms = vms;
         this.images = images;
         this.host = host;
         this.machines = machines;
-        this.boot = boot;
+        this.agentPort = agentPort;
         this.dirs = dirs;
         this.subnet = subnet;
         this.deadlines = deadlines;
@@ -68,6 +70,7 @@ final class VmCreator {
     Vm create(CreatePlan plan, StageRunner stages) {
         Deque<Undo> undos = new ArrayDeque<>();
         String name = plan.name();
+        Vmm vmm = host.vmm(plan.vmm());
         VmRuntime[] runtime = {VmRuntime.empty(dirs.of(name))};
         try {
             stages.run("validate", () -> {
@@ -85,12 +88,12 @@ final class VmCreator {
                 return created;
             });
             stages.run("root-disk", () -> {
-                ClonedDisk root = cloneRoot(plan.image(), runtime[0].vmDir());
+                ClonedDisk root = cloneRoot(vmm, plan.image(), runtime[0].vmDir());
                 undos.push(new Undo("root-disk", () -> host.disks().remove(root)));
                 runtime[0] = record(name, runtime[0].withRootDisk(root));
             });
             stages.run("work-disk", () -> {
-                Path work = cloneWork(plan.image(), runtime[0].vmDir(), plan.diskBytes());
+                Path work = cloneWork(vmm, plan.image(), runtime[0].vmDir(), plan.diskBytes());
                 undos.push(new Undo("work-disk", () -> deleteQuietly(work)));
                 runtime[0] = record(name, runtime[0].withWorkDisk(work));
             });
@@ -105,18 +108,22 @@ final class VmCreator {
                 return machines.spec(vm, plan.image(), runtime[0]);
             });
             VmmInstance instance = stages.call("vmm-start", () -> {
-                VmmInstance started = host.vmm().start(spec);
-                undos.push(new Undo("vmm-start", () -> host.vmm().stop(started, Duration.ofSeconds(5))));
+                VmmInstance started = vmm.start(spec);
+                undos.push(new Undo("vmm-start", () -> vmm.stop(started, Duration.ofSeconds(5))));
                 runtime[0] = runtime[0].withInstance(started);
                 vms.recordLifecycle(name, VmState.CREATING, started.pid(), runtime[0].toJson());
                 return started;
             });
-            HealthReport health = stages.call("boot", () -> boot.awaitAgent(name, instance, deadlines.agent()));
-            stages.run("sshd", () -> boot.awaitSsh(name, instance, vm.network().ip(), deadlines.sshd()));
-            HealthReport last = stages.call("services", () -> plan.services().isEmpty() ? health
-                    : boot.awaitServices(name, instance, plan.services(), deadlines.services()));
-            List<String> keys = last.hostKeys().isEmpty() ? health.hostKeys() : last.hostKeys();
-            return vms.recordLifecycle(name, VmState.RUNNING, instance.pid(), runtime[0].withHostKeys(keys).toJson());
+            BootWaiter boot = new BootWaiter(vmm, agentPort);
+            stages.run("boot", () -> boot.awaitAgent(name, instance, deadlines.agent()));
+            // sshd only runs once the host keys exist, so this report carries them.
+            HealthReport withSsh = stages.call("sshd", () -> boot.awaitSsh(name, instance, vm.network().ip(), deadlines.sshd()));
+            stages.run("services", () -> {
+                if (!plan.services().isEmpty()) {
+                    boot.awaitServices(name, instance, plan.services(), deadlines.services());
+                }
+            });
+            return vms.recordLifecycle(name, VmState.RUNNING, instance.pid(), runtime[0].withHostKeys(withSsh.hostKeys()).toJson());
         } catch (RuntimeException e) {
             rollBack(name, undos, stages);
             throw e;
@@ -138,16 +145,16 @@ final class VmCreator {
         undone.forEach(stages::rolledBack);
     }
 
-    private ClonedDisk cloneRoot(Image image, Path vmDir) {
-        CloneStrategy strategy = CloneStrategyChooser.choose(host.diskFacts(), DiskRole.ROOT);
+    private ClonedDisk cloneRoot(Vmm vmm, Image image, Path vmDir) {
+        CloneStrategy strategy = CloneStrategyChooser.choose(host.diskFacts(vmm), DiskRole.ROOT);
         String file = strategy.format() == MachineSpec.DiskFormat.QCOW2 ? "root.qcow2" : "root.img";
         return host.disks().clone(strategy, image.rootfs(), vmDir.resolve(file), 0);
     }
 
     /** The work disk: a clone of the image's seed (made first, the slow way, if the image has none), grown to size. */
-    private Path cloneWork(Image image, Path vmDir, long bytes) {
+    private Path cloneWork(Vmm vmm, Image image, Path vmDir, long bytes) {
         Image seeded = image.workSeed() != null && Files.isRegularFile(image.workSeed()) ? image : images.ensureWorkSeed(image.name());
-        CloneStrategy strategy = CloneStrategyChooser.choose(host.diskFacts(), DiskRole.WORK);
+        CloneStrategy strategy = CloneStrategyChooser.choose(host.diskFacts(vmm), DiskRole.WORK);
         ClonedDisk work = host.disks().clone(strategy, seeded.workSeed(), vmDir.resolve("work.ext4"), 0);
         try {
             host.ext4().grow(work.file(), bytes);

@@ -5,6 +5,7 @@ import dev.banger.capability.Capability;
 import dev.banger.capability.DnsCapability;
 import dev.banger.capability.GuestNames;
 import dev.banger.capability.NatCapability;
+import dev.banger.capability.NatControl;
 import dev.banger.capability.NetworkCapability;
 import dev.banger.capability.WorkDiskCapability;
 import dev.banger.config.NatMode;
@@ -38,13 +39,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The host side every VM shares: the bridge and its NAT rules, the warm TAP pool, the guest DNS
- * server with its name table, the disk cloner and what this host's disks can do, and the VMM
- * backend. {@link #start} sets the network up idempotently (a daemon restart adopts what is
- * there); {@link #close} stops the pool and the DNS server but leaves bridge, TAPs and NAT in
- * place, because VMs outlive the daemon. Thread-safe.
+ * The host side every VM shares: the bridge and its NAT rules (installed while any VM exists),
+ * the warm TAP pool, the guest DNS server with its name table, the disk cloner and what this
+ * host's disks can do, and the VMM backends. {@link #start} sets the network up idempotently (a
+ * daemon restart adopts what is there); {@link #close} stops the pool and the DNS server but
+ * leaves bridge, TAPs and NAT in place, because VMs outlive the daemon. Thread-safe.
  */
-public final class VmHost implements GuestNames, AutoCloseable {
+public final class VmHost implements GuestNames, NatControl, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VmHost.class);
     static final String NAT_SETTING = "network.nat";
 
@@ -52,20 +53,35 @@ public final class VmHost implements GuestNames, AutoCloseable {
     private final NetworkConfig config;
     private final HostNetwork network;
     private final TapPool taps;
-    private final Vmm vmm;
+    private final Map<String, Vmm> backends;
+    private final String newVmBackend;
+    private final String noBackendWhy;
     private final DiskCloner disks;
     private final Ext4Tool ext4;
     private final HostDiskFacts diskFacts;
     private final Map<String, Inet4Address> names = new ConcurrentHashMap<>();
     private volatile GuestDnsServer dns;
     private volatile List<String> resolvers = List.of();
+    private volatile SettingsRepository settings;
+    private boolean natInstalled;
 
-    public VmHost(HostCommands host, NetworkConfig config, Vmm vmm, HostDiskFacts diskFacts) {
+    /**
+     * @param backends     every VMM backend this daemon can drive, by {@link Vmm#name()} (existing VMs keep theirs)
+     * @param newVmBackend the backend new VMs get, or null when none can be chosen
+     * @param noBackendWhy why none can be chosen (said to whoever tries to create a VM), or null
+     */
+    public VmHost(HostCommands host, NetworkConfig config, Map<String, Vmm> backends, String newVmBackend, String noBackendWhy,
+            HostDiskFacts diskFacts) {
         this.host = host;
         this.config = config;
         this.network = new HostNetwork(host, config);
         this.taps = new TapPool(network, config.tapPoolSize());
-        this.vmm = vmm;
+        this.backends = Map.copyOf(backends);
+        this.newVmBackend = newVmBackend;
+        this.noBackendWhy = noBackendWhy;
+        if (newVmBackend != null && !backends.containsKey(newVmBackend)) {
+            throw new IllegalArgumentException("no " + newVmBackend + " backend among " + backends.keySet());
+        }
         this.disks = new DiskCloner(host);
         this.ext4 = new Ext4Tool(host);
         this.diskFacts = diskFacts;
@@ -77,14 +93,10 @@ public final class VmHost implements GuestNames, AutoCloseable {
      * A DNS server that cannot bind is logged and guests then use the host's resolvers.
      */
     public void start(SettingsRepository settings, Collection<String> tapsInUse) {
+        this.settings = settings;
         network.ensureBridge();
-        if (config.nat() != NatMode.OFF) {
-            NatHandles handles = network.installNat();
-            try {
-                settings.put(NAT_SETTING, Json.mapper().writeValueAsString(handles));
-            } catch (JsonProcessingException e) {
-                throw VmException.failed("cannot record the NAT handles: " + e.getOriginalMessage());
-            }
+        if (!tapsInUse.isEmpty()) {
+            ensureNat();
         }
         startDns();
         taps.start(tapsInUse);
@@ -110,6 +122,48 @@ public final class VmHost implements GuestNames, AutoCloseable {
         }
     }
 
+    /**
+     * Installs the masquerade rules for the guest subnet unless they are (config {@code nat = "off"}
+     * installs nothing), recording their handles; the first VM to need them pays for it once.
+     */
+    @Override
+    public synchronized void ensureNat() {
+        if (natInstalled || config.nat() == NatMode.OFF) {
+            return;
+        }
+        NatHandles handles = network.installNat();
+        try {
+            settings.put(NAT_SETTING, Json.mapper().writeValueAsString(handles));
+        } catch (JsonProcessingException e) {
+            throw VmException.failed("cannot record the NAT handles: " + e.getOriginalMessage());
+        }
+        natInstalled = true;
+    }
+
+    /**
+     * Removes the NAT rules once no VM is left, by the handles recorded when they were installed;
+     * with no recorded handles (lost, or never installed) nothing is touched.
+     */
+    synchronized void removeNatIfUnused(boolean vmsLeft) {
+        if (vmsLeft || settings == null) {
+            return;
+        }
+        Optional<String> recorded = settings.get(NAT_SETTING);
+        if (recorded.isEmpty()) {
+            LOG.info("no NAT handles recorded; leaving the firewall alone");
+            natInstalled = false;
+            return;
+        }
+        try {
+            NatHandles handles = Json.mapper().readValue(recorded.get(), NatHandles.class);
+            LOG.info("last VM gone; NAT rules removed: {}", network.removeNat(handles));
+        } catch (JsonProcessingException e) {
+            LOG.warn("the recorded NAT handles cannot be read ({}); leaving the firewall alone", e.getOriginalMessage());
+        }
+        settings.remove(NAT_SETTING);
+        natInstalled = false;
+    }
+
     /** The bridge address: the guests' gateway and DNS server. */
     public String gateway() {
         return config.subnet().gateway();
@@ -131,7 +185,7 @@ public final class VmHost implements GuestNames, AutoCloseable {
     /** What every VM gets, in the order they contribute: address, work disk, DNS, NAT. */
     List<Capability> capabilities() {
         return List.of(new NetworkCapability(), new WorkDiskCapability(), new DnsCapability(this, this::resolvers, domain()),
-                new NatCapability(gateway()));
+                new NatCapability(this, gateway()));
     }
 
     /** Makes {@code <vm>.<domain>} answer with {@code ip}. */
@@ -157,7 +211,21 @@ public final class VmHost implements GuestNames, AutoCloseable {
         return taps;
     }
 
+    /** The backend new VMs get. */
     Vmm vmm() {
+        if (newVmBackend == null) {
+            throw VmException.precondition(noBackendWhy);
+        }
+        return backends.get(newVmBackend);
+    }
+
+    /** The backend a VM was created with. */
+    Vmm vmm(String backend) {
+        Vmm vmm = backends.get(backend);
+        if (vmm == null) {
+            throw VmException.precondition("this daemon has no '" + backend + "' backend; configure it (vmm = \"" + backend
+                    + "\" needs its binary) to manage VMs created with it");
+        }
         return vmm;
     }
 
@@ -169,8 +237,9 @@ public final class VmHost implements GuestNames, AutoCloseable {
         return ext4;
     }
 
-    HostDiskFacts diskFacts() {
-        return diskFacts;
+    /** What this host's disks can do, for a machine run by {@code vmm} (QEMU opens qcow2 overlays, Firecracker only raw files). */
+    HostDiskFacts diskFacts(Vmm vmm) {
+        return diskFacts.withQcow2Backend(vmm.name().equals(dev.banger.vmm.VmmSelector.QEMU));
     }
 
     HostCommands commands() {

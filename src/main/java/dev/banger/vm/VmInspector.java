@@ -36,7 +36,7 @@ public final class VmInspector {
 
     public HealthReport health(String name) {
         Vm vm = vms.vms().get(name);
-        return vms.boot().agent(vms.running(vm)).health(Duration.ofSeconds(5));
+        return vms.boot(vm).agent(vms.running(vm)).health(Duration.ofSeconds(5));
     }
 
     public VmStats stats(String name) {
@@ -44,7 +44,7 @@ public final class VmInspector {
         VmRuntime runtime = vms.runtime(vm);
         long used = diskUsed(runtime);
         VmmInstance instance = runtime.instance();
-        if (vm.state() != VmState.RUNNING || instance == null || !vms.host().vmm().isAlive(instance)) {
+        if (vm.state() != VmState.RUNNING || instance == null || !vms.host().vmm(vm.vmm()).isAlive(instance)) {
             return new VmStats(name, vm.state(), null, null, null, vm.memoryMib(), vm.diskBytes(), used, null);
         }
         try {
@@ -82,7 +82,7 @@ public final class VmInspector {
         if (offset < 0) {
             throw VmException.invalid("offset must not be negative, got " + offset);
         }
-        Path log = vms.host().vmm().consoleLog(vms.runtime(vm).vmDir());
+        Path log = vms.host().vmm(vm.vmm()).consoleLog(vms.runtime(vm).vmDir());
         boolean running = vm.state() == VmState.RUNNING;
         if (!Files.isRegularFile(log)) {
             return new VmLogChunk("", 0, running);

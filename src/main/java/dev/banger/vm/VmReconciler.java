@@ -36,7 +36,7 @@ public final class VmReconciler {
         List<Vm> unfinished = new ArrayList<>();
         for (Vm vm : service.vms().list()) {
             VmRuntime runtime = service.runtime(vm);
-            boolean alive = runtime.instance() != null && service.host().vmm().isAlive(runtime.instance());
+            boolean alive = runtime.instance() != null && service.host().vmm(vm.vmm()).isAlive(runtime.instance());
             if (alive && runtime.tap() != null) {
                 liveTaps.add(runtime.tap());
             }

@@ -17,7 +17,9 @@ import dev.banger.model.VmInfo;
 import dev.banger.model.VmState;
 import dev.banger.store.ImageRepository;
 import dev.banger.store.Ipv4Subnet;
+import dev.banger.store.SettingsRepository;
 import dev.banger.store.VmRepository;
+import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmInstance;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,17 +50,22 @@ public final class VmService {
     private final Supplier<String> defaultImage;
     private final VmLocks locks = new VmLocks();
     private final Machines machines;
-    private final BootWaiter boot;
+    private final int agentPort;
     private final VmCreator creator;
     private final BootDeadlines deadlines;
     private final Random random = new Random();
+    private final SettingsRepository settings;
+    private volatile boolean hostStarted;
+    private volatile RuntimeException hostProblem;
 
     /**
      * @param defaultImage the configured default image name; an image promoted with {@code image promote} wins over it
      */
     public VmService(VmRepository vms, ImageRepository imageRows, ImageCatalog images, VmHost host, Path stateDir,
-            VmDefaults defaults, Supplier<String> defaultImage, int agentPort, Ipv4Subnet subnet, BootDeadlines deadlines) {
+            VmDefaults defaults, Supplier<String> defaultImage, int agentPort, Ipv4Subnet subnet, BootDeadlines deadlines,
+            SettingsRepository settings) {
         this.vms = vms;
+        this.settings = settings;
         this.imageRows = imageRows;
         this.host = host;
         this.dirs = new VmDirs(stateDir);
@@ -66,8 +73,30 @@ public final class VmService {
         this.defaultImage = defaultImage;
         this.deadlines = deadlines;
         this.machines = new Machines(host, agentPort);
-        this.boot = new BootWaiter(host.vmm(), agentPort);
-        this.creator = new VmCreator(vms, images, host, machines, boot, dirs, subnet, deadlines);
+        this.agentPort = agentPort;
+        this.creator = new VmCreator(vms, images, host, machines, agentPort, dirs, subnet, deadlines);
+    }
+
+    /**
+     * Reconciles the store with the host and brings the host network up, once. It runs at daemon
+     * start when VMs exist, else on the first create or start, so a daemon that only builds images
+     * never touches the host's network. A failure is remembered and reported to every VM request.
+     */
+    public synchronized void ensureHostStarted() {
+        if (hostStarted) {
+            return;
+        }
+        if (hostProblem != null) {
+            throw hostProblem;
+        }
+        try {
+            new VmReconciler(this).reconcileAndStart(settings);
+            hostStarted = true;
+        } catch (RuntimeException e) {
+            hostProblem = VmException.precondition("the host network for VMs could not be set up: " + e.getMessage()
+                    + "; fix it (see 'banger doctor') and restart bangerd");
+            throw hostProblem;
+        }
     }
 
     public List<String> createStages() {
@@ -76,6 +105,7 @@ public final class VmService {
 
     /** Checks a create request and makes every choice, before anything is started or stored. */
     public CreatePlan plan(CreateRequest request) {
+        ensureHostStarted();
         String name = request.name();
         if (name == null) {
             name = VmNames.generate(vms.list().stream().map(Vm::name).collect(Collectors.toSet()), random);
@@ -134,14 +164,17 @@ public final class VmService {
     }
 
     public VmInfo start(String name) {
+        ensureHostStarted();
         return locks.with(name, () -> info(startLocked(vms.get(name))));
     }
 
     public VmInfo stop(String name) {
+        ensureHostStarted();
         return locks.with(name, () -> info(stopLocked(vms.get(name))));
     }
 
     public VmInfo restart(String name) {
+        ensureHostStarted();
         return locks.with(name, () -> {
             Vm vm = vms.get(name);
             if (vm.state() == VmState.RUNNING) {
@@ -152,7 +185,8 @@ public final class VmService {
     }
 
     private Vm startLocked(Vm vm) {
-        if (vm.state() == VmState.RUNNING && runtime(vm).instance() != null && host.vmm().isAlive(runtime(vm).instance())) {
+        Vmm vmm = host.vmm(vm.vmm());
+        if (vm.state() == VmState.RUNNING && runtime(vm).instance() != null && vmm.isAlive(runtime(vm).instance())) {
             return vm;
         }
         if (vm.state() != VmState.STOPPED && vm.state() != VmState.FAILED && vm.state() != VmState.RUNNING) {
@@ -168,22 +202,22 @@ public final class VmService {
         try {
             runtime = runtime.withTap(tap);
             machines.prepare(machines.context(vm, runtime));
-            instance = host.vmm().start(machines.spec(vm, image, runtime));
+            instance = vmm.start(machines.spec(vm, image, runtime));
             runtime = runtime.withInstance(instance);
             vms.recordLifecycle(vm.name(), VmState.RUNNING, instance.pid(), runtime.toJson());
-            HealthReport health = boot.awaitAgent(vm.name(), instance, deadlines.agent());
-            boot.awaitSsh(vm.name(), instance, vm.network().ip(), deadlines.sshd());
+            BootWaiter boot = new BootWaiter(vmm, agentPort);
+            boot.awaitAgent(vm.name(), instance, deadlines.agent());
+            HealthReport withSsh = boot.awaitSsh(vm.name(), instance, vm.network().ip(), deadlines.sshd());
             List<String> services = declaredServices(image);
             if (!services.isEmpty()) {
-                health = boot.awaitServices(vm.name(), instance, services, deadlines.services());
+                boot.awaitServices(vm.name(), instance, services, deadlines.services());
             }
-            Vm running = vms.recordLifecycle(vm.name(), VmState.RUNNING, instance.pid(),
-                    runtime.withHostKeys(health.hostKeys().isEmpty() ? runtime.hostKeys() : health.hostKeys()).toJson());
+            Vm running = vms.recordLifecycle(vm.name(), VmState.RUNNING, instance.pid(), runtime.withHostKeys(withSsh.hostKeys()).toJson());
             LOG.info("VM {}: started", vm.name());
             return running;
         } catch (RuntimeException e) {
             if (instance != null) {
-                host.vmm().stop(instance, Duration.ofSeconds(5));
+                vmm.stop(instance, Duration.ofSeconds(5));
             }
             host.taps().release(tap);
             vms.recordLifecycle(vm.name(), VmState.STOPPED, null, runtime.stopped().toJson());
@@ -194,7 +228,7 @@ public final class VmService {
     private Vm stopLocked(Vm vm) {
         VmRuntime runtime = runtime(vm);
         if (runtime.instance() != null) {
-            host.vmm().stop(runtime.instance(), STOP_GRACE);
+            host.vmm(vm.vmm()).stop(runtime.instance(), STOP_GRACE);
         }
         releaseTap(vm.name(), runtime.tap());
         LOG.info("VM {}: stopped", vm.name());
@@ -203,6 +237,7 @@ public final class VmService {
 
     /** Deletes each named VM independently; one failure does not stop the others. */
     public VmDeleteResult delete(List<String> names) {
+        ensureHostStarted();
         List<VmDeleteResult.Outcome> outcomes = new ArrayList<>();
         for (String name : new java.util.LinkedHashSet<>(names)) {
             try {
@@ -217,6 +252,7 @@ public final class VmService {
                 outcomes.add(new VmDeleteResult.Outcome(name, false, e.toString(), ErrorKind.INTERNAL.wireName()));
             }
         }
+        host.removeNatIfUnused(!vms.list().isEmpty());
         return new VmDeleteResult(outcomes);
     }
 
@@ -225,7 +261,7 @@ public final class VmService {
         VmRuntime runtime = runtime(vm);
         vms.recordLifecycle(vm.name(), VmState.DELETING, vm.pid(), null);
         if (runtime.instance() != null) {
-            host.vmm().stop(runtime.instance(), Duration.ofSeconds(10));
+            host.vmm(vm.vmm()).stop(runtime.instance(), Duration.ofSeconds(10));
         }
         releaseTap(vm.name(), runtime.tap());
         machines.teardown(machines.context(vm, runtime));
@@ -294,8 +330,9 @@ public final class VmService {
         return vms.runtime(vm.name()).map(json -> VmRuntime.fromJson(json, vm.name())).orElseGet(() -> VmRuntime.empty(dirs.of(vm.name())));
     }
 
-    BootWaiter boot() {
-        return boot;
+    /** The boot and health waits for a VM, over its own backend's agent channel. */
+    BootWaiter boot(Vm vm) {
+        return new BootWaiter(host.vmm(vm.vmm()), agentPort);
     }
 
     VmRepository vms() {

@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# End-to-end proof that banger boots real guests: in a network namespace of its own, with its own
+# state, runtime and config, a bangerd creates a VM from the Debian minimal image, reaches it over
+# SSH, keeps /root across stop/start/restart, grows its disk, deletes it, then creates three VMs
+# and deletes them in one call, and checks that nothing is left behind.
+#
+#   scripts/verify.sh [--vmm qemu|firecracker] [--image NAME] [--demo] [--keep]
+#
+# --vmm      backend (default: qemu; firecracker needs a KVM host and the firecracker binary)
+# --image    use an image already registered in $BANGER_VERIFY_STATE instead of the cached minimal build
+# --demo     the README's main job only: one VM, `uname -a` over SSH, the create stage timings, delete
+# --keep     leave the namespace, daemon and state in place for inspection
+#
+# The minimal image is built once (outside the namespace, where the Debian mirror is reachable) and
+# cached under $BANGER_CACHE_DIR/verify-images, keyed by what goes into it.
+set -euo pipefail
+
+vmm=qemu
+image=
+demo=0
+keep=0
+while [ $# -gt 0 ]; do
+    case $1 in
+        --vmm) vmm=$2; shift 2 ;;
+        --image) image=$2; shift 2 ;;
+        --demo) demo=1; shift ;;
+        --keep) keep=1; shift ;;
+        *) echo "verify: unknown argument $1 (see the header of $0)" >&2; exit 2 ;;
+    esac
+done
+case $vmm in qemu|firecracker) ;; *) echo "verify: --vmm takes qemu or firecracker" >&2; exit 2 ;; esac
+[ "$(id -u)" = 0 ] || { echo "verify: run as root (it creates a network namespace, bridge and VMs)" >&2; exit 1; }
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+banger=$root/build/bin/banger
+[ -x "$banger" ] || { echo "verify: $banger is missing; run 'make build' first" >&2; exit 1; }
+# The runtime bundle (kernel, agent, SSH key) as the build left it; cheap when nothing changed.
+(cd "$root" && "$banger" runtime bootstrap >/dev/null 2>&1) || { echo "verify: 'banger runtime bootstrap' failed; run it to see why" >&2; exit 1; }
+cache=${BANGER_CACHE_DIR:-/var/cache/banger}
+export BANGER_CACHE_DIR=$cache
+work=$(mktemp -d /tmp/banger-verify.XXXXXX)
+ns=banger-verify-$$
+export BANGER_STATE_DIR=$work/state BANGER_RUNTIME_DIR=$work/run BANGER_CONFIG=$work/config.toml
+cat >"$BANGER_CONFIG" <<EOF
+vmm = "$vmm"
+[network]
+bridge = "bverify0"
+subnet = "172.31.213.0/24"
+tap_pool_size = 2
+[daemon]
+group = "root"
+EOF
+
+step() { printf '\n== %s\n' "$*"; }
+in_ns() { ip netns exec "$ns" "$@"; }
+b() { in_ns "$banger" "$@"; }
+fail() {
+    echo "verify: FAILED: $*" >&2
+    diagnostics >&2 || true
+    exit 1
+}
+diagnostics() {
+    echo "--- VMs"
+    b vm list --json 2>&1 || true
+    for vm_dir in "$BANGER_STATE_DIR"/vms/*; do
+        [ -d "$vm_dir" ] || continue
+        echo "--- $vm_dir"; ls -la "$vm_dir"
+        for log in "$vm_dir"/console.log "$vm_dir"/firecracker.log; do
+            [ -f "$log" ] && { echo "--- tail of $log"; tail -n 60 "$log"; }
+        done
+    done
+    echo "--- bangerd.log"; tail -n 80 "$BANGER_STATE_DIR/bangerd.log" 2>/dev/null || true
+    echo "--- links in $ns"; ip -n "$ns" -d link show 2>/dev/null || true
+    echo "--- sockets"; ls -la "$BANGER_RUNTIME_DIR" 2>/dev/null || true
+    echo "--- NAT rules"; in_ns nft list ruleset 2>/dev/null || true; in_ns iptables -t nat -S 2>/dev/null || true
+}
+cleanup() {
+    status=$?
+    if [ "$keep" = 1 ]; then
+        echo "verify: kept namespace $ns and $work (BANGER_STATE_DIR=$BANGER_STATE_DIR BANGER_RUNTIME_DIR=$BANGER_RUNTIME_DIR)"
+        exit $status
+    fi
+    b daemon stop >/dev/null 2>&1 || true
+    BANGER_RUNTIME_DIR=$work/build-run "$banger" daemon stop >/dev/null 2>&1 || true
+    # Whatever a failed run left: VMM processes of this run, then the namespace and files.
+    for pid in $(pgrep -f -- "$work" || true); do kill -9 "$pid" 2>/dev/null || true; done
+    ip netns del "$ns" 2>/dev/null || true
+    rm -rf "$work"
+    exit $status
+}
+trap cleanup EXIT INT TERM
+
+# What goes into the image; a change to any of it builds a new one.
+key=$(cat "$root/config/packages.debian" "$root"/src/main/java/dev/banger/image/*.java "$root/build/runtime/agent/banger-agent" \
+        "$root/build/runtime/ssh/id_ed25519.pub" | sha256sum | cut -c1-16)
+cached=$cache/verify-images/debian-minimal-$key
+
+if [ -z "$image" ]; then
+    if [ ! -f "$cached/rootfs.ext4" ]; then
+        step "building the Debian minimal image (cached afterwards in $cached)"
+        # A daemon outside the namespace, used for the build only: with no VMs it touches no network.
+        BANGER_RUNTIME_DIR=$work/build-run "$banger" image build --name default --profile minimal --size 2G
+        built=$BANGER_STATE_DIR/images/default
+        mkdir -p "$cache/verify-images"
+        rm -rf "$cached.tmp" && mkdir -p "$cached.tmp"
+        for f in vmlinux initrd.img rootfs.ext4 work-seed.ext4 manifest.json; do
+            cp --sparse=always "$built/$f" "$cached.tmp/$f"
+        done
+        mv "$cached.tmp" "$cached"
+        BANGER_RUNTIME_DIR=$work/build-run "$banger" image delete default >/dev/null
+        BANGER_RUNTIME_DIR=$work/build-run "$banger" daemon stop >/dev/null
+    fi
+fi
+
+step "network namespace $ns and bangerd inside it"
+ip netns add "$ns"
+in_ns ip link set lo up
+b daemon start
+if [ -z "$image" ]; then
+    b image register --name default --kernel "$cached/vmlinux" --initrd "$cached/initrd.img" \
+        --rootfs "$cached/rootfs.ext4" --work-seed "$cached/work-seed.ext4"
+    image=default
+fi
+
+create() {
+    b vm create "$@" --image "$image" --vcpus 1 --memory 512 --disk 2
+}
+ssh_vm() {
+    local name=$1; shift
+    b vm ssh "$name" -- "$@" </dev/null
+}
+
+if [ "$demo" = 1 ]; then
+    step "create demo (each stage with its duration)"
+    create demo || fail "create"
+    step "uname -a in the guest, over SSH"
+    ssh_vm demo uname -a || fail "ssh"
+    step "delete"
+    b vm delete demo || fail "delete"
+    exit 0
+fi
+
+step "create v1"
+create v1 || fail "create v1"
+b vm show v1 | grep -q "vmm: *$vmm" || fail "vm show does not say the backend is $vmm"
+step "agent health"
+b vm health v1 --json | grep -qi '"status":"ok"' || fail "agent health is not ok"
+step "ssh"
+ssh_vm v1 uname -a | grep -q Linux || fail "uname over ssh"
+ssh_vm v1 'echo kept-across-reboots > /root/marker && sync' || fail "write /root/marker"
+step "stop, start: /root survives"
+b vm stop v1 || fail "stop"
+b vm start v1 || fail "start"
+[ "$(ssh_vm v1 cat /root/marker)" = kept-across-reboots ] || fail "/root/marker lost after stop/start"
+step "restart: /root survives"
+b vm restart v1 || fail "restart"
+[ "$(ssh_vm v1 cat /root/marker)" = kept-across-reboots ] || fail "/root/marker lost after restart"
+step "edit grows the disk and the guest sees it"
+before=$(ssh_vm v1 df -B1 --output=size /root | tail -n 1 | tr -d ' ')
+b vm stop v1 || fail "stop before edit"
+b vm edit v1 --disk 3 || fail "edit"
+b vm start v1 || fail "start after edit"
+after=$(ssh_vm v1 df -B1 --output=size /root | tail -n 1 | tr -d ' ')
+[ "$after" -gt "$before" ] || fail "/root did not grow: $before -> $after bytes"
+[ "$(ssh_vm v1 cat /root/marker)" = kept-across-reboots ] || fail "/root/marker lost after growing the disk"
+b vm stats v1 || fail "stats"
+step "delete v1"
+b vm delete v1 || fail "delete v1"
+
+step "three VMs, deleted with one call"
+pids=()
+for n in a b c; do
+    create "$n" >"$work/create-$n.log" 2>&1 &
+    pids+=($!)
+done
+for i in 0 1 2; do
+    n=$(printf 'abc' | cut -c$((i + 1)))
+    wait "${pids[$i]}" || { cat "$work/create-$n.log" >&2; fail "create $n"; }
+done
+b vm delete a b c || fail "delete a b c"
+
+step "nothing left behind"
+[ -z "$(pgrep -f -- "$BANGER_STATE_DIR/vms" || true)" ] || fail "VMM processes still run: $(pgrep -af -- "$BANGER_STATE_DIR/vms")"
+leftover_taps=$(ip -n "$ns" -o link show type tun 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -v '^tap-pool-' || true)
+[ -z "$leftover_taps" ] || fail "TAPs other than tap-pool-* remain: $leftover_taps"
+if in_ns nft list tables 2>/dev/null | grep -q banger; then fail "nftables NAT rules remain"; fi
+if in_ns iptables -t nat -S 2>/dev/null | grep -q 'banger:'; then fail "iptables NAT rules remain"; fi
+if command -v dmsetup >/dev/null && [ -e /dev/mapper/control ] && dmsetup ls 2>/dev/null | grep -q banger; then fail "mapper devices remain"; fi
+if losetup -a 2>/dev/null | grep -q -- "$work"; then fail "loop devices remain"; fi
+[ -z "$(ls -A "$BANGER_STATE_DIR/vms" 2>/dev/null)" ] || fail "VM dirs remain: $(ls "$BANGER_STATE_DIR/vms")"
+echo
+echo "verify: ok ($vmm backend)"

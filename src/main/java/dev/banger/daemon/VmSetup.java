@@ -1,0 +1,99 @@
+package dev.banger.daemon;
+
+import dev.banger.config.BangerConfig;
+import dev.banger.config.BangerPaths;
+import dev.banger.doctor.DoctorContext;
+import dev.banger.doctor.KvmCheck;
+import dev.banger.host.HostCommands;
+import dev.banger.host.disk.HostDiskFacts;
+import dev.banger.image.ImageCatalog;
+import dev.banger.model.BangerException;
+import dev.banger.model.ErrorKind;
+import dev.banger.runtime.RuntimeArtifacts;
+import dev.banger.runtime.RuntimeBundle;
+import dev.banger.store.Ipv4Subnet;
+import dev.banger.store.Store;
+import dev.banger.vm.BootDeadlines;
+import dev.banger.vm.VmHost;
+import dev.banger.vm.VmInspector;
+import dev.banger.vm.VmService;
+import dev.banger.vmm.Vmm;
+import dev.banger.vmm.VmmSelector;
+import dev.banger.vmm.firecracker.FirecrackerVmm;
+import dev.banger.vmm.qemu.QemuVmm;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the daemon's VM side: the VMM backends this host has (QEMU always; Firecracker when its
+ * binary is there), the one new VMs get (config {@code vmm} through {@link VmmSelector}, with the
+ * KVM verdict doctor cached), the shared host services, and reconciles the store with the host
+ * before the first request. Stateless.
+ */
+final class VmSetup {
+    private static final Logger LOG = LoggerFactory.getLogger(VmSetup.class);
+
+    /** What the daemon serves VM requests with. */
+    record Vms(VmService service, VmInspector inspector, VmHost host) {}
+
+    private VmSetup() {}
+
+    static Vms start(BangerPaths paths, BangerConfig config, HostCommands host, Store store, ImageCatalog images,
+            DoctorContext doctor) {
+        boolean kvm = KvmCheck.cachedUsable(doctor).orElse(false);
+        Optional<Path> firecracker = firecrackerBinary(config);
+        Map<String, Vmm> backends = new LinkedHashMap<>();
+        backends.put(VmmSelector.QEMU, QemuVmm.forHost(host, config.qemu(), kvm));
+        firecracker.ifPresent(binary -> backends.put(VmmSelector.FIRECRACKER,
+                new FirecrackerVmm(FirecrackerVmm.Settings.of(config.firecracker(), binary))));
+        String newVms = null;
+        String noBackend = null;
+        try {
+            newVms = VmmSelector.select(config.vmm(), new VmmSelector.HostFacts(firecracker.isPresent(), kvm));
+        } catch (BangerException e) {
+            noBackend = e.getMessage();
+            LOG.error("no VMM backend for new VMs: {}", noBackend);
+        }
+        VmHost vmHost = new VmHost(host, config.network(), backends, newVms, noBackend, HostDiskFacts.probe(host, paths.stateDir()));
+        VmService service = new VmService(store.vms(), store.images(), images, vmHost, paths.stateDir(), config.vm(),
+                () -> config.image().defaultImage(), config.agent().port(), Ipv4Subnet.parse(config.network().subnet().toString()),
+                kvm ? BootDeadlines.KVM : BootDeadlines.EMULATED, store.settings());
+        LOG.info("new VMs run on {} ({})", newVms == null ? "nothing" : newVms, kvm ? "KVM" : "no usable KVM: QEMU emulates with TCG");
+        if (!store.vms().list().isEmpty()) {
+            try {
+                service.ensureHostStarted();
+            } catch (BangerException e) {
+                LOG.error("{}", e.getMessage());
+            }
+        }
+        return new Vms(service, new VmInspector(service, () -> privateKey(config)), vmHost);
+    }
+
+    private static Optional<Path> firecrackerBinary(BangerConfig config) {
+        if (config.firecracker().binary().isPresent()) {
+            return config.firecracker().binary().filter(Files::isExecutable);
+        }
+        try {
+            return RuntimeBundle.locate().find(RuntimeArtifacts.FIRECRACKER).filter(Files::isExecutable);
+        } catch (RuntimeException noBundle) {
+            return Optional.empty();
+        }
+    }
+
+    private static String privateKey(BangerConfig config) {
+        RuntimeBundle bundle = config.runtime().bundle().map(RuntimeBundle::at).orElseGet(RuntimeBundle::locate);
+        Path key = bundle.require(RuntimeArtifacts.SSH_PRIVATE_KEY);
+        try {
+            return Files.readString(key);
+        } catch (IOException e) {
+            throw new DaemonException(ErrorKind.PRECONDITION_FAILED, "cannot read the runtime bundle's SSH key " + key + ": "
+                    + e.getMessage(), e);
+        }
+    }
+}
