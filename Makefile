@@ -6,11 +6,14 @@ MAVEN_OUT := build/dist/maven
 AGENT_OUT := $(abspath build/dist/agent)
 ARGS ?=
 
-.PHONY: help build agent test test-unit deps install runtime runtime-package clean
+.PHONY: help build agent test test-unit deps install runtime runtime-package clean demo verify verify-firecracker
 
 help:
 	@echo "make build            build/bin/banger and build/bin/bangerd (+ the guest agent)"
-	@echo "make test             install missing apt packages, build, run every test"
+	@echo "make demo             build everything, then create a VM (QEMU, own network namespace), uname -a over SSH, delete it"
+	@echo "make test             install missing apt packages, build, run every test (incl. make verify)"
+	@echo "make verify           end-to-end VM lifecycle proof in a network namespace (scripts/verify.sh)"
+	@echo "make verify-firecracker  the same with the Firecracker backend (KVM host with firecracker)"
 	@echo "make install          install into PREFIX (default /usr/local) with a systemd unit"
 	@echo "make runtime          bootstrap the runtime bundle into build/runtime"
 	@echo "make runtime-package  write build/dist/banger-runtime-<version>.tar.gz"
@@ -32,6 +35,16 @@ test: deps build
 	JAVA_HOME=$(JDK) ./mvnw -B --no-transfer-progress verify
 	$(MAKE) -s -C guest/agent test OUT=$(AGENT_OUT)
 	scripts/check-install.sh
+	scripts/verify.sh
+
+demo: deps build
+	scripts/verify.sh --demo
+
+verify: build
+	scripts/verify.sh $(ARGS)
+
+verify-firecracker: build
+	scripts/verify.sh --vmm firecracker $(ARGS)
 
 test-unit:
 	$(MVN) verify -Dbanger.excludedGroups=root

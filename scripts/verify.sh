@@ -140,6 +140,11 @@ if [ "$demo" = 1 ]; then
     exit 0
 fi
 
+step "image verify: a throwaway VM from the image, checked and deleted"
+b image verify "$image" || fail "image verify $image"
+b image show "$image" --json | grep -q "\"name\":\"$image\"" || fail "image show"
+[ -z "$(ls -A "$BANGER_STATE_DIR/vms" 2>/dev/null)" ] || fail "image verify left a VM dir behind"
+
 step "create v1"
 create v1 || fail "create v1"
 b vm show v1 | grep -q "vmm: *$vmm" || fail "vm show does not say the backend is $vmm"
@@ -147,6 +152,9 @@ step "agent health"
 b vm health v1 --json | grep -qi '"status":"ok"' || fail "agent health is not ok"
 step "ssh"
 ssh_vm v1 uname -a | grep -q Linux || fail "uname over ssh"
+ip=$(b vm show v1 --json | sed -n 's/.*"ip":"\([0-9.]*\)".*/\1/p')
+step "DNS: the guest resolves its own name through the daemon's DNS server"
+ssh_vm v1 getent hosts v1.banger.internal | grep -q "^$ip " || fail "v1.banger.internal does not resolve to $ip in the guest"
 ssh_vm v1 'echo kept-across-reboots > /root/marker && sync' || fail "write /root/marker"
 step "stop, start: /root survives"
 b vm stop v1 || fail "stop"

@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
             ImageListCommand.class,
             ImageShowCommand.class,
             ImageDeleteCommand.class,
+            ImageVerifyCommand.class,
         })
 final class ImageCommand implements Runnable {
     @Spec

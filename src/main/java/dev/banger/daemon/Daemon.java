@@ -80,9 +80,10 @@ public final class Daemon implements AutoCloseable {
             Clock clock = Clock.systemUTC();
             ImageCatalog images = ImageSetup.catalog(paths, config, host, store, clock);
             OperationRunner runner = new OperationRunner(store.operations());
-            methods.addAll(new ImageMethods(images, store.images(), store.operations(), runner).methods());
             VmSetup.Vms vms = VmSetup.start(paths, config, host, store, images, doctor.context());
             opened.push(vms.host());
+            ImageVerifier verifier = new ImageVerifier(vms.service(), vms.inspector(), host, paths.stateDir().resolve("tmp"));
+            methods.addAll(new ImageMethods(images, store.images(), store.operations(), runner, verifier).methods());
             methods.addAll(new VmMethods(vms.service(), vms.inspector(), store.operations(), runner).methods());
 
             PeerAuthorizer authorizer = new PeerAuthorizer(config.daemon().group(), new HostGroupLookup(host));

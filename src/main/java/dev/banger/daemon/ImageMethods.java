@@ -33,8 +33,11 @@ final class ImageMethods {
     private final ImageRepository images;
     private final OperationRepository operations;
     private final OperationRunner runner;
+    private final ImageVerifier verifier;
 
-    ImageMethods(ImageCatalog catalog, ImageRepository images, OperationRepository operations, OperationRunner runner) {
+    ImageMethods(ImageCatalog catalog, ImageRepository images, OperationRepository operations, OperationRunner runner,
+            ImageVerifier verifier) {
+        this.verifier = verifier;
         this.catalog = catalog;
         this.images = images;
         this.operations = operations;
@@ -78,7 +81,8 @@ final class ImageMethods {
     record OperationParams(String operationId) {
         OperationParams {
             if (operationId == null || !operationId.matches("[0-9a-f-]{36}")) {
-                throw new InvalidParameterException("operationId", "expected an operation id as returned by image.build.begin");
+                throw new InvalidParameterException("operationId", "expected an operation id as returned by image.build.begin"
+                        + " or image.verify.begin");
             }
         }
     }
@@ -118,7 +122,9 @@ final class ImageMethods {
         return List.of(
                 RpcMethod.of("image.build.begin", BuildParams.class, (p, c) -> beginBuild(p.request())),
                 RpcMethod.of("image.rebuildRootfs.begin", NameParams.class, (p, c) -> beginRebuild(p.name())),
-                RpcMethod.of("image.build.status", OperationParams.class, (p, c) -> status(p.operationId())),
+                RpcMethod.of("image.build.status", OperationParams.class, (p, c) -> status(p.operationId(), OperationKind.IMAGE_BUILD)),
+                RpcMethod.of("image.verify.begin", NameParams.class, (p, c) -> beginVerify(p.name())),
+                RpcMethod.of("image.verify.status", OperationParams.class, (p, c) -> status(p.operationId(), OperationKind.IMAGE_VERIFY)),
                 RpcMethod.of("image.register", RegisterParams.class, (p, c) -> catalog.register(p.registration())),
                 RpcMethod.of("image.promote", NameParams.class, (p, c) -> catalog.promote(p.name())),
                 RpcMethod.withoutParams("image.list", c -> new ImageList(images.list())),
@@ -141,10 +147,17 @@ final class ImageMethods {
                 stages -> catalog.rebuild(request, stages));
     }
 
-    private Operation status(String operationId) {
+    private Operation beginVerify(String name) {
+        images.get(name);
+        dev.banger.vm.CreatePlan plan = verifier.plan(name);
+        return runner.begin(OperationKind.IMAGE_VERIFY, name, verifier.stages(), stages -> verifier.verify(plan, stages));
+    }
+
+    private Operation status(String operationId, OperationKind kind) {
         return operations.find(operationId)
-                .filter(op -> op.kind() == OperationKind.IMAGE_BUILD)
-                .orElseThrow(() -> new DaemonException(ErrorKind.NOT_FOUND, "no image build operation " + operationId));
+                .filter(op -> op.kind() == kind)
+                .orElseThrow(() -> new DaemonException(ErrorKind.NOT_FOUND, "no " + kind.wireName().replace('-', ' ')
+                        + " operation " + operationId));
     }
 
     private ImageDetails show(String name) {

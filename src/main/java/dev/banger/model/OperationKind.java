@@ -5,7 +5,8 @@ import java.util.Locale;
 /** What a long-running, staged operation does. */
 public enum OperationKind {
     VM_CREATE,
-    IMAGE_BUILD;
+    IMAGE_BUILD,
+    IMAGE_VERIFY;
 
     /** The stable lower-case, hyphenated name used on the wire and in the database. */
     public String wireName() {
