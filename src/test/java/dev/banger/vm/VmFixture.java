@@ -9,6 +9,9 @@ import dev.banger.host.CommandResult;
 import dev.banger.host.ProcessHostCommands;
 import dev.banger.host.RecordingHostCommands;
 import dev.banger.host.disk.HostDiskFacts;
+import dev.banger.image.Distro;
+import dev.banger.image.ImageManifest;
+import dev.banger.image.Profile;
 import dev.banger.model.Image;
 import dev.banger.model.ImageStatus;
 import dev.banger.store.Ipv4Subnet;
@@ -40,6 +43,8 @@ import java.util.stream.Collectors;
 final class VmFixture implements AutoCloseable {
     static final String SUBNET = "127.77.0.0/24";
     static final String IMAGE = "test-image";
+    /** An image built with the dev profile, which declares the opencode service. */
+    static final String DEV_IMAGE = "dev-image";
     static final BootDeadlines QUICK = new BootDeadlines(Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofSeconds(20));
     static final List<String> TAP_ADD = List.of("ip", "tuntap", "add");
     static final List<String> TAP_DEL = List.of("ip", "tuntap", "del");
@@ -71,6 +76,10 @@ final class VmFixture implements AutoCloseable {
         network.answer(List.of("ip", "-j", "-d", "link", "show", "type", "tun"), c -> ok(c, tapJson()));
         network.answer(List.of("ip", "-j", "-d", "addr", "show"), 0, "[]", "");
         this.image = store.images().insert(makeImage(dir.resolve("images").resolve(IMAGE)));
+        String devManifest = new ImageManifest(Distro.DEBIAN, "bookworm", "6.1.0", Profile.DEV, List.of("git"),
+                "sha256:" + "ab".repeat(32), Instant.parse("2026-11-23T10:00:00Z"), "0.1.0").toJson();
+        store.images().insert(new Image(DEV_IMAGE, "debian", image.kernel(), null, null, image.rootfs(), image.workSeed(),
+                devManifest, null, ImageStatus.READY, image.createdAt(), false, false));
         listenSsh("127.77.0.2");
         listenSsh("127.77.0.3");
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.banger.host.disk.Ext4Tool;
+import dev.banger.host.net.NatHandles;
 import dev.banger.host.net.NetworkPlanner;
 import dev.banger.model.BangerException;
 import dev.banger.model.ErrorKind;
@@ -12,6 +13,7 @@ import dev.banger.model.ImageStatus;
 import dev.banger.model.VmDeleteResult;
 import dev.banger.model.VmInfo;
 import dev.banger.model.VmState;
+import dev.banger.rpc.Json;
 import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.VmmException;
 import java.io.IOException;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -316,6 +319,16 @@ class VmServiceTest {
     }
 
     @Test
+    void natIsRemovedByTheHandlesRecordedAtInstallNotByWhatTheConfigSaysNow() throws Exception {
+        create("dev1");
+        fx.store.settings().put(VmHost.NAT_SETTING, Json.mapper().writeValueAsString(NatHandles.nftables("banger-old0")));
+
+        service.delete(List.of("dev1"));
+
+        assertThat(fx.ran(List.of("nft", "delete", "table"))).containsExactly(List.of("nft", "delete", "table", "ip", "banger-old0"));
+    }
+
+    @Test
     void aSecondOperationOnAVmWhileOneRunsIsAConflict() throws Exception {
         AtomicReference<Throwable> stop = new AtomicReference<>();
         AtomicReference<VmDeleteResult> delete = new AtomicReference<>();
@@ -343,5 +356,78 @@ class VmServiceTest {
             assertThat(o.kind()).isEqualTo("conflict");
         });
         assertThat(fx.vmm.stopped()).isEmpty();
+    }
+
+    @Test
+    void createOfADevImageWaitsUntilTheAgentSeesOpencodeListening() {
+        AtomicInteger asked = new AtomicInteger();
+        fx.vmm.health(vm -> FakeAgent.report(true, true, asked.incrementAndGet() > 6, FakeVmm.HOST_KEY));
+        CreatePlan plan = service.plan(new CreateRequest("dev1", VmFixture.DEV_IMAGE, null, null, null));
+        RecordingStages stages = new RecordingStages();
+
+        VmInfo info = service.create(plan, stages);
+
+        assertThat(plan.services()).containsExactly("opencode");
+        assertThat(info.state()).isEqualTo(VmState.RUNNING);
+        assertThat(stages.done()).endsWith("sshd", "services");
+        assertThat(asked.get()).isGreaterThan(6);
+    }
+
+    @Test
+    void declaredServiceThatNeverListensFailsTheServicesStageAndRollsBack() {
+        service = fx.service(SHORT);
+        fx.vmm.health(vm -> FakeAgent.report(true, true, false, FakeVmm.HOST_KEY));
+        RecordingStages stages = new RecordingStages();
+
+        assertThatThrownBy(() -> service.create(service.plan(new CreateRequest("dev1", VmFixture.DEV_IMAGE, null, null, null)), stages))
+                .isInstanceOf(VmException.class)
+                .hasMessageContaining("services [opencode]");
+
+        assertThat(stages.events()).contains("done sshd", "failed services");
+        assertThat(stages.rolledBackStages()).first().isEqualTo("vmm-start");
+        assertNothingLeft("dev1");
+    }
+
+    @Test
+    void imageWithoutADevManifestDeclaresNoServices() {
+        assertThat(service.plan(new CreateRequest("dev1", null, null, null, null)).services()).isEmpty();
+    }
+
+    @Test
+    void restartStopsTheVmmAndBootsANewOne() {
+        VmInfo created = create("dev1");
+
+        VmInfo restarted = service.restart("dev1");
+
+        assertThat(restarted.state()).isEqualTo(VmState.RUNNING);
+        assertThat(restarted.pid()).isNotEqualTo(created.pid());
+        assertThat(fx.vmm.stopped()).extracting(i -> i.pid()).containsExactly(created.pid());
+        assertThat(fx.tapsDeleted()).containsExactly("tap-pool-0");
+        assertThat(fx.taps()).containsExactly(restarted.tap());
+    }
+
+    @Test
+    void startOfAVmThatRunsChangesNothing() {
+        VmInfo created = create("dev1");
+
+        VmInfo again = service.start("dev1");
+
+        assertThat(again.pid()).isEqualTo(created.pid());
+        assertThat(fx.vmm.started()).hasSize(1);
+        assertThat(fx.vmm.stopped()).isEmpty();
+    }
+
+    @Test
+    void startThatFailsLeavesTheVmStoppedWithItsTapFreed() {
+        create("dev1");
+        service.stop("dev1");
+        fx.vmm.failNextStart();
+
+        assertThatThrownBy(() -> service.start("dev1")).isInstanceOf(VmmException.class);
+
+        assertThat(fx.store.vms().get("dev1").state()).isEqualTo(VmState.STOPPED);
+        assertThat(fx.store.vms().get("dev1").pid()).isNull();
+        assertThat(fx.taps()).isEmpty();
+        assertThat(service.start("dev1").state()).isEqualTo(VmState.RUNNING);
     }
 }
