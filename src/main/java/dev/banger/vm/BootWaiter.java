@@ -30,12 +30,18 @@ final class BootWaiter {
     private static final Duration PROBE = Duration.ofSeconds(2);
     private static final int CONSOLE_TAIL_BYTES = 4096;
 
+    /** The port guests' sshd listens on. */
+    static final int SSH_PORT = 22;
+
     private final Vmm vmm;
     private final int agentPort;
+    private final int sshPort;
 
-    BootWaiter(Vmm vmm, int agentPort) {
+    /** @param sshPort the TCP port probed for sshd; {@link #SSH_PORT} except in tests, which listen on a free port */
+    BootWaiter(Vmm vmm, int agentPort, int sshPort) {
         this.vmm = vmm;
         this.agentPort = agentPort;
+        this.sshPort = sshPort;
     }
 
     AgentClient agent(VmmInstance instance) {
@@ -63,7 +69,7 @@ final class BootWaiter {
      */
     HealthReport awaitSsh(String vm, VmmInstance instance, String ip, Duration deadline) {
         AgentClient client = agent(instance);
-        return poll(vm, instance, "sshd on " + ip + ":22 and /root mounted", deadline, () -> {
+        return poll(vm, instance, "sshd on " + ip + ":" + sshPort + " and /root mounted", deadline, () -> {
             HealthReport report;
             try {
                 report = client.health(PROBE);
@@ -75,7 +81,7 @@ final class BootWaiter {
                 return Optional.empty();
             }
             try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(ip, 22), (int) PROBE.toMillis());
+                socket.connect(new InetSocketAddress(ip, sshPort), (int) PROBE.toMillis());
                 return Optional.of(report);
             } catch (IOException notYet) {
                 return Optional.empty();

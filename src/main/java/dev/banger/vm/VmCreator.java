@@ -51,14 +51,16 @@ final class VmCreator {
     private final BootDeadlines deadlines;
 
     private final int agentPort;
+    private final int sshPort;
 
-    VmCreator(VmRepository vms, ImageCatalog images, VmHost host, Machines machines, int agentPort, VmDirs dirs,
+    VmCreator(VmRepository vms, ImageCatalog images, VmHost host, Machines machines, int agentPort, int sshPort, VmDirs dirs,
             Ipv4Subnet subnet, BootDeadlines deadlines) {
         this.vms = vms;
         this.images = images;
         this.host = host;
         this.machines = machines;
         this.agentPort = agentPort;
+        this.sshPort = sshPort;
         this.dirs = dirs;
         this.subnet = subnet;
         this.deadlines = deadlines;
@@ -114,7 +116,7 @@ final class VmCreator {
                 vms.recordLifecycle(name, VmState.CREATING, started.pid(), runtime[0].toJson());
                 return started;
             });
-            BootWaiter boot = new BootWaiter(vmm, agentPort);
+            BootWaiter boot = new BootWaiter(vmm, agentPort, sshPort);
             stages.run("boot", () -> boot.awaitAgent(name, instance, deadlines.agent()));
             // sshd only runs once the host keys exist, so this report carries them.
             HealthReport withSsh = stages.call("sshd", () -> boot.awaitSsh(name, instance, vm.network().ip(), deadlines.sshd()));

@@ -51,6 +51,7 @@ public final class VmService {
     private final VmLocks locks = new VmLocks();
     private final Machines machines;
     private final int agentPort;
+    private final int sshPort;
     private final VmCreator creator;
     private final BootDeadlines deadlines;
     private final Random random = new Random();
@@ -64,6 +65,14 @@ public final class VmService {
     public VmService(VmRepository vms, ImageRepository imageRows, ImageCatalog images, VmHost host, Path stateDir,
             VmDefaults defaults, Supplier<String> defaultImage, int agentPort, Ipv4Subnet subnet, BootDeadlines deadlines,
             SettingsRepository settings) {
+        this(vms, imageRows, images, host, stateDir, defaults, defaultImage, agentPort, BootWaiter.SSH_PORT, subnet, deadlines,
+                settings);
+    }
+
+    /** As the public constructor, with the port boot waits probe for sshd (tests listen on a free one). */
+    VmService(VmRepository vms, ImageRepository imageRows, ImageCatalog images, VmHost host, Path stateDir,
+            VmDefaults defaults, Supplier<String> defaultImage, int agentPort, int sshPort, Ipv4Subnet subnet,
+            BootDeadlines deadlines, SettingsRepository settings) {
         this.vms = vms;
         this.settings = settings;
         this.imageRows = imageRows;
@@ -74,7 +83,8 @@ public final class VmService {
         this.deadlines = deadlines;
         this.machines = new Machines(host, agentPort);
         this.agentPort = agentPort;
-        this.creator = new VmCreator(vms, images, host, machines, agentPort, dirs, subnet, deadlines);
+        this.sshPort = sshPort;
+        this.creator = new VmCreator(vms, images, host, machines, agentPort, sshPort, dirs, subnet, deadlines);
     }
 
     /**
@@ -205,7 +215,7 @@ public final class VmService {
             instance = vmm.start(machines.spec(vm, image, runtime));
             runtime = runtime.withInstance(instance);
             vms.recordLifecycle(vm.name(), VmState.RUNNING, instance.pid(), runtime.toJson());
-            BootWaiter boot = new BootWaiter(vmm, agentPort);
+            BootWaiter boot = new BootWaiter(vmm, agentPort, sshPort);
             boot.awaitAgent(vm.name(), instance, deadlines.agent());
             HealthReport withSsh = boot.awaitSsh(vm.name(), instance, vm.network().ip(), deadlines.sshd());
             List<String> services = declaredServices(image);
@@ -332,7 +342,7 @@ public final class VmService {
 
     /** The boot and health waits for a VM, over its own backend's agent channel. */
     BootWaiter boot(Vm vm) {
-        return new BootWaiter(host.vmm(vm.vmm()), agentPort);
+        return new BootWaiter(host.vmm(vm.vmm()), agentPort, sshPort);
     }
 
     VmRepository vms() {

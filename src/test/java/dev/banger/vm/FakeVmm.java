@@ -1,0 +1,132 @@
+package dev.banger.vm;
+
+import dev.banger.vmm.MachineSpec;
+import dev.banger.vmm.Vmm;
+import dev.banger.vmm.VmmException;
+import dev.banger.vmm.VmmInstance;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * A VMM backend that runs nothing: {@link #start} records the spec and serves a {@link FakeAgent}
+ * on a Unix socket in the VM directory, answering with what {@link #health} says for that VM.
+ * It can be told to refuse the next start, or to start a machine that dies at once (leaving a
+ * console log behind). Records every start and stop; thread-safe.
+ */
+final class FakeVmm implements Vmm {
+    static final String NAME = "fake";
+    static final String HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTests root@guest";
+
+    private final AtomicLong pids = new AtomicLong(40_000);
+    private final List<MachineSpec> started = new CopyOnWriteArrayList<>();
+    private final List<VmmInstance> stopped = new CopyOnWriteArrayList<>();
+    private final Set<Long> alive = ConcurrentHashMap.newKeySet();
+    private final Map<Long, FakeAgent> agents = new ConcurrentHashMap<>();
+    private volatile Function<String, String> health = vm -> FakeAgent.report(true, true, true, HOST_KEY);
+    private volatile boolean failNextStart;
+    private volatile String dieWith;
+
+    /** What the agent of each VM answers; null means "not ready" (HTTP 503). */
+    FakeVmm health(Function<String, String> answer) {
+        this.health = answer;
+        return this;
+    }
+
+    FakeVmm failNextStart() {
+        failNextStart = true;
+        return this;
+    }
+
+    /** The next machine writes {@code console} to its console log and exits at once. */
+    FakeVmm dieOnNextStart(String console) {
+        dieWith = console;
+        return this;
+    }
+
+    /** The process of this instance exits (as if killed while the daemon was away). */
+    void kill(VmmInstance instance) {
+        alive.remove(instance.pid());
+        closeAgent(instance.pid());
+    }
+
+    List<MachineSpec> started() {
+        return List.copyOf(started);
+    }
+
+    List<VmmInstance> stopped() {
+        return List.copyOf(stopped);
+    }
+
+    /** Pretends the process of a stored instance runs, with a healthy agent (a VM that outlived the daemon). */
+    void adopt(VmmInstance instance) {
+        alive.add(instance.pid());
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public VmmInstance start(MachineSpec spec) {
+        started.add(spec);
+        if (failNextStart) {
+            failNextStart = false;
+            throw new VmmException("fake VMM refused to start " + spec.name());
+        }
+        long pid = pids.incrementAndGet();
+        Path socket = spec.vmDir().resolve("agent.sock");
+        VmmInstance instance = new VmmInstance(NAME, pid, spec.vmDir(), socket, VmmInstance.AgentTransport.UNIX_STREAM);
+        String console = dieWith;
+        if (console != null) {
+            dieWith = null;
+            try {
+                Files.writeString(consoleLog(spec.vmDir()), console);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return instance;
+        }
+        agents.put(pid, new FakeAgent(socket, () -> health.apply(spec.name())));
+        alive.add(pid);
+        return instance;
+    }
+
+    @Override
+    public void stop(VmmInstance instance, Duration grace) {
+        stopped.add(instance);
+        kill(instance);
+    }
+
+    @Override
+    public Path consoleLog(Path vmDir) {
+        return vmDir.resolve("console.log");
+    }
+
+    @Override
+    public boolean isAlive(VmmInstance instance) {
+        return alive.contains(instance.pid());
+    }
+
+    /** Stops every agent still serving. */
+    void closeAll() {
+        agents.keySet().forEach(this::closeAgent);
+    }
+
+    private void closeAgent(long pid) {
+        FakeAgent agent = agents.remove(pid);
+        if (agent != null) {
+            agent.close();
+        }
+    }
+}
