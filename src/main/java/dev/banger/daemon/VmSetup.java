@@ -3,6 +3,7 @@ package dev.banger.daemon;
 import dev.banger.config.BangerConfig;
 import dev.banger.config.BangerPaths;
 import dev.banger.doctor.DoctorContext;
+import dev.banger.doctor.FirecrackerCheck;
 import dev.banger.doctor.KvmCheck;
 import dev.banger.host.HostCommands;
 import dev.banger.host.disk.HostDiskFacts;
@@ -47,7 +48,7 @@ final class VmSetup {
     static Vms start(BangerPaths paths, BangerConfig config, HostCommands host, Store store, ImageCatalog images,
             DoctorContext doctor) {
         boolean kvm = KvmCheck.cachedUsable(doctor).orElse(false);
-        Optional<Path> firecracker = firecrackerBinary(config);
+        Optional<Path> firecracker = FirecrackerCheck.locate(doctor).map(Path::of);
         Map<String, Vmm> backends = new LinkedHashMap<>();
         backends.put(VmmSelector.QEMU, QemuVmm.forHost(host, config.qemu(), kvm));
         firecracker.ifPresent(binary -> backends.put(VmmSelector.FIRECRACKER,
@@ -73,17 +74,6 @@ final class VmSetup {
             }
         }
         return new Vms(service, new VmInspector(service, () -> privateKey(config)), vmHost);
-    }
-
-    private static Optional<Path> firecrackerBinary(BangerConfig config) {
-        if (config.firecracker().binary().isPresent()) {
-            return config.firecracker().binary().filter(Files::isExecutable);
-        }
-        try {
-            return RuntimeBundle.locate().find(RuntimeArtifacts.FIRECRACKER).filter(Files::isExecutable);
-        } catch (RuntimeException noBundle) {
-            return Optional.empty();
-        }
     }
 
     private static String privateKey(BangerConfig config) {

@@ -55,6 +55,7 @@ public final class Doctor {
                 new FirewallCheck(ctx),
                 new DeviceMapperCheck(ctx),
                 new ReflinkCheck(ctx),
+                new DiskClonesCheck(ctx),
                 new ProgramsCheck("e2fsprogs", ctx, List.of("mkfs.ext4", "resize2fs", "e2fsck"),
                         CheckStatus.FAIL, "disks cannot be created or grown",
                         "apt-get install e2fsprogs"),

@@ -1,5 +1,7 @@
 package dev.banger.doctor;
 
+import dev.banger.runtime.RuntimeArtifacts;
+import dev.banger.runtime.RuntimeBundle;
 import dev.banger.host.Command;
 import dev.banger.host.CommandResult;
 import dev.banger.host.HostException;
@@ -10,11 +12,12 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Whether a Firecracker binary is there and runs: {@code firecracker.binary} from the config, else
- * {@code firecracker} on PATH. Missing is a WARN (VMs run under QEMU) unless {@code vmm =
+ * Whether a Firecracker binary is there, runs (its version is reported) and this host can run its
+ * guests (the KVM verdict): {@code firecracker.binary} from the config, else the runtime bundle's,
+ * else {@code firecracker} on PATH. Missing is a WARN (VMs run under QEMU) unless {@code vmm =
  * "firecracker"} is configured. Safe for concurrent use.
  */
-final class FirecrackerCheck extends ContextCheck {
+public final class FirecrackerCheck extends ContextCheck {
     static final String NAME = "firecracker";
 
 
@@ -22,11 +25,24 @@ final class FirecrackerCheck extends ContextCheck {
         super(NAME, ctx);
     }
 
-    /** The firecracker to use, if one can be found; shared with the QEMU check's "any VMM at all?" question. */
-    static Optional<String> locate(DoctorContext ctx) {
+    /**
+     * The firecracker to use, if one can be found: {@code firecracker.binary}, else the runtime
+     * bundle's, else one on PATH. The daemon starts the same one.
+     */
+    public static Optional<String> locate(DoctorContext ctx) {
         Optional<Path> configured = ctx.config().firecracker().binary();
         if (configured.isPresent()) {
             return Files.isExecutable(configured.get()) ? Optional.of(configured.get().toString()) : Optional.empty();
+        }
+        Optional<Path> bundled;
+        try {
+            bundled = ctx.config().runtime().bundle().map(RuntimeBundle::at).orElseGet(RuntimeBundle::locate)
+                    .find(RuntimeArtifacts.FIRECRACKER).filter(Files::isExecutable);
+        } catch (RuntimeException noBundle) {
+            bundled = Optional.empty();
+        }
+        if (bundled.isPresent()) {
+            return Optional.of(bundled.get().toString());
         }
         return ctx.host().available("firecracker") ? Optional.of("firecracker") : Optional.empty();
     }
@@ -55,7 +71,17 @@ final class FirecrackerCheck extends ContextCheck {
             return missing("`" + binary.get() + " --version` exited with status " + result.exitCode() + ": "
                     + KvmCheck.firstLine(result), "reinstall firecracker (it must be a static x86_64 build)");
         }
-        return CheckResult.ok(NAME, KvmCheck.firstLine(result) + " (" + binary.get() + ")");
+        String version = KvmCheck.firstLine(result) + " (" + binary.get() + ")";
+        Optional<Boolean> kvm = KvmCheck.cachedUsable(ctx);
+        if (kvm.isEmpty()) {
+            return CheckResult.warn(NAME, version + "; whether this host's KVM can run its guests is not known yet",
+                    "see the kvm check (it boots a test guest under KVM once)");
+        }
+        if (!kvm.get()) {
+            return missing(version + " is installed, but this host's KVM cannot run an ordinary guest",
+                    "use a host whose KVM runs ordinary guests");
+        }
+        return CheckResult.ok(NAME, version + "; KVM runs ordinary guests, so new VMs can use it");
     }
 
     private CheckResult missing(String what, String fix) {

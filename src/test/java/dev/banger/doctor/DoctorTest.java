@@ -114,6 +114,6 @@ class DoctorTest {
         Doctor doctor = Doctor.standard(ctx).with(bundle);
 
         assertThat(doctor.checkNames()).containsExactly("kvm", "firecracker", "qemu", "tun", "bridge", "firewall",
-                "device-mapper", "reflink", "e2fsprogs", "debootstrap", "state-dir", "free-disk", "runtime-bundle");
+                "device-mapper", "reflink", "disk-clones", "e2fsprogs", "debootstrap", "state-dir", "free-disk", "runtime-bundle");
     }
 }

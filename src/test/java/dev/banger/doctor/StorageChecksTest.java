@@ -134,4 +134,16 @@ class StorageChecksTest {
         assertThat(Files.exists(machine.paths.stateDir())).isFalse();
         assertThat(result.detail()).contains("GiB free for " + machine.paths.stateDir());
     }
+
+    @Test
+    void diskClonesReportsTheStrategyEachBackendGetsHere() {
+        DoctorContext ctx = new TestHost(temp).context(new ProcessHostCommands(), BangerConfig.defaults());
+
+        CheckResult result = new DiskClonesCheck(ctx).run();
+
+        // No device-mapper on this kind of host; whether the temp dir reflinks depends on its file system.
+        assertThat(result.detail()).startsWith("root disks: qcow2-overlay (QEMU), ")
+                .containsAnyOf("sparse-copy (Firecracker)", "reflink (Firecracker)", "dm-snapshot (Firecracker)");
+        assertThat(result.status() == CheckStatus.WARN).isEqualTo(result.detail().contains("sparse-copy (Firecracker)"));
+    }
 }

@@ -42,7 +42,9 @@ class ToolChecksTest {
 
         CheckResult result = new FirecrackerCheck(machine.context(host, auto)).run();
 
-        assertThat(result).isEqualTo(CheckResult.ok("firecracker", "Firecracker v1.13.1 (firecracker)"));
+        // With no guest kernel to test KVM with, whether this host can run it stays open.
+        assertThat(result.status()).isEqualTo(CheckStatus.WARN);
+        assertThat(result.detail()).startsWith("Firecracker v1.13.1 (firecracker); whether this host's KVM can run its guests is not known");
     }
 
     @Test
@@ -78,7 +80,7 @@ class ToolChecksTest {
         CheckResult result = new FirecrackerCheck(machine.context(host,
                 config("[firecracker]\nbinary = \"" + binary + "\"\n"))).run();
 
-        assertThat(result.status()).isEqualTo(CheckStatus.OK);
+        assertThat(result.detail()).startsWith("Firecracker v1.13.1 (" + binary + ")");
         assertThat(host.recorded()).containsExactly(List.of(binary.toString(), "--version"));
     }
 
