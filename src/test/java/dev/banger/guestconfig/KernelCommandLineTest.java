@@ -118,6 +118,7 @@ class KernelCommandLineTest {
                 .withTimeout(Duration.ofSeconds(10)));
 
         assertThat(result.stdout()).isEqualTo("""
+                hostname dev1
                 ip link set dev lo up
                 ip link set dev eth0 up
                 ip address replace 172.30.0.2/24 dev eth0
@@ -137,6 +138,7 @@ class KernelCommandLineTest {
                 .withTimeout(Duration.ofSeconds(10)));
 
         assertThat(result.stdout()).isEqualTo("""
+                hostname a
                 ip link set dev lo up
                 ip link set dev enp0s3 up
                 ip address replace 172.30.0.5/24 dev enp0s3
