@@ -31,7 +31,7 @@ agent:
 deps:
 	scripts/install-deps.sh
 
-test: deps build
+test: deps runtime
 	JAVA_HOME=$(JDK) ./mvnw -B --no-transfer-progress verify
 	$(MAKE) -s -C guest/agent test OUT=$(AGENT_OUT)
 	scripts/check-install.sh
