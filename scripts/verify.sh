@@ -7,7 +7,9 @@
 #   scripts/verify.sh [--vmm qemu|firecracker] [--image NAME] [--demo] [--keep]
 #
 # --vmm      backend (default: qemu; firecracker needs a KVM host and the firecracker binary)
-# --image    use an image already registered in $BANGER_VERIFY_STATE instead of the cached minimal build
+# --image    use the image NAME built on this host (its files under $BANGER_VERIFY_IMAGES, default
+#            /var/lib/banger/images/NAME) instead of the cached minimal build; a dev-profile image
+#            is also checked for opencode and mise
 # --demo     the README's main job only: one VM, `uname -a` over SSH, the create stage timings, delete
 # --keep     leave the namespace, daemon and state in place for inspection
 #
@@ -117,10 +119,14 @@ ip netns add "$ns"
 in_ns ip link set lo up
 b daemon start
 if [ -z "$image" ]; then
-    b image register --name default --kernel "$cached/vmlinux" --initrd "$cached/initrd.img" \
-        --rootfs "$cached/rootfs.ext4" --work-seed "$cached/work-seed.ext4"
+    source_dir=$cached
     image=default
+else
+    source_dir=${BANGER_VERIFY_IMAGES:-/var/lib/banger/images}/$image
+    [ -f "$source_dir/rootfs.ext4" ] || fail "no image files in $source_dir; build the image first or set BANGER_VERIFY_IMAGES"
 fi
+b image register --name "$image" --kernel "$source_dir/vmlinux" --initrd "$source_dir/initrd.img" \
+    --rootfs "$source_dir/rootfs.ext4" --work-seed "$source_dir/work-seed.ext4"
 
 create() {
     b vm create "$@" --image "$image" --vcpus 1 --memory 512 --disk 2

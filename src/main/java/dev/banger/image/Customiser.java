@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Applies a {@link CustomisationPlan} to a guest root tree, the same way for every distro:
@@ -19,6 +20,8 @@ import java.util.Map;
  */
 final class Customiser {
     static final Duration CHROOT_TIMEOUT = Duration.ofMinutes(15);
+    private static final Path HOST_CA_BUNDLE = Path.of("/etc/ssl/certs/ca-certificates.crt");
+    private static final String BUILD_CA_BUNDLE = "/tmp/banger-host-ca.crt";
 
     private final HostCommands host;
 
@@ -44,6 +47,15 @@ final class Customiser {
     }
 
     private void runInside(GuestTree tree, List<List<String>> commands) {
+        runInside(tree, commands, Optional.empty());
+    }
+
+    /**
+     * Runs commands inside the guest root with {@code /proc} mounted and the host's resolver copied
+     * in; with a package cache, it is bind-mounted over the guest's apt archive so downloads are
+     * kept for the next build. Every mount is undone, also on failure.
+     */
+    void runInside(GuestTree tree, List<List<String>> commands, Optional<Path> packageCache) {
         if (commands.isEmpty()) {
             return;
         }
@@ -55,23 +67,54 @@ final class Customiser {
         } catch (java.io.IOException e) {
             throw ImageException.io("cannot give the build root a resolver: " + e.getMessage(), e);
         }
-        host.run(Command.of("mount", "-t", "proc", "proc", proc.toString()));
+        Map<String, String> env = new java.util.HashMap<>(Map.of("HOME", "/root", "PATH", GuestCustomisation.ROOT_PATH,
+                "LC_ALL", "C", "DEBIAN_FRONTEND", "noninteractive"));
+        env.putAll(hostFetchSettings(tree));
+        List<Path> mounted = new ArrayList<>();
         try {
+            host.run(Command.of("mount", "-t", "proc", "proc", proc.toString()));
+            mounted.add(proc);
+            if (packageCache.isPresent()) {
+                Path archives = tree.resolve("/var/cache/apt/archives");
+                host.run(Command.of("mount", "--bind", packageCache.get().toString(), archives.toString()));
+                mounted.add(archives);
+            }
             for (List<String> command : commands) {
                 List<String> argv = new ArrayList<>(List.of("chroot", tree.root().toString()));
                 argv.addAll(command);
                 try {
-                    host.run(Command.of(argv)
-                            .withEnv(Map.of("HOME", "/root", "PATH", GuestCustomisation.ROOT_PATH, "LC_ALL", "C"))
-                            .withTimeout(CHROOT_TIMEOUT));
+                    host.run(Command.of(argv).withEnv(env).withTimeout(CHROOT_TIMEOUT));
                 } catch (CommandFailedException e) {
-                    throw ImageException.precondition("customising the image failed inside the guest root: "
-                            + e.getMessage());
+                    throw ImageException.precondition("a command inside the guest root failed: " + e.getMessage());
                 }
             }
         } finally {
-            host.exec(Command.of("umount", "--lazy", proc.toString()));
+            for (Path mount : mounted.reversed()) {
+                host.exec(Command.of("umount", "--lazy", mount.toString()));
+            }
         }
+    }
+
+    /**
+     * Downloads inside the build root trust what the host trusts and use the host's npm registry:
+     * the host's CA bundle is copied to the build root's {@code /tmp} (cleared before sealing, so
+     * nothing of the host is baked into the image) and named to npm and node by environment.
+     */
+    private Map<String, String> hostFetchSettings(GuestTree tree) {
+        Map<String, String> env = new java.util.HashMap<>();
+        if (Files.isRegularFile(HOST_CA_BUNDLE)) {
+            tree.copyIn(HOST_CA_BUNDLE, BUILD_CA_BUNDLE, 0644);
+            env.put("NODE_EXTRA_CA_CERTS", BUILD_CA_BUNDLE);
+            env.put("npm_config_cafile", BUILD_CA_BUNDLE);
+        }
+        if (host.available("npm")) {
+            dev.banger.host.CommandResult registry = host.exec(Command.of("npm", "config", "get", "registry"));
+            String url = registry.stdout().strip();
+            if (registry.succeeded() && url.matches("https?://\\S+")) {
+                env.put("npm_config_registry", url);
+            }
+        }
+        return env;
     }
 
     private void enableServices(GuestTree tree, Distro distro, List<String> services) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -24,7 +25,7 @@ import java.util.function.Function;
  */
 public final class DebianImageBuilder implements ImageBuilder {
     public static final String DEFAULT_RELEASE = "bookworm";
-    static final List<String> STAGES = List.of("debootstrap", "customise", "kernel", "work-seed", "rootfs", "manifest");
+    static final List<String> STAGES = List.of("debootstrap", "packages", "customise", "kernel", "work-seed", "rootfs", "manifest");
     private static final Duration DEBOOTSTRAP_TIMEOUT = Duration.ofMinutes(30);
     private static final String ROOTFS_LABEL = "banger-root";
 
@@ -67,18 +68,30 @@ public final class DebianImageBuilder implements ImageBuilder {
         Customiser customiser = new Customiser(host);
         mkdirs(out);
 
+        // debootstrap's own resolver installs the baseline reliably; large extras (node and npm pull
+        // in hundreds of packages) can fail its configure ordering, so apt installs those.
+        List<String> baseline = PackageList.bundled(Distro.DEBIAN).forProfile(Profile.MINIMAL);
+        List<String> bootstrapped = packages.stream().filter(baseline::contains).toList();
+        List<String> extras = packages.stream().filter(p -> !baseline.contains(p)).toList();
+        Path cache = inputs.cacheDir().resolve("debootstrap").resolve(request.release());
         stages.run("debootstrap", () -> {
             URI source = mirror.apply(request.release());
-            Path cache = inputs.cacheDir().resolve("debootstrap").resolve(request.release());
             mkdirs(cache);
             try {
-                host.run(Command.of(DebootstrapPlan.argv(request.release(), source, packages, cache, treeDir))
+                host.run(Command.of(DebootstrapPlan.argv(request.release(), source, bootstrapped, cache, treeDir))
                         .withEnv(java.util.Map.of("DEBIAN_FRONTEND", "noninteractive"))
                         .withTimeout(DEBOOTSTRAP_TIMEOUT));
             } catch (CommandFailedException e) {
                 throw ImageException.precondition("debootstrap of Debian " + request.release() + " from " + source
                         + " failed; check the mirror (config [image] debian_mirror, else the host's apt sources)"
                         + " and the package names in config/packages.debian: " + e.getMessage());
+            }
+        });
+        stages.run("packages", () -> {
+            if (!extras.isEmpty()) {
+                List<String> install = new java.util.ArrayList<>(List.of("apt-get", "install", "-y", "-q", "--no-install-recommends"));
+                install.addAll(extras);
+                customiser.runInside(tree, List.of(List.of("apt-get", "update", "-q"), install), Optional.of(cache));
             }
         });
         stages.run("customise", () -> {

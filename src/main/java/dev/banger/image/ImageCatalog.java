@@ -186,11 +186,13 @@ public final class ImageCatalog {
                     GuestTree.deleteTree(tree.resolve("lost+found"));
                     fingerprint = seeds.build(tree, out.resolve(ImageLayout.WORK_SEED)).fingerprint();
                 }
-                String manifest = registeredManifest(registration, fingerprint);
+                Optional<ImageManifest> built = builtManifestBeside(rootfs, fingerprint);
+                String manifest = built.isPresent() ? built.get().toJson() : registeredManifest(registration, fingerprint);
+                String distro = built.map(m -> m.distro().id()).orElse("unknown");
                 Files.writeString(out.resolve(ImageLayout.MANIFEST), manifest);
                 moveInto(out, layout.dir());
                 try {
-                    return images.insert(new Image(registration.name(), "unknown", layout.file(ImageLayout.VMLINUX),
+                    return images.insert(new Image(registration.name(), distro, layout.file(ImageLayout.VMLINUX),
                             initrd == null ? null : layout.file(ImageLayout.INITRD),
                             modules == null ? null : layout.file(ImageLayout.MODULES),
                             layout.file(ImageLayout.ROOTFS),
@@ -327,6 +329,24 @@ public final class ImageCatalog {
                 layout.file(ImageLayout.ROOTFS), layout.file(ImageLayout.WORK_SEED),
                 built.manifest().toJson(), built.manifest().workSeedFingerprint(), ImageStatus.READY,
                 built.manifest().builtAt(), false, false);
+    }
+
+    /**
+     * The build manifest lying next to a registered rootfs (files copied out of another banger's
+     * images directory), when it describes exactly the registered work seed: then the image keeps
+     * its distro and profile (and so the services it promises). Anything else is ignored.
+     */
+    private static Optional<ImageManifest> builtManifestBeside(Path rootfs, String seedFingerprint) {
+        Path file = rootfs.resolveSibling(ImageLayout.MANIFEST);
+        if (seedFingerprint == null || !Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            ImageManifest manifest = ImageManifest.fromJson(Files.readString(file), file.toString());
+            return manifest.workSeedFingerprint().equals(seedFingerprint) ? Optional.of(manifest) : Optional.empty();
+        } catch (IOException | ImageException notOurs) {
+            return Optional.empty();
+        }
     }
 
     private String registeredManifest(ImageRegistration registration, String fingerprint) {

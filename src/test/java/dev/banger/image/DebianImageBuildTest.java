@@ -69,7 +69,7 @@ class DebianImageBuildTest {
 
     @Test
     void everyStageRanAndTheImageIsReadyWithItsOwnBootStack() {
-        assertThat(STAGES).containsExactly("validate", "debootstrap", "customise", "kernel", "work-seed", "rootfs", "manifest", "install");
+        assertThat(STAGES).containsExactly("validate", "debootstrap", "packages", "customise", "kernel", "work-seed", "rootfs", "manifest", "install");
         assertThat(image.status()).isEqualTo(ImageStatus.READY);
         ImageManifest manifest = ImageManifest.fromJson(image.manifestJson(), "manifest");
         assertThat(manifest.kernelVersion()).matches("\\d+\\.\\d+\\.\\d+-\\d+-cloud-amd64");

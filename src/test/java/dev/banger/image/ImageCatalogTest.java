@@ -196,6 +196,23 @@ class ImageCatalogTest {
     }
 
     @Test
+    void aBuildManifestBesideTheFilesIsKeptWhenItDescribesTheSeed() throws IOException {
+        Image built = catalog.build(new ImageBuildRequest("source", Distro.DEBIAN, Profile.DEV, "bookworm",
+                ImageBuildRequest.MIN_ROOTFS_BYTES, Optional.empty()), recording);
+        Path otherSeed = state.resolve("other-seed.ext4");
+        new WorkSeeds(new Ext4Images(new ProcessHostCommands())).build(
+                Files.createDirectories(state.resolve("other-home")), otherSeed);
+
+        Image copied = catalog.register(new ImageRegistration("copied", built.kernel(), built.rootfs(), null, null, built.workSeed()));
+        Image foreign = catalog.register(new ImageRegistration("foreign", built.kernel(), built.rootfs(), null, null, otherSeed));
+
+        assertThat(ImageManifest.fromJson(copied.manifestJson(), "m").profile()).isEqualTo(Profile.DEV);
+        assertThat(copied.distro()).isEqualTo("debian");
+        assertThat(foreign.manifestJson()).contains("\"origin\" : \"registered\"");
+        assertThat(foreign.distro()).isEqualTo("unknown");
+    }
+
+    @Test
     void registrationRefusesWhatIsNotAKernelOrNotExt4AndStoresNothing() throws IOException {
         Image built = catalog.build(request("source"), recording);
         Path text = Files.writeString(state.resolve("notes.txt"), "just text, long enough to have a header".repeat(40));
