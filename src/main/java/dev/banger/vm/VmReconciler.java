@@ -57,6 +57,12 @@ public final class VmReconciler {
             }
         }
         service.host().start(settings, liveTaps);
+        for (String tap : service.host().network().tapsOnBridge()) {
+            if (!tap.startsWith("tap-pool-") && !liveTaps.contains(tap)) {
+                service.host().network().deleteTap(tap);
+                changes.add("deleted TAP " + tap + ", attached to the bridge but used by no VM");
+            }
+        }
         for (Vm vm : unfinished) {
             try {
                 service.deleteLocked(service.vms().get(vm.name()));
@@ -70,6 +76,8 @@ public final class VmReconciler {
         for (Vm vm : service.vms().list()) {
             service.host().publish(vm.name(), vm.network().ip());
         }
+        // NAT rules a crashed daemon left behind with no VM to serve.
+        service.host().removeNatIfUnused(!service.vms().list().isEmpty());
         removeOrphanDirs(changes);
         changes.forEach(change -> LOG.warn("reconcile: {}", change));
         return changes;

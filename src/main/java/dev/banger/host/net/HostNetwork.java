@@ -108,6 +108,15 @@ public final class HostNetwork {
         return IpJson.links(result.stdout()).stream().filter(l -> l.kind().equals("tap")).map(LinkState::name).toList();
     }
 
+    /** TAP devices attached to the bridge, whatever their names. */
+    public List<String> tapsOnBridge() {
+        CommandResult result = run(planner.listTunTap(), "list TAP devices");
+        return IpJson.links(result.stdout()).stream()
+                .filter(l -> l.kind().equals("tap") && l.master().equals(bridge()))
+                .map(LinkState::name)
+                .toList();
+    }
+
     /** The interface with this name, if there is one. */
     public Optional<LinkState> findLink(String name) {
         CommandResult result = run(planner.listLinks(), "list network interfaces");

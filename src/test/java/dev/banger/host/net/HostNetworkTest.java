@@ -44,6 +44,17 @@ class HostNetworkTest {
     }
 
     @Test
+    void tapsOnBridgeAreThoseWhoseMasterIsTheBridge() {
+        fake.commands.answer(List.of("ip", "-j", "-d", "link", "show", "type", "tun"), 0, """
+                [{"ifname":"tap-pool-0","flags":["UP"],"master":"banger0","linkinfo":{"info_kind":"tun","info_data":{"type":"tap"}}},
+                 {"ifname":"old-vm-tap","flags":["UP"],"master":"banger0","linkinfo":{"info_kind":"tun","info_data":{"type":"tap"}}},
+                 {"ifname":"someone-elses","flags":["UP"],"master":"br1","linkinfo":{"info_kind":"tun","info_data":{"type":"tap"}}},
+                 {"ifname":"tun0","flags":["UP"],"linkinfo":{"info_kind":"tun","info_data":{"type":"tun"}}}]""", "");
+
+        assertThat(network.tapsOnBridge()).containsExactly("tap-pool-0", "old-vm-tap");
+    }
+
+    @Test
     void deletingAMissingTapIsNotAnError() {
         fake.commands.answer(FakeTaps.DEL, 1, "", "ioctl(TUNSETIFF): No such device");
 
