@@ -4,13 +4,14 @@ import java.time.Duration;
 
 /**
  * How long each boot wait may take. Under software emulation (QEMU TCG) a guest needs tens of
- * seconds to reach sshd; with KVM about a second. Immutable value.
+ * seconds to reach sshd alone, and minutes when several boot at once on a small host; with KVM
+ * about a second. A guest whose VMM dies fails at once whatever the deadline. Immutable value.
  *
  * @param agent    VMM started → agent health
  * @param sshd     agent health → sshd accepting connections
  * @param services sshd → the image's declared services listening
  */
 public record BootDeadlines(Duration agent, Duration sshd, Duration services) {
-    public static final BootDeadlines EMULATED = new BootDeadlines(Duration.ofMinutes(4), Duration.ofMinutes(2), Duration.ofMinutes(3));
+    public static final BootDeadlines EMULATED = new BootDeadlines(Duration.ofMinutes(6), Duration.ofMinutes(5), Duration.ofMinutes(5));
     public static final BootDeadlines KVM = new BootDeadlines(Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(2));
 }
