@@ -168,7 +168,7 @@ public final class Daemon implements AutoCloseable {
         if (!Files.exists(socket)) {
             return;
         }
-        try (RpcClient live = RpcClient.connect(socket)) {
+        try (RpcClient _ = RpcClient.connect(socket)) {
             throw new DaemonException(ErrorKind.CONFLICT, "another bangerd already serves " + socket
                     + " (with a different state dir); set BANGER_RUNTIME_DIR to use another socket");
         } catch (DaemonUnavailableException stale) {

@@ -3,7 +3,6 @@ package dev.banger.image;
 import dev.banger.model.StageRunner;
 import dev.banger.host.Command;
 import dev.banger.host.HostCommands;
-import dev.banger.model.ErrorKind;
 import dev.banger.model.Image;
 import dev.banger.model.ImageStatus;
 import dev.banger.rpc.Json;
