@@ -109,6 +109,8 @@ if [ -z "$image" ]; then
             cp --sparse=always "$built/$f" "$cached.tmp/$f"
         done
         mv "$cached.tmp" "$cached"
+        # Older builds of the image are of no further use.
+        find "$cache/verify-images" -mindepth 1 -maxdepth 1 -name 'debian-minimal-*' ! -path "$cached" -exec rm -rf {} +
         BANGER_RUNTIME_DIR=$work/build-run "$banger" image delete default >/dev/null
         BANGER_RUNTIME_DIR=$work/build-run "$banger" daemon stop >/dev/null
     fi
