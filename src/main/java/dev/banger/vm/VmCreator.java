@@ -73,7 +73,7 @@ final class VmCreator {
         Deque<Undo> undos = new ArrayDeque<>();
         String name = plan.name();
         Vmm vmm = host.vmm(plan.vmm());
-        VmRuntime[] runtime = {VmRuntime.empty(dirs.of(name))};
+        RecordedRuntime runtime = new RecordedRuntime(name, VmRuntime.empty(dirs.of(name)));
         try {
             stages.run("validate", () -> {
                 if (vms.find(name).isPresent()) {
@@ -84,36 +84,35 @@ final class VmCreator {
                 Vm created = vms.create(new NewVm(name, plan.image().name(), plan.vcpus(), plan.memoryMib(), plan.diskBytes(),
                         plan.vmm()), subnet);
                 undos.push(new Undo("allocate", () -> vms.delete(name)));
-                makeDir(runtime[0].vmDir());
-                undos.push(new Undo("allocate", () -> deleteTree(runtime[0].vmDir())));
-                vms.recordLifecycle(name, VmState.CREATING, null, runtime[0].toJson());
+                makeDir(runtime.get().vmDir());
+                undos.push(new Undo("allocate", () -> deleteTree(runtime.get().vmDir())));
+                runtime.record(runtime.get(), null);
                 return created;
             });
             stages.run("root-disk", () -> {
-                ClonedDisk root = cloneRoot(vmm, plan.image(), runtime[0].vmDir());
+                ClonedDisk root = cloneRoot(vmm, plan.image(), runtime.get().vmDir());
                 undos.push(new Undo("root-disk", () -> host.disks().remove(root)));
-                runtime[0] = record(name, runtime[0].withRootDisk(root));
+                runtime.record(runtime.get().withRootDisk(root), null);
             });
             stages.run("work-disk", () -> {
-                Path work = cloneWork(vmm, plan.image(), runtime[0].vmDir(), plan.diskBytes());
+                Path work = cloneWork(vmm, plan.image(), runtime.get().vmDir(), plan.diskBytes());
                 undos.push(new Undo("work-disk", () -> deleteQuietly(work)));
-                runtime[0] = record(name, runtime[0].withWorkDisk(work));
+                runtime.record(runtime.get().withWorkDisk(work), null);
             });
             stages.run("network", () -> {
                 String tap = host.taps().acquire();
                 undos.push(new Undo("network", () -> host.taps().release(tap)));
-                runtime[0] = record(name, runtime[0].withTap(tap));
+                runtime.record(runtime.get().withTap(tap), null);
             });
             MachineSpec spec = stages.call("capabilities", () -> {
-                machines.prepare(machines.context(vm, runtime[0]));
-                undos.push(new Undo("capabilities", () -> machines.teardown(machines.context(vm, runtime[0]))));
-                return machines.spec(vm, plan.image(), runtime[0]);
+                machines.prepare(machines.context(vm, runtime.get()));
+                undos.push(new Undo("capabilities", () -> machines.teardown(machines.context(vm, runtime.get()))));
+                return machines.spec(vm, plan.image(), runtime.get());
             });
             VmmInstance instance = stages.call("vmm-start", () -> {
                 VmmInstance started = vmm.start(spec);
                 undos.push(new Undo("vmm-start", () -> vmm.stop(started, Duration.ofSeconds(5))));
-                runtime[0] = runtime[0].withInstance(started);
-                vms.recordLifecycle(name, VmState.CREATING, started.pid(), runtime[0].toJson());
+                runtime.record(runtime.get().withInstance(started), started.pid());
                 return started;
             });
             BootWaiter boot = new BootWaiter(vmm, agentPort, sshPort);
@@ -125,7 +124,7 @@ final class VmCreator {
                     boot.awaitServices(name, instance, plan.services(), deadlines.services());
                 }
             });
-            return vms.recordLifecycle(name, VmState.RUNNING, instance.pid(), runtime[0].withHostKeys(withSsh.hostKeys()).toJson());
+            return vms.recordLifecycle(name, VmState.RUNNING, instance.pid(), runtime.get().withHostKeys(withSsh.hostKeys()).toJson());
         } catch (RuntimeException e) {
             rollBack(name, undos, stages);
             throw e;
@@ -167,9 +166,27 @@ final class VmCreator {
         return work.file();
     }
 
-    private VmRuntime record(String name, VmRuntime runtime) {
-        vms.recordLifecycle(name, VmState.CREATING, null, runtime.toJson());
-        return runtime;
+    /**
+     * The runtime of the VM being created, written to its row after every host change, so a daemon
+     * killed mid-create leaves reconcile the full list of what to undo. One create owns it.
+     */
+    private final class RecordedRuntime {
+        private final String vm;
+        private VmRuntime current;
+
+        RecordedRuntime(String vm, VmRuntime initial) {
+            this.vm = vm;
+            this.current = initial;
+        }
+
+        VmRuntime get() {
+            return current;
+        }
+
+        void record(VmRuntime next, Long pid) {
+            vms.recordLifecycle(vm, VmState.CREATING, pid, next.toJson());
+            current = next;
+        }
     }
 
     static void makeDir(Path dir) {
