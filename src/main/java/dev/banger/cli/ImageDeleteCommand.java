@@ -1,6 +1,5 @@
 package dev.banger.cli;
 
-import dev.banger.rpc.RpcClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -26,16 +25,8 @@ final class ImageDeleteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Deleted deleted;
-        try (RpcClient client = DaemonConnector.fromEnvironment().connectOrStart()) {
-            deleted = client.call("image.delete", Map.of("name", name), Deleted.class, Duration.ofMinutes(2));
-        }
-        Printer printer = new Printer(spec.commandLine().getOut());
-        if (output.json) {
-            printer.json(deleted);
-        } else {
-            printer.line("deleted image '" + deleted.name() + "'");
-        }
-        return ExitCodes.OK;
+        return DaemonCall.print(spec.commandLine().getOut(), output, DaemonCall::fromEnvironment, "image.delete",
+                Map.of("name", name), Deleted.class, Duration.ofMinutes(2),
+                (printer, deleted) -> printer.line("deleted image '" + deleted.name() + "'"));
     }
 }

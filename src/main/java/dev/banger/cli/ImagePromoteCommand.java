@@ -1,7 +1,6 @@
 package dev.banger.cli;
 
 import dev.banger.model.Image;
-import dev.banger.rpc.RpcClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -26,16 +25,8 @@ final class ImagePromoteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Image image;
-        try (RpcClient client = DaemonConnector.fromEnvironment().connectOrStart()) {
-            image = client.call("image.promote", Map.of("name", name), Image.class, Duration.ofSeconds(30));
-        }
-        Printer printer = new Printer(spec.commandLine().getOut());
-        if (output.json) {
-            printer.json(image);
-        } else {
-            printer.line("image '" + image.name() + "' is now the default and managed");
-        }
-        return ExitCodes.OK;
+        return DaemonCall.print(spec.commandLine().getOut(), output, DaemonCall::fromEnvironment, "image.promote",
+                Map.of("name", name), Image.class, Duration.ofSeconds(30),
+                (printer, image) -> printer.line("image '" + image.name() + "' is now the default and managed"));
     }
 }

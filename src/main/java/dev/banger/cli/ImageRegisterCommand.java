@@ -1,7 +1,6 @@
 package dev.banger.cli;
 
 import dev.banger.model.Image;
-import dev.banger.rpc.RpcClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -50,17 +49,9 @@ final class ImageRegisterCommand implements Callable<Integer> {
         put(params, "initrd", initrd);
         put(params, "modules", modules);
         put(params, "workSeed", workSeed);
-        Image image;
-        try (RpcClient client = DaemonConnector.fromEnvironment().connectOrStart()) {
-            image = client.call("image.register", params, Image.class, Duration.ofMinutes(15));
-        }
-        Printer printer = new Printer(spec.commandLine().getOut());
-        if (output.json) {
-            printer.json(image);
-        } else {
-            printer.line("registered image '" + image.name() + "' (" + image.status().wireName() + ")");
-        }
-        return ExitCodes.OK;
+        return DaemonCall.print(spec.commandLine().getOut(), output, DaemonCall::fromEnvironment, "image.register", params,
+                Image.class, Duration.ofMinutes(15),
+                (printer, image) -> printer.line("registered image '" + image.name() + "' (" + image.status().wireName() + ")"));
     }
 
     /** Paths travel absolute: the daemon's working directory is not the caller's. */

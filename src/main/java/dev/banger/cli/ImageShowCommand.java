@@ -2,7 +2,6 @@ package dev.banger.cli;
 
 import dev.banger.model.Image;
 import dev.banger.model.ImageDetails;
-import dev.banger.rpc.RpcClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,15 +28,11 @@ final class ImageShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ImageDetails details;
-        try (RpcClient client = DaemonConnector.fromEnvironment().connectOrStart()) {
-            details = client.call("image.show", Map.of("name", name), ImageDetails.class, Duration.ofSeconds(30));
-        }
-        Printer printer = new Printer(spec.commandLine().getOut());
-        if (output.json) {
-            printer.json(details);
-            return ExitCodes.OK;
-        }
+        return DaemonCall.print(spec.commandLine().getOut(), output, DaemonCall::fromEnvironment, "image.show",
+                Map.of("name", name), ImageDetails.class, Duration.ofSeconds(30), ImageShowCommand::render);
+    }
+
+    private static void render(Printer printer, ImageDetails details) {
         Image image = details.image();
         List<String[]> fields = new ArrayList<>();
         fields.add(new String[] {"name", image.name()});
@@ -56,7 +51,6 @@ final class ImageShowCommand implements Callable<Integer> {
         printer.fields(fields);
         printer.line("manifest:");
         printer.line(details.manifest());
-        return ExitCodes.OK;
     }
 
     private static String text(Path path) {

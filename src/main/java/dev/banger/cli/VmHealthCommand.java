@@ -1,7 +1,6 @@
 package dev.banger.cli;
 
 import dev.banger.model.HealthReport;
-import dev.banger.rpc.RpcClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,17 +35,8 @@ final class VmHealthCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         VmView.requireName(spec, name);
-        HealthReport report;
-        try (RpcClient client = vm.connect()) {
-            report = client.call("vm.health", Map.of("name", name), HealthReport.class, DEADLINE);
-        }
-        Printer printer = new Printer(spec.commandLine().getOut());
-        if (output.json) {
-            printer.json(report);
-        } else {
-            printer.fields(fields(report));
-        }
-        return ExitCodes.OK;
+        return DaemonCall.print(spec.commandLine().getOut(), output, vm::connect, "vm.health", Map.of("name", name),
+                HealthReport.class, DEADLINE, (printer, report) -> printer.fields(fields(report)));
     }
 
     static String status(HealthReport report) {

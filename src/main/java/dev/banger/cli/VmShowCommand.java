@@ -1,7 +1,6 @@
 package dev.banger.cli;
 
 import dev.banger.model.VmInfo;
-import dev.banger.rpc.RpcClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -30,16 +29,7 @@ final class VmShowCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         VmView.requireName(spec, name);
-        VmInfo info;
-        try (RpcClient client = vm.connect()) {
-            info = client.call("vm.show", Map.of("name", name), VmInfo.class, Duration.ofSeconds(30));
-        }
-        Printer printer = new Printer(spec.commandLine().getOut());
-        if (output.json) {
-            printer.json(info);
-        } else {
-            printer.fields(VmView.fields(info));
-        }
-        return ExitCodes.OK;
+        return DaemonCall.print(spec.commandLine().getOut(), output, vm::connect, "vm.show", Map.of("name", name),
+                VmInfo.class, Duration.ofSeconds(30), (printer, info) -> printer.fields(VmView.fields(info)));
     }
 }

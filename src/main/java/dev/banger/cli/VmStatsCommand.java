@@ -1,7 +1,6 @@
 package dev.banger.cli;
 
 import dev.banger.model.VmStats;
-import dev.banger.rpc.RpcClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,17 +30,8 @@ final class VmStatsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         VmView.requireName(spec, name);
-        VmStats stats;
-        try (RpcClient client = vm.connect()) {
-            stats = client.call("vm.stats", Map.of("name", name), VmStats.class, Duration.ofSeconds(30));
-        }
-        Printer printer = new Printer(spec.commandLine().getOut());
-        if (output.json) {
-            printer.json(stats);
-        } else {
-            printer.fields(fields(stats));
-        }
-        return ExitCodes.OK;
+        return DaemonCall.print(spec.commandLine().getOut(), output, vm::connect, "vm.stats", Map.of("name", name),
+                VmStats.class, Duration.ofSeconds(30), (printer, stats) -> printer.fields(fields(stats)));
     }
 
     static List<String[]> fields(VmStats stats) {
