@@ -14,7 +14,7 @@
 # --keep     leave the namespace, daemon and state in place for inspection
 #
 # The minimal image is built once (outside the namespace, where the Debian mirror is reachable) and
-# cached under $BANGER_CACHE_DIR/verify-images, keyed by what goes into it.
+# cached under $BANGER_CACHE_DIR/verify-images, keyed by what goes into it (scripts/lib/sandbox.sh).
 set -euo pipefail
 
 vmm=qemu
@@ -31,104 +31,18 @@ while [ $# -gt 0 ]; do
     esac
 done
 case $vmm in qemu|firecracker) ;; *) echo "verify: --vmm takes qemu or firecracker" >&2; exit 2 ;; esac
-[ "$(id -u)" = 0 ] || { echo "verify: run as root (it creates a network namespace, bridge and VMs)" >&2; exit 1; }
-
-root=$(cd "$(dirname "$0")/.." && pwd)
-banger=$root/build/bin/banger
-[ -x "$banger" ] || { echo "verify: $banger is missing; run 'make build' first" >&2; exit 1; }
-# The runtime bundle (kernel, agent, SSH key) as the build left it; cheap when nothing changed.
-(cd "$root" && "$banger" runtime bootstrap >/dev/null 2>&1) || { echo "verify: 'banger runtime bootstrap' failed; run it to see why" >&2; exit 1; }
-cache=${BANGER_CACHE_DIR:-/var/cache/banger}
-export BANGER_CACHE_DIR=$cache
-work=$(mktemp -d /tmp/banger-verify.XXXXXX)
-ns=banger-verify-$$
-export BANGER_STATE_DIR=$work/state BANGER_RUNTIME_DIR=$work/run BANGER_CONFIG=$work/config.toml
-cat >"$BANGER_CONFIG" <<EOF
-vmm = "$vmm"
-[network]
-bridge = "bverify0"
-subnet = "172.31.213.0/24"
-tap_pool_size = 2
-[daemon]
-group = "root"
-EOF
-
-step() { printf '\n== %s\n' "$*"; }
-in_ns() { ip netns exec "$ns" "$@"; }
-b() { in_ns "$banger" "$@"; }
-fail() {
-    echo "verify: FAILED: $*" >&2
-    diagnostics >&2 || true
-    exit 1
-}
-diagnostics() {
-    echo "--- VMs"
-    b vm list --json 2>&1 || true
-    for vm_dir in "$BANGER_STATE_DIR"/vms/*; do
-        [ -d "$vm_dir" ] || continue
-        echo "--- $vm_dir"; ls -la "$vm_dir"
-        for log in "$vm_dir"/console.log "$vm_dir"/firecracker.log; do
-            [ -f "$log" ] && { echo "--- tail of $log"; tail -n 60 "$log"; }
-        done
-    done
-    echo "--- bangerd.log"; tail -n 80 "$BANGER_STATE_DIR/bangerd.log" 2>/dev/null || true
-    echo "--- links in $ns"; ip -n "$ns" -d link show 2>/dev/null || true
-    echo "--- sockets"; ls -la "$BANGER_RUNTIME_DIR" 2>/dev/null || true
-    echo "--- NAT rules"; in_ns nft list ruleset 2>/dev/null || true; in_ns iptables -t nat -S 2>/dev/null || true
-}
-cleanup() {
-    status=$?
-    if [ "$keep" = 1 ]; then
-        echo "verify: kept namespace $ns and $work (BANGER_STATE_DIR=$BANGER_STATE_DIR BANGER_RUNTIME_DIR=$BANGER_RUNTIME_DIR)"
-        exit $status
-    fi
-    b daemon stop >/dev/null 2>&1 || true
-    BANGER_RUNTIME_DIR=$work/build-run "$banger" daemon stop >/dev/null 2>&1 || true
-    # Whatever a failed run left: VMM processes of this run, then the namespace and files.
-    for pid in $(pgrep -f -- "$work" || true); do kill -9 "$pid" 2>/dev/null || true; done
-    ip netns del "$ns" 2>/dev/null || true
-    rm -rf "$work"
-    exit $status
-}
-trap cleanup EXIT INT TERM
-
-# What goes into the image; a change to any of it builds a new one.
-key=$(cat "$root/config/packages.debian" "$root"/src/main/java/dev/banger/image/*.java "$root/build/runtime/agent/banger-agent" \
-        "$root/build/runtime/ssh/id_ed25519.pub" | sha256sum | cut -c1-16)
-cached=$cache/verify-images/debian-minimal-$key
+. "$(dirname "$0")/lib/sandbox.sh"
+sandbox_init verify "$vmm" "$keep"
 
 if [ -z "$image" ]; then
-    if [ ! -f "$cached/rootfs.ext4" ]; then
-        step "building the Debian minimal image (cached afterwards in $cached)"
-        # A daemon outside the namespace, used for the build only: with no VMs it touches no network.
-        BANGER_RUNTIME_DIR=$work/build-run "$banger" image build --name default --profile minimal --size 2G
-        built=$BANGER_STATE_DIR/images/default
-        mkdir -p "$cache/verify-images"
-        rm -rf "$cached.tmp" && mkdir -p "$cached.tmp"
-        for f in vmlinux initrd.img rootfs.ext4 work-seed.ext4 manifest.json; do
-            cp --sparse=always "$built/$f" "$cached.tmp/$f"
-        done
-        mv "$cached.tmp" "$cached"
-        # Older builds of the image are of no further use.
-        find "$cache/verify-images" -mindepth 1 -maxdepth 1 -name 'debian-minimal-*' ! -path "$cached" -exec rm -rf {} +
-        BANGER_RUNTIME_DIR=$work/build-run "$banger" image delete default >/dev/null
-        BANGER_RUNTIME_DIR=$work/build-run "$banger" daemon stop >/dev/null
-    fi
-fi
-
-step "network namespace $ns and bangerd inside it"
-ip netns add "$ns"
-in_ns ip link set lo up
-b daemon start
-if [ -z "$image" ]; then
+    sandbox_cached_image
     source_dir=$cached
     image=default
 else
     source_dir=${BANGER_VERIFY_IMAGES:-/var/lib/banger/images}/$image
-    [ -f "$source_dir/rootfs.ext4" ] || fail "no image files in $source_dir; build the image first or set BANGER_VERIFY_IMAGES"
+    [ -f "$source_dir/rootfs.ext4" ] || { echo "verify: no image files in $source_dir; build the image first or set BANGER_VERIFY_IMAGES" >&2; exit 1; }
 fi
-b image register --name "$image" --kernel "$source_dir/vmlinux" --initrd "$source_dir/initrd.img" \
-    --rootfs "$source_dir/rootfs.ext4" --work-seed "$source_dir/work-seed.ext4"
+sandbox_start "$image" "$source_dir"
 
 create() {
     b vm create "$@" --image "$image" --vcpus 1 --memory 512 --disk 2

@@ -18,6 +18,6 @@ public final class WorkDiskCapability implements Capability {
 
     @Override
     public void contribute(VmContext vm, MachineDevices machine, GuestConfigBuilder guest) {
-        machine.drive(new MachineSpec.Drive(DRIVE_ID, vm.workDisk(), MachineSpec.DiskFormat.RAW, false));
+        machine.drive(new MachineSpec.Drive(DRIVE_ID, vm.workDisk(), MachineSpec.DiskFormat.ofFile(vm.workDisk()), false));
     }
 }

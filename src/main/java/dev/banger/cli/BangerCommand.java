@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
             RuntimeCommand.class,
             ImageCommand.class,
             VmCommand.class,
+            BenchCommand.class,
         })
 public final class BangerCommand implements Runnable {
     @Spec

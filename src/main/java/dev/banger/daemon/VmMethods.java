@@ -49,7 +49,8 @@ final class VmMethods {
         }
     }
 
-    record CreateParams(String name, String image, Integer vcpus, Integer memoryMib, Integer diskGib) {
+    /** {@code slowPath}: the benchmark's deliberate slow path (see {@link CreateRequest#slowPath()}). */
+    record CreateParams(String name, String image, Integer vcpus, Integer memoryMib, Integer diskGib, Boolean slowPath) {
         CreateParams {
             if (name != null) {
                 checkName("name", name);
@@ -125,7 +126,8 @@ final class VmMethods {
     }
 
     private Operation beginCreate(CreateParams p) {
-        CreatePlan plan = vms.plan(new CreateRequest(p.name(), p.image(), p.vcpus(), p.memoryMib(), p.diskGib()));
+        CreatePlan plan = vms.plan(new CreateRequest(p.name(), p.image(), p.vcpus(), p.memoryMib(), p.diskGib(),
+                Boolean.TRUE.equals(p.slowPath())));
         return runner.begin(OperationKind.VM_CREATE, plan.name(), vms.createStages(), stages -> vms.create(plan, stages));
     }
 }

@@ -111,7 +111,7 @@ public final class DebianImageBuilder implements ImageBuilder {
         });
         ImageManifest manifest = stages.call("manifest", () -> {
             ImageManifest written = new ImageManifest(Distro.DEBIAN, request.release(), kernel.version(), request.profile(),
-                    packages, seed.fingerprint(), clock.instant(), inputs.bangerVersion());
+                    packages, seed.fingerprint(), clock.instant(), inputs.bangerVersion(), true);
             write(out.resolve(ImageLayout.MANIFEST), written.toJson());
             return written;
         });

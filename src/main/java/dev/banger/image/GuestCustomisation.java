@@ -17,6 +17,8 @@ public final class GuestCustomisation {
     public static final int OPENCODE_PORT = 4096;
     /** Where the builder copies the agent binary from the runtime bundle. */
     public static final String AGENT_PATH = "/usr/local/bin/banger-agent";
+    /** The unit systemd's fstab generator makes for {@code x-systemd.growfs} on {@code /root}. */
+    static final String GROWFS_UNIT = "systemd-growfs@root.service";
     static final String SSHD_DROP_IN = "/etc/ssh/sshd_config.d/50-banger.conf";
     static final String AUTHORIZED_KEYS = "/root/.ssh/authorized_keys";
     static final String NPM_PREFIX = "/usr/local";
@@ -58,7 +60,7 @@ public final class GuestCustomisation {
             // sshd only once /root is the work disk, so nothing a user writes lands on the root disk's copy.
             dirs.add(new GuestDirectory("/etc/systemd/system/ssh.service.d", 0755));
             files.add(new GuestFile("/etc/systemd/system/ssh.service.d/50-banger-work-disk.conf", 0644,
-                    "[Unit]\nAfter=root.mount\n"));
+                    "[Unit]\nAfter=root.mount " + GROWFS_UNIT + "\n"));
             services.addAll(List.of("banger-agent.service", "banger-net.service", "banger-ssh-hostkeys.service", "ssh.service"));
             if (dev) {
                 files.add(unit("opencode.service", SystemdUnits.opencode()));
@@ -68,6 +70,7 @@ public final class GuestCustomisation {
             dirs.add(new GuestDirectory("/etc/runit/core-services", 0755));
             files.add(new GuestFile("/etc/runit/core-services/50-banger-net.sh", 0644, RunitServices.netHook()));
             files.add(new GuestFile("/etc/runit/core-services/51-banger-ssh-hostkeys.sh", 0644, RunitServices.hostKeysHook()));
+            files.add(new GuestFile("/etc/runit/core-services/52-banger-grow-work.sh", 0644, RunitServices.growWorkHook()));
             dirs.add(new GuestDirectory("/etc/sv/banger-agent", 0755));
             files.add(new GuestFile("/etc/sv/banger-agent/run", 0755, RunitServices.agentRun(inputs.agentPort())));
             services.addAll(List.of("banger-agent", "sshd"));
@@ -113,12 +116,15 @@ public final class GuestCustomisation {
      * The root disk is always the first drive; the work disk is found by its label so that its
      * position among the drives does not matter, and a VM still boots (without /root) if it is
      * missing. The label appears when udev has probed the disk, which under emulation takes tens of seconds.
+     * The host makes the disk as large as the VM asks but copies only the small seed's file system;
+     * {@code x-systemd.growfs} has systemd grow it online to fill the disk at every boot (a no-op
+     * once it does), so neither create nor a disk grow costs the host per-size work.
      */
     static String fstab() {
         return """
                 # banger: the VM's root disk, and its persistent work disk at /root.
                 /dev/vda            /      ext4  defaults                                     0 1
-                LABEL=%s  /root  ext4  defaults,nofail,x-systemd.device-timeout=120s  0 2
+                LABEL=%s  /root  ext4  defaults,nofail,x-systemd.growfs,x-systemd.device-timeout=120s  0 2
                 """.formatted(WorkSeeds.LABEL);
     }
 

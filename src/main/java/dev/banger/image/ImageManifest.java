@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  * @param workSeedFingerprint {@code sha256:<64 hex>} of the prepared {@code /root}
  * @param builtAt             when the build finished
  * @param bangerVersion       version of the banger that built it
+ * @param workDiskGrowsInGuest whether the guest grows its work file system to the disk's size at
+ *                            boot, so the host need not (absent in older manifests: false)
  */
 public record ImageManifest(
         Distro distro,
@@ -33,7 +35,8 @@ public record ImageManifest(
         List<String> packages,
         String workSeedFingerprint,
         Instant builtAt,
-        String bangerVersion) {
+        String bangerVersion,
+        Boolean workDiskGrowsInGuest) {
     private static final Pattern WORD = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+~-]*");
     private static final Pattern FINGERPRINT = Pattern.compile(Pattern.quote(TreeFingerprint.PREFIX) + "[0-9a-f]{64}");
     private static final Pattern PACKAGE = Pattern.compile("[a-z0-9][a-z0-9+.-]*");
@@ -72,6 +75,7 @@ public record ImageManifest(
                     + "; rebuild the image or fix manifest.json");
         }
         packages = List.copyOf(packages);
+        workDiskGrowsInGuest = Boolean.TRUE.equals(workDiskGrowsInGuest);
     }
 
     private static void checkWord(String field, String value, List<String> problems) {

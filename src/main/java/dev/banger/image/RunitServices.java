@@ -24,6 +24,16 @@ final class RunitServices {
                 """;
     }
 
+    /** runit's counterpart of {@code x-systemd.growfs}: the fstab mounts have run by now. */
+    static String growWorkHook() {
+        return """
+                # banger: grow /root's file system online to fill its disk (sourced by /etc/runit/1).
+                if mountpoint -q /root; then
+                    resize2fs "$(findmnt -n -o SOURCE /root)" >/dev/null 2>&1 || echo "banger: growing /root failed" >&2
+                fi
+                """;
+    }
+
     static String agentRun(int port) {
         return """
                 #!/bin/sh

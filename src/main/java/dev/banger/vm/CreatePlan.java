@@ -15,8 +15,11 @@ import java.util.Objects;
  * @param diskBytes work disk size
  * @param vmm       backend name
  * @param services  services the image declares (the agent's names, e.g. {@code opencode})
+ * @param workDiskGrowsInGuest whether the image's guest grows {@code /root} to the disk's size at boot
+ * @param slowPath  take the slow path on purpose ({@link CreateRequest#slowPath()})
  */
-public record CreatePlan(String name, Image image, int vcpus, int memoryMib, long diskBytes, String vmm, List<String> services) {
+public record CreatePlan(String name, Image image, int vcpus, int memoryMib, long diskBytes, String vmm, List<String> services,
+        boolean workDiskGrowsInGuest, boolean slowPath) {
     public CreatePlan {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(image, "image");

@@ -4,7 +4,9 @@ import dev.banger.host.disk.CloneStrategy;
 import dev.banger.host.disk.CloneStrategyChooser;
 import dev.banger.host.disk.ClonedDisk;
 import dev.banger.host.disk.DiskRole;
+import dev.banger.image.Ext4Images;
 import dev.banger.image.ImageCatalog;
+import dev.banger.image.WorkSeeds;
 import dev.banger.model.HealthReport;
 import dev.banger.model.Image;
 import dev.banger.model.StageRunner;
@@ -21,17 +23,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The create pipeline: allocate, root disk, work disk, network, capabilities, VMM start, boot,
- * sshd, services — each a timed stage. Every stage that changes something pushes its undo; when a
+ * The create pipeline: allocate, root disk, work disk, network (these three side by side),
+ * capabilities, VMM start, boot, sshd, services — each a timed stage. Every stage that changes something pushes its undo; when a
  * later stage fails the undos run newest first, the stages are marked rolled back, and the VM's
  * row goes last, so nothing half-made remains. The runtime record is written after each host
  * change, so a daemon killed mid-create leaves enough behind for reconcile to undo it.
@@ -70,7 +75,8 @@ final class VmCreator {
     private record Undo(String stage, Runnable action) {}
 
     Vm create(CreatePlan plan, StageRunner stages) {
-        Deque<Undo> undos = new ArrayDeque<>();
+        // Stages that run side by side push their undos concurrently.
+        Deque<Undo> undos = new ConcurrentLinkedDeque<>();
         String name = plan.name();
         Vmm vmm = host.vmm(plan.vmm());
         RecordedRuntime runtime = new RecordedRuntime(name, VmRuntime.empty(dirs.of(name)));
@@ -86,24 +92,28 @@ final class VmCreator {
                 undos.push(new Undo("allocate", () -> vms.delete(name)));
                 makeDir(runtime.get().vmDir());
                 undos.push(new Undo("allocate", () -> deleteTree(runtime.get().vmDir())));
-                runtime.record(runtime.get(), null);
+                runtime.record(r -> r, null);
                 return created;
             });
-            stages.run("root-disk", () -> {
-                ClonedDisk root = cloneRoot(vmm, plan.image(), runtime.get().vmDir());
-                undos.push(new Undo("root-disk", () -> host.disks().remove(root)));
-                runtime.record(runtime.get().withRootDisk(root), null);
-            });
-            stages.run("work-disk", () -> {
-                Path work = cloneWork(vmm, plan.image(), runtime.get().vmDir(), plan.diskBytes());
-                undos.push(new Undo("work-disk", () -> deleteQuietly(work)));
-                runtime.record(runtime.get().withWorkDisk(work), null);
-            });
-            stages.run("network", () -> {
-                String tap = host.taps().acquire();
-                undos.push(new Undo("network", () -> host.taps().release(tap)));
-                runtime.record(runtime.get().withTap(tap), null);
-            });
+            Path vmDir = runtime.get().vmDir();
+            // Root disk, work disk and TAP do not depend on each other: made side by side, the
+            // host-side total is the slowest of the three rather than their sum.
+            Parallel.run(
+                    () -> stages.run("root-disk", () -> {
+                        ClonedDisk root = cloneRoot(vmm, plan, vmDir);
+                        undos.push(new Undo("root-disk", () -> host.disks().remove(root)));
+                        runtime.record(r -> r.withRootDisk(root), null);
+                    }),
+                    () -> stages.run("work-disk", () -> {
+                        Path work = plan.slowPath() ? workFromRootfs(plan, vmDir) : cloneWork(vmm, plan, vmDir);
+                        undos.push(new Undo("work-disk", () -> deleteQuietly(work)));
+                        runtime.record(r -> r.withWorkDisk(work), null);
+                    }),
+                    () -> stages.run("network", () -> {
+                        String tap = host.acquireTap(plan.slowPath() ? "tap-vm-" + vm.network().vsockCid() : null);
+                        undos.push(new Undo("network", () -> host.releaseTap(name, tap)));
+                        runtime.record(r -> r.withTap(tap), null);
+                    }));
             MachineSpec spec = stages.call("capabilities", () -> {
                 machines.prepare(machines.context(vm, runtime.get()));
                 undos.push(new Undo("capabilities", () -> machines.teardown(machines.context(vm, runtime.get()))));
@@ -112,7 +122,7 @@ final class VmCreator {
             VmmInstance instance = stages.call("vmm-start", () -> {
                 VmmInstance started = vmm.start(spec);
                 undos.push(new Undo("vmm-start", () -> vmm.stop(started, Duration.ofSeconds(5))));
-                runtime.record(runtime.get().withInstance(started), started.pid());
+                runtime.record(r -> r.withInstance(started), started.pid());
                 return started;
             });
             BootWaiter boot = new BootWaiter(vmm, agentPort, sshPort);
@@ -131,10 +141,15 @@ final class VmCreator {
         }
     }
 
+    /**
+     * Runs the undos latest pipeline stage first and, within a stage, newest first: the same order
+     * whichever of the side-by-side stages happened to finish first.
+     */
     private void rollBack(String name, Deque<Undo> undos, StageRunner stages) {
+        List<Undo> ordered = new ArrayList<>(undos);
+        ordered.sort(Comparator.comparingInt((Undo undo) -> STAGES.indexOf(undo.stage())).reversed());
         Set<String> undone = new LinkedHashSet<>();
-        while (!undos.isEmpty()) {
-            Undo undo = undos.pop();
+        for (Undo undo : ordered) {
             try {
                 undo.action().run();
             } catch (RuntimeException e) {
@@ -146,29 +161,61 @@ final class VmCreator {
         undone.forEach(stages::rolledBack);
     }
 
-    private ClonedDisk cloneRoot(Vmm vmm, Image image, Path vmDir) {
-        CloneStrategy strategy = CloneStrategyChooser.choose(host.diskFacts(vmm), DiskRole.ROOT);
+    /** The cheapest copy-on-write clone the backend and host allow; the slow path copies the whole file. */
+    private ClonedDisk cloneRoot(Vmm vmm, CreatePlan plan, Path vmDir) {
+        CloneStrategy strategy = plan.slowPath() ? CloneStrategy.SPARSE_COPY
+                : CloneStrategyChooser.choose(host.diskFacts(vmm), DiskRole.ROOT);
         String file = strategy.format() == MachineSpec.DiskFormat.QCOW2 ? "root.qcow2" : "root.img";
-        return host.disks().clone(strategy, image.rootfs(), vmDir.resolve(file), 0);
+        return host.disks().clone(strategy, plan.image().rootfs(), vmDir.resolve(file), 0);
     }
 
-    /** The work disk: a clone of the image's seed (made first, the slow way, if the image has none), grown to size. */
-    private Path cloneWork(Vmm vmm, Image image, Path vmDir, long bytes) {
+    /**
+     * The work disk: a clone of the image's seed (made first, the slow way, if the image has none).
+     * When the guest grows {@code /root} at boot the clone just gets the asked size, which a qcow2
+     * overlay or a sparse file takes in O(1); otherwise the host grows the file system.
+     */
+    private Path cloneWork(Vmm vmm, CreatePlan plan, Path vmDir) {
+        Image image = plan.image();
         Image seeded = image.workSeed() != null && Files.isRegularFile(image.workSeed()) ? image : images.ensureWorkSeed(image.name());
-        CloneStrategy strategy = CloneStrategyChooser.choose(host.diskFacts(vmm), DiskRole.WORK);
-        ClonedDisk work = host.disks().clone(strategy, seeded.workSeed(), vmDir.resolve("work.ext4"), 0);
-        try {
-            host.ext4().grow(work.file(), bytes);
-        } catch (RuntimeException e) {
-            deleteQuietly(work.file());
-            throw e;
+        boolean guestGrows = plan.workDiskGrowsInGuest();
+        CloneStrategy strategy = CloneStrategyChooser.choose(host.diskFacts(vmm), DiskRole.WORK, guestGrows);
+        String file = strategy.format() == MachineSpec.DiskFormat.QCOW2 ? "work.qcow2" : "work.ext4";
+        ClonedDisk work = host.disks().clone(strategy, seeded.workSeed(), vmDir.resolve(file), guestGrows ? plan.diskBytes() : 0);
+        if (!guestGrows) {
+            grow(work.file(), plan.diskBytes());
         }
         return work.file();
     }
 
+    /** The slow path's work disk: {@code /root} copied out of the rootfs into a new file system, grown on the host. */
+    private Path workFromRootfs(CreatePlan plan, Path vmDir) {
+        Path work = vmDir.resolve("work.ext4");
+        Path scratch = vmDir.resolve("work-tree");
+        try {
+            Files.createDirectories(scratch);
+            new WorkSeeds(new Ext4Images(host.commands())).buildFromRootfs(plan.image().rootfs(), scratch, work);
+        } catch (IOException e) {
+            throw VmException.failed("cannot make the scratch directory " + scratch + ": " + e.getMessage());
+        } finally {
+            deleteTree(scratch);
+        }
+        grow(work, plan.diskBytes());
+        return work;
+    }
+
+    private void grow(Path work, long bytes) {
+        try {
+            host.ext4().grow(work, bytes);
+        } catch (RuntimeException e) {
+            deleteQuietly(work);
+            throw e;
+        }
+    }
+
     /**
      * The runtime of the VM being created, written to its row after every host change, so a daemon
-     * killed mid-create leaves reconcile the full list of what to undo. One create owns it.
+     * killed mid-create leaves reconcile the full list of what to undo. One create owns it; its
+     * concurrent stages share it.
      */
     private final class RecordedRuntime {
         private final String vm;
@@ -179,11 +226,13 @@ final class VmCreator {
             this.current = initial;
         }
 
-        VmRuntime get() {
+        synchronized VmRuntime get() {
             return current;
         }
 
-        void record(VmRuntime next, Long pid) {
+        /** Applies one stage's change and writes the result; stages running side by side each add their own part. */
+        synchronized void record(UnaryOperator<VmRuntime> change, Long pid) {
+            VmRuntime next = change.apply(current);
             vms.recordLifecycle(vm, VmState.CREATING, pid, next.toJson());
             current = next;
         }

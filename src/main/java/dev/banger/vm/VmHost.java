@@ -211,6 +211,32 @@ public final class VmHost implements GuestNames, NatControl, AutoCloseable {
         return taps;
     }
 
+    /**
+     * A TAP for one VM: a warm one from the pool, or, with {@code dedicated} non-null, a new TAP of
+     * that name made for this VM alone (the benchmark's slow path).
+     */
+    String acquireTap(String dedicated) {
+        if (dedicated == null) {
+            return taps.acquire();
+        }
+        network.createTap(dedicated);
+        return dedicated;
+    }
+
+    /** Gives a VM's TAP back: a pool TAP goes back to the pool (deleted if it will not take it), any other is deleted. */
+    void releaseTap(String vm, String tap) {
+        if (!tap.startsWith(TapPool.PREFIX)) {
+            network.deleteTap(tap);
+            return;
+        }
+        try {
+            taps.release(tap);
+        } catch (RuntimeException e) {
+            LOG.warn("VM {}: TAP {} not returned to the pool ({}); deleting it", vm, tap, e.getMessage());
+            network.deleteTap(tap);
+        }
+    }
+
     /** The backend new VMs get. */
     Vmm vmm() {
         if (newVmBackend == null) {

@@ -19,12 +19,14 @@ import dev.banger.store.ImageRepository;
 import dev.banger.store.Ipv4Subnet;
 import dev.banger.store.SettingsRepository;
 import dev.banger.store.VmRepository;
+import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmInstance;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -139,7 +141,8 @@ public final class VmService {
         int memory = request.memoryMib() == null ? (int) (defaults.memory().bytes() >> 20) : request.memoryMib();
         long disk = request.diskGib() == null ? defaults.disk().bytes() : request.diskGib() * GIB;
         checkSizes(vcpus, memory, disk);
-        return new CreatePlan(name, image, vcpus, memory, disk, host.vmm().name(), declaredServices(image));
+        return new CreatePlan(name, image, vcpus, memory, disk, host.vmm().name(), declaredServices(image),
+                workDiskGrowsInGuest(image), request.slowPath());
     }
 
     static void checkSizes(int vcpus, int memoryMib, long diskBytes) {
@@ -156,10 +159,19 @@ public final class VmService {
 
     /** Services the image promises (the dev profile serves opencode); registered images promise none. */
     static List<String> declaredServices(Image image) {
+        return manifest(image).filter(m -> m.profile() == Profile.DEV).map(m -> List.of("opencode")).orElse(List.of());
+    }
+
+    /** Whether the image's guest grows {@code /root} itself; for images banger did not build, the host does. */
+    static boolean workDiskGrowsInGuest(Image image) {
+        return manifest(image).map(ImageManifest::workDiskGrowsInGuest).orElse(false);
+    }
+
+    private static Optional<ImageManifest> manifest(Image image) {
         try {
-            return ImageManifest.fromJson(image.manifestJson(), "manifest").profile() == Profile.DEV ? List.of("opencode") : List.of();
+            return Optional.of(ImageManifest.fromJson(image.manifestJson(), "manifest"));
         } catch (BangerException notBuiltByBanger) {
-            return List.of();
+            return Optional.empty();
         }
     }
 
@@ -203,7 +215,8 @@ public final class VmService {
             throw VmException.conflict("VM '" + vm.name() + "' is " + vm.state().wireName() + " and cannot be started");
         }
         VmRuntime runtime = runtime(vm).stopped();
-        if (runtime.workDisk() != null && host.ext4().repairNestedLayout(runtime.workDisk())) {
+        if (runtime.workDisk() != null && MachineSpec.DiskFormat.ofFile(runtime.workDisk()) == MachineSpec.DiskFormat.RAW
+                && host.ext4().repairNestedLayout(runtime.workDisk())) {
             LOG.warn("VM {}: repaired a nested /root layout on its work disk before boot", vm.name());
         }
         Image image = imageRows.get(vm.image());
@@ -229,7 +242,7 @@ public final class VmService {
             if (instance != null) {
                 vmm.stop(instance, Duration.ofSeconds(5));
             }
-            host.taps().release(tap);
+            host.releaseTap(vm.name(), tap);
             vms.recordLifecycle(vm.name(), VmState.STOPPED, null, runtime.stopped().toJson());
             throw e;
         }
@@ -304,10 +317,22 @@ public final class VmService {
                         + " GiB, asked for " + diskGib + " GiB");
             }
             if (newDisk > vm.diskBytes()) {
-                host.ext4().grow(runtime(vm).workDisk(), newDisk);
+                growWorkDisk(runtime(vm).workDisk(), newDisk);
             }
             return info(vms.resize(name, newVcpus, newMemory, newDisk));
         });
+    }
+
+    /**
+     * A raw work disk is grown with its file system on the host; a qcow2 one (only made for images
+     * whose guest grows {@code /root} at boot) only gets the larger virtual size.
+     */
+    private void growWorkDisk(Path disk, long bytes) {
+        if (MachineSpec.DiskFormat.ofFile(disk) == MachineSpec.DiskFormat.QCOW2) {
+            host.disks().growOverlay(disk, bytes);
+        } else {
+            host.ext4().grow(disk, bytes);
+        }
     }
 
     public VmInfo info(String name) {
@@ -362,14 +387,8 @@ public final class VmService {
     }
 
     private void releaseTap(String vm, String tap) {
-        if (tap == null) {
-            return;
-        }
-        try {
-            host.taps().release(tap);
-        } catch (RuntimeException e) {
-            LOG.warn("VM {}: TAP {} not returned to the pool ({}); deleting it", vm, tap, e.getMessage());
-            host.network().deleteTap(tap);
+        if (tap != null) {
+            host.releaseTap(vm, tap);
         }
     }
 

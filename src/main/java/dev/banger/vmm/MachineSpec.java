@@ -53,7 +53,12 @@ public record MachineSpec(
     /** Disk file layouts. Firecracker only takes {@link #RAW}. */
     public enum DiskFormat {
         RAW,
-        QCOW2
+        QCOW2;
+
+        /** The layout of a disk file banger made: its qcow2 files, and only those, are named {@code *.qcow2}. */
+        public static DiskFormat ofFile(Path file) {
+            return file.getFileName().toString().endsWith(".qcow2") ? QCOW2 : RAW;
+        }
     }
 
     /**

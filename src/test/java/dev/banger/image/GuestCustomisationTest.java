@@ -105,6 +105,19 @@ class GuestCustomisationTest {
     }
 
     @Test
+    void theGuestGrowsRootToFillItsDiskAtBootAndSshdWaitsForIt() {
+        CustomisationPlan debian = plan(Distro.DEBIAN, Profile.MINIMAL);
+        assertThat(debian.file("/etc/fstab").orElseThrow().content())
+                .containsPattern("LABEL=banger-work +/root +ext4 +\\S*x-systemd\\.growfs");
+        assertThat(debian.file("/etc/systemd/system/ssh.service.d/50-banger-work-disk.conf").orElseThrow().content())
+                .contains("After=root.mount systemd-growfs@root.service");
+
+        CustomisationPlan voidPlan = plan(Distro.VOID, Profile.MINIMAL);
+        assertThat(voidPlan.file("/etc/runit/core-services/52-banger-grow-work.sh").orElseThrow().content())
+                .contains("resize2fs \"$(findmnt -n -o SOURCE /root)\"");
+    }
+
+    @Test
     void machineIdIsTruncatedNotDeleted() {
         assertThat(GuestCustomisation.cleanupPaths(Distro.DEBIAN))
                 .contains(new CleanupPath("/etc/machine-id", CleanupPath.Action.TRUNCATE),

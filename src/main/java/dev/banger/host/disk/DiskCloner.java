@@ -110,6 +110,14 @@ public final class DiskCloner {
         }
     }
 
+    /** Gives a qcow2 overlay a larger virtual size; the guest grows its file system into it. */
+    public void growOverlay(Path overlay, long sizeBytes) {
+        Path file = DiskArguments.absolute("overlay", overlay);
+        DiskArguments.nonNegativeSize("overlay size", sizeBytes);
+        host.run(Command.of("qemu-img", "resize", "-f", "qcow2", file.toString(), Long.toString(sizeBytes))
+                .withTimeout(COMMAND_TIMEOUT));
+    }
+
     private ClonedDisk copy(List<String> argv, CloneStrategy strategy, Path target, long baseBytes, long sizeBytes) {
         try {
             host.run(Command.of(argv).withTimeout(COMMAND_TIMEOUT));

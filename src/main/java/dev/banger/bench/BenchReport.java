@@ -1,0 +1,180 @@
+package dev.banger.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * What {@code banger bench create} measured, and what follows from it: per path, p50/p95/max of
+ * every stage and of the host-side, create, SSH, delete and total figures; the slow/fast ratio per
+ * stage and for the host side; the parallel batches against a solo create; the CLI round trip;
+ * and each target with its verdict. Pure; immutable value.
+ *
+ * @param runs         every successful run, fast and slow
+ * @param parallel     creates per batch
+ * @param batches      host-side wall time of each parallel batch (first request → last VMM started); empty when parallel is 1
+ * @param solo         host-side time of the solo creates measured as the baseline for the batches; empty when parallel is 1
+ * @param cliRoundTrip wall time of each {@code banger vm list} process; empty when not measured
+ */
+public record BenchReport(List<CreateRun> runs, int parallel, List<Double> batches, List<Double> solo, List<Double> cliRoundTrip) {
+    /** Host-side overhead p50 with a warm pool and a seeded image, in ms. */
+    public static final double HOST_SIDE_P50_TARGET = 100;
+    /** Fast path at least this many times faster than the slow path on the host-side total. */
+    public static final double FAST_OVER_SLOW_TARGET = 5;
+    /** A parallel batch's host-side wall time at most this multiple of one create's. */
+    public static final double PARALLEL_TARGET = 2;
+    /** {@code banger vm list} round trip p50, in ms. */
+    public static final double CLI_P50_TARGET = 150;
+
+    static final String HOST_SIDE = "host-side";
+    static final String CREATE = "create";
+    static final String SSH_COMMAND = "ssh-command";
+    static final String DELETE = "delete";
+    static final String TOTAL = "total";
+
+    public BenchReport {
+        runs = List.copyOf(runs);
+        batches = List.copyOf(batches);
+        solo = List.copyOf(solo);
+        cliRoundTrip = List.copyOf(cliRoundTrip);
+    }
+
+    /** One target and whether this run met it; {@code measured} is null when the run did not measure it. */
+    public record Target(String name, String limit, Double measured, Boolean met) {}
+
+    /** Figure name → summary over the runs of {@code path}, stages first in pipeline order; empty when the path did not run. */
+    public Map<String, Summary> summary(CreatePath path) {
+        List<CreateRun> of = runs.stream().filter(r -> r.path() == path).toList();
+        Map<String, Summary> figures = new LinkedHashMap<>();
+        if (of.isEmpty()) {
+            return figures;
+        }
+        for (String stage : of.getFirst().stages().keySet()) {
+            figures.put(stage, summarise(of, r -> r.stages().getOrDefault(stage, 0.0)));
+        }
+        figures.put(HOST_SIDE, summarise(of, CreateRun::hostSide));
+        figures.put(CREATE, summarise(of, CreateRun::create));
+        figures.put(SSH_COMMAND, summarise(of, CreateRun::sshCommand));
+        figures.put(DELETE, summarise(of, CreateRun::delete));
+        figures.put(TOTAL, summarise(of, CreateRun::total));
+        return figures;
+    }
+
+    /** Figure name → slow p50 / fast p50, for the figures both paths measured; empty without slow runs. */
+    public Map<String, Double> slowOverFast() {
+        Map<String, Summary> fast = summary(CreatePath.FAST);
+        Map<String, Summary> slow = summary(CreatePath.SLOW);
+        Map<String, Double> ratios = new LinkedHashMap<>();
+        fast.forEach((figure, f) -> {
+            Summary s = slow.get(figure);
+            if (s != null && f.p50() > 0) {
+                ratios.put(figure, s.p50() / f.p50());
+            }
+        });
+        return ratios;
+    }
+
+    public List<Target> targets() {
+        List<Target> targets = new ArrayList<>();
+        Summary hostSide = summary(CreatePath.FAST).get(HOST_SIDE);
+        Double hostP50 = hostSide == null ? null : hostSide.p50();
+        targets.add(new Target("host-side overhead p50", "< " + ms(HOST_SIDE_P50_TARGET), hostP50,
+                hostP50 == null ? null : hostP50 < HOST_SIDE_P50_TARGET));
+        Double ratio = slowOverFast().get(HOST_SIDE);
+        targets.add(new Target("fast path vs slow path, host-side p50", ">= " + times(FAST_OVER_SLOW_TARGET), ratio,
+                ratio == null ? null : ratio >= FAST_OVER_SLOW_TARGET));
+        Double parallelRatio = batches.isEmpty() || solo.isEmpty() ? null
+                : Summary.of(batches).p50() / Summary.of(solo).p50();
+        targets.add(new Target(parallel + " parallel creates vs one, host-side wall", "< " + times(PARALLEL_TARGET), parallelRatio,
+                parallelRatio == null ? null : parallelRatio < PARALLEL_TARGET));
+        Double cli = cliRoundTrip.isEmpty() ? null : Summary.of(cliRoundTrip).p50();
+        targets.add(new Target("CLI round trip (banger vm list) p50", "< " + ms(CLI_P50_TARGET), cli,
+                cli == null ? null : cli < CLI_P50_TARGET));
+        return targets;
+    }
+
+    /** The human-readable report. */
+    public String text() {
+        StringBuilder out = new StringBuilder();
+        for (CreatePath path : CreatePath.values()) {
+            Map<String, Summary> figures = summary(path);
+            if (figures.isEmpty()) {
+                continue;
+            }
+            int n = figures.get(TOTAL).n();
+            out.append(String.format(Locale.ROOT, "%s path, %d run%s%s%n", path.label(), n, n == 1 ? "" : "s",
+                    path == CreatePath.SLOW ? " (fresh TAP, /root built from the rootfs, full root disk copy)" : ""));
+            out.append(String.format(Locale.ROOT, "  %-36s %10s %10s %10s%n", "", "p50", "p95", "max"));
+            figures.forEach((figure, s) -> out.append(String.format(Locale.ROOT, "  %-36s %10s %10s %10s%n",
+                    label(figure), ms(s.p50()), ms(s.p95()), ms(s.max()))));
+        }
+        Map<String, Double> ratios = slowOverFast();
+        if (!ratios.isEmpty()) {
+            out.append("slow/fast (p50): each × is how many times longer the slow path took\n");
+            ratios.forEach((figure, r) -> out.append(String.format(Locale.ROOT, "  %-36s %10s%n", label(figure), times(r))));
+        }
+        if (!batches.isEmpty() && !solo.isEmpty()) {
+            out.append(String.format(Locale.ROOT, "parallel: %d batch(es) of %d creates, host-side wall p50 %s; one create alone %s%n",
+                    batches.size(), parallel, ms(Summary.of(batches).p50()), ms(Summary.of(solo).p50())));
+        }
+        if (!cliRoundTrip.isEmpty()) {
+            Summary cli = Summary.of(cliRoundTrip);
+            out.append(String.format(Locale.ROOT, "CLI round trip (banger vm list, %d runs): p50 %s, p95 %s, max %s%n",
+                    cli.n(), ms(cli.p50()), ms(cli.p95()), ms(cli.max())));
+        }
+        out.append("targets:\n");
+        for (Target target : targets()) {
+            String measured = target.measured() == null ? "not measured"
+                    : target.limit().contains("×") ? times(target.measured()) : ms(target.measured());
+            String verdict = target.met() == null ? "" : target.met() ? "  met" : "  MISSED";
+            out.append(String.format(Locale.ROOT, "  %-48s %-9s %14s%s%n", target.name(), target.limit(), measured, verdict));
+        }
+        return out.toString();
+    }
+
+    /** The report as one JSON-ready value: summaries per path, ratios, parallel figures, CLI round trip, targets and raw runs. */
+    public Map<String, Object> json() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        for (CreatePath path : CreatePath.values()) {
+            Map<String, Summary> figures = summary(path);
+            if (!figures.isEmpty()) {
+                json.put(path.label(), figures);
+            }
+        }
+        json.put("slowOverFast", slowOverFast());
+        json.put("parallel", parallel);
+        json.put("parallelBatchesMs", batches);
+        json.put("soloHostSideMs", solo);
+        json.put("cliRoundTripMs", cliRoundTrip);
+        json.put("targets", targets());
+        json.put("runs", runs);
+        return json;
+    }
+
+    private static Summary summarise(List<CreateRun> runs, ToDoubleFunction<CreateRun> figure) {
+        return Summary.of(runs.stream().map(r -> figure.applyAsDouble(r)).toList());
+    }
+
+    private static String label(String figure) {
+        return switch (Objects.requireNonNull(figure)) {
+            case HOST_SIDE -> "host-side (request → VMM started)";
+            case CREATE -> "create (request → SSH answers)";
+            case SSH_COMMAND -> "one command over SSH";
+            case DELETE -> "delete";
+            case TOTAL -> "total (request → command done)";
+            default -> "stage " + figure;
+        };
+    }
+
+    static String ms(double millis) {
+        return millis < 10_000 ? String.format(Locale.ROOT, "%.1f ms", millis) : String.format(Locale.ROOT, "%.2f s", millis / 1000);
+    }
+
+    static String times(double ratio) {
+        return String.format(Locale.ROOT, "%.1f×", ratio);
+    }
+}

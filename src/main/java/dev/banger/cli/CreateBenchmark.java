@@ -1,0 +1,242 @@
+package dev.banger.cli;
+
+import dev.banger.bench.BenchReport;
+import dev.banger.bench.CreatePath;
+import dev.banger.bench.CreateRun;
+import dev.banger.host.Command;
+import dev.banger.host.HostCommands;
+import dev.banger.model.BangerException;
+import dev.banger.model.ErrorKind;
+import dev.banger.model.Operation;
+import dev.banger.model.OperationState;
+import dev.banger.model.SshTarget;
+import dev.banger.model.VmDeleteResult;
+import dev.banger.rpc.RpcClient;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+/**
+ * Runs {@code banger bench create}: each run creates a batch of VMs at once (one unless
+ * {@code parallel} says more), waits until SSH answers, runs one command over SSH in each and
+ * deletes them; with the slow path compared, fast and slow batches alternate so both see the same
+ * host at the same moment. With batches of several, one create alone first gives the baseline.
+ * Figures come from the daemon's stage timestamps (see {@link CreateRun}); the polling here only
+ * notices the end. A VM that was created is deleted also when a later step fails. Not thread-safe.
+ */
+final class CreateBenchmark {
+    /** Every wait of the benchmark is bounded; guests under emulation boot slowly. */
+    private static final Duration CREATE_DEADLINE = VmCreateCommand.CREATE_DEADLINE;
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration CALL = Duration.ofSeconds(30);
+    private static final Duration DELETE_DEADLINE = Duration.ofMinutes(5);
+    private static final Duration SSH_DEADLINE = Duration.ofMinutes(1);
+
+    /**
+     * What to measure.
+     *
+     * @param image    image to create from, or null for the default image
+     * @param runs     runs per path
+     * @param parallel creates per run, at once
+     * @param compareSlowPath also measure the slow path, alternating with the fast one
+     * @param vcpus    guest size, or null for the daemon's default (likewise memory and disk)
+     * @param cliRuns  {@code banger vm list} processes to time; 0 skips it
+     */
+    record Settings(String image, int runs, int parallel, boolean compareSlowPath, Integer vcpus, Integer memoryMib,
+            Integer diskGib, int cliRuns) {}
+
+    /** A step of the benchmark failed; the message says which VM and why. */
+    static final class BenchmarkException extends BangerException {
+        BenchmarkException(String message) {
+            super(ErrorKind.INTERNAL, message);
+        }
+    }
+
+    private final Supplier<RpcClient> connect;
+    private final HostCommands host;
+    private final Path keyDir;
+    private final Optional<Path> cli;
+    private final PrintWriter progress;
+    private final String prefix = "bench-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
+    private int created;
+
+    /**
+     * @param keyDir   where the VMs' SSH keys and pinned host keys are written (mode 0700/0600)
+     * @param cli      the {@code banger} launcher to time {@code vm list} with, if known
+     * @param progress one line per finished create
+     */
+    CreateBenchmark(Supplier<RpcClient> connect, HostCommands host, Path keyDir, Optional<Path> cli, PrintWriter progress) {
+        this.connect = connect;
+        this.host = host;
+        this.keyDir = keyDir;
+        this.cli = cli;
+        this.progress = progress;
+    }
+
+    BenchReport run(Settings settings) {
+        List<CreateRun> runs = new ArrayList<>();
+        List<Double> batches = new ArrayList<>();
+        List<Double> solo = new ArrayList<>();
+        if (settings.parallel() > 1) {
+            CreateRun alone = batch(settings, CreatePath.FAST, 1).getFirst();
+            runs.add(alone);
+            solo.add(alone.hostSide());
+        }
+        for (int run = 0; run < settings.runs(); run++) {
+            List<CreateRun> fast = batch(settings, CreatePath.FAST, settings.parallel());
+            runs.addAll(fast);
+            if (settings.parallel() > 1) {
+                batches.add(hostSideWall(fast));
+            }
+            if (settings.compareSlowPath()) {
+                runs.addAll(batch(settings, CreatePath.SLOW, settings.parallel()));
+            }
+        }
+        return new BenchReport(runs, settings.parallel(), batches, solo, cliRoundTrips(settings.cliRuns()));
+    }
+
+    /** First request to last VMM started: how long the host side of a batch took as a whole. */
+    static double hostSideWall(List<CreateRun> batch) {
+        Instant first = Collections.min(batch.stream().map(CreateRun::requestedAt).toList());
+        Instant last = Collections.max(batch.stream().map(CreateRun::vmmStarted).toList());
+        return Duration.between(first, last).toNanos() / 1e6;
+    }
+
+    private List<CreateRun> batch(Settings settings, CreatePath path, int size) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            names.add(prefix + "-" + (++created));
+        }
+        List<Future<CreateRun>> running = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (String name : names) {
+                running.add(threads.submit(() -> once(settings, path, name)));
+            }
+        }
+        List<CreateRun> done = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        for (Future<CreateRun> run : running) {
+            try {
+                done.add(run.get());
+            } catch (ExecutionException e) {
+                failures.add(e.getCause().getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BenchmarkException("interrupted");
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new BenchmarkException(String.join("; ", failures));
+        }
+        return done;
+    }
+
+    private CreateRun once(Settings settings, CreatePath path, String name) {
+        try (RpcClient client = connect.get()) {
+            Instant requested = Instant.now();
+            Operation operation = client.call("vm.create.begin", createParams(settings, path, name), Operation.class, CALL);
+            try {
+                operation = awaitEnd(client, operation);
+                if (operation.state() != OperationState.SUCCEEDED) {
+                    throw new BenchmarkException(path.label() + " create of " + name + " failed: " + operation.error());
+                }
+                long sshStart = System.nanoTime();
+                ssh(client, name);
+                Duration ssh = Duration.ofNanos(System.nanoTime() - sshStart);
+                long deleteStart = System.nanoTime();
+                delete(client, name);
+                CreateRun run = CreateRun.of(path, requested, operation, ssh, Duration.ofNanos(System.nanoTime() - deleteStart));
+                progress.printf(Locale.ROOT, "%s %s: host-side %.1f ms, create %.1f s, ssh command %.0f ms, delete %.0f ms%n",
+                        path.label(), name, run.hostSide(), run.create() / 1000, run.sshCommand(), run.delete());
+                progress.flush();
+                return run;
+            } catch (RuntimeException e) {
+                deleteQuietly(name, e);
+                throw e;
+            }
+        }
+    }
+
+    private static Map<String, Object> createParams(Settings settings, CreatePath path, String name) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("name", name);
+        params.put("image", settings.image());
+        params.put("vcpus", settings.vcpus());
+        params.put("memoryMib", settings.memoryMib());
+        params.put("diskGib", settings.diskGib());
+        params.put("slowPath", path == CreatePath.SLOW);
+        params.values().removeIf(java.util.Objects::isNull);
+        return params;
+    }
+
+    private static Operation awaitEnd(RpcClient client, Operation started) {
+        long end = System.nanoTime() + CREATE_DEADLINE.toNanos();
+        Operation current = started;
+        while (current.state() == OperationState.RUNNING) {
+            if (System.nanoTime() > end) {
+                throw new BenchmarkException("create of " + started.target() + " still runs after " + Durations.human(CREATE_DEADLINE));
+            }
+            try {
+                Thread.sleep(POLL);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BenchmarkException("interrupted while waiting for the create of " + started.target());
+            }
+            current = client.call("vm.create.status", Map.of("operationId", started.id()), Operation.class, CALL);
+        }
+        return current;
+    }
+
+    private void ssh(RpcClient client, String name) {
+        SshTarget target = client.call("vm.ssh", Map.of("name", name), SshTarget.class, CALL);
+        SshKeyFiles.Written files = SshKeyFiles.write(keyDir, target);
+        host.run(Command.of(SshCommand.argv(target, files.key(), files.knownHosts(), List.of("true"))).withTimeout(SSH_DEADLINE));
+    }
+
+    private static void delete(RpcClient client, String name) {
+        VmDeleteResult result = client.call("vm.delete", Map.of("names", List.of(name)), VmDeleteResult.class, DELETE_DEADLINE);
+        if (!result.allDeleted()) {
+            throw new BenchmarkException("delete of " + name + " failed: " + result.outcomes().getFirst().error());
+        }
+    }
+
+    /** After a failed step: the VM goes, if it exists; what stops that is added to the failure. */
+    private void deleteQuietly(String name, RuntimeException failure) {
+        try (RpcClient client = connect.get()) {
+            VmDeleteResult result = client.call("vm.delete", Map.of("names", List.of(name)), VmDeleteResult.class, DELETE_DEADLINE);
+            result.outcomes().stream().filter(o -> !o.deleted() && !ErrorKind.NOT_FOUND.wireName().equals(o.kind()))
+                    .forEach(o -> failure.addSuppressed(new BenchmarkException("VM " + name + " left behind: " + o.error())));
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** Wall time of whole {@code banger vm list} processes: JVM start, connect, call, print. */
+    private List<Double> cliRoundTrips(int count) {
+        List<Double> times = new ArrayList<>();
+        if (cli.isEmpty()) {
+            return times;
+        }
+        for (int i = 0; i < count; i++) {
+            long start = System.nanoTime();
+            host.run(Command.of(cli.get().toString(), "vm", "list", "--json").withTimeout(CALL));
+            times.add((System.nanoTime() - start) / 1e6);
+        }
+        return times;
+    }
+}
