@@ -76,8 +76,11 @@ final class VmSetup {
         return new Vms(service, new VmInspector(service, () -> privateKey(config)), vmHost);
     }
 
-    /** The runtime bundle's jailer, when there is a bundle and it has one. */
+    /** The runtime bundle's jailer, when jailing is on, there is a bundle and it has one. */
     private static Optional<Path> bundledJailer(BangerConfig config) {
+        if (!config.firecracker().jail()) {
+            return Optional.empty();
+        }
         try {
             return config.runtime().bundle().map(RuntimeBundle::at).orElseGet(RuntimeBundle::locate)
                     .find(RuntimeArtifacts.JAILER);
