@@ -38,6 +38,7 @@ public final class ConfigKeys {
     public static final String IMAGE_MISE_VERSION = key("image.mise_version");
     public static final String FIRECRACKER_BINARY = key("firecracker.binary");
     public static final String FIRECRACKER_JAILER = key("firecracker.jailer");
+    public static final String FIRECRACKER_JAIL = key("firecracker.jail");
     public static final String QEMU_BINARY = key("qemu.binary");
     public static final String RUNTIME_BUNDLE = key("runtime.bundle");
 

@@ -167,7 +167,8 @@ public final class ConfigLoader {
                 v.parsed(ConfigKeys.IMAGE_MISE_VERSION, d.image().miseVersion(), ConfigValues::exactVersion));
         FirecrackerConfig firecracker = new FirecrackerConfig(
                 v.optional(ConfigKeys.FIRECRACKER_BINARY, ConfigValues::absolutePath),
-                v.optional(ConfigKeys.FIRECRACKER_JAILER, ConfigValues::absolutePath));
+                v.optional(ConfigKeys.FIRECRACKER_JAILER, ConfigValues::absolutePath),
+                v.bool(ConfigKeys.FIRECRACKER_JAIL, d.firecracker().jail()));
         QemuConfig qemu = new QemuConfig(v.parsed(ConfigKeys.QEMU_BINARY, d.qemu().binary(), ConfigValues::program));
         RuntimeConfig runtime = new RuntimeConfig(v.optional(ConfigKeys.RUNTIME_BUNDLE, ConfigValues::absolutePath));
         return new BangerConfig(vmm, logLevel, daemon, network, vm, agent, image, firecracker, qemu, runtime);
@@ -218,6 +219,17 @@ public final class ConfigLoader {
                 throw fail(s, value + " is out of range: must be " + min + ".." + max);
             }
             return value.intValue();
+        }
+
+        boolean bool(String key, boolean fallback) {
+            Setting s = settings.get(key);
+            if (s == null) {
+                return fallback;
+            }
+            if (!s.value().isBoolean()) {
+                throw fail(s, "expected true or false, got " + describe(s.value()));
+            }
+            return s.value().booleanValue();
         }
 
         <E extends Enum<E>> E choice(String key, E[] options, Function<E, String> name, E fallback) {

@@ -51,8 +51,8 @@ final class VmSetup {
         Optional<Path> firecracker = FirecrackerCheck.locate(doctor).map(Path::of);
         Map<String, Vmm> backends = new LinkedHashMap<>();
         backends.put(VmmSelector.QEMU, QemuVmm.forHost(host, config.qemu(), kvm));
-        firecracker.ifPresent(binary -> backends.put(VmmSelector.FIRECRACKER,
-                new FirecrackerVmm(FirecrackerVmm.Settings.of(config.firecracker(), binary))));
+        firecracker.ifPresent(binary -> backends.put(VmmSelector.FIRECRACKER, new FirecrackerVmm(
+                FirecrackerVmm.Settings.of(config.firecracker(), binary, bundledJailer(config)), host)));
         String newVms = null;
         String noBackend = null;
         try {
@@ -74,6 +74,19 @@ final class VmSetup {
             }
         }
         return new Vms(service, new VmInspector(service, () -> privateKey(config)), vmHost);
+    }
+
+    /** The runtime bundle's jailer, when jailing is on, there is a bundle and it has one. */
+    private static Optional<Path> bundledJailer(BangerConfig config) {
+        if (!config.firecracker().jail()) {
+            return Optional.empty();
+        }
+        try {
+            return config.runtime().bundle().map(RuntimeBundle::at).orElseGet(RuntimeBundle::locate)
+                    .find(RuntimeArtifacts.JAILER);
+        } catch (RuntimeException noBundle) {
+            return Optional.empty();
+        }
     }
 
     private static String privateKey(BangerConfig config) {

@@ -54,6 +54,7 @@ class ConfigLoaderTest {
         assertThat(d.agent().path()).isEmpty();
         assertThat(d.image().defaultImage()).isEqualTo("default");
         assertThat(d.qemu().binary()).isEqualTo("qemu-system-x86_64");
+        assertThat(d.firecracker().jail()).isFalse();
     }
 
     @Test
@@ -126,6 +127,7 @@ class ConfigLoaderTest {
                 [firecracker]
                 binary = "/opt/fc/firecracker"
                 jailer = "/opt/fc/jailer"
+                jail = true
                 [qemu]
                 binary = "/usr/local/bin/qemu-system-x86_64"
                 [runtime]
@@ -145,6 +147,7 @@ class ConfigLoaderTest {
         assertThat(c.image().voidRepository()).hasValueSatisfying(u -> assertThat(u.getHost()).isEqualTo("mirror.example"));
         assertThat(c.firecracker().binary()).contains(Path.of("/opt/fc/firecracker"));
         assertThat(c.firecracker().jailer()).contains(Path.of("/opt/fc/jailer"));
+        assertThat(c.firecracker().jail()).isTrue();
         assertThat(c.qemu().binary()).isEqualTo("/usr/local/bin/qemu-system-x86_64");
         assertThat(c.runtime().bundle()).contains(Path.of("/opt/banger/runtime"));
     }
@@ -203,6 +206,7 @@ class ConfigLoaderTest {
             '[image]\ndefault = "Debian 12"'             | image.default: "Debian 12" is not a valid image name
             '[image]\ndebian_mirror = "deb.example"'     | image.debian_mirror: "deb.example" is not an http, https or file URL
             '[firecracker]\nbinary = "firecracker"'      | firecracker.binary: "firecracker" is not an absolute path
+            '[firecracker]\njail = "yes"'                | firecracker.jail: expected true or false, got a string ("yes")
             '[qemu]\nbinary = "qemu; rm -rf /"'          | qemu.binary: "qemu; rm -rf /" is neither a program name
             '[runtime]\nbundle = "./runtime"'            | runtime.bundle: "./runtime" is not an absolute path
             ping_helper_port = 0                         | ping_helper_port: 0 is out of range: must be 1..65535

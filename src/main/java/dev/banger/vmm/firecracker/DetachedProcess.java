@@ -4,11 +4,13 @@ import dev.banger.host.Command;
 import dev.banger.vmm.VmmException;
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Starts a long-lived program that must outlive the daemon, and reads what {@code /proc} says
@@ -31,6 +33,22 @@ final class DetachedProcess {
             return builder.start();
         } catch (IOException e) {
             throw new VmmException("could not start " + Command.of(argv).display() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether the process's root directory ({@code /proc/PID/root}, which a chroot or pivot_root
+     * moves) is {@code dir}: compared by device and inode, since the link's text is relative to
+     * the process's own mount namespace. Empty when it cannot be read (not permitted); false
+     * when the process is gone.
+     */
+    static Optional<Boolean> rootIs(long pid, Path dir) {
+        try {
+            return Optional.of(Files.isSameFile(Path.of("/proc", Long.toString(pid), "root"), dir));
+        } catch (AccessDeniedException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of(false);
         }
     }
 

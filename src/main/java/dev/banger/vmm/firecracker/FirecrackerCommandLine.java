@@ -3,19 +3,19 @@ package dev.banger.vmm.firecracker;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * Plans how a Firecracker process is launched and recognises one from its command line. The
  * launch argv starts with {@code setsid} (without {@code --fork}): our child is never a process
  * group leader, so {@code setsid} calls setsid(2) and execs in place, and the pid we get from
- * the JDK is Firecracker's own, leading its own session. Pure and thread-safe.
+ * the JDK is Firecracker's own, leading its own session; the same holds through the jailer,
+ * which execs Firecracker in place. Pure and thread-safe.
  */
 public final class FirecrackerCommandLine {
     /** Firecracker's (and the jailer's) rule for instance ids. */
     private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
-    /** Where the API socket lives inside a jail's root. */
-    static final String JAILED_API_SOCKET = "/firecracker.sock";
 
     private FirecrackerCommandLine() {
     }
@@ -30,22 +30,68 @@ public final class FirecrackerCommandLine {
     /**
      * A jailed launch: {@code setsid JAILER --id NAME --exec-file FIRECRACKER --uid 0 --gid 0
      * --chroot-base-dir <vmDir>/jail -- --api-sock /firecracker.sock}. The jailer execs
-     * Firecracker in place (no {@code --daemonize}), so the pid stays Firecracker's.
+     * Firecracker in place (no {@code --daemonize}, no {@code --new-pid-ns}), so the pid stays
+     * Firecracker's; no {@code --cgroup}, so it creates no cgroup directory.
+     *
+     * @throws IllegalArgumentException when {@code firecracker}'s file name is not the one the jail is named after
      */
-    public static JailedLaunch jailed(Path setsid, Path jailer, Path firecracker, String name, FirecrackerLayout layout) {
-        requireInstanceId(name);
-        Path chrootBase = layout.vmDir().resolve("jail");
-        // The jailer builds its chroot at <base>/<exec file name>/<id>/root.
-        Path chrootRoot = chrootBase.resolve(firecracker.getFileName().toString()).resolve(name).resolve("root");
-        List<String> argv = List.of(setsid.toString(), jailer.toString(),
-                "--id", name,
+    public static List<String> jailed(Path setsid, Path jailer, Path firecracker, JailLayout jail) {
+        Path fileName = firecracker.getFileName();
+        if (fileName == null || !fileName.toString().equals(jail.execFileName())) {
+            throw new IllegalArgumentException("the jail " + jail.root() + " is not named after " + firecracker);
+        }
+        return List.of(setsid.toString(), jailer.toString(),
+                "--id", jail.id(),
                 "--exec-file", firecracker.toString(),
                 "--uid", "0",
                 "--gid", "0",
-                "--chroot-base-dir", chrootBase.toString(),
+                "--chroot-base-dir", jail.chrootBase().toString(),
                 "--",
-                "--api-sock", JAILED_API_SOCKET);
-        return new JailedLaunch(argv, chrootRoot, chrootRoot.resolve(JAILED_API_SOCKET.substring(1)));
+                "--api-sock", JailLayout.API_SOCKET_IN_JAIL);
+    }
+
+    /**
+     * The jail a process command line says it runs in, when it is a jailed Firecracker: after the
+     * jailer execs, the command line is Firecracker's own ({@code /firecracker --id NAME
+     * --start-time-us … --api-sock /firecracker.sock}). The first argument whose file name
+     * mentions firecracker names the jail; {@code --id} (or {@code --id=NAME}) is the instance.
+     * The jailer itself, before it execs, is not matched (it still carries {@code --exec-file}).
+     * Only the command line is checked: the caller must still see that the process's root is that
+     * jail, since another banger's jailed machine of the same name looks the same.
+     */
+    public static Optional<JailLayout> jailedIn(List<String> cmdline, Path vmDir) {
+        int flag = cmdline.indexOf("--api-sock");
+        if (flag < 1 || flag + 1 >= cmdline.size() || !cmdline.get(flag + 1).equals(JailLayout.API_SOCKET_IN_JAIL)
+                || cmdline.contains("--exec-file")) {
+            return Optional.empty();
+        }
+        Optional<String> execFileName = cmdline.subList(0, flag).stream()
+                .map(arg -> Path.of(arg).getFileName())
+                .filter(file -> file != null && file.toString().contains("firecracker"))
+                .map(Path::toString)
+                .findFirst();
+        Optional<String> id = instanceId(cmdline);
+        if (execFileName.isEmpty() || id.isEmpty() || !INSTANCE_ID.matcher(id.get()).matches()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new JailLayout(vmDir, execFileName.get(), id.get()));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<String> instanceId(List<String> cmdline) {
+        for (int i = 0; i < cmdline.size(); i++) {
+            String arg = cmdline.get(i);
+            if (arg.equals("--id") && i + 1 < cmdline.size()) {
+                return Optional.of(cmdline.get(i + 1));
+            }
+            if (arg.startsWith("--id=")) {
+                return Optional.of(arg.substring("--id=".length()));
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -71,23 +117,10 @@ public final class FirecrackerCommandLine {
         return false;
     }
 
-    private static void requireInstanceId(String name) {
+    static void requireInstanceId(String name) {
         Objects.requireNonNull(name, "name");
         if (!INSTANCE_ID.matcher(name).matches()) {
             throw new IllegalArgumentException("'" + name + "' is not a Firecracker instance id (1-64 letters, digits or '-')");
-        }
-    }
-
-    /**
-     * A planned jailer launch.
-     *
-     * @param argv            the command line
-     * @param chrootRoot      the jail's root directory on the host: kernel and disks must be linked in here
-     * @param apiSocketOnHost where the API socket appears on the host
-     */
-    public record JailedLaunch(List<String> argv, Path chrootRoot, Path apiSocketOnHost) {
-        public JailedLaunch {
-            argv = List.copyOf(argv);
         }
     }
 }

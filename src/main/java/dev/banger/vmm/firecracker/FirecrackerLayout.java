@@ -1,48 +1,49 @@
 package dev.banger.vmm.firecracker;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Objects;
 
 /**
- * Where one Firecracker machine keeps its files inside the VM directory. Pure path arithmetic, so
- * a later daemon finds the same sockets and logs from the VM directory alone. Immutable value.
+ * Where a directly launched Firecracker keeps its files inside the VM directory; it sees the host's
+ * paths as they are. Pure path arithmetic, so a later daemon finds the same sockets and logs from
+ * the VM directory alone. Immutable value.
  *
  * @param vmDir the VM's directory
  */
-public record FirecrackerLayout(Path vmDir) {
+public record FirecrackerLayout(Path vmDir) implements FirecrackerPaths {
     public FirecrackerLayout {
         Objects.requireNonNull(vmDir, "vmDir");
         vmDir = vmDir.toAbsolutePath().normalize();
     }
 
     /** The REST API socket ({@code --api-sock}). */
+    @Override
     public Path apiSocket() {
         return vmDir.resolve("firecracker.sock");
     }
 
-    /** The host side of the guest vsock device: the agent channel. */
+    @Override
     public Path vsockSocket() {
         return vmDir.resolve("firecracker.vsock");
     }
 
-    /** Firecracker's stdout and stderr: early errors and the guest's serial console. */
+    @Override
     public Path consoleLog() {
         return vmDir.resolve("firecracker.log");
     }
 
-    /** Firecracker's own log once {@code PUT /logger} configured it. */
+    @Override
     public Path vmmLog() {
         return vmDir.resolve("firecracker-vmm.log");
     }
 
-    /** Firecracker's JSON metrics. */
+    @Override
     public Path metrics() {
         return vmDir.resolve("firecracker-metrics.json");
     }
 
-    /** The logs worth showing when something fails, most telling first. */
-    List<Path> logs() {
-        return List.of(vmmLog(), consoleLog());
+    @Override
+    public String seenByFirecracker(Path hostPath) {
+        return hostPath.toString();
     }
 }

@@ -39,29 +39,41 @@ public final class FirecrackerPlan {
     }
 
     /**
-     * The calls that configure the machine described by {@code spec} and start it.
+     * The calls that configure the machine described by {@code spec} and start it, for a
+     * Firecracker launched directly (its files in the VM directory).
      *
      * @throws VmmException ({@link ErrorKind#INVALID_ARGUMENT}) when Firecracker could not run this spec
      */
     public static List<ApiCall> configure(MachineSpec spec) {
-        validate(spec);
-        FirecrackerLayout layout = new FirecrackerLayout(spec.vmDir());
+        return configure(spec, new FirecrackerLayout(spec.vmDir()));
+    }
+
+    /**
+     * The calls that configure the machine described by {@code spec} and start it, for a
+     * Firecracker whose own files are at {@code paths}. Every file named in a call (kernel,
+     * initrd, drives, log, metrics, vsock) must be reachable by that Firecracker and is named
+     * as it sees it: for a jailed one, pass the spec a {@link JailPlan} rewrote.
+     *
+     * @throws VmmException ({@link ErrorKind#INVALID_ARGUMENT}) when Firecracker could not run this spec
+     */
+    public static List<ApiCall> configure(MachineSpec spec, FirecrackerPaths paths) {
+        validate(spec, paths);
         List<ApiCall> calls = new ArrayList<>();
-        calls.add(ApiCall.put("/logger", new Logger(layout.vmmLog().toString(), Logger.Level.INFO)));
-        calls.add(ApiCall.put("/metrics", new Metrics(layout.metrics().toString())));
+        calls.add(ApiCall.put("/logger", new Logger(seen(paths, paths.vmmLog(), spec), Logger.Level.INFO)));
+        calls.add(ApiCall.put("/metrics", new Metrics(seen(paths, paths.metrics(), spec))));
         calls.add(ApiCall.put("/machine-config", new MachineConfiguration(spec.vcpus(), spec.memoryMib(), false)));
-        calls.add(ApiCall.put("/boot-source", new BootSource(
-                spec.kernel().toString(), spec.initrd() == null ? null : spec.initrd().toString(), spec.bootArgs())));
+        calls.add(ApiCall.put("/boot-source", new BootSource(seen(paths, spec.kernel(), spec),
+                spec.initrd() == null ? null : seen(paths, spec.initrd(), spec), spec.bootArgs())));
         for (int i = 0; i < spec.drives().size(); i++) {
             MachineSpec.Drive drive = spec.drives().get(i);
             calls.add(ApiCall.put("/drives/" + drive.id(),
-                    new Drive(drive.id(), drive.path().toString(), i == 0, drive.readOnly())));
+                    new Drive(drive.id(), seen(paths, drive.path(), spec), i == 0, drive.readOnly())));
         }
         if (spec.nic() != null) {
             calls.add(ApiCall.put("/network-interfaces/" + GUEST_IFACE,
                     new NetworkInterface(GUEST_IFACE, spec.nic().tap(), spec.nic().mac())));
         }
-        calls.add(ApiCall.put("/vsock", new Vsock(spec.vsockCid(), layout.vsockSocket().toString())));
+        calls.add(ApiCall.put("/vsock", new Vsock(spec.vsockCid(), seen(paths, paths.vsockSocket(), spec))));
         calls.add(start());
         return List.copyOf(calls);
     }
@@ -76,7 +88,16 @@ public final class FirecrackerPlan {
         return ApiCall.put("/actions", new InstanceActionInfo(InstanceActionInfo.ActionType.SEND_CTRL_ALT_DEL));
     }
 
-    private static void validate(MachineSpec spec) {
+    private static String seen(FirecrackerPaths paths, Path hostPath, MachineSpec spec) {
+        try {
+            return paths.seenByFirecracker(hostPath);
+        } catch (IllegalArgumentException e) {
+            throw invalid("VM " + spec.name() + ": Firecracker cannot reach " + hostPath + ": " + e.getMessage());
+        }
+    }
+
+    /** Firecracker's own rules, checked on the spec as given; {@code paths} only for the socket lengths. */
+    static void validate(MachineSpec spec, FirecrackerPaths paths) {
         String vm = "VM " + spec.name() + ": ";
         if (spec.vcpus() > MAX_VCPUS) {
             throw invalid(vm + "Firecracker supports at most " + MAX_VCPUS + " vCPUs, asked for " + spec.vcpus());
@@ -107,8 +128,7 @@ public final class FirecrackerPlan {
         if (spec.vsockCid() < 3 || spec.vsockCid() > MAX_CID) {
             throw invalid(vm + "vsock CID must be between 3 and " + MAX_CID + ", got " + spec.vsockCid());
         }
-        FirecrackerLayout layout = new FirecrackerLayout(spec.vmDir());
-        for (Path socket : List.of(layout.apiSocket(), layout.vsockSocket())) {
+        for (Path socket : List.of(paths.apiSocket(), paths.vsockSocket())) {
             if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
                 throw invalid(vm + "socket path " + socket + " is longer than the " + MAX_SOCKET_PATH_BYTES
                         + " bytes a Unix socket address holds; use a shorter state directory");

@@ -2,6 +2,7 @@ package dev.banger.vmm.firecracker;
 
 import dev.banger.config.FirecrackerConfig;
 import dev.banger.host.Command;
+import dev.banger.host.HostCommands;
 import dev.banger.host.ProcessHostCommands;
 import dev.banger.model.ErrorKind;
 import dev.banger.vmm.MachineSpec;
@@ -24,11 +25,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Firecracker backend: spawns {@code firecracker --api-sock <vmDir>/firecracker.sock} in its
- * own session (so it outlives the daemon), waits for the API socket under a deadline while
- * watching for an early exit, then applies the {@link FirecrackerPlan} through
- * {@link FirecrackerApiClient}. Any failure kills the spawned process and reports the end of its
- * logs. Stops with Ctrl-Alt-Del, then SIGKILL after the grace period. Holds no per-machine state:
- * everything is found again from a {@link VmmInstance}. Thread-safe; close it to stop the HTTP client.
+ * own session (so it outlives the daemon), or, with a jailer configured, the jailer, which
+ * chroots into {@code <vmDir>/jail/firecracker/<vm>/root} (prepared by a {@link JailPlan}) and
+ * execs Firecracker in place. It waits for the API socket under a deadline while watching for an
+ * early exit, then applies the {@link FirecrackerPlan} through {@link FirecrackerApiClient}. Any
+ * failure kills the spawned process and reports the end of its logs. Stops with Ctrl-Alt-Del,
+ * then SIGKILL after the grace period. Holds no per-machine state: everything, jailed or not, is
+ * found again from a {@link VmmInstance}'s pid and VM directory. Thread-safe; close it to stop the
+ * HTTP client.
  */
 public final class FirecrackerVmm implements Vmm, AutoCloseable {
     public static final String NAME = "firecracker";
@@ -40,28 +44,46 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
     private static final Duration KILL_WAIT = Duration.ofSeconds(5);
 
     private final Settings settings;
+    private final HostCommands host;
     private final FirecrackerApiClient api;
 
     /**
-     * Timing and the program to run.
+     * Timing and the programs to run.
      *
      * @param binary        the firecracker executable
+     * @param jail          whether to launch through the jailer ({@code [firecracker] jail})
+     * @param jailer        the jailer executable; empty when not jailing, or when jailing was
+     *                      asked for but none was found (then {@link #start} says how to get one)
      * @param socketTimeout how long the spawned process may take to open its API socket
      * @param apiTimeout    the bound on each API call
      */
-    public record Settings(Path binary, Duration socketTimeout, Duration apiTimeout) {
+    public record Settings(Path binary, boolean jail, Optional<Path> jailer, Duration socketTimeout, Duration apiTimeout) {
         public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(5);
         public static final Duration DEFAULT_API_TIMEOUT = Duration.ofSeconds(10);
 
         public Settings {
             Objects.requireNonNull(binary, "binary");
+            Objects.requireNonNull(jailer, "jailer");
+            if (jailer.isPresent() && !jail) {
+                throw new IllegalArgumentException("a jailer is only used when jailing");
+            }
             requirePositive(socketTimeout, "socketTimeout");
             requirePositive(apiTimeout, "apiTimeout");
         }
 
-        /** Default timeouts; the binary from the config, else the runtime bundle's. */
-        public static Settings of(FirecrackerConfig config, Path bundleFirecracker) {
-            return new Settings(config.binary().orElse(bundleFirecracker), DEFAULT_SOCKET_TIMEOUT, DEFAULT_API_TIMEOUT);
+        /** A direct launch of {@code binary}. */
+        public Settings(Path binary, Duration socketTimeout, Duration apiTimeout) {
+            this(binary, false, Optional.empty(), socketTimeout, apiTimeout);
+        }
+
+        /**
+         * Default timeouts; the binary from the config, else the runtime bundle's; when the config
+         * says {@code jail = true}, its jailer, else the bundle's.
+         */
+        public static Settings of(FirecrackerConfig config, Path bundleFirecracker, Optional<Path> bundleJailer) {
+            Optional<Path> jailer = config.jail() ? config.jailer().or(() -> bundleJailer) : Optional.empty();
+            return new Settings(config.binary().orElse(bundleFirecracker), config.jail(), jailer,
+                    DEFAULT_SOCKET_TIMEOUT, DEFAULT_API_TIMEOUT);
         }
 
         private static void requirePositive(Duration duration, String what) {
@@ -72,8 +94,20 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
         }
     }
 
+    /** A planned launch: the argv, where its files are, and the API calls that configure it. */
+    private record Launch(List<String> argv, FirecrackerPaths paths, List<ApiCall> calls) {}
+
+    /** A live process that is this machine's Firecracker, and where its files are. */
+    private record Running(ProcessHandle process, FirecrackerPaths paths) {}
+
+    /** A backend that runs programs (only {@code mknod}, for a jailed block device) on the local host. */
     public FirecrackerVmm(Settings settings) {
+        this(settings, new ProcessHostCommands());
+    }
+
+    public FirecrackerVmm(Settings settings, HostCommands host) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.host = Objects.requireNonNull(host, "host");
         this.api = new FirecrackerApiClient(settings.apiTimeout());
     }
 
@@ -84,14 +118,34 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
 
     @Override
     public VmmInstance start(MachineSpec spec) {
-        List<ApiCall> plan = FirecrackerPlan.configure(spec);
-        FirecrackerLayout layout = new FirecrackerLayout(spec.vmDir());
         Path setsid = ProcessHostCommands.resolve("setsid").orElseThrow(() -> new VmmException(
                 ErrorKind.PRECONDITION_FAILED, "setsid (util-linux) is not installed; it detaches Firecracker from the daemon"));
-        if (!Files.isRegularFile(settings.binary()) || !Files.isExecutable(settings.binary())) {
-            throw new VmmException(ErrorKind.PRECONDITION_FAILED, "Firecracker binary " + settings.binary()
-                    + " is missing or not executable; run 'banger runtime bootstrap' or set [firecracker] binary");
+        requireExecutable(settings.binary(), "Firecracker binary",
+                "run 'banger runtime bootstrap' or set [firecracker] binary");
+        Launch launch = settings.jail() ? prepareJailed(spec, setsid) : prepareDirect(spec, setsid);
+        FirecrackerPaths paths = launch.paths();
+        Process process = DetachedProcess.start(launch.argv(), paths.consoleLog());
+        String who = (settings.jail() ? "jailed " : "") + "firecracker for VM " + spec.name() + " (pid " + process.pid() + ")";
+        try {
+            awaitApiSocket(process, paths, who, launch.argv());
+            for (ApiCall call : launch.calls()) {
+                api.send(paths.apiSocket(), call);
+            }
+        } catch (RuntimeException e) {
+            // Whatever went wrong, nothing may be left running.
+            String why = e instanceof VmmException ? e.getMessage() : e.toString();
+            String leftover = kill(process.toHandle()) ? ""
+                    : "\n(the process still runs " + KILL_WAIT.toMillis() + " ms after SIGKILL)";
+            throw new VmmException(who + ": " + why + leftover + LogTail.of(paths.logs()), e);
         }
+        LOG.info("{} started", who);
+        return new VmmInstance(NAME, process.pid(), paths.vmDir(), paths.vsockSocket(),
+                VmmInstance.AgentTransport.HYBRID_VSOCK);
+    }
+
+    private Launch prepareDirect(MachineSpec spec, Path setsid) {
+        List<ApiCall> calls = FirecrackerPlan.configure(spec);
+        FirecrackerLayout layout = new FirecrackerLayout(spec.vmDir());
         List<String> argv;
         try {
             argv = FirecrackerCommandLine.direct(setsid, settings.binary(), spec.name(), layout);
@@ -99,47 +153,76 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
             throw new VmmException(ErrorKind.INVALID_ARGUMENT, "VM " + spec.name() + ": " + e.getMessage());
         }
         prepare(spec, layout);
-        Process process = DetachedProcess.start(argv, layout.consoleLog());
-        String who = "firecracker for VM " + spec.name() + " (pid " + process.pid() + ")";
+        return new Launch(argv, layout, calls);
+    }
+
+    /**
+     * Plans and builds the jail. The jail is named after the real file name of the binary,
+     * because the jailer resolves {@code --exec-file} before naming its chroot.
+     */
+    private Launch prepareJailed(MachineSpec spec, Path setsid) {
+        Path jailer = settings.jailer().orElseThrow(() -> new VmmException(ErrorKind.PRECONDITION_FAILED,
+                "[firecracker] jail = true, but no jailer was found: set [firecracker] jailer to its path, or put it"
+                        + " in the runtime bundle with 'banger runtime bootstrap --jailer <path>' (or set jail = false)"));
+        requireExecutable(jailer, "Firecracker jailer",
+                "run 'banger runtime bootstrap --jailer <path>' or fix [firecracker] jailer (or set jail = false)");
+        Path firecracker;
         try {
-            awaitApiSocket(process, layout, who, argv);
-            for (ApiCall call : plan) {
-                api.send(layout.apiSocket(), call);
-            }
-        } catch (RuntimeException e) {
-            // Whatever went wrong, nothing may be left running.
-            String why = e instanceof VmmException ? e.getMessage() : e.toString();
-            String leftover = kill(process.toHandle()) ? ""
-                    : "\n(the process still runs " + KILL_WAIT.toMillis() + " ms after SIGKILL)";
-            throw new VmmException(who + ": " + why + leftover + LogTail.of(layout.logs()), e);
+            firecracker = settings.binary().toRealPath();
+        } catch (IOException e) {
+            throw new VmmException(ErrorKind.PRECONDITION_FAILED, "cannot resolve the Firecracker binary "
+                    + settings.binary() + ": " + e.getMessage());
         }
-        LOG.info("{} started", who);
-        return new VmmInstance(NAME, process.pid(), layout.vmDir(), layout.vsockSocket(),
-                VmmInstance.AgentTransport.HYBRID_VSOCK);
+        String execFileName = firecracker.getFileName().toString();
+        if (!execFileName.contains("firecracker")) {
+            throw new VmmException(ErrorKind.PRECONDITION_FAILED, "the jailer only runs a binary whose file name contains"
+                    + " 'firecracker', but " + settings.binary() + " is " + firecracker);
+        }
+        JailLayout layout;
+        try {
+            layout = new JailLayout(spec.vmDir(), execFileName, spec.name());
+        } catch (IllegalArgumentException e) {
+            throw new VmmException(ErrorKind.INVALID_ARGUMENT, "VM " + spec.name() + ": " + e.getMessage());
+        }
+        FirecrackerPlan.validate(spec, layout);
+        requireVmDir(spec, layout);
+        JailPlan plan = JailPlan.of(spec, layout, JailBuilder.fileSystemOf(layout.vmDir()), JailBuilder::probe);
+        List<ApiCall> calls = FirecrackerPlan.configure(plan.spec(), layout);
+        List<String> argv = FirecrackerCommandLine.jailed(setsid, jailer, firecracker, layout);
+        JailBuilder.build(plan, host);
+        return new Launch(argv, layout, calls);
+    }
+
+    private static void requireExecutable(Path program, String what, String fix) {
+        if (!Files.isRegularFile(program) || !Files.isExecutable(program)) {
+            throw new VmmException(ErrorKind.PRECONDITION_FAILED, what + " " + program
+                    + " is missing or not executable; " + fix);
+        }
     }
 
     @Override
     public void stop(VmmInstance instance, Duration grace) {
         Objects.requireNonNull(grace, "grace");
-        FirecrackerLayout layout = new FirecrackerLayout(instance.vmDir());
-        Optional<ProcessHandle> process = ours(instance);
-        if (process.isEmpty()) {
+        Optional<Running> running = ours(instance);
+        if (running.isEmpty()) {
             LOG.debug("firecracker pid {} for {} is already gone", instance.pid(), instance.vmDir());
             return;
         }
+        FirecrackerPaths paths = running.get().paths();
+        ProcessHandle process = running.get().process();
         try {
-            api.send(layout.apiSocket(), FirecrackerPlan.ctrlAltDel());
+            api.send(paths.apiSocket(), FirecrackerPlan.ctrlAltDel());
         } catch (VmmException e) {
             // The API may be gone with the guest half shut down: the kill below still ends it.
             LOG.warn("firecracker pid {}: Ctrl-Alt-Del failed, killing it: {}", instance.pid(), e.getMessage());
         }
-        if (awaitExit(process.get(), grace)) {
+        if (awaitExit(process, grace)) {
             return;
         }
         LOG.warn("firecracker pid {} did not exit within {} ms of Ctrl-Alt-Del; killing it", instance.pid(), grace.toMillis());
-        if (!kill(process.get())) {
+        if (!kill(process)) {
             throw new VmmException("firecracker pid " + instance.pid() + " for " + instance.vmDir()
-                    + " still runs " + KILL_WAIT.toMillis() + " ms after SIGKILL" + LogTail.of(layout.logs()));
+                    + " still runs " + KILL_WAIT.toMillis() + " ms after SIGKILL" + LogTail.of(paths.logs()));
         }
     }
 
@@ -158,19 +241,37 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
         api.close();
     }
 
-    /** The live process behind {@code instance}, only if it is still that machine's Firecracker. */
-    private static Optional<ProcessHandle> ours(VmmInstance instance) {
-        FirecrackerLayout layout = new FirecrackerLayout(instance.vmDir());
-        return ProcessHandle.of(instance.pid())
-                .filter(ProcessHandle::isAlive)
-                .filter(handle -> FirecrackerCommandLine.isFirecrackerFor(DetachedProcess.cmdline(handle.pid()), layout));
+    /**
+     * The live process behind {@code instance}, only if it is still that machine's Firecracker:
+     * launched directly (its command line names the VM's API socket), or jailed (its command line
+     * is a jailed Firecracker's whose jail is in this VM directory, and its root is that jail).
+     */
+    private static Optional<Running> ours(VmmInstance instance) {
+        Optional<ProcessHandle> process = ProcessHandle.of(instance.pid()).filter(ProcessHandle::isAlive);
+        if (process.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> cmdline = DetachedProcess.cmdline(instance.pid());
+        FirecrackerLayout direct = new FirecrackerLayout(instance.vmDir());
+        if (FirecrackerCommandLine.isFirecrackerFor(cmdline, direct)) {
+            return Optional.of(new Running(process.get(), direct));
+        }
+        return FirecrackerCommandLine.jailedIn(cmdline, instance.vmDir())
+                .filter(jail -> Files.isDirectory(jail.root()))
+                // Unreadable only when not permitted; the command line and the jail directory then have to do.
+                .filter(jail -> DetachedProcess.rootIs(instance.pid(), jail.root()).orElse(true))
+                .map(jail -> new Running(process.get(), jail));
+    }
+
+    private static void requireVmDir(MachineSpec spec, FirecrackerPaths paths) {
+        if (!Files.isDirectory(paths.vmDir())) {
+            throw new VmmException(ErrorKind.PRECONDITION_FAILED,
+                    "VM " + spec.name() + ": VM directory " + paths.vmDir() + " does not exist");
+        }
     }
 
     private static void prepare(MachineSpec spec, FirecrackerLayout layout) {
-        if (!Files.isDirectory(layout.vmDir())) {
-            throw new VmmException(ErrorKind.PRECONDITION_FAILED,
-                    "VM " + spec.name() + ": VM directory " + layout.vmDir() + " does not exist");
-        }
+        requireVmDir(spec, layout);
         try {
             // Firecracker refuses to bind a socket path that exists; these are left by a previous run.
             Files.deleteIfExists(layout.apiSocket());
@@ -186,7 +287,7 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
     }
 
     /** Waits until the API socket accepts connections; fails at once when the process exits. */
-    private void awaitApiSocket(Process process, FirecrackerLayout layout, String who, List<String> argv) {
+    private void awaitApiSocket(Process process, FirecrackerPaths layout, String who, List<String> argv) {
         long end = System.nanoTime() + settings.socketTimeout().toNanos();
         while (true) {
             if (accepts(layout.apiSocket())) {

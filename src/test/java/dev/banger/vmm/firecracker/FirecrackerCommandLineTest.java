@@ -20,20 +20,77 @@ class FirecrackerCommandLineTest {
     }
 
     @Test
-    void jailedLaunchPassesFirecrackerArgumentsAfterTheSeparatorAndFindsTheSocketInTheChroot() {
-        FirecrackerCommandLine.JailedLaunch launch = FirecrackerCommandLine.jailed(
-                SETSID, Path.of("/opt/banger/bin/jailer"), FIRECRACKER, "dev1", LAYOUT);
+    void jailedLaunchPassesFirecrackerArgumentsAfterTheSeparatorWithTheChrootRelativeSocket() {
+        JailLayout jail = new JailLayout(LAYOUT.vmDir(), "firecracker", "dev1");
 
-        assertThat(launch.argv()).containsExactly(
+        assertThat(FirecrackerCommandLine.jailed(SETSID, Path.of("/opt/banger/bin/jailer"), FIRECRACKER, jail)).containsExactly(
                 "/usr/bin/setsid", "/opt/banger/bin/jailer",
                 "--id", "dev1",
                 "--exec-file", "/opt/banger/bin/firecracker",
                 "--uid", "0", "--gid", "0",
                 "--chroot-base-dir", "/var/lib/banger/vms/dev1/jail",
                 "--", "--api-sock", "/firecracker.sock");
-        assertThat(launch.chrootRoot()).isEqualTo(Path.of("/var/lib/banger/vms/dev1/jail/firecracker/dev1/root"));
-        assertThat(launch.apiSocketOnHost())
-                .isEqualTo(Path.of("/var/lib/banger/vms/dev1/jail/firecracker/dev1/root/firecracker.sock"));
+        assertThat(jail.root()).isEqualTo(Path.of("/var/lib/banger/vms/dev1/jail/firecracker/dev1/root"));
+        assertThat(jail.apiSocket()).isEqualTo(Path.of("/var/lib/banger/vms/dev1/jail/firecracker/dev1/root/firecracker.sock"));
+    }
+
+    @Test
+    void jailedLaunchRefusesABinaryTheJailIsNotNamedAfter() {
+        JailLayout jail = new JailLayout(LAYOUT.vmDir(), "firecracker-v1.16.1-x86_64", "dev1");
+
+        assertThatThrownBy(() -> FirecrackerCommandLine.jailed(SETSID, Path.of("/opt/jailer"), FIRECRACKER, jail))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is not named after /opt/banger/bin/firecracker");
+    }
+
+    @Test
+    void commandLineOfAJailedFirecrackerNamesItsJailInTheVmDirectory() {
+        List<String> cmdline = List.of("/firecracker", "--id", "dev1", "--start-time-us", "123",
+                "--start-time-cpu-us", "45", "--parent-cpu-time-us", "6", "--api-sock", "/firecracker.sock");
+
+        assertThat(FirecrackerCommandLine.jailedIn(cmdline, LAYOUT.vmDir()))
+                .contains(new JailLayout(LAYOUT.vmDir(), "firecracker", "dev1"));
+    }
+
+    @Test
+    void jailedFirecrackerGivenItsIdWithAnEqualsSignIsRecognisedToo() {
+        List<String> cmdline = List.of("/firecracker-v1.16.1", "--id=dev1", "--api-sock", "/firecracker.sock");
+
+        assertThat(FirecrackerCommandLine.jailedIn(cmdline, LAYOUT.vmDir()))
+                .contains(new JailLayout(LAYOUT.vmDir(), "firecracker-v1.16.1", "dev1"));
+    }
+
+    @Test
+    void jailerThatHasNotYetExecedFirecrackerIsNotAJailedFirecracker() {
+        List<String> cmdline = List.of("/opt/jailer", "--id", "dev1", "--exec-file", "/opt/firecracker",
+                "--uid", "0", "--gid", "0", "--chroot-base-dir", "/var/lib/banger/vms/dev1/jail",
+                "--", "--api-sock", "/firecracker.sock");
+
+        assertThat(FirecrackerCommandLine.jailedIn(cmdline, LAYOUT.vmDir())).isEmpty();
+    }
+
+    @Test
+    void jailedLookalikeWithAnIdThatCouldEscapeTheVmDirectoryIsNotRecognised() {
+        List<String> cmdline = List.of("/firecracker", "--id", "../../etc", "--api-sock", "/firecracker.sock");
+
+        assertThat(FirecrackerCommandLine.jailedIn(cmdline, LAYOUT.vmDir())).isEmpty();
+    }
+
+    @Test
+    void directFirecrackerIsNotAJailedOneAndAJailedOneIsNotDirect() {
+        List<String> direct = List.of("/opt/banger/bin/firecracker",
+                "--api-sock", "/var/lib/banger/vms/dev1/firecracker.sock", "--id", "dev1");
+        List<String> jailed = List.of("/firecracker", "--id", "dev1", "--api-sock", "/firecracker.sock");
+
+        assertThat(FirecrackerCommandLine.jailedIn(direct, LAYOUT.vmDir())).isEmpty();
+        assertThat(FirecrackerCommandLine.isFirecrackerFor(jailed, LAYOUT)).isFalse();
+    }
+
+    @Test
+    void programWithoutFirecrackerInItsNameIsNotAJailedFirecracker() {
+        List<String> cmdline = List.of("/usr/bin/socat", "--id", "dev1", "--api-sock", "/firecracker.sock");
+
+        assertThat(FirecrackerCommandLine.jailedIn(cmdline, LAYOUT.vmDir())).isEmpty();
     }
 
     @Test

@@ -90,9 +90,58 @@ class FirecrackerVmmTest {
         Path bundle = Path.of("/opt/banger/lib/banger/firecracker");
         Path configured = Path.of("/usr/local/bin/firecracker");
 
-        assertThat(FirecrackerVmm.Settings.of(FirecrackerConfig.DEFAULTS, bundle).binary()).isEqualTo(bundle);
-        assertThat(FirecrackerVmm.Settings.of(new FirecrackerConfig(Optional.of(configured), Optional.empty()), bundle)
-                .binary()).isEqualTo(configured);
+        assertThat(FirecrackerVmm.Settings.of(FirecrackerConfig.DEFAULTS, bundle, Optional.empty()).binary()).isEqualTo(bundle);
+        assertThat(FirecrackerVmm.Settings.of(new FirecrackerConfig(Optional.of(configured), Optional.empty(), false),
+                bundle, Optional.empty()).binary()).isEqualTo(configured);
+    }
+
+    @Test
+    void settingsUseNoJailerUnlessJailingIsConfigured() {
+        Path bundleJailer = Path.of("/opt/banger/lib/banger/jailer");
+        FirecrackerConfig configuredButOff = new FirecrackerConfig(Optional.empty(), Optional.of(Path.of("/opt/jailer")), false);
+
+        FirecrackerVmm.Settings settings = FirecrackerVmm.Settings.of(configuredButOff, binary, Optional.of(bundleJailer));
+
+        assertThat(settings.jail()).isFalse();
+        assertThat(settings.jailer()).isEmpty();
+    }
+
+    @Test
+    void settingsTakeTheConfiguredJailerOverTheBundlesWhenJailing() {
+        Path bundleJailer = Path.of("/opt/banger/lib/banger/jailer");
+        Path configured = Path.of("/usr/local/bin/jailer");
+
+        assertThat(FirecrackerVmm.Settings.of(new FirecrackerConfig(Optional.empty(), Optional.empty(), true),
+                binary, Optional.of(bundleJailer)).jailer()).contains(bundleJailer);
+        assertThat(FirecrackerVmm.Settings.of(new FirecrackerConfig(Optional.empty(), Optional.of(configured), true),
+                binary, Optional.of(bundleJailer)).jailer()).contains(configured);
+    }
+
+    @Test
+    void jailingWithoutAJailerIsAPreconditionNamingTheSettingAndTheBootstrapCommand() {
+        vmm = new FirecrackerVmm(FirecrackerVmm.Settings.of(
+                new FirecrackerConfig(Optional.of(binary), Optional.empty(), true), binary, Optional.empty()));
+
+        assertThatThrownBy(() -> vmm.start(Specs.full(vmDir)))
+                .isInstanceOf(VmmException.class)
+                .hasMessageContaining("[firecracker] jail = true")
+                .hasMessageContaining("[firecracker] jailer")
+                .hasMessageContaining("banger runtime bootstrap")
+                .satisfies(e -> assertThat(((VmmException) e).kind()).isEqualTo(ErrorKind.PRECONDITION_FAILED));
+        assertThat(marker).doesNotExist();
+        assertThat(vmDir.resolve("jail")).doesNotExist();
+    }
+
+    @Test
+    void missingJailerIsAPreconditionNamingItsPath() {
+        Path missing = dir.resolve("nowhere/jailer");
+        vmm = new FirecrackerVmm(new FirecrackerVmm.Settings(binary, true, Optional.of(missing),
+                Duration.ofSeconds(5), Duration.ofSeconds(5)));
+
+        assertThatThrownBy(() -> vmm.start(Specs.full(vmDir)))
+                .isInstanceOf(VmmException.class)
+                .hasMessageContaining("jailer " + missing + " is missing or not executable")
+                .satisfies(e -> assertThat(((VmmException) e).kind()).isEqualTo(ErrorKind.PRECONDITION_FAILED));
     }
 
     @Test
