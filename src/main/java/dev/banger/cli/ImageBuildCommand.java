@@ -27,7 +27,8 @@ final class ImageBuildCommand implements Callable<Integer> {
     @Option(names = "--distro", defaultValue = "debian", description = "Distribution: debian (default) or void.")
     String distro;
 
-    @Option(names = "--name", defaultValue = "default", description = "Image name (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--name", description = "Image name (default: default, or void-exp with --distro void, so a"
+            + " Void build never takes the Debian default's name).")
     String name;
 
     @Option(names = "--profile", defaultValue = "dev",
@@ -42,6 +43,9 @@ final class ImageBuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (name == null) {
+            name = "void".equals(distro) ? "void-exp" : "default";
+        }
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("name", name);
         params.put("distro", distro);
