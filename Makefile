@@ -6,7 +6,7 @@ MAVEN_OUT := build/dist/maven
 AGENT_OUT := $(abspath build/dist/agent)
 ARGS ?=
 
-.PHONY: help build agent test test-unit deps install runtime runtime-package clean demo verify verify-firecracker bench-create
+.PHONY: help build agent test test-unit deps install runtime runtime-package clean demo verify verify-firecracker bench-create verify-void
 
 help:
 	@echo "make build            build/bin/banger and build/bin/bangerd (+ the guest agent)"
@@ -15,6 +15,7 @@ help:
 	@echo "make verify           end-to-end VM lifecycle proof in a network namespace (scripts/verify.sh)"
 	@echo "make verify-firecracker  the same with the Firecracker backend (KVM host with firecracker)"
 	@echo "make bench-create     the create wall-time benchmark (scripts/bench-create.sh), e.g. ARGS=\"--runs 2 --compare-slow-path\""
+	@echo "make verify-void      the same in a VM of the void-exp image, plus mise and opencode (docs/void.md)"
 	@echo "make install          install into PREFIX (default /usr/local) with a systemd unit"
 	@echo "make runtime          bootstrap the runtime bundle into build/runtime"
 	@echo "make runtime-package  write build/dist/banger-runtime-<version>.tar.gz"
@@ -49,6 +50,9 @@ verify-firecracker: build
 
 bench-create: build
 	scripts/bench-create.sh $(ARGS)
+
+verify-void: build
+	scripts/verify.sh --image void-exp $(ARGS)
 
 test-unit:
 	$(MVN) verify -Dbanger.excludedGroups=root

@@ -9,7 +9,9 @@
 # --vmm      backend (default: qemu; firecracker needs a KVM host and the firecracker binary)
 # --image    use the image NAME built on this host (its files under $BANGER_VERIFY_IMAGES, default
 #            /var/lib/banger/images/NAME) instead of the cached minimal build; a dev-profile image
-#            is also checked for opencode and mise
+#            is also checked for opencode and mise; with --image void-exp (the Void Linux image,
+#            `make verify-void`, see docs/void.md) `mise --version` and `opencode --version` must
+#            run in root's bash over SSH
 # --demo     the README's main job only: one VM, `uname -a` over SSH, the create stage timings, delete
 # --keep     leave the namespace, daemon and state in place for inspection
 #
@@ -74,6 +76,12 @@ step "agent health"
 b vm health v1 --json | grep -qi '"status":"ok"' || fail "agent health is not ok"
 step "ssh"
 ssh_vm v1 uname -a | grep -q Linux || fail "uname over ssh"
+if [ "$image" = void-exp ]; then
+    # Root's login bash is what a user gets; it puts mise and its shims (where opencode lives) on PATH.
+    step "Void: mise and opencode run in root's bash"
+    ssh_vm v1 "bash -lc 'mise --version'" || fail "mise --version in the Void guest"
+    ssh_vm v1 "bash -lc 'opencode --version'" || fail "opencode --version in the Void guest"
+fi
 ip=$(b vm show v1 --json | sed -n 's/.*"ip":"\([0-9.]*\)".*/\1/p')
 step "DNS: the guest resolves its own name through the daemon's DNS server"
 ssh_vm v1 getent hosts v1.banger.internal | grep -q "^$ip " || fail "v1.banger.internal does not resolve to $ip in the guest"

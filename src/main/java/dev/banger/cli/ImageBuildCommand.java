@@ -27,7 +27,8 @@ final class ImageBuildCommand implements Callable<Integer> {
     @Option(names = "--distro", defaultValue = "debian", description = "Distribution: debian (default) or void.")
     String distro;
 
-    @Option(names = "--name", defaultValue = "default", description = "Image name (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--name", description = "Image name (default: default, or void-exp with --distro void, so a"
+            + " Void build never takes the Debian default's name).")
     String name;
 
     @Option(names = "--profile", defaultValue = "dev",
@@ -42,6 +43,7 @@ final class ImageBuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        name = nameOrDefault(name, distro);
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("name", name);
         params.put("distro", distro);
@@ -51,6 +53,14 @@ final class ImageBuildCommand implements Callable<Integer> {
             params.put("release", release);
         }
         return follow(spec, output, "image.build.begin", params, "built image '" + name + "'");
+    }
+
+    /** The name given, else {@code void-exp} for a Void build (the Debian default's name is not its to take), else {@code default}. */
+    static String nameOrDefault(String name, String distro) {
+        if (name != null) {
+            return name;
+        }
+        return "void".equals(distro) ? "void-exp" : "default";
     }
 
     /** Starts an image operation and follows it; shared by build and rebuild-rootfs. */

@@ -34,6 +34,7 @@ public final class ConfigKeys {
     public static final String IMAGE_DEFAULT = key("image.default");
     public static final String IMAGE_DEBIAN_MIRROR = key("image.debian_mirror");
     public static final String IMAGE_VOID_REPOSITORY = key("image.void_repository");
+    public static final String IMAGE_XBPS_INSTALL = key("image.xbps_install");
     public static final String IMAGE_OPENCODE_VERSION = key("image.opencode_version");
     public static final String IMAGE_MISE_VERSION = key("image.mise_version");
     public static final String FIRECRACKER_BINARY = key("firecracker.binary");

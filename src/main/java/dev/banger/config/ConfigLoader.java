@@ -163,6 +163,7 @@ public final class ConfigLoader {
                 v.parsed(ConfigKeys.IMAGE_DEFAULT, d.image().defaultImage(), ConfigValues::imageName),
                 v.optional(ConfigKeys.IMAGE_DEBIAN_MIRROR, ConfigValues::url),
                 v.optional(ConfigKeys.IMAGE_VOID_REPOSITORY, ConfigValues::url),
+                v.optional(ConfigKeys.IMAGE_XBPS_INSTALL, ConfigValues::program),
                 v.parsed(ConfigKeys.IMAGE_OPENCODE_VERSION, d.image().opencodeVersion(), ConfigValues::exactVersion),
                 v.parsed(ConfigKeys.IMAGE_MISE_VERSION, d.image().miseVersion(), ConfigValues::exactVersion));
         FirecrackerConfig firecracker = new FirecrackerConfig(

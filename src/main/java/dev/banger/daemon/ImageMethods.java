@@ -7,6 +7,7 @@ import dev.banger.image.ImageBuildRequest;
 import dev.banger.image.ImageCatalog;
 import dev.banger.image.ImageRegistration;
 import dev.banger.image.Profile;
+import dev.banger.image.VoidImageBuilder;
 import dev.banger.model.BangerException;
 import dev.banger.model.ErrorKind;
 import dev.banger.model.Image;
@@ -53,7 +54,8 @@ final class ImageMethods {
             long bytes = field("size", () -> ImageBuildRequest.checkRootfsBytes(
                     size == null ? DEFAULT_ROOTFS_BYTES : ByteSize.parse(size).bytes()));
             String r = field("release", () -> ImageBuildRequest.checkRelease(
-                    release == null ? DebianImageBuilder.DEFAULT_RELEASE : release));
+                    release != null ? release
+                            : d == Distro.VOID ? VoidImageBuilder.DEFAULT_RELEASE : DebianImageBuilder.DEFAULT_RELEASE));
             return new ImageBuildRequest(n, d, p, r, bytes, Optional.empty());
         }
 

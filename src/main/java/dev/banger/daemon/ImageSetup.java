@@ -7,6 +7,9 @@ import dev.banger.image.AptSources;
 import dev.banger.image.BuilderInputs;
 import dev.banger.image.DebianImageBuilder;
 import dev.banger.image.ImageCatalog;
+import dev.banger.image.VoidImageBuilder;
+import dev.banger.image.VoidRepository;
+import dev.banger.image.XbpsTool;
 import dev.banger.model.BangerVersion;
 import dev.banger.model.ErrorKind;
 import dev.banger.runtime.RuntimeArtifacts;
@@ -30,7 +33,11 @@ final class ImageSetup {
         DebianImageBuilder debian = new DebianImageBuilder(host, () -> inputs(paths, config),
                 release -> config.image().debianMirror().orElseGet(() -> AptSources.mirrorFor(Path.of("/etc/apt"), release)),
                 clock);
-        return new ImageCatalog(paths.stateDir(), store.images(), host, List.of(debian), clock);
+        VoidImageBuilder voidLinux = new VoidImageBuilder(host, () -> inputs(paths, config),
+                () -> VoidRepository.choose(config.image().voidRepository(), VoidRepository.XBPS_CONFIG_DIRS),
+                () -> XbpsTool.locate(config.image().xbpsInstall(), System.getenv("PATH")),
+                clock);
+        return new ImageCatalog(paths.stateDir(), store.images(), host, List.of(debian, voidLinux), clock);
     }
 
     static BuilderInputs inputs(BangerPaths paths, BangerConfig config) {

@@ -8,7 +8,8 @@ import java.util.List;
  * SSH host keys made at first boot (never baked in), the NIC bootstrap, the agent started as early
  * as possible, opencode on port 4096 and pinned mise for the dev profile, root's bash environment,
  * and the state to clear before sealing. Pure: it returns a {@link CustomisationPlan}, it writes
- * nothing. Debian gets systemd units; Void gets runit services and stage-1 core-service hooks.
+ * nothing. Debian gets systemd units; Void gets runit services and stage-1 core-service hooks, and
+ * for the dev profile mise installing opencode ({@link VoidMise}) instead of both from npm.
  * The sshd drop-in relies on the distro's {@code sshd_config} including {@code sshd_config.d/*.conf}
  * (Debian's does; a Void builder must make sure of it). Stateless and thread-safe.
  */
@@ -44,12 +45,17 @@ public final class GuestCustomisation {
         files.add(new GuestFile("/etc/fstab", 0644, fstab()));
         files.add(new GuestFile("/etc/hostname", 0644, "banger\n"));
         files.add(new GuestFile("/etc/hosts", 0644, "127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n"));
-        files.add(new GuestFile("/root/.bashrc", 0644, RootShell.bashrc(dev)));
+        // Void's mise keeps opencode behind its shims, which every root shell needs on PATH.
+        files.add(new GuestFile("/root/.bashrc", 0644, systemd || !dev ? RootShell.bashrc(dev) : RootShell.bashrc(true, "$HOME/.local/bin:" + VoidMise.SHIMS)));
         files.add(new GuestFile("/root/.profile", 0644, RootShell.profile()));
         if (dev) {
             files.add(new GuestFile("/etc/profile.d/mise.sh", 0644, RootShell.miseProfile()));
-            commands.add(npmInstall("opencode-ai@" + inputs.opencodeVersion()));
-            commands.add(npmInstall("@jdxcode/mise@" + inputs.miseVersion()));
+            if (systemd) {
+                commands.add(npmInstall("opencode-ai@" + inputs.opencodeVersion()));
+                commands.add(npmInstall("@jdxcode/mise@" + inputs.miseVersion()));
+            } else {
+                commands.addAll(VoidMise.install(inputs.miseVersion(), inputs.opencodeVersion()));
+            }
         }
 
         if (systemd) {
@@ -80,7 +86,11 @@ public final class GuestCustomisation {
                 services.add("opencode");
             }
         }
-        return new CustomisationPlan(dirs, files, commands, services, cleanupPaths(inputs.distro()));
+        List<CleanupPath> cleanup = new ArrayList<>(cleanupPaths(inputs.distro()));
+        if (dev && !systemd) {
+            cleanup.addAll(VoidMise.cleanup());
+        }
+        return new CustomisationPlan(dirs, files, commands, services, cleanup);
     }
 
     /** What to clear before sealing a {@code distro} root: caches, logs, per-instance identity, host keys, temp files, history. */

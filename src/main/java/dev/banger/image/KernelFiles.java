@@ -14,7 +14,8 @@ import java.util.stream.Stream;
  * Stages an image's boot stack from its own root tree, so the kernel's modules inside the rootfs
  * always match the kernel that boots it: {@code bzImage} and the {@code vmlinux} extracted from
  * it, the distro's initramfs ({@code /boot/initrd.img-V} on Debian, {@code /boot/initramfs-V.img}
- * on Void), and {@code /lib/modules/V} as a reproducible tarball. Thread-safe.
+ * on Void), and the kernel's modules directory ({@link #modulesDir}) as a reproducible tarball.
+ * Thread-safe.
  */
 final class KernelFiles {
     /** What was staged; every path is inside the output directory. */
@@ -43,12 +44,37 @@ final class KernelFiles {
             throw ImageException.io("cannot stage the kernel " + version + ": " + e.getMessage(), e);
         }
         new VmlinuxExtractor(host).extract(bzImage, vmlinux, out);
-        if (!Files.isDirectory(tree.resolve("lib/modules/" + version))) {
-            throw ImageException.precondition("the image has kernel " + version + " but no /lib/modules/" + version);
-        }
+        String modulesDir = modulesDir(tree, version);
         host.run(Command.of("tar", "--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner",
-                "-C", tree.toString(), "-czf", modules.toString(), "lib/modules/" + version));
+                "-C", tree.toString(), "-czf", modules.toString(), modulesDir));
         return new Staged(version, vmlinux, bzImage, initrd, modules);
+    }
+
+    /**
+     * Where the tree keeps the modules of {@code version}, relative to the tree: {@code lib/modules/V}
+     * on a classic layout, {@code usr/lib/modules/V} where {@code /lib} is a link into {@code /usr}
+     * (Void, merged-usr Debian). Only real directories count: a link in the tree may be absolute
+     * and would lead out of it on the host.
+     */
+    static String modulesDir(Path tree, String version) {
+        for (String candidate : List.of("lib/modules/" + version, "usr/lib/modules/" + version)) {
+            if (isRealDirectory(tree, candidate)) {
+                return candidate;
+            }
+        }
+        throw ImageException.precondition("the image has kernel " + version + " but neither /lib/modules/" + version
+                + " nor /usr/lib/modules/" + version + " is a directory in it");
+    }
+
+    private static boolean isRealDirectory(Path tree, String relative) {
+        Path current = tree;
+        for (String part : relative.split("/")) {
+            current = current.resolve(part);
+            if (!Files.isDirectory(current, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The one kernel version in {@code /boot} ({@code vmlinuz-<version>}). */

@@ -5,6 +5,11 @@ final class RootShell {
     private RootShell() {}
 
     static String bashrc(boolean activateMise) {
+        return bashrc(activateMise, "$HOME/.local/bin");
+    }
+
+    /** With {@code extraPath} appended to root's PATH for every bash, interactive or not. */
+    static String bashrc(boolean activateMise, String extraPath) {
         String mise = activateMise
                 ? """
 
@@ -16,7 +21,7 @@ final class RootShell {
                 : "";
         return """
                 # ~/.bashrc for root in a banger guest.
-                export PATH=%s:$HOME/.local/bin
+                export PATH=%s:%s
 
                 # Everything below is for interactive shells only.
                 case $- in
@@ -38,7 +43,7 @@ final class RootShell {
                 if [ -r /usr/share/bash-completion/bash_completion ]; then
                     . /usr/share/bash-completion/bash_completion
                 fi
-                """.formatted(GuestCustomisation.ROOT_PATH) + mise;
+                """.formatted(GuestCustomisation.ROOT_PATH, extraPath) + mise;
     }
 
     static String profile() {

@@ -45,9 +45,9 @@ final class RunitServices {
         return """
                 #!/bin/sh
                 export HOME=/root
-                export PATH=%s
+                export PATH=%s:%s
                 cd /root || exit 1
-                exec /usr/local/bin/opencode serve --hostname 0.0.0.0 --port %d 2>&1
-                """.formatted(GuestCustomisation.ROOT_PATH, GuestCustomisation.OPENCODE_PORT);
+                exec opencode serve --hostname 0.0.0.0 --port %d 2>&1
+                """.formatted(VoidMise.SHIMS, GuestCustomisation.ROOT_PATH, GuestCustomisation.OPENCODE_PORT);
     }
 }

@@ -124,6 +124,7 @@ class ConfigLoaderTest {
                 default = "void"
                 debian_mirror = "http://mirror.example/debian"
                 void_repository = "https://mirror.example/void"
+                xbps_install = "/opt/xbps-static/usr/bin/xbps-install.static"
                 [firecracker]
                 binary = "/opt/fc/firecracker"
                 jailer = "/opt/fc/jailer"
@@ -145,6 +146,7 @@ class ConfigLoaderTest {
         assertThat(c.image().defaultImage()).isEqualTo("void");
         assertThat(c.image().debianMirror()).hasValueSatisfying(u -> assertThat(u).hasToString("http://mirror.example/debian"));
         assertThat(c.image().voidRepository()).hasValueSatisfying(u -> assertThat(u.getHost()).isEqualTo("mirror.example"));
+        assertThat(c.image().xbpsInstall()).contains("/opt/xbps-static/usr/bin/xbps-install.static");
         assertThat(c.firecracker().binary()).contains(Path.of("/opt/fc/firecracker"));
         assertThat(c.firecracker().jailer()).contains(Path.of("/opt/fc/jailer"));
         assertThat(c.firecracker().jail()).isTrue();
@@ -208,6 +210,7 @@ class ConfigLoaderTest {
             '[firecracker]\nbinary = "firecracker"'      | firecracker.binary: "firecracker" is not an absolute path
             '[firecracker]\njail = "yes"'                | firecracker.jail: expected true or false, got a string ("yes")
             '[qemu]\nbinary = "qemu; rm -rf /"'          | qemu.binary: "qemu; rm -rf /" is neither a program name
+            '[image]\nxbps_install = "xbps; rm -rf /"'   | image.xbps_install: "xbps; rm -rf /" is neither a program name
             '[runtime]\nbundle = "./runtime"'            | runtime.bundle: "./runtime" is not an absolute path
             ping_helper_port = 0                         | ping_helper_port: 0 is out of range: must be 1..65535
             """)
