@@ -88,7 +88,14 @@ final class CreateBenchmark {
         this.progress = progress;
     }
 
+    /** What {@code vm.host.prepare} answers. */
+    record HostReady(String bridge, int warmTaps) {}
+
     BenchReport run(Settings settings) {
+        try (RpcClient client = connect.get()) {
+            HostReady ready = client.call("vm.host.prepare", Map.of(), HostReady.class, Duration.ofMinutes(1));
+            progress.printf(Locale.ROOT, "host network ready: bridge %s, %d warm TAP(s)%n", ready.bridge(), ready.warmTaps());
+        }
         List<CreateRun> runs = new ArrayList<>();
         List<Double> batches = new ArrayList<>();
         List<Double> solo = new ArrayList<>();

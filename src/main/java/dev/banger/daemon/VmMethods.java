@@ -106,6 +106,9 @@ final class VmMethods {
         }
     }
 
+    /** Making a pool of TAPs takes milliseconds each; a host that needs longer is broken. */
+    private static final java.time.Duration HOST_PREPARE_DEADLINE = java.time.Duration.ofSeconds(30);
+
     List<RpcMethod<?, ?>> methods() {
         return List.of(
                 RpcMethod.of("vm.create.begin", CreateParams.class, (p, c) -> beginCreate(p)),
@@ -113,6 +116,7 @@ final class VmMethods {
                         .filter(op -> op.kind() == OperationKind.VM_CREATE)
                         .orElseThrow(() -> new DaemonException(ErrorKind.NOT_FOUND, "no VM create operation " + p.operationId()))),
                 RpcMethod.withoutParams("vm.list", c -> new VmList(vms.list())),
+                RpcMethod.withoutParams("vm.host.prepare", c -> vms.prepareHost(HOST_PREPARE_DEADLINE)),
                 RpcMethod.of("vm.show", NameParams.class, (p, c) -> vms.info(p.name())),
                 RpcMethod.of("vm.start", NameParams.class, (p, c) -> vms.start(p.name())),
                 RpcMethod.of("vm.stop", NameParams.class, (p, c) -> vms.stop(p.name())),

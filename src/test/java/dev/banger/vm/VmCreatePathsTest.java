@@ -88,6 +88,16 @@ class VmCreatePathsTest {
         assertThat(fx.vmDir("dev1")).doesNotExist();
     }
 
+    @Test
+    void preparingTheHostFillsTheTapPoolBeforeAnyCreate() {
+        VmService pooled = fx.service(fx.host(2), VmFixture.QUICK);
+
+        VmService.HostReady ready = pooled.prepareHost(java.time.Duration.ofSeconds(20));
+
+        assertThat(ready.warmTaps()).isEqualTo(2);
+        assertThat(fx.taps()).containsExactlyInAnyOrder("tap-pool-0", "tap-pool-1");
+    }
+
     /** An image whose rootfs is a real ext4 with a {@code /root} to build the work disk from. */
     private Image imageWithRootHome(String name) throws IOException {
         Path tree = Files.createDirectories(dir.resolve(name + "-tree/root"));
