@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The slow tier of the RPC fuzz ({@code make test-faults}): 10,000 hostile requests, same checks as {@link RpcFuzzTest}. */
+/**
+ * The slow tier of the RPC fuzz ({@code make test-faults}): 10,000 hostile requests on one
+ * connection, then 10,000 more from four concurrent clients; same checks as {@link RpcFuzzTest}.
+ */
 @Tag("faults")
 @Tag("root")
 class RpcFuzzSoakTest {
@@ -30,5 +33,10 @@ class RpcFuzzSoakTest {
     @Test
     void tenThousandHostileRequestsAreAllRefusedAndChangeNothing() throws Exception {
         RpcFuzzTest.fuzzAndCheck(daemon, RpcFuzzer.seed("RpcFuzzSoakTest"), RpcFuzzer.requests(10_000));
+    }
+
+    @Test
+    void fourConcurrentHostileClientsOfTenThousandRequestsInAllAreAllRefusedAndChangeNothing() throws Exception {
+        RpcFuzzTest.fuzzAndCheck(daemon, RpcFuzzer.seed("RpcFuzzSoakTest.concurrent"), RpcFuzzer.requests(10_000), 4);
     }
 }

@@ -42,16 +42,39 @@ class RpcFuzzTest {
         fuzzAndCheck(daemon, RpcFuzzer.seed("RpcFuzzTest"), RpcFuzzer.requests(2_000));
     }
 
-    /** Runs the fuzz and checks the daemon's health and the absence of side effects; returns the report. */
-    static RpcFuzzer.Report fuzzAndCheck(NamespacedDaemon daemon, long seed, int count) throws Exception {
+    /** Runs the fuzz and checks the daemon's health and the absence of side effects. */
+    static void fuzzAndCheck(NamespacedDaemon daemon, long seed, int count) throws Exception {
+        fuzzAndCheck(daemon, seed, count, 1);
+    }
+
+    /**
+     * As {@link #fuzzAndCheck(NamespacedDaemon, long, int)} with {@code clients} concurrent
+     * connections, client k using seed {@code seed + k} and {@code count / clients} requests.
+     */
+    static void fuzzAndCheck(NamespacedDaemon daemon, long seed, int count, int clients) throws Exception {
         List<String> linksBefore = daemon.links();
         SortedSet<String> filesBefore = daemon.files();
 
-        RpcFuzzer.Report report = new RpcFuzzer(daemon.sandbox().paths().socket()).run(seed, count);
-        System.out.println(report.summary());
-
-        assertThat(report.failures()).as("replay with -Dbanger.fuzz.seed=%d; daemon log:%n%s", seed, daemon.log()).isEmpty();
-        assertThat(report.requests()).isEqualTo(count);
+        List<java.util.concurrent.Future<RpcFuzzer.Report>> running = new java.util.ArrayList<>();
+        long start = System.nanoTime();
+        try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int k = 0; k < clients; k++) {
+                long clientSeed = seed + k;
+                running.add(executor.submit(() -> new RpcFuzzer(daemon.sandbox().paths().socket()).run(clientSeed, count / clients)));
+            }
+        }
+        int requests = 0;
+        for (var future : running) {
+            RpcFuzzer.Report report = future.get();
+            System.out.println(report.summary());
+            assertThat(report.failures()).as("replay with -Dbanger.fuzz.seed=%d; daemon log:%n%s", report.seed(), daemon.log()).isEmpty();
+            requests += report.requests();
+        }
+        if (clients > 1) {
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("%d clients: %d requests in %.1f s = %.0f requests/s%n", clients, requests, seconds, requests / seconds);
+        }
+        assertThat(requests).isEqualTo(count / clients * clients);
         assertThat(daemon.process().isAlive()).as("bangerd still runs").isTrue();
         DaemonStatus status = daemon.call("daemon.status", DaemonStatus.class);
         assertThat(status.pid()).isEqualTo(daemon.process().pid());
@@ -61,6 +84,5 @@ class RpcFuzzTest {
         assertThat(daemon.files()).noneMatch(p -> p.startsWith("state/vms/") || p.startsWith("state/images/"));
         assertThat(daemon.links()).as("no new links in the daemon's namespace").isEqualTo(linksBefore);
         assertThat(daemon.lingeringChildren()).as("no processes left behind").isEmpty();
-        return report;
     }
 }
