@@ -66,7 +66,7 @@ class CliFuzzTest {
         long seed = RpcFuzzer.seed("CliFuzzTest.image");
         SplittableRandom random = new SplittableRandom(seed);
         List<List<String>> vectors = new ArrayList<>();
-        for (int k = 0; k < 300; k++) {
+        for (int k = 0; k < 200; k++) {
             vectors.add(imageVector(random));
         }
         try (NamespacedDaemon daemon = new NamespacedDaemon(dir.resolve("sandbox"), "")) {
