@@ -85,6 +85,11 @@ final class NamespacedDaemon implements AutoCloseable {
                 .map(line -> line.replaceAll("\\\\\\s+link/.*", "")).toList();
     }
 
+    /** The namespace's firewall ({@code nft list ruleset}), where NAT rules would appear. */
+    String firewall() {
+        return host.run("ip", "netns", "exec", namespace, "nft", "list", "ruleset").stdout();
+    }
+
     /** Every path under the sandbox's state and cache dirs, except the database and its journals. */
     SortedSet<String> files() {
         SortedSet<String> found = new TreeSet<>();

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The fast tier of the RPC fuzz (in {@code make test}): 2,000 seeded hostile requests against one
  * real bangerd in its own network namespace. Every answer is a JSON-RPC error, the daemon keeps
- * serving, and nothing appears on disk, in the store, in the namespace's links or as a process.
+ * serving, and nothing appears on disk, in the store, in the namespace's links or firewall, or as a process.
  * {@link RpcFuzzSoakTest} is the same with 10,000 requests.
  */
 @Tag("root")
@@ -53,6 +53,7 @@ class RpcFuzzTest {
      */
     static void fuzzAndCheck(NamespacedDaemon daemon, long seed, int count, int clients) throws Exception {
         List<String> linksBefore = daemon.links();
+        String firewallBefore = daemon.firewall();
         SortedSet<String> filesBefore = daemon.files();
 
         List<java.util.concurrent.Future<RpcFuzzer.Report>> running = new java.util.ArrayList<>();
@@ -83,6 +84,7 @@ class RpcFuzzTest {
         assertThat(daemon.files()).as("nothing new under the state and cache dirs").isEqualTo(filesBefore);
         assertThat(daemon.files()).noneMatch(p -> p.startsWith("state/vms/") || p.startsWith("state/images/"));
         assertThat(daemon.links()).as("no new links in the daemon's namespace").isEqualTo(linksBefore);
+        assertThat(daemon.firewall()).as("no firewall rules in the daemon's namespace").isEqualTo(firewallBefore);
         assertThat(daemon.lingeringChildren()).as("no processes left behind").isEmpty();
     }
 }
