@@ -6,12 +6,13 @@ MAVEN_OUT := build/dist/maven
 AGENT_OUT := $(abspath build/dist/agent)
 ARGS ?=
 
-.PHONY: help build agent test test-unit deps install runtime runtime-package clean demo verify verify-firecracker bench-create verify-void
+.PHONY: help build agent test test-unit deps install runtime runtime-package clean demo verify verify-firecracker bench-create verify-void test-faults
 
 help:
 	@echo "make build            build/bin/banger and build/bin/bangerd (+ the guest agent)"
 	@echo "make demo             build everything, then create a VM (QEMU, own network namespace), uname -a over SSH, delete it"
 	@echo "make test             install missing apt packages, build, run every test (incl. make verify)"
+	@echo "make test-faults      the slow fault, bad-input and security suite (JUnit tag faults; see docs/faults.md)"
 	@echo "make verify           end-to-end VM lifecycle proof in a network namespace (scripts/verify.sh)"
 	@echo "make verify-firecracker  the same with the Firecracker backend (KVM host with firecracker)"
 	@echo "make bench-create     the create wall-time benchmark (scripts/bench-create.sh), e.g. ARGS=\"--runs 2 --compare-slow-path\""
@@ -54,8 +55,11 @@ bench-create: build
 verify-void: build
 	scripts/verify.sh --image void-exp $(ARGS)
 
+test-faults: deps
+	JAVA_HOME=$(JDK) ./mvnw -B --no-transfer-progress verify -Dbanger.groups=faults
+
 test-unit:
-	$(MVN) verify -Dbanger.excludedGroups=root
+	$(MVN) verify -Dbanger.excludedGroups=root,faults
 
 install: build
 	install -d $(PREFIX)/bin $(PREFIX)/lib/banger/java $(PREFIX)/lib/systemd/system $(PREFIX)/share/banger $(PREFIX)/share/doc/banger

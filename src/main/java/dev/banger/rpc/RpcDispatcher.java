@@ -145,6 +145,10 @@ public final class RpcDispatcher {
             return response;
         } catch (RpcException e) {
             return errorResponse(id, e.toError());
+        } catch (InvalidParameterException e) {
+            // Handlers that validate params lazily (image.build.begin, image.register) refuse bad input too.
+            return errorResponse(id, RpcError.of(RpcErrorCodes.INVALID_PARAMS, ErrorKind.INVALID_ARGUMENT,
+                    "invalid params for " + method.name() + ": " + e.getMessage(), e.field()));
         } catch (BangerException e) {
             return errorResponse(id, RpcError.of(e.kind(), e.getMessage()));
         } catch (Exception e) {

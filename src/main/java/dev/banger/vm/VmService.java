@@ -132,13 +132,20 @@ public final class VmService {
         return new HostReady(host.network().bridge(), host.taps().idleCount());
     }
 
+    /**
+     * Refuses an unknown VM before the host network is started for it. Rows exist only after the
+     * host was started (at daemon start when VMs exist), so the lookup needs no reconcile first.
+     */
+    private void requireKnown(String name) {
+        vms.get(name);
+    }
+
     public List<String> createStages() {
         return VmCreator.STAGES;
     }
 
     /** Checks a create request and makes every choice, before anything is started or stored. */
     public CreatePlan plan(CreateRequest request) {
-        ensureHostStarted();
         String name = request.name();
         if (name == null) {
             name = VmNames.generate(vms.list().stream().map(Vm::name).collect(Collectors.toSet()), random);
@@ -162,6 +169,8 @@ public final class VmService {
         int memory = request.memoryMib() == null ? (int) (defaults.memory().bytes() >> 20) : request.memoryMib();
         long disk = request.diskGib() == null ? defaults.disk().bytes() : request.diskGib() * GIB;
         checkSizes(vcpus, memory, disk);
+        // Only a request that passed every check may set up the host network (bad input changes nothing).
+        ensureHostStarted();
         return new CreatePlan(name, image, vcpus, memory, disk, host.vmm().name(), declaredServices(image),
                 workDiskGrowsInGuest(image), request.slowPath());
     }
@@ -207,16 +216,19 @@ public final class VmService {
     }
 
     public VmInfo start(String name) {
+        requireKnown(name);
         ensureHostStarted();
         return locks.with(name, () -> info(startLocked(vms.get(name))));
     }
 
     public VmInfo stop(String name) {
+        requireKnown(name);
         ensureHostStarted();
         return locks.with(name, () -> info(stopLocked(vms.get(name))));
     }
 
     public VmInfo restart(String name) {
+        requireKnown(name);
         ensureHostStarted();
         return locks.with(name, () -> {
             Vm vm = vms.get(name);
@@ -281,7 +293,9 @@ public final class VmService {
 
     /** Deletes each named VM independently; one failure does not stop the others. */
     public VmDeleteResult delete(List<String> names) {
-        ensureHostStarted();
+        if (names.stream().anyMatch(name -> vms.find(name).isPresent())) {
+            ensureHostStarted();
+        }
         List<VmDeleteResult.Outcome> outcomes = new ArrayList<>();
         for (String name : new java.util.LinkedHashSet<>(names)) {
             try {
