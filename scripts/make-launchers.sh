@@ -27,20 +27,37 @@ LAUNCHER
 write_launcher banger dev.banger.cli.BangerMain "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss1m"
 write_launcher bangerd dev.banger.daemon.DaemonMain "-XX:+UseSerialGC"
 
-# Training runs: each records the classes a typical start loads. The CLI trains on a status call
-# against an empty runtime dir (no daemon needed); the daemon on its own --aot-training mode.
+# Training runs: each records the classes a typical start loads. The daemon trains on its own
+# --aot-training mode; the CLI on the calls users make most (BangerMain.AOT_TRAINING) against a
+# daemon started on throwaway dirs, which with no VMs touches no network.
 train_dir=$(mktemp -d)
-trap 'rm -rf "$train_dir"' EXIT
+daemon_pid=
+cleanup() {
+    if [ -n "$daemon_pid" ]; then
+        # SIGTERM is the daemon's graceful stop; its exit status (143) is expected.
+        kill "$daemon_pid" 2>/dev/null || true
+        wait "$daemon_pid" 2>/dev/null || true
+    fi
+    rm -rf "$train_dir"
+}
+trap cleanup EXIT
 rm -f "$lib_dir/banger.aot" "$lib_dir/bangerd.aot"
-BANGER_RUNTIME_DIR=$train_dir BANGER_STATE_DIR=$train_dir/state BANGER_CACHE_DIR=$train_dir/cache \
-BANGER_CONFIG=$train_dir/none.toml \
-    "$java_home/bin/java" -XX:AOTCacheOutput="$lib_dir/banger.aot" -Xlog:aot=error -Xlog:cds=error \
-    -XX:+UseSerialGC -XX:TieredStopAtLevel=1 --enable-native-access=ALL-UNNAMED -cp "$classpath" \
-    dev.banger.cli.BangerMain daemon status --json >"$train_dir/cli.log" 2>&1 || true
-BANGER_RUNTIME_DIR=$train_dir BANGER_STATE_DIR=$train_dir/state BANGER_CACHE_DIR=$train_dir/cache \
-BANGER_CONFIG=$train_dir/none.toml \
-    "$java_home/bin/java" -XX:AOTCacheOutput="$lib_dir/bangerd.aot" -Xlog:aot=error -Xlog:cds=error \
+export BANGER_RUNTIME_DIR=$train_dir BANGER_STATE_DIR=$train_dir/state BANGER_CACHE_DIR=$train_dir/cache \
+    BANGER_CONFIG=$train_dir/none.toml
+"$java_home/bin/java" -XX:AOTCacheOutput="$lib_dir/bangerd.aot" -Xlog:aot=error -Xlog:cds=error \
     -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -cp "$classpath" \
     dev.banger.daemon.DaemonMain --aot-training >"$train_dir/daemon.log" 2>&1 \
     || { cat "$train_dir/daemon.log" >&2; echo "make-launchers: daemon AOT training failed" >&2; exit 1; }
+"$bin_dir/bangerd" >"$train_dir/daemon-run.log" 2>&1 &
+daemon_pid=$!
+# Bounded: a daemon that has not opened its socket in 30 s has failed (its log says why).
+for _ in $(seq 300); do
+    [ -S "$train_dir/bangerd.sock" ] && break
+    kill -0 "$daemon_pid" 2>/dev/null || break
+    sleep 0.1
+done
+[ -S "$train_dir/bangerd.sock" ] || { cat "$train_dir/daemon-run.log" >&2; echo "make-launchers: no daemon to train the CLI against" >&2; exit 1; }
+"$java_home/bin/java" -XX:AOTCacheOutput="$lib_dir/banger.aot" -Xlog:aot=error -Xlog:cds=error \
+    -XX:+UseSerialGC -XX:TieredStopAtLevel=1 --enable-native-access=ALL-UNNAMED -cp "$classpath" \
+    dev.banger.cli.BangerMain --aot-training >"$train_dir/cli.log" 2>&1 || true
 [ -f "$lib_dir/banger.aot" ] && [ -f "$lib_dir/bangerd.aot" ] || { echo "make-launchers: AOT training produced no cache" >&2; exit 1; }

@@ -89,7 +89,7 @@ public record BenchReport(List<CreateRun> runs, int parallel, List<Double> batch
                 ratio == null ? null : ratio >= FAST_OVER_SLOW_TARGET));
         Double parallelRatio = batches.isEmpty() || solo.isEmpty() ? null
                 : Summary.of(batches).p50() / Summary.of(solo).p50();
-        targets.add(new Target(parallel + " parallel creates vs one, host-side wall", "< " + times(PARALLEL_TARGET), parallelRatio,
+        targets.add(new Target("parallel creates (--parallel 8) vs one, host-side wall", "< " + times(PARALLEL_TARGET), parallelRatio,
                 parallelRatio == null ? null : parallelRatio < PARALLEL_TARGET));
         Double cli = cliRoundTrip.isEmpty() ? null : Summary.of(cliRoundTrip).p50();
         targets.add(new Target("CLI round trip (banger vm list) p50", "< " + ms(CLI_P50_TARGET), cli,

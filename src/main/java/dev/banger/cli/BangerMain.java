@@ -1,12 +1,28 @@
 package dev.banger.cli;
 
+import java.util.List;
+
 import picocli.CommandLine;
 
 /** Entry point of the {@code banger} launcher. */
 public final class BangerMain {
     private BangerMain() {}
 
+    /**
+     * What {@code scripts/make-launchers.sh} trains the AOT cache on, against a daemon it started
+     * on throwaway dirs: the calls users make most, so their classes start loaded and linked.
+     */
+    static final List<List<String>> AOT_TRAINING = List.of(
+            List.of("daemon", "status"), List.of("daemon", "status", "--json"),
+            List.of("vm", "list"), List.of("vm", "list", "--json"),
+            List.of("image", "list"), List.of("image", "list", "--json"),
+            List.of("vm", "show", "aot-training"));
+
     public static void main(String[] args) {
+        if (args.length == 1 && args[0].equals("--aot-training")) {
+            AOT_TRAINING.forEach(argv -> commandLine().execute(argv.toArray(String[]::new)));
+            System.exit(0);
+        }
         System.exit(commandLine().execute(args));
     }
 
