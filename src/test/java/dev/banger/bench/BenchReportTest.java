@@ -29,10 +29,11 @@ class BenchReportTest {
 
         Map<String, Summary> fast = report.summary(CreatePath.FAST);
 
-        assertThat(fast.keySet()).containsExactly("validate", "allocate", "vmm-start", "boot", "host-side", "create",
+        assertThat(fast.keySet()).containsExactly("validate", "allocate", "vmm-start", "boot", "host-side", "banger-side", "create",
                 "ssh-command", "delete", "total");
         assertThat(fast.get("vmm-start")).isEqualTo(new Summary(3, 40, 50, 50));
         assertThat(fast.get("host-side")).isEqualTo(new Summary(3, 53, 63, 63));
+        assertThat(fast.get("banger-side")).isEqualTo(new Summary(3, 13, 13, 13));
         assertThat(report.summary(CreatePath.SLOW)).isEmpty();
         assertThat(report.slowOverFast()).isEmpty();
     }
