@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * {@code BANGER_FAULT_HOLD} naming points (comma-separated {@code <kind>:<detail>}, e.g.
  * {@code vm-create:work-disk} for the start of a create stage, {@code vm-delete:b} for the start of
  * one VM's delete), an operation reaching such a point logs it, writes the marker file
- * {@code <runtime dir>/fault-held.<kind>.<detail>} and blocks until {@link #release} (the daemon's
- * shutdown), an interrupt, or {@link #HOLD_LIMIT} — so a test can kill the daemon exactly there.
+ * {@code <runtime dir>/fault-held.<kind>.<detail>} and blocks until the marker is deleted (the test
+ * lets it go on), {@link #release} (the daemon's shutdown), an interrupt, or {@link #HOLD_LIMIT} —
+ * so a test can kill the daemon exactly there, or change the host before the stage runs.
  * Without the variable every call returns at once. Thread-safe.
  */
 public final class FaultPoints {
@@ -27,6 +28,7 @@ public final class FaultPoints {
     public static final String ENV = "BANGER_FAULT_HOLD";
     /** A held operation goes on after this long, so a forgotten variable cannot wedge a daemon for ever. */
     public static final Duration HOLD_LIMIT = Duration.ofMinutes(10);
+    private static final Duration POLL = Duration.ofMillis(50);
     public static final FaultPoints NONE = new FaultPoints(Set.of(), Path.of("."));
 
     private final Set<String> points;
@@ -66,14 +68,21 @@ public final class FaultPoints {
             return;
         }
         LOG.warn("fault point {} reached: holding", point);
+        Path marker = marker(markerDir, kind, detail);
         try {
-            Files.writeString(marker(markerDir, kind, detail), point + "\n");
+            Files.writeString(marker, point + "\n");
         } catch (IOException e) {
             LOG.error("fault point {}: cannot write its marker: {}", point, e.toString());
+            return;
         }
+        long deadline = System.nanoTime() + HOLD_LIMIT.toNanos();
         try {
-            if (!released.await(HOLD_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
-                LOG.warn("fault point {}: held for {}; going on", point, HOLD_LIMIT);
+            // Polled: a test-only hold, and deleting the marker is the simplest release a test can give.
+            while (Files.exists(marker) && !released.await(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (System.nanoTime() > deadline) {
+                    LOG.warn("fault point {}: held for {}; going on", point, HOLD_LIMIT);
+                    break;
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -11,6 +11,7 @@ import dev.banger.model.OperationState;
 import dev.banger.model.Stage;
 import dev.banger.model.StageState;
 import dev.banger.rpc.RpcException;
+import dev.banger.vm.FaultPoints;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -61,11 +62,19 @@ class DiskFaultsTest {
     @Order(1)
     void fullDiskDuringTheWorkDiskCloneFailsClearlyAndRollsEverythingBack() throws Exception {
         Path vms = lab.sandbox.paths().stateDir().resolve("vms");
-        // Room for the root disk's qcow2 overlay and a little more, not for the work seed's data.
-        long overlay = overlayBytes(lab.sandbox.paths().stateDir().resolve("images").resolve(FaultLab.IMAGE).resolve("rootfs.ext4"));
-        lab.mountTmpfs(vms, overlay + (128 << 10));
+        lab.mountTmpfs(vms, 16 << 20);
+        Path filler = vms.resolve(".filler");
         try {
-            Operation failed = lab.awaitCreate(lab.beginCreate("full1").id(), Duration.ofMinutes(3));
+            lab.terminateDaemon(Duration.ofSeconds(60));
+            lab.startDaemon("vm-create:work-disk");
+            String operation = lab.beginCreate("full1").id();
+            lab.awaitHeld("vm-create", "work-disk", Duration.ofMinutes(2));
+            // The root disk is made; now the file system fills up before the work disk is cloned.
+            fill(filler);
+            Files.delete(FaultPoints.marker(lab.sandbox.paths().runtimeDir(), "vm-create", "work-disk"));
+            Operation failed = lab.awaitCreate(operation, Duration.ofMinutes(3));
+            System.out.println("faults: full disk during the work-disk clone: " + failed.error());
+            Files.delete(filler);
 
             assertThat(failed.state()).isEqualTo(OperationState.FAILED);
             assertThat(failed.error()).as("the error names the disk and the lack of space")
@@ -80,6 +89,10 @@ class DiskFaultsTest {
                 assertThat(entries).as("nothing left on the small file system").isEmpty();
             }
         } finally {
+            Files.deleteIfExists(filler);
+            if (lab.vm("full1").isPresent()) {
+                lab.call("vm.delete", Map.of("names", java.util.List.of("full1")), dev.banger.model.VmDeleteResult.class);
+            }
             lab.unmount(vms);
         }
     }
@@ -110,13 +123,17 @@ class DiskFaultsTest {
         assertThat(lab.leftovers("seed1", false)).isEmpty();
     }
 
-    /** Bytes a fresh qcow2 overlay of {@code base} takes, as the daemon makes it for a root disk. */
-    private long overlayBytes(Path base) throws IOException {
-        Path probe = dir.resolve("probe.qcow2");
-        lab.host.run("qemu-img", "create", "-q", "-f", "qcow2", "-F", "raw", "-b", base.toString(), probe.toString(), "2G");
-        long bytes = Files.size(probe);
-        Files.delete(probe);
-        return bytes;
+    /** Writes {@code file} until its file system has no space left. */
+    private static void fill(Path file) throws IOException {
+        byte[] chunk = new byte[64 << 10];
+        java.util.Arrays.fill(chunk, (byte) 0x5a);
+        try (var out = Files.newOutputStream(file)) {
+            while (true) {
+                out.write(chunk);
+            }
+        } catch (IOException full) {
+            assertThat(full.getMessage()).as("filling %s", file).containsIgnoringCase("no space left");
+        }
     }
 
     /** Inverts the first data byte of {@code file} inside the ext4 image {@code image}. */

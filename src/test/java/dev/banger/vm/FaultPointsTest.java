@@ -28,6 +28,27 @@ class FaultPointsTest {
     }
 
     @Test
+    void deletingTheMarkerLetsAHeldOperationGoOn() throws Exception {
+        FaultPoints points = FaultPoints.fromEnvironment(Map.of(FaultPoints.ENV, "vm-create:work-disk"), dir);
+        Path marker = FaultPoints.marker(dir, "vm-create", "work-disk");
+        CompletableFuture<Void> held = CompletableFuture.runAsync(() -> points.reach("vm-create", "work-disk"), VIRTUAL);
+        awaitFile(marker, held);
+        assertThat(held).as("held at its point").isNotDone();
+
+        Files.delete(marker);
+
+        held.get(10, TimeUnit.SECONDS);
+    }
+
+    private static void awaitFile(Path file, CompletableFuture<Void> held) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Files.exists(file) && !held.isDone() && System.nanoTime() < deadline) {
+            new CompletableFuture<Void>().completeOnTimeout(null, 20, TimeUnit.MILLISECONDS).join(); // a bounded poll pause
+        }
+        assertThat(file).exists();
+    }
+
+    @Test
     void anArmedPointWritesItsMarkerAndHoldsUntilReleased() throws Exception {
         FaultPoints points = FaultPoints.fromEnvironment(Map.of(FaultPoints.ENV, "vm-create:boot, vm-delete:b"), dir);
         Path marker = FaultPoints.marker(dir, "vm-create", "boot");
@@ -36,11 +57,7 @@ class FaultPointsTest {
         CompletableFuture<Void> other = CompletableFuture.runAsync(() -> points.reach("vm-create", "sshd"), VIRTUAL);
 
         other.get(10, TimeUnit.SECONDS);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!Files.exists(marker) && System.nanoTime() < deadline) {
-            new CompletableFuture<Void>().completeOnTimeout(null, 20, TimeUnit.MILLISECONDS).join(); // a bounded poll pause
-        }
-        assertThat(marker).exists();
+        awaitFile(marker, held);
         assertThat(held).as("held at its point").isNotDone();
         points.release();
         held.get(10, TimeUnit.SECONDS);
