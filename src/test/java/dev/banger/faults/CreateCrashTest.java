@@ -6,12 +6,16 @@ import dev.banger.model.Operation;
 import dev.banger.model.Stage;
 import dev.banger.model.VmInfo;
 import dev.banger.model.VmState;
+import dev.banger.rpc.Json;
+import dev.banger.store.Store;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,5 +71,28 @@ class CreateCrashTest {
         assertThat(lab.vms()).as("VMs after the restart").isEmpty();
         assertThat(lab.leftovers(name, false)).as("left over after kill -9 at %s", stage).isEmpty();
         assertThat(lab.taps()).as("warm TAP pool").hasSizeLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void vmmLaunchedButNotYetRecordedWhenTheDaemonDiedIsStoppedAtRestart() throws Exception {
+        String name = "crash-unrecorded";
+        lab.terminateDaemon(Duration.ofSeconds(60));
+        lab.startDaemon("vm-create:boot");
+        lab.beginCreate(name);
+        lab.awaitHeld("vm-create", "boot", Duration.ofMinutes(2));
+        lab.killDaemon();
+        // What a kill between QEMU's launch and the runtime record leaves: a VMM the row does not name.
+        try (Store store = Store.open(lab.sandbox.paths().database())) {
+            ObjectNode runtime = (ObjectNode) Json.mapper().readTree(store.vms().runtime(name).orElseThrow());
+            runtime.remove("instance");
+            store.vms().recordLifecycle(name, VmState.CREATING, null, runtime.toString());
+        }
+        assertThat(lab.vmm(name)).as("the unrecorded QEMU runs").isPresent();
+
+        lab.startDaemon();
+
+        assertThat(lab.vms()).isEmpty();
+        assertThat(lab.leftovers(name, false)).isEmpty();
+        assertThat(lab.log()).contains("VM " + name + ": stopped qemu pid");
     }
 }
