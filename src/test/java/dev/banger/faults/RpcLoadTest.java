@@ -45,8 +45,8 @@ class RpcLoadTest {
     private static final int VMS = Integer.getInteger("banger.faults.loadVms", 16);
     private static final int CLIENTS = 200;
     private static final Duration CLIENT_RUN = Duration.ofSeconds(10);
-    /** 16 TCG boots on two shared cores: the daemon's own emulated deadlines (6 + 5 min) bound each. */
-    private static final Duration ALL_BOOTED = Duration.ofMinutes(12);
+    /** 16 TCG boots on two shared cores: the daemon's own emulated deadlines (12 + 10 min) bound each. */
+    private static final Duration ALL_BOOTED = Duration.ofMinutes(25);
     private static final Executor VIRTUAL = r -> Thread.ofVirtual().start(r);
 
     private FaultLab lab;
@@ -95,7 +95,10 @@ class RpcLoadTest {
     @Test
     @Order(2)
     void twoHundredConcurrentClientsIssuingListShowAndHealthSeeNoErrors() throws Exception {
-        assertThat(lab.vms()).as("guests from the create test").hasSize(VMS);
+        // The guests the create test left running (all of them, unless it failed).
+        List<String> running = lab.vms().stream().filter(v -> v.state() == dev.banger.model.VmState.RUNNING)
+                .map(dev.banger.model.VmInfo::name).toList();
+        org.junit.jupiter.api.Assumptions.assumeFalse(running.isEmpty(), "no guest runs; see the create test");
         Queue<Long> list = new ConcurrentLinkedQueue<>();
         Queue<Long> show = new ConcurrentLinkedQueue<>();
         Queue<Long> health = new ConcurrentLinkedQueue<>();
@@ -107,7 +110,7 @@ class RpcLoadTest {
                 assertThat(connected.await(60, TimeUnit.SECONDS)).isTrue();
                 long end = System.nanoTime() + CLIENT_RUN.toNanos();
                 for (int i = c; System.nanoTime() < end; i++) {
-                    String vm = names.get(i % VMS);
+                    String vm = running.get(i % running.size());
                     long t0 = System.nanoTime();
                     try {
                         switch (i % 3) {
@@ -153,12 +156,13 @@ class RpcLoadTest {
     @Order(3)
     void sixteenParallelDeletesThroughTheRpcLeaveNothingBehind() {
         long start = System.nanoTime();
-        List<VmDeleteResult> results = names.stream().map(name -> CompletableFuture.supplyAsync(() -> {
+        List<String> existing = lab.vms().stream().map(dev.banger.model.VmInfo::name).toList();
+        List<VmDeleteResult> results = existing.stream().map(name -> CompletableFuture.supplyAsync(() -> {
             try (RpcClient client = lab.client()) {
                 return client.call("vm.delete", Map.of("names", List.of(name)), VmDeleteResult.class, Duration.ofMinutes(3));
             }
         }, VIRTUAL)).toList().stream().map(CompletableFuture::join).toList();
-        System.out.printf("faults: %d parallel deletes done after %d ms%n", VMS, (System.nanoTime() - start) / 1_000_000);
+        System.out.printf("faults: %d parallel deletes done after %d ms%n", existing.size(), (System.nanoTime() - start) / 1_000_000);
 
         results.forEach(r -> assertThat(r.allDeleted()).as("%s", r.outcomes()).isTrue());
         assertThat(lab.vms()).isEmpty();
