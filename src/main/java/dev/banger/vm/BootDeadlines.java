@@ -13,8 +13,9 @@ import java.time.Duration;
  */
 public record BootDeadlines(Duration agent, Duration sshd, Duration services) {
     /**
-     * 16 guests booting at once on two cores shared with other work needed over 6 min to reach the
-     * agent and 4 more to generate SSH host keys (docs/faults.md).
+     * 16 guests booting at once on two cores shared with other work reached the agent after up to
+     * 10 min; their first-boot SSH host keys then took 4 to over 10 min for want of entropy
+     * (docs/faults.md), which a virtio-rng device should remove.
      */
     public static final BootDeadlines EMULATED = new BootDeadlines(Duration.ofMinutes(12), Duration.ofMinutes(10), Duration.ofMinutes(5));
     public static final BootDeadlines KVM = new BootDeadlines(Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(2));
