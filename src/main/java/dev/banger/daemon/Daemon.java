@@ -17,6 +17,8 @@ import dev.banger.rpc.RpcDispatcher;
 import dev.banger.rpc.RpcMethod;
 import dev.banger.rpc.RpcServer;
 import dev.banger.store.Store;
+import dev.banger.vm.FaultPoints;
+import dev.banger.vm.VmmWatch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+    /** Long enough for a delete to stop a running VM (guest shutdown grace, then QMP quit, then SIGKILL). */
+    static final Duration DELETE_DRAIN = Duration.ofSeconds(60);
 
     private final Deque<AutoCloseable> resources;
     private final CountDownLatch shutdownRequested = new CountDownLatch(1);
@@ -79,9 +83,12 @@ public final class Daemon implements AutoCloseable {
             methods.addAll(doctor.methods());
             Clock clock = Clock.systemUTC();
             ImageCatalog images = ImageSetup.catalog(paths, config, host, store, clock);
-            OperationRunner runner = new OperationRunner(store.operations());
+            FaultPoints faults = FaultPoints.fromEnvironment(System.getenv(), paths.runtimeDir());
+            OperationRunner runner = new OperationRunner(store.operations(), faults);
             VmSetup.Vms vms = VmSetup.start(paths, config, host, store, images, doctor.context());
             opened.push(vms.host());
+            vms.service().useFaultPoints(faults);
+            opened.push(VmmWatch.start(vms.service(), VmmWatch.SWEEP_EVERY));
             ImageVerifier verifier = new ImageVerifier(vms.service(), vms.inspector(), host, paths.stateDir().resolve("tmp"));
             methods.addAll(new ImageMethods(images, store.images(), store.operations(), runner, verifier).methods());
             methods.addAll(new VmMethods(vms.service(), vms.inspector(), store.operations(), runner).methods());
@@ -89,6 +96,13 @@ public final class Daemon implements AutoCloseable {
             PeerAuthorizer authorizer = new PeerAuthorizer(config.daemon().group(), new HostGroupLookup(host));
             RpcServer server = RpcServer.start(paths.socket(), new RpcDispatcher(methods), authorizer);
             opened.push(() -> server.close(SHUTDOWN_GRACE));
+            // Closed before the server: VM deletes under way finish, later ones of the same call are refused.
+            opened.push(() -> {
+                faults.release();
+                if (!vms.service().drainDeletes(DELETE_DRAIN)) {
+                    LOG.warn("VM deletes still running after {} s; the next start finishes them", DELETE_DRAIN.toSeconds());
+                }
+            });
             String group = SocketAccess.restrict(paths.socket(), config.daemon().group())
                     .orElse("root only; group '" + config.daemon().group() + "' does not exist");
             LOG.info("bangerd {} ready on {} (pid {}, state {}, socket group {})", dev.banger.model.BangerVersion.get(),

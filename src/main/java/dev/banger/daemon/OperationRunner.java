@@ -6,6 +6,7 @@ import dev.banger.model.OperationState;
 import dev.banger.model.StageRunner;
 import dev.banger.model.StageState;
 import dev.banger.store.OperationRepository;
+import dev.banger.vm.FaultPoints;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -22,9 +23,16 @@ final class OperationRunner {
     private static final Logger LOG = LoggerFactory.getLogger("dev.banger.lifecycle");
 
     private final OperationRepository operations;
+    private final FaultPoints faults;
 
     OperationRunner(OperationRepository operations) {
+        this(operations, FaultPoints.NONE);
+    }
+
+    /** With fault points: a stage named by one ({@code <kind>:<stage>}) holds at its start, for the fault suite. */
+    OperationRunner(OperationRepository operations, FaultPoints faults) {
         this.operations = operations;
+        this.faults = faults;
     }
 
     /** Starts {@code work} on its own thread; the operation fails with the work's exception message. */
@@ -37,7 +45,7 @@ final class OperationRunner {
     private void run(Operation operation, Consumer<StageRunner> work) {
         String label = operation.kind().wireName() + " " + operation.target();
         try {
-            work.accept(new Recorder(operation.id(), label));
+            work.accept(new Recorder(operation.id(), operation.kind().wireName(), label));
             operations.finish(operation.id(), OperationState.SUCCEEDED, null);
             LOG.info("{}: succeeded", label);
         } catch (RuntimeException | Error e) {
@@ -54,16 +62,19 @@ final class OperationRunner {
     /** Records each stage on the operation and times it in the lifecycle log. */
     private final class Recorder implements StageRunner {
         private final String operationId;
+        private final String kind;
         private final String label;
 
-        Recorder(String operationId, String label) {
+        Recorder(String operationId, String kind, String label) {
             this.operationId = operationId;
+            this.kind = kind;
             this.label = label;
         }
 
         @Override
         public <T> T call(String stage, Supplier<T> work) {
             operations.startStage(operationId, stage);
+            faults.reach(kind, stage);
             long start = System.nanoTime();
             try {
                 T result = work.get();

@@ -27,6 +27,7 @@ public final class VmInspector {
 
     private final VmService vms;
     private final Supplier<String> privateKey;
+    private final SharedProbes<HealthReport> health = new SharedProbes<>();
 
     /** @param privateKey the runtime bundle's SSH private key text, read when asked */
     public VmInspector(VmService vms, Supplier<String> privateKey) {
@@ -36,7 +37,8 @@ public final class VmInspector {
 
     public HealthReport health(String name) {
         Vm vm = vms.vms().get(name);
-        return vms.boot(vm).agent(vms.running(vm)).health(Duration.ofSeconds(5));
+        VmmInstance instance = vms.running(vm);
+        return health.get(name, () -> vms.boot(vm).agent(instance).health(Duration.ofSeconds(5)));
     }
 
     public VmStats stats(String name) {

@@ -1,5 +1,6 @@
 package dev.banger.vm;
 
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -17,6 +18,18 @@ final class VmLocks {
         }
         try {
             return work.get();
+        } finally {
+            busy.remove(vm);
+        }
+    }
+
+    /** Runs {@code work} if {@code vm} is free; empty, without waiting, when another operation holds it. */
+    <T> Optional<T> tryWith(String vm, Supplier<T> work) {
+        if (!busy.add(vm)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(work.get());
         } finally {
             busy.remove(vm);
         }

@@ -3,9 +3,12 @@ package dev.banger.vm;
 import dev.banger.model.Vm;
 import dev.banger.model.VmState;
 import dev.banger.store.SettingsRepository;
+import dev.banger.vmm.Vmm;
+import dev.banger.vmm.VmmInstance;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -45,6 +48,9 @@ public final class VmReconciler {
                 runtime = runtime.stopped();
                 service.vms().recordLifecycle(vm.name(), vm.state(), null, runtime.toJson());
             }
+            if (vm.state() == VmState.CREATING && runtime.instance() == null) {
+                stopUnrecordedVmms(vm, runtime, changes);
+            }
             switch (vm.state()) {
                 case CREATING, DELETING -> unfinished.add(vm);
                 case RUNNING -> {
@@ -81,6 +87,16 @@ public final class VmReconciler {
         removeOrphanDirs(changes);
         changes.forEach(change -> LOG.warn("reconcile: {}", change));
         return changes;
+    }
+
+    /** Before the TAP pool adopts the TAPs: an unrecorded VMM may hold one. */
+    private void stopUnrecordedVmms(Vm vm, VmRuntime runtime, List<String> changes) {
+        Vmm vmm = service.host().vmm(vm.vmm());
+        for (VmmInstance orphan : OrphanVmms.find(vmm, runtime.vmDir())) {
+            vmm.stop(orphan, Duration.ZERO);
+            changes.add("VM " + vm.name() + ": stopped " + vm.vmm() + " pid " + orphan.pid()
+                    + ", started by a create the previous daemon did not record");
+        }
     }
 
     private void removeOrphanDirs(List<String> changes) {

@@ -58,6 +58,8 @@ public final class VmService {
     private final BootDeadlines deadlines;
     private final Random random = new Random();
     private final SettingsRepository settings;
+    private final ShutdownGate deletes = new ShutdownGate();
+    private volatile FaultPoints faults = FaultPoints.NONE;
     private volatile boolean hostStarted;
     private volatile RuntimeException hostProblem;
 
@@ -138,6 +140,24 @@ public final class VmService {
      */
     private void requireKnown(String name) {
         vms.get(name);
+    }
+
+    /** Whether the host network is up (reconcile done); before that nothing runs that a watch could see die. */
+    boolean hostReady() {
+        return hostStarted;
+    }
+
+    /** Arms the fault suite's hold points ({@code vm-delete:<vm>} holds before that VM's delete). */
+    public void useFaultPoints(FaultPoints points) {
+        this.faults = points;
+    }
+
+    /**
+     * For shutdown: no further VM of a multi-VM delete starts, and the ones being deleted finish,
+     * waiting at most {@code limit}, so no VM is left half-deleted. Returns whether all finished.
+     */
+    public boolean drainDeletes(Duration limit) {
+        return deletes.closeAndAwait(limit);
     }
 
     public List<String> createStages() {
@@ -298,7 +318,13 @@ public final class VmService {
         }
         List<VmDeleteResult.Outcome> outcomes = new ArrayList<>();
         for (String name : new java.util.LinkedHashSet<>(names)) {
+            if (!deletes.enter()) {
+                outcomes.add(new VmDeleteResult.Outcome(name, false, "not deleted: bangerd is shutting down; run 'banger vm delete "
+                        + name + "' again once it is back", ErrorKind.PRECONDITION_FAILED.wireName()));
+                continue;
+            }
             try {
+                faults.reach("vm-delete", name);
                 locks.with(name, () -> {
                     deleteLocked(vms.get(name));
                     return null;
@@ -308,6 +334,8 @@ public final class VmService {
                 outcomes.add(new VmDeleteResult.Outcome(name, false, e.getMessage(), e.kind().wireName()));
             } catch (RuntimeException e) {
                 outcomes.add(new VmDeleteResult.Outcome(name, false, e.toString(), ErrorKind.INTERNAL.wireName()));
+            } finally {
+                deletes.exit();
             }
         }
         host.removeNatIfUnused(!vms.list().isEmpty());
@@ -421,7 +449,7 @@ public final class VmService {
         return locks;
     }
 
-    private void releaseTap(String vm, String tap) {
+    void releaseTap(String vm, String tap) {
         if (tap != null) {
             host.releaseTap(vm, tap);
         }
