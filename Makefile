@@ -55,7 +55,7 @@ bench-create: build
 verify-void: build
 	scripts/verify.sh --image void-exp $(ARGS)
 
-test-faults: deps
+test-faults: deps runtime
 	JAVA_HOME=$(JDK) ./mvnw -B --no-transfer-progress verify -Dbanger.groups=faults
 
 test-unit:

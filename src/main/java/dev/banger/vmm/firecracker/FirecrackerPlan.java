@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 /**
  * Decides the API calls that configure and boot one machine, in the order Firecracker needs
  * them: logger, metrics, machine config, boot source, drives (the first is the root device),
- * the NIC, vsock, then {@code InstanceStart}. Pure: it validates the spec against Firecracker's
+ * the NIC, vsock, entropy, then {@code InstanceStart}. Pure: it validates the spec against Firecracker's
  * own rules first, so a spec Firecracker would refuse fails here, before anything is spawned.
  * Stateless and thread-safe.
  */
@@ -74,6 +74,7 @@ public final class FirecrackerPlan {
                     new NetworkInterface(GUEST_IFACE, spec.nic().tap(), spec.nic().mac())));
         }
         calls.add(ApiCall.put("/vsock", new Vsock(spec.vsockCid(), seen(paths, paths.vsockSocket(), spec))));
+        calls.add(ApiCall.put("/entropy", new EntropyDevice()));
         calls.add(start());
         return List.copyOf(calls);
     }

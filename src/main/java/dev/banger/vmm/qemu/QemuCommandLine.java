@@ -72,6 +72,9 @@ public final class QemuCommandLine {
         if (spec.nic() != null) {
             addNic(argv, spec.nic());
         }
+        // A guest without an entropy source starves under TCG: ssh-keygen at first boot then waits
+        // minutes for the kernel's random pool. QEMU's built-in backend feeds it from the host.
+        add(argv, "-device", "virtio-rng-device");
         add(argv, "-device", "virtio-serial-device");
         add(argv, "-chardev", "socket,id=agent,path=" + escape(absolute(files.agentSocket())) + ",server=on,wait=off");
         add(argv, "-device", "virtserialport,chardev=agent,name=" + AGENT_PORT_NAME);

@@ -120,6 +120,7 @@ class FirecrackerJailContractTest {
                 json("drive_id", "work", "path_on_host", "/drives/work", "is_root_device", false, "is_read_only", false),
                 json("iface_id", "eth0", "host_dev_name", "tap-bg0", "guest_mac", "02:fc:00:00:00:07"),
                 json("guest_cid", 7, "uds_path", "/firecracker.vsock"),
+                json(),
                 json("action_type", "InstanceStart"));
         assertThat(Files.isSameFile(jail.root().resolve("boot/kernel"), kernel)).isTrue();
         assertThat(Files.isSameFile(jail.root().resolve("boot/initrd"), initrd)).isTrue();

@@ -28,6 +28,7 @@ class FirecrackerPlanTest {
                 "PUT /drives/work",
                 "PUT /network-interfaces/eth0",
                 "PUT /vsock",
+                "PUT /entropy",
                 "PUT /actions");
         assertThat(plan.getLast().body())
                 .isEqualTo(new InstanceActionInfo(InstanceActionInfo.ActionType.INSTANCE_START));
@@ -47,6 +48,7 @@ class FirecrackerPlanTest {
                 new Drive("work", "/var/lib/banger/vms/dev1/work.ext4", false, false),
                 new NetworkInterface("eth0", "tap-bg0", "02:fc:00:00:00:07"),
                 new Vsock(7, "/var/lib/banger/vms/dev1/firecracker.vsock"),
+                new EntropyDevice(),
                 new InstanceActionInfo(InstanceActionInfo.ActionType.INSTANCE_START));
     }
 

@@ -99,6 +99,7 @@ class FirecrackerVmmContractTest {
                 "PUT /drives/work",
                 "PUT /network-interfaces/eth0",
                 "PUT /vsock",
+                "PUT /entropy",
                 "PUT /actions",
                 "PUT /actions");
         assertThat(api.received()).extracting(FakeFirecrackerApi.Received::body).containsExactly(
@@ -111,6 +112,7 @@ class FirecrackerVmmContractTest {
                 json("drive_id", "work", "path_on_host", vmDir + "/work.ext4", "is_root_device", false, "is_read_only", false),
                 json("iface_id", "eth0", "host_dev_name", "tap-bg0", "guest_mac", "02:fc:00:00:00:07"),
                 json("guest_cid", 7, "uds_path", vmDir + "/firecracker.vsock"),
+                json(),
                 json("action_type", "InstanceStart"),
                 json("action_type", "SendCtrlAltDel"));
     }

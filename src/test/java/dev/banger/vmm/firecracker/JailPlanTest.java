@@ -92,6 +92,7 @@ class JailPlanTest {
                 new Drive("work", "/drives/work", false, false),
                 new NetworkInterface("eth0", "tap-bg0", "02:fc:00:00:00:07"),
                 new Vsock(7, "/firecracker.vsock"),
+                new EntropyDevice(),
                 new InstanceActionInfo(InstanceActionInfo.ActionType.INSTANCE_START));
     }
 

@@ -52,6 +52,7 @@ class QemuCommandLineTest {
                 "-device", "virtio-blk-device,drive=seed",
                 "-netdev", "tap,id=net0,ifname=tap-dev1,script=no,downscript=no",
                 "-device", "virtio-net-device,netdev=net0,mac=02:fc:00:00:00:05",
+                "-device", "virtio-rng-device",
                 "-device", "virtio-serial-device",
                 "-chardev", "socket,id=agent,path=/var/lib/banger/vms/dev1/agent.sock,server=on,wait=off",
                 "-device", "virtserialport,chardev=agent,name=org.banger.agent.0",
