@@ -1,5 +1,9 @@
 package dev.banger.image;
 
+import static dev.banger.image.BuildFiles.delete;
+import static dev.banger.image.BuildFiles.mkdirs;
+import static dev.banger.image.BuildFiles.write;
+
 import dev.banger.model.StageRunner;
 import dev.banger.host.Command;
 import dev.banger.host.CommandFailedException;
@@ -116,29 +120,5 @@ public final class DebianImageBuilder implements ImageBuilder {
             return written;
         });
         return new BuiltImage(out, manifest, kernel.vmlinux(), kernel.initrd(), kernel.modules(), rootfs, seed.file());
-    }
-
-    private static void mkdirs(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw ImageException.io("cannot create " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void write(Path file, String text) {
-        try {
-            Files.writeString(file, text);
-        } catch (IOException e) {
-            throw ImageException.io("cannot write " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void delete(Path dir) {
-        try {
-            GuestTree.deleteTree(dir);
-        } catch (IOException e) {
-            throw ImageException.io("cannot remove the build tree " + dir + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -1,5 +1,9 @@
 package dev.banger.image;
 
+import static dev.banger.image.BuildFiles.delete;
+import static dev.banger.image.BuildFiles.mkdirs;
+import static dev.banger.image.BuildFiles.write;
+
 import dev.banger.config.ConfigKeys;
 import dev.banger.host.Command;
 import dev.banger.host.CommandFailedException;
@@ -156,30 +160,6 @@ public final class VoidImageBuilder implements ImageBuilder {
             return Files.readString(tree.resolve(guestPath));
         } catch (IOException e) {
             throw ImageException.precondition("the Void root has no readable " + guestPath + " after xbps-install: " + e.getMessage());
-        }
-    }
-
-    private static void mkdirs(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw ImageException.io("cannot create " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void write(Path file, String text) {
-        try {
-            Files.writeString(file, text);
-        } catch (IOException e) {
-            throw ImageException.io("cannot write " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void delete(Path dir) {
-        try {
-            GuestTree.deleteTree(dir);
-        } catch (IOException e) {
-            throw ImageException.io("cannot remove the build tree " + dir + ": " + e.getMessage(), e);
         }
     }
 }

@@ -30,16 +30,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Tag("faults")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CreateCrashTest {
-    private Path dir;
     private FaultLab lab;
 
     @BeforeAll
     void setUp(@TempDir Path tempDir) throws Exception {
-        dir = tempDir;
-        Path image = FaultLab.cachedImage();
-        lab = new FaultLab(dir, 2);
-        lab.startDaemon();
-        lab.registerImage(image);
+        lab = FaultLab.withCachedImage(tempDir, 2);
     }
 
     @AfterAll

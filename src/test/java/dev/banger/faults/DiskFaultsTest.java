@@ -39,16 +39,11 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DiskFaultsTest {
-    private Path dir;
     private FaultLab lab;
 
     @BeforeAll
     void setUp(@TempDir Path tempDir) throws Exception {
-        dir = tempDir;
-        Path image = FaultLab.cachedImage();
-        lab = new FaultLab(dir, 1);
-        lab.startDaemon();
-        lab.registerImage(image);
+        lab = FaultLab.withCachedImage(tempDir, 1);
     }
 
     @AfterAll

@@ -53,6 +53,20 @@ final class FaultLab implements AutoCloseable {
     private final List<Path> mounts = new ArrayList<>();
     private ProcessHandle daemon;
 
+    /** A lab with its daemon running and the cached image registered (the test is skipped without that image). */
+    static FaultLab withCachedImage(Path root, int tapPoolSize) throws Exception {
+        Path image = cachedImage();
+        FaultLab lab = new FaultLab(root, tapPoolSize);
+        try {
+            lab.startDaemon();
+            lab.registerImage(image);
+            return lab;
+        } catch (Exception | AssertionError e) {
+            lab.close();
+            throw e;
+        }
+    }
+
     FaultLab(Path root, int tapPoolSize) throws IOException {
         this.root = root;
         this.sandbox = new BangerSandbox(root);

@@ -54,10 +54,7 @@ class RpcLoadTest {
 
     @BeforeAll
     void setUp(@TempDir Path dir) throws Exception {
-        Path image = FaultLab.cachedImage();
-        lab = new FaultLab(dir, 2);
-        lab.startDaemon();
-        lab.registerImage(image);
+        lab = FaultLab.withCachedImage(dir, 2);
     }
 
     @AfterAll

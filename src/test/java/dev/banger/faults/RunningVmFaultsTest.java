@@ -37,10 +37,7 @@ class RunningVmFaultsTest {
 
     @BeforeAll
     void setUp(@TempDir Path dir) throws Exception {
-        Path image = FaultLab.cachedImage();
-        lab = new FaultLab(dir, 1);
-        lab.startDaemon();
-        lab.registerImage(image);
+        lab = FaultLab.withCachedImage(dir, 1);
     }
 
     @AfterAll
