@@ -10,15 +10,7 @@ import picocli.CommandLine.Spec;
         name = "banger",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Manage developer microVMs on this host.",
-        subcommands = {
-            DaemonCommand.class,
-            DoctorCommand.class,
-            RuntimeCommand.class,
-            ImageCommand.class,
-            VmCommand.class,
-            BenchCommand.class,
-        })
+        description = "Manage developer microVMs on this host.")
 public final class BangerCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -20,15 +20,23 @@ public final class BangerMain {
 
     public static void main(String[] args) {
         if (args.length == 1 && args[0].equals("--aot-training")) {
-            AOT_TRAINING.forEach(argv -> commandLine().execute(argv.toArray(String[]::new)));
+            AOT_TRAINING.forEach(argv -> run(argv.toArray(String[]::new)));
             System.exit(0);
         }
-        System.exit(commandLine().execute(args));
+        System.exit(run(args));
+    }
+
+    /** Runs one command line with only the commands it names built (see {@link CommandTree}). */
+    static int run(String[] args) {
+        return configure(CommandTree.forArgs(args)).execute(args);
     }
 
     /** The configured command line; tests run commands through it in-process. */
     public static CommandLine commandLine() {
-        CommandLine commandLine = new CommandLine(new BangerCommand());
+        return configure(CommandTree.full());
+    }
+
+    private static CommandLine configure(CommandLine commandLine) {
         commandLine.setExecutionExceptionHandler(new ErrorReporter());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         return commandLine;

@@ -9,8 +9,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Measure banger on this host.",
-        subcommands = {BenchCreateCommand.class})
+        description = "Measure banger on this host.")
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -9,8 +9,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "daemon",
         mixinStandardHelpOptions = true,
-        description = "Start, stop or inspect bangerd.",
-        subcommands = {DaemonStartCommand.class, DaemonStopCommand.class, DaemonStatusCommand.class})
+        description = "Start, stop or inspect bangerd.")
 final class DaemonCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -9,17 +9,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "image",
         mixinStandardHelpOptions = true,
-        description = "Build, register and manage guest images.",
-        subcommands = {
-            ImageBuildCommand.class,
-            ImageRebuildRootfsCommand.class,
-            ImageRegisterCommand.class,
-            ImagePromoteCommand.class,
-            ImageListCommand.class,
-            ImageShowCommand.class,
-            ImageDeleteCommand.class,
-            ImageVerifyCommand.class,
-        })
+        description = "Build, register and manage guest images.")
 final class ImageCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -9,13 +9,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "runtime",
         mixinStandardHelpOptions = true,
-        description = "Inspect, build, package and install the runtime bundle.",
-        subcommands = {
-            RuntimeStatusCommand.class,
-            RuntimeBootstrapCommand.class,
-            RuntimePackageCommand.class,
-            RuntimeInstallCommand.class,
-        })
+        description = "Inspect, build, package and install the runtime bundle.")
 final class RuntimeCommand implements Runnable {
     @Spec
     CommandSpec spec;

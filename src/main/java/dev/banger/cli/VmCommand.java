@@ -17,21 +17,7 @@ import picocli.CommandLine.Spec;
 @picocli.CommandLine.Command(
         name = "vm",
         mixinStandardHelpOptions = true,
-        description = "Create, start, stop, enter and delete developer VMs.",
-        subcommands = {
-            VmCreateCommand.class,
-            VmListCommand.class,
-            VmShowCommand.class,
-            VmStartCommand.class,
-            VmStopCommand.class,
-            VmRestartCommand.class,
-            VmDeleteCommand.class,
-            VmEditCommand.class,
-            VmStatsCommand.class,
-            VmHealthCommand.class,
-            VmLogsCommand.class,
-            VmSshCommand.class,
-        })
+        description = "Create, start, stop, enter and delete developer VMs.")
 final class VmCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -1,0 +1,52 @@
+package dev.banger.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class CommandTreeTest {
+    private static Map<String, CommandLine> groups(CommandLine root) {
+        return root.getSubcommands();
+    }
+
+    @Test
+    void aRunBuildsEveryGroupButOnlyTheLeafItNames() {
+        CommandLine root = CommandTree.forArgs(new String[] {"vm", "list", "--json"});
+
+        assertThat(groups(root)).containsOnlyKeys("daemon", "doctor", "runtime", "image", "vm", "bench");
+        assertThat(groups(root).get("vm").getSubcommands()).containsOnlyKeys("list");
+        assertThat(groups(root).get("image").getSubcommands()).isEmpty();
+    }
+
+    @Test
+    void aGroupWithoutAKnownLeafGetsAllItsLeavesForHelpAndSuggestions() {
+        assertThat(groups(CommandTree.forArgs(new String[] {"vm", "--help"})).get("vm").getSubcommands())
+                .hasSize(12).containsKeys("create", "ssh");
+        assertThat(groups(CommandTree.forArgs(new String[] {"image", "lst"})).get("image").getSubcommands())
+                .containsKeys("list", "build");
+    }
+
+    @Test
+    void theFullTreeHoldsEveryCommand() {
+        CommandLine full = CommandTree.full();
+
+        assertThat(full.getSubcommands().values().stream().mapToInt(c -> c.getSubcommands().size()).sum())
+                .isEqualTo(3 + 4 + 8 + 12 + 1);
+    }
+
+    @Test
+    void aRunOfAnUnknownLeafStillSuggestsTheRightOne() {
+        StringWriter err = new StringWriter();
+        CommandLine root = CommandTree.forArgs(new String[] {"vm", "lsit"});
+        root.setErr(new PrintWriter(err));
+
+        int exit = root.execute("vm", "lsit");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("lsit").contains("Did you mean: vm ");
+    }
+}
