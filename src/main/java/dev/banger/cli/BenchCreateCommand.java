@@ -35,7 +35,7 @@ final class BenchCreateCommand implements Callable<Integer> {
     String image;
 
     @Option(names = "--parallel", paramLabel = "P", defaultValue = "1",
-            description = "Creates per run, all at once (default: ${DEFAULT-VALUE}); above 1, one create alone is measured first as the baseline.")
+            description = "Creates per run, all at once (default: ${DEFAULT-VALUE}); above 1, one create alone is measured last as the baseline.")
     int parallel;
 
     @Option(names = "--compare-slow-path",

@@ -114,7 +114,7 @@ class CreateBenchmarkTest {
     void fastAndSlowBatchesAlternateEachVmIsReachedOverSshAndDeleted() {
         BenchReport report = benchmark().run(new CreateBenchmark.Settings("default", 2, 2, true, 1, 512, 2, 0));
 
-        // One create alone as the baseline, then two runs of a fast and a slow batch of two.
+        // Two runs of a fast and a slow batch of two, then one create alone as the baseline.
         assertThat(creates).hasSize(9);
         assertThat(creates.stream().filter(c -> Boolean.TRUE.equals(c.slowPath()))).hasSize(4);
         assertThat(creates).allSatisfy(c -> {
