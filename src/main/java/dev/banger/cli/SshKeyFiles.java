@@ -6,6 +6,7 @@ import dev.banger.model.SshTarget;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -71,8 +72,12 @@ final class SshKeyFiles {
     private static void prepareDirectory(Path dir) throws IOException {
         if (Files.notExists(dir, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(dir.getParent());
-            // Created 0700 (the umask can only take bits away), so there is no moment it is open.
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
+            try {
+                // Created 0700 (the umask can only take bits away), so there is no moment it is open.
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
+            } catch (FileAlreadyExistsException concurrentlyCreated) {
+                // Another banger (or a parallel benchmark run) made it first; the checks below still apply.
+            }
         }
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             throw new KeyFileException(dir + " is not a directory; remove it and retry");
