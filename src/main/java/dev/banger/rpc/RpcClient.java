@@ -16,10 +16,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -96,27 +95,40 @@ public final class RpcClient implements AutoCloseable {
     }
 
     private JsonNode exchange(ObjectNode request, Duration deadline, String method) {
-        CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> {
+        // The exchange blocks on the caller's thread and a watchdog closes the channel at the
+        // deadline, which ends the read. (On a virtual thread the read would start the JDK's I/O
+        // poller, a thread blocked in native code that System.exit then waits 300 ms for: half a
+        // CLI call.)
+        CountDownLatch answered = new CountDownLatch(1);
+        AtomicBoolean timedOut = new AtomicBoolean();
+        Thread.ofPlatform().daemon().name("rpc-deadline").start(() -> {
             try {
-                channel.write(ByteBuffer.wrap((json.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8)));
-                return reader.readLine();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                if (!answered.await(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+                    timedOut.set(true);
+                    close();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        }, runnable -> Thread.ofVirtual().start(runnable));
+        });
         String line;
         try {
-            line = answer.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            close();
-            throw new DaemonUnavailableException("bangerd did not answer " + method + " within " + deadline.toMillis() + " ms");
-        } catch (ExecutionException e) {
+            channel.write(ByteBuffer.wrap((json.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8)));
+            line = reader.readLine();
+        } catch (IOException e) {
+            if (timedOut.get()) {
+                throw new DaemonUnavailableException("bangerd did not answer " + method + " within " + deadline.toMillis() + " ms");
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new DaemonUnavailableException("interrupted while waiting for bangerd");
+            }
             throw new DaemonUnavailableException("lost the connection to bangerd at " + socket + " during " + method
-                    + ": " + describe(e.getCause()), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            close();
-            throw new DaemonUnavailableException("interrupted while waiting for bangerd");
+                    + ": " + describe(e), e);
+        } finally {
+            answered.countDown();
+        }
+        if (timedOut.get()) {
+            throw new DaemonUnavailableException("bangerd did not answer " + method + " within " + deadline.toMillis() + " ms");
         }
         if (line == null) {
             throw new DaemonUnavailableException("bangerd closed the connection during " + method);
@@ -129,8 +141,7 @@ public final class RpcClient implements AutoCloseable {
     }
 
     private static String describe(Throwable e) {
-        Throwable root = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     @Override
