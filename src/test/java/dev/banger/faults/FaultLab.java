@@ -203,6 +203,24 @@ final class FaultLab implements AutoCloseable {
     }
 
     /** Polls a create operation until it ends, at most {@code within}. */
+    /** Waits until every one of {@code stages} of a running create has succeeded (stages that run side by side end in any order). */
+    void awaitStagesDone(String operationId, java.util.Set<String> stages, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        try (RpcClient client = client()) {
+            while (true) {
+                Operation op = client.call("vm.create.status", Map.of("operationId", operationId), Operation.class, RPC);
+                if (op.stages().stream().filter(s -> stages.contains(s.name()))
+                        .allMatch(s -> s.state() == dev.banger.model.StageState.SUCCEEDED)) {
+                    return;
+                }
+                if (op.state() != OperationState.RUNNING || System.nanoTime() > deadline) {
+                    fail("stages " + stages + " of " + op.target() + " did not all succeed within " + within + ": " + op.stages());
+                }
+                pause();
+            }
+        }
+    }
+
     Operation awaitCreate(String operationId, Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
         try (RpcClient client = client()) {
