@@ -62,7 +62,8 @@ class RunningVmFaultsTest {
         assertThat(stopped.pid()).isNull();
         assertThat(stopped.tap()).isNull();
         assertThat(lab.taps()).as("TAPs").allMatch(t -> t.startsWith("tap-pool-"));
-        assertThat(lab.vmDir("vmmdeath").resolve("work.ext4")).exists();
+        // QEMU with an image whose guest grows /root: the work disk is a qcow2 overlay of the seed.
+        assertThat(lab.vmDir("vmmdeath").resolve("work.qcow2")).exists();
         assertThat(lab.vmDir("vmmdeath").resolve("root.qcow2")).exists();
         assertThat(FaultLab.processesMentioning(lab.vmDir("vmmdeath") + "/")).isEmpty();
         assertThat(lab.log()).contains("VM vmmdeath: its qemu process " + running.pid() + " exited; marked stopped, TAP "
@@ -108,7 +109,7 @@ class RunningVmFaultsTest {
         VmInfo intact = left.getFirst();
         assertThat(intact.state()).isEqualTo(VmState.RUNNING);
         assertThat(lab.vmm("delc")).as("delc's QEMU still runs").isPresent();
-        assertThat(lab.vmDir("delc").resolve("work.ext4")).exists();
+        assertThat(lab.vmDir("delc").resolve("work.qcow2")).exists();
         assertThat(lab.leftovers("dela", true)).isEmpty();
         assertThat(lab.leftovers("delb", true)).isEmpty();
 
