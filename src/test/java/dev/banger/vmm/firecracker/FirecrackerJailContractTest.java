@@ -1,11 +1,12 @@
 package dev.banger.vmm.firecracker;
 
+import static dev.banger.vmm.firecracker.ContractBodies.assertGone;
+import static dev.banger.vmm.firecracker.ContractBodies.json;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.banger.host.Command;
 import dev.banger.host.FileTrees;
 import dev.banger.host.ProcessHostCommands;
@@ -46,7 +47,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("root")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FirecrackerJailContractTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int S_IFMT = 0170000;
     private static final int S_IFBLK = 0060000;
 
@@ -339,17 +339,5 @@ class FirecrackerJailContractTest {
             assertThat(System.nanoTime()).as("the lookalike shows its command line in time").isLessThan(deadline);
             assertThat(process.waitFor(5, TimeUnit.MILLISECONDS)).as("the lookalike exited early").isFalse();
         }
-    }
-
-    private static void assertGone(long pid) {
-        assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("process %d", pid).isEmpty();
-    }
-
-    private static JsonNode json(Object... keysAndValues) {
-        var node = JSON.createObjectNode();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            node.set((String) keysAndValues[i], JSON.valueToTree(keysAndValues[i + 1]));
-        }
-        return node;
     }
 }

@@ -1,11 +1,12 @@
 package dev.banger.vmm.firecracker;
 
+import static dev.banger.vmm.firecracker.ContractBodies.assertGone;
+import static dev.banger.vmm.firecracker.ContractBodies.json;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.banger.host.ProcessHostCommands;
 import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.VmmException;
@@ -37,7 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FirecrackerVmmContractTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -278,17 +278,5 @@ class FirecrackerVmmContractTest {
             return Optional.empty();
         }
         return Optional.of(Long.parseLong(Files.readString(pidFile).strip()));
-    }
-
-    private static void assertGone(long pid) {
-        assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("process %d", pid).isEmpty();
-    }
-
-    private static JsonNode json(Object... keysAndValues) {
-        var node = JSON.createObjectNode();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            node.set((String) keysAndValues[i], JSON.valueToTree(keysAndValues[i + 1]));
-        }
-        return node;
     }
 }
