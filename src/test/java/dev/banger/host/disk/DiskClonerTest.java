@@ -9,8 +9,10 @@ import dev.banger.model.ErrorKind;
 import dev.banger.vmm.MachineSpec.DiskFormat;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -231,12 +233,30 @@ class DiskClonerTest {
     }
 
     @Test
-    void anOverlayNamesItsRawBackingFileAndTheVirtualSize() {
+    void anOverlayIsWrittenInProcessWithItsRawBackingFileAndTheVirtualSize() throws IOException {
         ClonedDisk disk = cloner.clone(CloneStrategy.QCOW2_OVERLAY, base, target, BASE_BYTES * 4);
 
-        assertThat(host.recorded()).containsExactly(List.of("qemu-img", "create", "-f", "qcow2", "-F", "raw",
-                "-b", base.toString(), target.toString(), Long.toString(BASE_BYTES * 4)));
-        assertThat(disk.format()).isEqualTo(DiskFormat.QCOW2);
+        assertThat(host.recorded()).isEmpty();
+        assertThat(Files.readAllBytes(target)).isEqualTo(Qcow2Overlay.image(base.toString(), BASE_BYTES * 4));
+        assertThat(Files.getPosixFilePermissions(target)).isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(disk).isEqualTo(new ClonedDisk(CloneStrategy.QCOW2_OVERLAY, target, DiskFormat.QCOW2, target, Optional.empty()));
+    }
+
+    @Test
+    void anOverlayWithoutASizeTakesTheSizeOfItsBase() throws IOException {
+        cloner.clone(CloneStrategy.QCOW2_OVERLAY, base, target, 0);
+
+        assertThat(ByteBuffer.wrap(Files.readAllBytes(target)).getLong(24)).isEqualTo(BASE_BYTES);
+    }
+
+    @Test
+    void anOverlayTooLargeForQcow2IsRefusedAndLeavesNoFile() {
+        assertThatThrownBy(() -> cloner.clone(CloneStrategy.QCOW2_OVERLAY, base, target, 1L << 52))
+                .isInstanceOf(DiskException.class)
+                .hasMessageStartingWith("cannot make a qcow2 overlay of " + base + " at " + target)
+                .hasMessageContaining("at most")
+                .satisfies(e -> assertThat(((DiskException) e).kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT));
+        assertThat(target).doesNotExist();
     }
 
     @Test
