@@ -23,6 +23,7 @@ help:
 	@echo "make clean            remove build/"
 
 build: agent
+	rm -rf $(MAVEN_OUT)/lib
 	$(MVN) -DskipTests package
 	rm -rf build/bin && mkdir -p build/bin/lib
 	cp $(MAVEN_OUT)/banger-*.jar $(MAVEN_OUT)/lib/*.jar build/bin/lib/

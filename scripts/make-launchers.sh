@@ -24,7 +24,7 @@ LAUNCHER
     chmod 0755 "$bin_dir/$name"
 }
 
-write_launcher banger dev.banger.cli.BangerMain "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss1m"
+write_launcher banger dev.banger.cli.BangerMain "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss1m"
 write_launcher bangerd dev.banger.daemon.DaemonMain "-XX:+UseSerialGC"
 
 # Training runs: each records the classes a typical start loads. The daemon trains on its own
@@ -58,6 +58,6 @@ for _ in $(seq 300); do
 done
 [ -S "$train_dir/bangerd.sock" ] || { cat "$train_dir/daemon-run.log" >&2; echo "make-launchers: no daemon to train the CLI against" >&2; exit 1; }
 "$java_home/bin/java" -XX:AOTCacheOutput="$lib_dir/banger.aot" -Xlog:aot=error -Xlog:cds=error \
-    -XX:+UseSerialGC -XX:TieredStopAtLevel=1 --enable-native-access=ALL-UNNAMED -cp "$classpath" \
+    -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData --enable-native-access=ALL-UNNAMED -cp "$classpath" \
     dev.banger.cli.BangerMain --aot-training >"$train_dir/cli.log" 2>&1 || true
 [ -f "$lib_dir/banger.aot" ] && [ -f "$lib_dir/bangerd.aot" ] || { echo "make-launchers: AOT training produced no cache" >&2; exit 1; }

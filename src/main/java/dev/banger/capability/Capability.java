@@ -14,8 +14,14 @@ public interface Capability {
     /** Stable name, used as the contributor in conflict messages. */
     String name();
 
-    /** Host-side state the VM needs; idempotent. */
+    /**
+     * Host-side state the VM needs; idempotent. What the guest needs only once it runs may be
+     * started here and finished in the background, for {@link #awaitReady} to wait for.
+     */
     default void prepare(VmContext vm) {}
+
+    /** Waits for what {@link #prepare} left running in the background; called before the guest's boot is awaited. */
+    default void awaitReady(VmContext vm) {}
 
     /** Drives and devices for the machine, values for the guest. */
     void contribute(VmContext vm, MachineDevices machine, GuestConfigBuilder guest);

@@ -1,6 +1,9 @@
 package dev.banger.cli;
 
+import dev.banger.config.BangerPaths;
+import java.io.PrintWriter;
 import java.util.List;
+import java.util.OptionalInt;
 
 import picocli.CommandLine;
 
@@ -21,9 +24,17 @@ public final class BangerMain {
     public static void main(String[] args) {
         if (args.length == 1 && args[0].equals("--aot-training")) {
             AOT_TRAINING.forEach(argv -> run(argv.toArray(String[]::new)));
+            quick(new String[] {"vm", "list"});
             System.exit(0);
         }
-        System.exit(run(args));
+        OptionalInt answered = quick(args);
+        System.exit(answered.isPresent() ? answered.getAsInt() : run(args));
+    }
+
+    /** The commands answered without building picocli's model ({@link QuickVmList}); empty when the full command must run. */
+    private static OptionalInt quick(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true, System.out.charset());
+        return QuickVmList.run(args, BangerPaths.fromEnvironment(), out);
     }
 
     /** Runs one command line with only the commands it names built (see {@link CommandTree}). */

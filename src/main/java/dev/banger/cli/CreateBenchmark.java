@@ -242,7 +242,7 @@ final class CreateBenchmark {
         }
         for (int i = 0; i < count; i++) {
             long start = System.nanoTime();
-            host.run(Command.of(cli.get().toString(), "vm", "list", "--json").withTimeout(CALL));
+            host.run(Command.of(cli.get().toString(), "vm", "list").withTimeout(CALL));
             times.add((System.nanoTime() - start) / 1e6);
         }
         return times;

@@ -3,7 +3,6 @@ package dev.banger.cli;
 import dev.banger.model.VmList;
 import dev.banger.rpc.RpcClient;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,11 +31,8 @@ final class VmListCommand implements Callable<Integer> {
         Printer printer = new Printer(spec.commandLine().getOut());
         if (output.json) {
             printer.json(list);
-        } else if (list.vms().isEmpty()) {
-            printer.line("no VMs; create one with: banger vm create");
         } else {
-            printer.table(List.of("NAME", "STATE", "IMAGE", "IP", "VCPUS", "MEMORY", "DISK", "VMM"),
-                    list.vms().stream().map(VmView::row).toList());
+            VmView.printList(printer, list.vms().stream().map(VmView::row).toList());
         }
         return ExitCodes.OK;
     }

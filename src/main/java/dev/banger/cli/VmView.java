@@ -2,6 +2,7 @@ package dev.banger.cli;
 
 import dev.banger.model.Vm;
 import dev.banger.model.VmInfo;
+import dev.banger.model.VmState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,9 +58,27 @@ final class VmView {
         return fields;
     }
 
+    /** The columns of {@code banger vm list}. */
+    static final List<String> LIST_HEADER = List.of("NAME", "STATE", "IMAGE", "IP", "VCPUS", "MEMORY", "DISK", "VMM");
+
     static List<String> row(VmInfo vm) {
-        return List.of(vm.name(), vm.state().wireName(), text(vm.image()), text(vm.ip()), Integer.toString(vm.vcpus()),
-                vm.memoryMib() + " MiB", gib(vm.diskBytes()), text(vm.vmm()));
+        return row(vm.name(), vm.state(), vm.image(), vm.ip(), vm.vcpus(), vm.memoryMib(), vm.diskBytes(), vm.vmm());
+    }
+
+    /** One {@code banger vm list} row from the fields it shows (also read without databind by {@link QuickVmList}). */
+    static List<String> row(String name, VmState state, String image, String ip, int vcpus, int memoryMib, long diskBytes,
+            String vmm) {
+        return List.of(name, state.wireName(), text(image), text(ip), Integer.toString(vcpus), memoryMib + " MiB",
+                gib(diskBytes), text(vmm));
+    }
+
+    /** {@code banger vm list}'s human output: the table, or how to make a first VM. */
+    static void printList(Printer printer, List<List<String>> rows) {
+        if (rows.isEmpty()) {
+            printer.line("no VMs; create one with: banger vm create");
+        } else {
+            printer.table(LIST_HEADER, rows);
+        }
     }
 
     private static String instant(Instant instant) {

@@ -53,13 +53,13 @@ public final class RpcServer implements AutoCloseable {
         this.acceptor = Thread.ofPlatform().name("rpc-accept").daemon(false).unstarted(this::acceptLoop);
     }
 
+    /** Pending connections the kernel queues before accept (capped by {@code net.core.somaxconn}). */
+    static final int LISTEN_BACKLOG = 1024;
+
     /**
      * Binds {@code socketPath} (which must not exist) and starts accepting. The caller sets the
      * socket's mode and group right after, before announcing it.
      */
-    /** Pending connections the kernel queues before accept (capped by {@code net.core.somaxconn}). */
-    static final int LISTEN_BACKLOG = 1024;
-
     public static RpcServer start(Path socketPath, RpcDispatcher dispatcher, PeerAuthorizer authorizer) throws IOException {
         ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {

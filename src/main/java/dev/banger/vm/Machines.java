@@ -46,6 +46,13 @@ final class Machines {
         }
     }
 
+    /** Waits for host state the capabilities finish in the background; before the guest's boot is awaited. */
+    void awaitReady(VmContext context) {
+        for (Capability capability : host.capabilities()) {
+            capability.awaitReady(context);
+        }
+    }
+
     void teardown(VmContext context) {
         teardown(context, host.capabilities());
     }

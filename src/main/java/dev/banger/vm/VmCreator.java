@@ -110,6 +110,8 @@ final class VmCreator {
                         runtime.record(r -> r.withWorkDisk(work), null);
                     }),
                     () -> stages.run("network", () -> {
+                        // The first VM's NAT rules: begun here, awaited before the boot (NatCapability).
+                        host.startNat();
                         String tap = host.acquireTap(plan.slowPath() ? "tap-vm-" + vm.network().vsockCid() : null);
                         undos.push(new Undo("network", () -> host.releaseTap(name, tap)));
                         runtime.record(r -> r.withTap(tap), null);
@@ -126,7 +128,10 @@ final class VmCreator {
                 return started;
             });
             BootWaiter boot = new BootWaiter(vmm, agentPort, sshPort);
-            stages.run("boot", () -> boot.awaitAgent(name, instance, deadlines.agent()));
+            stages.run("boot", () -> {
+                machines.awaitReady(machines.context(vm, runtime.get()));
+                boot.awaitAgent(name, instance, deadlines.agent());
+            });
             // sshd only runs once the host keys exist, so this report carries them.
             HealthReport withSsh = stages.call("sshd", () -> boot.awaitSsh(name, instance, vm.network().ip(), deadlines.sshd()));
             stages.run("services", () -> {

@@ -34,6 +34,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +66,9 @@ public final class VmHost implements GuestNames, NatControl, AutoCloseable {
     private volatile List<String> resolvers = List.of();
     private volatile SettingsRepository settings;
     private boolean natInstalled;
+    /** The latest background install {@link #startNat} began; guarded by {@code natLock}, not {@code this}, which the install holds. */
+    private CompletableFuture<Void> natInstall = CompletableFuture.completedFuture(null);
+    private final Object natLock = new Object();
 
     /**
      * @param backends     every VMM backend this daemon can drive, by {@link Vmm#name()} (existing VMs keep theirs)
@@ -126,7 +131,6 @@ public final class VmHost implements GuestNames, NatControl, AutoCloseable {
      * Installs the masquerade rules for the guest subnet unless they are (config {@code nat = "off"}
      * installs nothing), recording their handles; the first VM to need them pays for it once.
      */
-    @Override
     public synchronized void ensureNat() {
         if (natInstalled || config.nat() == NatMode.OFF) {
             return;
@@ -140,11 +144,51 @@ public final class VmHost implements GuestNames, NatControl, AutoCloseable {
         natInstalled = true;
     }
 
+    /** {@link #ensureNat} on a virtual thread, unless the rules are there or an install is under way. */
+    @Override
+    public void startNat() {
+        synchronized (natLock) {
+            if (natInstall.isDone() && !natReady()) {
+                natInstall = CompletableFuture.runAsync(this::ensureNat, task -> Thread.ofVirtual().name("nat-install").start(task));
+            }
+        }
+    }
+
+    private synchronized boolean natReady() {
+        return natInstalled || config.nat() == NatMode.OFF;
+    }
+
+    @Override
+    public void awaitNat() {
+        CompletableFuture<Void> install;
+        synchronized (natLock) {
+            install = natInstall;
+        }
+        try {
+            install.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw e;
+        }
+    }
+
     /**
      * Removes the NAT rules once no VM is left, by the handles recorded when they were installed;
-     * with no recorded handles (lost, or never installed) nothing is touched.
+     * with no recorded handles (lost, or never installed) nothing is touched. An install still
+     * under way ends first, so it cannot put the rules back after they were removed.
      */
-    synchronized void removeNatIfUnused(boolean vmsLeft) {
+    void removeNatIfUnused(boolean vmsLeft) {
+        try {
+            awaitNat();
+        } catch (RuntimeException failedInstall) {
+            // Its failure was reported to the create that began it; what it left is removed below.
+        }
+        removeNatNow(vmsLeft);
+    }
+
+    private synchronized void removeNatNow(boolean vmsLeft) {
         if (vmsLeft || settings == null) {
             return;
         }

@@ -229,7 +229,14 @@ public final class VmService {
     public VmInfo create(CreatePlan plan, StageRunner stages) {
         return locks.with(plan.name(), () -> {
             long start = System.nanoTime();
-            Vm vm = creator.create(plan, stages);
+            Vm vm;
+            try {
+                vm = creator.create(plan, stages);
+            } catch (RuntimeException e) {
+                // Rolled back: the NAT rules this create may have installed go with the last VM.
+                host.removeNatIfUnused(!vms.list().isEmpty());
+                throw e;
+            }
             LOG.info("VM {}: created in {} ms", vm.name(), (System.nanoTime() - start) / 1_000_000);
             return info(vm);
         });
@@ -281,6 +288,7 @@ public final class VmService {
             instance = vmm.start(machines.spec(vm, image, runtime));
             runtime = runtime.withInstance(instance);
             vms.recordLifecycle(vm.name(), VmState.RUNNING, instance.pid(), runtime.toJson());
+            machines.awaitReady(machines.context(vm, runtime));
             BootWaiter boot = new BootWaiter(vmm, agentPort, sshPort);
             boot.awaitAgent(vm.name(), instance, deadlines.agent());
             HealthReport withSsh = boot.awaitSsh(vm.name(), instance, vm.network().ip(), deadlines.sshd());

@@ -111,14 +111,26 @@ class CapabilitiesTest {
     }
 
     @Test
-    void natAsksForTheHostRulesOnEveryPrepareAndRoutesTheGuestThroughTheGateway() throws UnknownHostException {
-        List<String> ensured = new ArrayList<>();
-        NatCapability nat = new NatCapability(() -> ensured.add("ensure"), "172.30.0.1");
+    void natStartsTheHostRulesOnEveryPrepareAwaitsThemWhenReadyAndRoutesTheGuestThroughTheGateway()
+            throws UnknownHostException {
+        List<String> calls = new ArrayList<>();
+        NatCapability nat = new NatCapability(new NatControl() {
+            @Override
+            public void startNat() {
+                calls.add("start");
+            }
+
+            @Override
+            public void awaitNat() {
+                calls.add("await");
+            }
+        }, "172.30.0.1");
 
         nat.prepare(VM);
         GuestConfig config = contribute(nat, new MachineDevices());
+        nat.awaitReady(VM);
 
-        assertThat(ensured).containsExactly("ensure");
+        assertThat(calls).containsExactly("start", "await");
         assertThat(config.gateway()).contains(ip("172.30.0.1"));
     }
 }

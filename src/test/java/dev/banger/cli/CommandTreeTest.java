@@ -14,12 +14,30 @@ class CommandTreeTest {
     }
 
     @Test
-    void aRunBuildsEveryGroupButOnlyTheLeafItNames() {
+    void aRunBuildsOnlyTheGroupAndTheLeafItNames() {
         CommandLine root = CommandTree.forArgs(new String[] {"vm", "list", "--json"});
 
-        assertThat(groups(root)).containsOnlyKeys("daemon", "doctor", "runtime", "image", "vm", "bench");
+        assertThat(groups(root)).containsOnlyKeys("vm");
         assertThat(groups(root).get("vm").getSubcommands()).containsOnlyKeys("list");
-        assertThat(groups(root).get("image").getSubcommands()).isEmpty();
+    }
+
+    @Test
+    void noKnownGroupGetsEveryGroupForHelpAndSuggestions() {
+        assertThat(groups(CommandTree.forArgs(new String[] {"--help"})))
+                .containsOnlyKeys("daemon", "doctor", "runtime", "image", "vm", "bench");
+        assertThat(groups(CommandTree.forArgs(new String[] {"vn", "list"}))).containsKeys("vm", "image");
+    }
+
+    @Test
+    void anUnknownGroupGetsTheUsageWithEveryGroup() {
+        StringWriter err = new StringWriter();
+        CommandLine root = CommandTree.forArgs(new String[] {"vn", "list"});
+        root.setErr(new PrintWriter(err));
+
+        int exit = root.execute("vn", "list");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("'vn'").contains("image ").contains("vm ").contains("bench ");
     }
 
     @Test

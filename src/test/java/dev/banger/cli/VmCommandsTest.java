@@ -303,6 +303,32 @@ class VmCommandsTest {
     }
 
     @Test
+    void theQuickListPrintsExactlyWhatTheFullCommandPrints() {
+        for (String[] args : List.of(new String[] {"vm", "list"}, new String[] {"vm", "list", "--json"})) {
+            Run full = banger(args);
+            StringWriter quick = new StringWriter();
+
+            java.util.OptionalInt exit = QuickVmList.run(args, daemon.paths, new PrintWriter(quick, true));
+
+            assertThat(exit).as(String.join(" ", args)).hasValue(0);
+            assertThat(quick.toString()).as(String.join(" ", args)).isEqualTo(full.stdout()).contains("dev2");
+        }
+    }
+
+    @Test
+    void theQuickListLeavesEverythingElseToTheFullCommand() throws Exception {
+        StringWriter quick = new StringWriter();
+        PrintWriter out = new PrintWriter(quick, true);
+
+        assertThat(QuickVmList.run(new String[] {"vm", "list", "--verbose"}, daemon.paths, out)).isEmpty();
+        assertThat(QuickVmList.run(new String[] {"vm", "list", "--json", "--help"}, daemon.paths, out)).isEmpty();
+        assertThat(QuickVmList.run(new String[] {"vm", "show", "dev1"}, daemon.paths, out)).isEmpty();
+        daemon.close();
+        assertThat(QuickVmList.run(new String[] {"vm", "list"}, daemon.paths, out)).isEmpty();
+        assertThat(quick.toString()).isEmpty();
+    }
+
+    @Test
     void stopPrintsTheResultingState() {
         Run run = banger("vm", "stop", "dev1");
 

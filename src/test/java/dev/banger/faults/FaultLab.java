@@ -202,7 +202,6 @@ final class FaultLab implements AutoCloseable {
         return call("vm.create.begin", smallVm(name, 512), Operation.class);
     }
 
-    /** Polls a create operation until it ends, at most {@code within}. */
     /** Waits until every one of {@code stages} of a running create has succeeded (stages that run side by side end in any order). */
     void awaitStagesDone(String operationId, java.util.Set<String> stages, Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
@@ -221,6 +220,7 @@ final class FaultLab implements AutoCloseable {
         }
     }
 
+    /** Polls a create operation until it ends, at most {@code within}. */
     Operation awaitCreate(String operationId, Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
         try (RpcClient client = client()) {

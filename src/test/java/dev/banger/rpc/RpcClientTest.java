@@ -51,7 +51,8 @@ class RpcClientTest {
                 SocketChannel accepted = server.accept()) {
             for (int id = 1; id <= 2; id++) {
                 answer(accepted, "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{\"n\":" + id + "}}\n");
-                assertThat(client.call("vm.list", null, Map.class, Duration.ofSeconds(5))).isEqualTo(Map.of("n", id));
+                Object result = client.call("vm.list", null, Map.class, Duration.ofSeconds(5));
+                assertThat(result).isEqualTo(Map.of("n", id));
             }
         }
     }
@@ -68,20 +69,43 @@ class RpcClientTest {
         }
     }
 
-    private static void answer(SocketChannel accepted, String line) {
-        // Answers once the request line arrived, from another thread, as a daemon would.
+    @Test
+    void aRawCallSendsWhatCallSendsWithoutParamsAndReturnsTheAnswerLineUndecoded() throws Exception {
+        Path socket = dir.resolve("raw.sock");
+        String answer = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"vms\":[]}}";
+        try (ServerSocketChannel server = listen(socket); RpcClient raw = RpcClient.connect(socket);
+                SocketChannel rawSide = server.accept(); RpcClient full = RpcClient.connect(socket);
+                SocketChannel fullSide = server.accept()) {
+            java.util.concurrent.CompletableFuture<String> rawRequest = answer(rawSide, answer + "\n");
+            java.util.concurrent.CompletableFuture<String> fullRequest = answer(fullSide, answer + "\n");
+
+            assertThat(raw.callRaw("vm.list", Duration.ofSeconds(5))).isEqualTo(answer);
+            full.call("vm.list", null, Map.class, Duration.ofSeconds(5));
+
+            assertThat(rawRequest.get(5, java.util.concurrent.TimeUnit.SECONDS))
+                    .isEqualTo(fullRequest.get(5, java.util.concurrent.TimeUnit.SECONDS))
+                    .isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"vm.list\",\"params\":{}}\n");
+        }
+    }
+
+    /** Answers {@code line} once a request line arrived, from another thread, as a daemon would; completes with the request. */
+    private static java.util.concurrent.CompletableFuture<String> answer(SocketChannel accepted, String line) {
+        java.util.concurrent.CompletableFuture<String> request = new java.util.concurrent.CompletableFuture<>();
         Thread.ofPlatform().start(() -> {
             try {
                 ByteBuffer in = ByteBuffer.allocate(4096);
                 while (!new String(in.array(), 0, in.position(), StandardCharsets.UTF_8).contains("\n")) {
                     if (accepted.read(in) < 0) {
+                        request.completeExceptionally(new IOException("closed before a request line"));
                         return;
                     }
                 }
+                request.complete(new String(in.array(), 0, in.position(), StandardCharsets.UTF_8));
                 accepted.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                request.completeExceptionally(e);
             }
         });
+        return request;
     }
 }

@@ -147,8 +147,9 @@ final class VmFixture implements AutoCloseable {
         sshd.add(socket);
         Thread.ofVirtual().start(() -> {
             while (true) {
-                try (Socket accepted = socket.accept()) {
+                try {
                     // A connect is all the boot wait asks of sshd.
+                    socket.accept().close();
                 } catch (IOException closed) {
                     return;
                 }

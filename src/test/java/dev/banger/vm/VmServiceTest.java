@@ -324,6 +324,45 @@ class VmServiceTest {
     }
 
     @Test
+    void natThatCannotBeInstalledFailsTheCreateBeforeItsBootIsAwaitedAndRollsItBack() {
+        fx.network.answer(List.of("nft", "-f", "-"), 1, "", "Error: Could not process rule: Operation not permitted");
+        RecordingStages stages = new RecordingStages();
+
+        assertThatThrownBy(() -> service.create(service.plan(new CreateRequest("dev1", null, null, null, null)), stages))
+                .hasMessageContaining("NAT").hasMessageContaining("Operation not permitted");
+
+        assertThat(stages.events()).contains("failed boot");
+        assertThat(fx.vmm.stopped()).hasSize(1);
+        assertThat(fx.store.settings().get(VmHost.NAT_SETTING)).isEmpty();
+        assertNothingLeft("dev1");
+    }
+
+    @Test
+    void natBegunByTheOnlyCreateIsRemovedWhenItRollsBack() {
+        String table = new NetworkPlanner("banger0", dev.banger.config.Ipv4Subnet.parse(VmFixture.SUBNET)).nftTable();
+        service = fx.service(SHORT);
+        fx.vmm.health(vm -> null);
+
+        assertThatThrownBy(() -> create("dev1")).isInstanceOf(VmException.class);
+
+        assertThat(fx.ran(List.of("nft", "-f", "-"))).hasSize(1);
+        assertThat(fx.ran(List.of("nft", "delete", "table", "ip", table))).hasSize(1);
+        assertThat(fx.store.settings().get(VmHost.NAT_SETTING)).isEmpty();
+    }
+
+    @Test
+    void aFailedCreateLeavesTheNatOfOtherVmsInPlace() {
+        create("dev1");
+        service = fx.service(SHORT);
+        fx.vmm.health(vm -> null);
+
+        assertThatThrownBy(() -> create("dev2")).isInstanceOf(VmException.class);
+
+        assertThat(fx.ran(List.of("nft", "delete", "table"))).isEmpty();
+        assertThat(fx.store.settings().get(VmHost.NAT_SETTING)).isPresent();
+    }
+
+    @Test
     void natIsRemovedByTheHandlesRecordedAtInstallNotByWhatTheConfigSaysNow() throws Exception {
         create("dev1");
         fx.store.settings().put(VmHost.NAT_SETTING, Json.mapper().writeValueAsString(NatHandles.nftables("banger-old0")));

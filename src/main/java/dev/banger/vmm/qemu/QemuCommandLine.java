@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * machine shaped like Firecracker's (virtio-mmio disks and NIC, an i8042 so that Ctrl-Alt-Del reaches
  * the guest and {@code -no-reboot} turns the guest's reboot into QEMU's exit), the agent on a
  * virtio-serial port, QMP and the console in the VM directory, and {@code -daemonize} so the process
- * leaves the caller's session. Pure: it validates and returns a list, it touches nothing. Stateless.
+ * leaves the caller's session, paused ({@code -S}) until the caller lets its vCPUs run. Pure: it validates and returns a list, it touches nothing. Stateless.
  *
  * <p>Values inside QEMU's {@code key=value,...} options have every comma doubled, QEMU's own escape,
  * so any path works; stand-alone arguments ({@code -kernel}, {@code -pidfile}) are passed verbatim.
@@ -82,6 +82,9 @@ public final class QemuCommandLine {
         add(argv, "-mon", "chardev=qmp,mode=control");
         add(argv, "-chardev", "file,id=console,path=" + escape(absolute(files.consoleLog())));
         add(argv, "-serial", "chardev:console");
+        // Paused until QMP says "cont" (QemuVmm#start): under TCG a running guest's vCPU threads
+        // would take every core from the daemon while it still talks to QEMU.
+        argv.add("-S");
         argv.add("-daemonize");
         add(argv, "-pidfile", absolute(files.pidFile()));
         return List.copyOf(argv);

@@ -22,14 +22,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The QEMU backend: runs the argv of {@link QemuCommandLine} through {@link HostCommands}; QEMU
- * daemonises itself into its own session, so the machine outlives the request and the daemon. Start
- * returns once QMP answers; stop presses Ctrl-Alt-Delete (the guest reboots and {@code -no-reboot}
+ * daemonises itself into its own session, so the machine outlives the request and the daemon. A
+ * machine starts paused and runs once QMP answers; stop presses Ctrl-Alt-Delete (the guest reboots and {@code -no-reboot}
  * ends QEMU, as Firecracker's {@code SendCtrlAltDel} does), then escalates to QMP {@code quit}, then
  * SIGKILL. A process counts as this machine's only while its {@code /proc/PID/cmdline} names the QEMU
  * binary and the VM directory, so a reused pid is never mistaken for it or killed. Holds no
@@ -54,6 +55,8 @@ public final class QemuVmm implements Vmm {
     static final Duration QUIT_WAIT = Duration.ofSeconds(5);
     static final Duration KILL_WAIT = Duration.ofSeconds(5);
     private static final long POLL_MILLIS = 20;
+    /** {@code query-status} of a machine started with {@code -S} that has not run yet (QEMU 7+; older ones say paused). */
+    private static final Set<String> NOT_RUN_YET = Set.of("prelaunch", "paused");
     private static final int CONSOLE_TAIL_BYTES = 4000;
     private static final Logger LOG = LoggerFactory.getLogger(QemuVmm.class);
 
@@ -229,7 +232,10 @@ public final class QemuVmm implements Vmm {
         }
     }
 
-    /** Waits until QMP answers {@code query-status}; fails early, with the console tail, when QEMU exits. */
+    /**
+     * Waits until QMP answers {@code query-status}, then lets the paused machine run; fails early,
+     * with the console tail, when QEMU exits.
+     */
     private void awaitQmp(long pid, QemuFiles files, String vm, CommandResult launched) {
         long end = System.nanoTime() + QMP_READY_TIMEOUT.toNanos();
         QemuException last = null;
@@ -248,6 +254,9 @@ public final class QemuVmm implements Vmm {
             try (QmpClient qmp = QmpClient.connect(files.qmpSocket(), attempt)) {
                 String status = qmp.queryStatus(attempt);
                 LOG.debug("VM {}: QMP answers, status {}", vm, status);
+                if (NOT_RUN_YET.contains(status)) {
+                    qmp.cont(attempt);
+                }
                 return;
             } catch (QemuException e) {
                 last = e;

@@ -91,6 +91,11 @@ public final class QmpClient implements AutoCloseable {
         return execute("query-status", null, timeout).path("status").asText();
     }
 
+    /** {@code cont}: lets the vCPUs of a machine started with {@code -S} run. */
+    public void cont(Duration timeout) {
+        execute("cont", null, timeout);
+    }
+
     /** Presses Ctrl-Alt-Delete on the guest's keyboard (the i8042): the Firecracker-style stop request. */
     public void sendCtrlAltDelete(Duration timeout) {
         ObjectNode arguments = JsonNodeFactory.instance.objectNode();

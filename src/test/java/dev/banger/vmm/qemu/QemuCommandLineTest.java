@@ -60,6 +60,7 @@ class QemuCommandLineTest {
                 "-mon", "chardev=qmp,mode=control",
                 "-chardev", "file,id=console,path=/var/lib/banger/vms/dev1/console.log",
                 "-serial", "chardev:console",
+                "-S",
                 "-daemonize",
                 "-pidfile", "/var/lib/banger/vms/dev1/qemu.pid");
     }
