@@ -135,13 +135,24 @@ public final class VmHost implements GuestNames, NatControl, AutoCloseable {
         if (natInstalled || config.nat() == NatMode.OFF) {
             return;
         }
-        NatHandles handles = network.installNat();
+        // Recorded before the rules exist: a daemon killed while nft runs (nft itself finishes)
+        // leaves its next start the handles to remove them by.
+        recordNat(network.plannedNat());
+        try {
+            network.installNat();
+        } catch (RuntimeException e) {
+            settings.remove(NAT_SETTING);
+            throw e;
+        }
+        natInstalled = true;
+    }
+
+    private void recordNat(NatHandles handles) {
         try {
             settings.put(NAT_SETTING, Json.mapper().writeValueAsString(handles));
         } catch (JsonProcessingException e) {
             throw VmException.failed("cannot record the NAT handles: " + e.getOriginalMessage());
         }
-        natInstalled = true;
     }
 
     /** {@link #ensureNat} on a virtual thread, unless the rules are there or an install is under way. */

@@ -324,6 +324,20 @@ class VmServiceTest {
     }
 
     @Test
+    void natHandlesAreOnRecordBeforeTheRulesAreInstalledSoADaemonKilledMeanwhileCanRemoveThem() {
+        String table = new NetworkPlanner("banger0", dev.banger.config.Ipv4Subnet.parse(VmFixture.SUBNET)).nftTable();
+        AtomicReference<java.util.Optional<String>> recordedWhileInstalling = new AtomicReference<>();
+        fx.network.answer(List.of("nft", "-f", "-"), command -> {
+            recordedWhileInstalling.set(fx.store.settings().get(VmHost.NAT_SETTING));
+            return new dev.banger.host.CommandResult(command, 0, "", "", Duration.ZERO);
+        });
+
+        create("dev1");
+
+        assertThat(recordedWhileInstalling.get()).get().asString().contains(table);
+    }
+
+    @Test
     void natThatCannotBeInstalledFailsTheCreateBeforeItsBootIsAwaitedAndRollsItBack() {
         fx.network.answer(List.of("nft", "-f", "-"), 1, "", "Error: Could not process rule: Operation not permitted");
         RecordingStages stages = new RecordingStages();

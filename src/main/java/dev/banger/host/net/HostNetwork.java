@@ -132,8 +132,7 @@ public final class HostNetwork {
      * @throws NetworkException when a command fails; iptables rules added by this call are removed again
      */
     public NatHandles installNat() {
-        NatBackend backend = NetworkPlanner.chooseBackend(config.nat(), host.available("nft"), host.available("iptables"));
-        return switch (backend) {
+        return switch (natBackend()) {
             case NONE -> {
                 if (config.nat() != NatMode.OFF) {
                     LOG.warn("neither nft nor iptables is installed: guests on {} get no NAT", bridge());
@@ -150,6 +149,22 @@ public final class HostNetwork {
                 yield installIptables();
             }
         };
+    }
+
+    /**
+     * What {@link #installNat} installs and returns, decided before anything runs: recorded first,
+     * these handles let a daemon killed while the rules go in remove them at its next start.
+     */
+    public NatHandles plannedNat() {
+        return switch (natBackend()) {
+            case NONE -> NatHandles.NONE;
+            case NFTABLES -> NatHandles.nftables(planner.nftTable());
+            case IPTABLES -> NatHandles.iptables(planner.iptablesRules());
+        };
+    }
+
+    private NatBackend natBackend() {
+        return NetworkPlanner.chooseBackend(config.nat(), host.available("nft"), host.available("iptables"));
     }
 
     private NatHandles installIptables() {
