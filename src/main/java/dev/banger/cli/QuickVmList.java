@@ -1,7 +1,6 @@
 package dev.banger.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.banger.config.BangerPaths;
@@ -11,7 +10,6 @@ import dev.banger.rpc.DaemonUnavailableException;
 import dev.banger.rpc.RpcClient;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,55 +53,39 @@ final class QuickVmList {
         } catch (DaemonUnavailableException e) {
             return OptionalInt.empty();
         }
-        Optional<List<List<String>>> rows = rows(answer);
-        if (rows.isEmpty()) {
+        Optional<Listing> listing = read(answer);
+        if (listing.isEmpty()) {
             return OptionalInt.empty();
         }
         if (json) {
-            out.println(result(answer));
+            out.println(listing.get().json());
             out.flush();
         } else {
-            VmView.printList(new Printer(out), rows.get());
+            VmView.printList(new Printer(out), listing.get().rows());
         }
         return OptionalInt.of(ExitCodes.OK);
     }
 
     /**
-     * The answer's {@code result} as one line, as {@code --json} prints it. For an answer that
-     * {@link #rows} accepts this is what databind writes after decoding it: the daemon wrote it
-     * from the same records with the same settings, and the values survive the round trip.
+     * A {@code vm.list} answer read once: the table rows, and its {@code result} as {@code --json}
+     * prints it. The daemon wrote that text compactly from the same records with the same settings,
+     * so for an answer that reads cleanly it is what databind writes after decoding it.
      */
-    static String result(String answer) {
-        try (JsonParser parser = JSON.createParser(answer)) {
-            expect(parser, JsonToken.START_OBJECT);
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                parser.nextToken();
-                if (field.equals("result")) {
-                    StringWriter text = new StringWriter();
-                    try (JsonGenerator out = JSON.createGenerator(text)) {
-                        out.copyCurrentStructure(parser);
-                    }
-                    return text.toString();
-                }
-                parser.skipChildren();
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("an answer already read once cannot be read again", e);
-        }
-        throw new IllegalStateException("an accepted answer has no result");
-    }
+    record Listing(List<List<String>> rows, String json) {}
 
-    /** The table rows of a {@code vm.list} answer line; empty for an error or anything the full command would refuse. */
-    static Optional<List<List<String>>> rows(String answer) {
+    /** The answer's listing; empty for an error or anything the full command would refuse. */
+    static Optional<Listing> read(String answer) {
         try (JsonParser parser = JSON.createParser(answer)) {
-            List<List<String>> rows = null;
+            Listing listing = null;
             expect(parser, JsonToken.START_OBJECT);
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 parser.nextToken();
                 if (field.equals("result")) {
-                    rows = result(parser);
+                    int start = Math.toIntExact(parser.currentTokenLocation().getCharOffset());
+                    List<List<String>> rows = result(parser);
+                    int end = Math.toIntExact(parser.currentLocation().getCharOffset());
+                    listing = new Listing(rows, answer.substring(start, end));
                 } else if (field.equals("error")) {
                     return Optional.empty();
                 } else {
@@ -114,7 +96,7 @@ final class QuickVmList {
             if (parser.nextToken() != null) {
                 return Optional.empty();
             }
-            return Optional.ofNullable(rows);
+            return Optional.ofNullable(listing);
         } catch (IOException | Refused e) {
             return Optional.empty();
         }

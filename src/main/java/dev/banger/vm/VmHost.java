@@ -132,7 +132,7 @@ public final class VmHost implements GuestNames, NatControl, AutoCloseable {
      * installs nothing), recording their handles; the first VM to need them pays for it once.
      */
     public synchronized void ensureNat() {
-        if (natInstalled || config.nat() == NatMode.OFF) {
+        if (natReady()) {
             return;
         }
         // Recorded before the rules exist: a daemon killed while nft runs (nft itself finishes)

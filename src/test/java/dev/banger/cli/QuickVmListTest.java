@@ -31,6 +31,10 @@ class QuickVmListTest {
         return Json.mapper().writeValueAsString(response);
     }
 
+    private static java.util.Optional<List<List<String>>> rows(String answer) {
+        return QuickVmList.read(answer).map(QuickVmList.Listing::rows);
+    }
+
     private static VmInfo running(String name) {
         return new VmInfo(name, "default", VmState.RUNNING, 2, 1024, 8L << 30, "172.16.0.2", "02:42:ac:10:00:02", 3,
                 name + ".vm", "qemu", 4242L, "tap-bg0", "qcow2-overlay", "/var/lib/banger/vms/" + name, T0, T0);
@@ -45,7 +49,7 @@ class QuickVmListTest {
                 new VmInfo("big", "void-exp", VmState.STOPPED, 64, 262_144, 1L << 42, "172.16.3.250", null, 12, null,
                         "firecracker", null, null, "reflink", "/d", T0, T0)));
 
-        assertThat(QuickVmList.rows(answer(list))).hasValue(list.vms().stream().map(VmView::row).toList());
+        assertThat(rows(answer(list))).hasValue(list.vms().stream().map(VmView::row).toList());
     }
 
     @Test
@@ -57,40 +61,40 @@ class QuickVmListTest {
         String answer = answer(list);
         VmList decoded = Json.mapper().treeToValue(Json.mapper().readTree(answer).get("result"), VmList.class);
 
-        assertThat(QuickVmList.result(answer)).isEqualTo(Json.mapper().writeValueAsString(decoded));
+        assertThat(QuickVmList.read(answer).orElseThrow().json()).isEqualTo(Json.mapper().writeValueAsString(decoded));
     }
 
     @Test
     void anEmptyListHasNoRows() throws Exception {
-        assertThat(QuickVmList.rows(answer(new VmList(List.of())))).hasValue(List.of());
+        assertThat(rows(answer(new VmList(List.of())))).hasValue(List.of());
     }
 
     @Test
     void anErrorAnswerIsLeftToTheFullCommand() {
-        assertThat(QuickVmList.rows("{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32000,\"message\":\"no\"}}")).isEmpty();
+        assertThat(rows("{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32000,\"message\":\"no\"}}")).isEmpty();
     }
 
     @Test
     void answersTheFullCommandWouldRefuseAreLeftToIt() throws Exception {
-        assertThat(QuickVmList.rows(answerWithVm(vm -> vm.put("color", "red")))).as("unknown field").isEmpty();
-        assertThat(QuickVmList.rows(answerWithVm(vm -> vm.put("state", "SLEEPING")))).as("unknown state").isEmpty();
-        assertThat(QuickVmList.rows(answerWithVm(vm -> vm.putNull("vcpus")))).as("null count").isEmpty();
-        assertThat(QuickVmList.rows(answerWithVm(vm -> vm.put("vcpus", "two")))).as("mistyped count").isEmpty();
-        assertThat(QuickVmList.rows(answerWithVm(vm -> vm.put("memoryMib", 1L << 40)))).as("count beyond int").isEmpty();
-        assertThat(QuickVmList.rows(answerWithVm(vm -> vm.remove("diskBytes")))).as("missing size").isEmpty();
-        assertThat(QuickVmList.rows(answerWithVm(vm -> vm.put("name", 7)))).as("mistyped name").isEmpty();
-        assertThat(QuickVmList.rows(answerWithVm(vm -> vm.putArray("image")))).as("array for a string").isEmpty();
+        assertThat(rows(answerWithVm(vm -> vm.put("color", "red")))).as("unknown field").isEmpty();
+        assertThat(rows(answerWithVm(vm -> vm.put("state", "SLEEPING")))).as("unknown state").isEmpty();
+        assertThat(rows(answerWithVm(vm -> vm.putNull("vcpus")))).as("null count").isEmpty();
+        assertThat(rows(answerWithVm(vm -> vm.put("vcpus", "two")))).as("mistyped count").isEmpty();
+        assertThat(rows(answerWithVm(vm -> vm.put("memoryMib", 1L << 40)))).as("count beyond int").isEmpty();
+        assertThat(rows(answerWithVm(vm -> vm.remove("diskBytes")))).as("missing size").isEmpty();
+        assertThat(rows(answerWithVm(vm -> vm.put("name", 7)))).as("mistyped name").isEmpty();
+        assertThat(rows(answerWithVm(vm -> vm.putArray("image")))).as("array for a string").isEmpty();
     }
 
     @Test
     void malformedAnswersAreLeftToTheFullCommand() throws Exception {
         String good = answer(new VmList(List.of(running("a"))));
 
-        assertThat(QuickVmList.rows(good)).isPresent();
-        assertThat(QuickVmList.rows(good + " {}")).as("trailing tokens").isEmpty();
-        assertThat(QuickVmList.rows(good.substring(0, good.length() - 3))).as("truncated").isEmpty();
-        assertThat(QuickVmList.rows("{\"jsonrpc\":\"2.0\",\"id\":1}")).as("no result").isEmpty();
-        assertThat(QuickVmList.rows("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"images\":[]}}")).as("other result").isEmpty();
-        assertThat(QuickVmList.rows("[]")).isEmpty();
+        assertThat(rows(good)).isPresent();
+        assertThat(rows(good + " {}")).as("trailing tokens").isEmpty();
+        assertThat(rows(good.substring(0, good.length() - 3))).as("truncated").isEmpty();
+        assertThat(rows("{\"jsonrpc\":\"2.0\",\"id\":1}")).as("no result").isEmpty();
+        assertThat(rows("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"images\":[]}}")).as("other result").isEmpty();
+        assertThat(rows("[]")).isEmpty();
     }
 }
