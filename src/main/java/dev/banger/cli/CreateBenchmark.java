@@ -35,7 +35,8 @@ import java.util.function.Supplier;
  * Runs {@code banger bench create}: each run creates a batch of VMs at once (one unless
  * {@code parallel} says more), waits until SSH answers, runs one command over SSH in each and
  * deletes them; with the slow path compared, fast and slow batches alternate so both see the same
- * host at the same moment. With batches of several, one create alone at the end gives the baseline.
+ * host at the same moment. With batches of several, one uncounted create warms the daemon first and
+ * each run ends with one create alone, the baseline.
  * Figures come from the daemon's stage timestamps (see {@link CreateRun}); the polling here only
  * notices the end. A VM that was created is deleted also when a later step fails. Not thread-safe.
  */
@@ -99,6 +100,12 @@ final class CreateBenchmark {
         List<CreateRun> runs = new ArrayList<>();
         List<Double> batches = new ArrayList<>();
         List<Double> solo = new ArrayList<>();
+        if (settings.parallel() > 1) {
+            // A fresh daemon's first creates run cold (class loading, JIT); the batches and the single create
+            // they are compared with must meet it equally warm.
+            progress.println("warm-up: one create, not counted");
+            batch(settings, CreatePath.FAST, 1);
+        }
         for (int run = 0; run < settings.runs(); run++) {
             List<CreateRun> fast = batch(settings, CreatePath.FAST, settings.parallel());
             runs.addAll(fast);
@@ -108,12 +115,12 @@ final class CreateBenchmark {
             if (settings.compareSlowPath()) {
                 runs.addAll(batch(settings, CreatePath.SLOW, settings.parallel()));
             }
-        }
-        if (settings.parallel() > 1) {
-            // Last, with caches as warm as the batches left them, so the baseline is not flattered by a cold start.
-            CreateRun alone = batch(settings, CreatePath.FAST, 1).getFirst();
-            runs.add(alone);
-            solo.add(alone.hostSide());
+            if (settings.parallel() > 1) {
+                // Run by run, so the baseline meets the host as the batch before it did.
+                CreateRun alone = batch(settings, CreatePath.FAST, 1).getFirst();
+                runs.add(alone);
+                solo.add(alone.hostSide());
+            }
         }
         return new BenchReport(runs, settings.parallel(), batches, solo, cliRoundTrips(settings.cliRuns()));
     }

@@ -85,6 +85,7 @@ public final class Daemon implements AutoCloseable {
             ImageCatalog images = ImageSetup.catalog(paths, config, host, store, clock);
             FaultPoints faults = FaultPoints.fromEnvironment(System.getenv(), paths.runtimeDir());
             OperationRunner runner = new OperationRunner(store.operations(), faults);
+            opened.push(runner);
             VmSetup.Vms vms = VmSetup.start(paths, config, host, store, images, doctor.context());
             opened.push(vms.host());
             vms.service().useFaultPoints(faults);

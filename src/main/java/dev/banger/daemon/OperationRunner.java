@@ -6,6 +6,7 @@ import dev.banger.model.OperationState;
 import dev.banger.model.StageRunner;
 import dev.banger.model.StageState;
 import dev.banger.store.OperationRepository;
+import dev.banger.store.OperationRepository.StageChange;
 import dev.banger.vm.FaultPoints;
 import java.util.List;
 import java.util.function.Consumer;
@@ -16,14 +17,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs staged operations in the background: {@link #begin} records the operation with its planned
  * stages and returns at once, so the RPC answers with the id while the work goes on in a virtual
- * thread; each stage's start, end and error go to the store as they happen, and to the lifecycle
- * log with their durations. Thread-safe.
+ * thread; each stage's start, end and error go to the store, stamped as they happen and written
+ * behind the work ({@link StageWriter}), and to the lifecycle log with their durations; the
+ * operation's end is written once its stages are. Thread-safe.
  */
-final class OperationRunner {
+final class OperationRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("dev.banger.lifecycle");
 
     private final OperationRepository operations;
     private final FaultPoints faults;
+    private final StageWriter stages;
 
     OperationRunner(OperationRepository operations) {
         this(operations, FaultPoints.NONE);
@@ -33,6 +36,7 @@ final class OperationRunner {
     OperationRunner(OperationRepository operations, FaultPoints faults) {
         this.operations = operations;
         this.faults = faults;
+        this.stages = new StageWriter(operations);
     }
 
     /** Starts {@code work} on its own thread; the operation fails with the work's exception message. */
@@ -46,17 +50,31 @@ final class OperationRunner {
         String label = operation.kind().wireName() + " " + operation.target();
         try {
             work.accept(new Recorder(operation.id(), operation.kind().wireName(), label));
+            flushStages(label);
             operations.finish(operation.id(), OperationState.SUCCEEDED, null);
             LOG.info("{}: succeeded", label);
         } catch (RuntimeException | Error e) {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
             LOG.warn("{}: failed: {}", label, message, e);
             try {
+                flushStages(label);
                 operations.finish(operation.id(), OperationState.FAILED, message);
             } catch (RuntimeException storeError) {
                 LOG.error("{}: cannot record the failure: {}", label, storeError.toString());
             }
         }
+    }
+
+    private void flushStages(String label) {
+        if (!stages.flush()) {
+            LOG.warn("{}: its stage records are still being written after {} s", label, StageWriter.FLUSH_LIMIT.toSeconds());
+        }
+    }
+
+    /** Stops the stage writer once what it holds is written. */
+    @Override
+    public void close() {
+        stages.close();
     }
 
     /** Records each stage on the operation and times it in the lifecycle log. */
@@ -73,16 +91,20 @@ final class OperationRunner {
 
         @Override
         public <T> T call(String stage, Supplier<T> work) {
-            operations.startStage(operationId, stage);
+            change(stage, StageState.RUNNING, null);
+            if (faults.armed()) {
+                // A daemon killed at a fault point leaves this stage on record as running.
+                stages.flush();
+            }
             faults.reach(kind, stage);
             long start = System.nanoTime();
             try {
                 T result = work.get();
-                operations.finishStage(operationId, stage, StageState.SUCCEEDED, null);
+                change(stage, StageState.SUCCEEDED, null);
                 LOG.info("{}: stage {} took {} ms", label, stage, (System.nanoTime() - start) / 1_000_000);
                 return result;
             } catch (RuntimeException | Error e) {
-                operations.finishStage(operationId, stage, StageState.FAILED, e.getMessage() == null ? e.toString() : e.getMessage());
+                change(stage, StageState.FAILED, e.getMessage() == null ? e.toString() : e.getMessage());
                 LOG.info("{}: stage {} failed after {} ms", label, stage, (System.nanoTime() - start) / 1_000_000);
                 throw e;
             }
@@ -90,8 +112,12 @@ final class OperationRunner {
 
         @Override
         public void rolledBack(String stage) {
-            operations.finishStage(operationId, stage, StageState.ROLLED_BACK, null);
+            change(stage, StageState.ROLLED_BACK, null);
             LOG.info("{}: stage {} rolled back", label, stage);
+        }
+
+        private void change(String stage, StageState state, String error) {
+            stages.submit(new StageChange(operationId, stage, state, operations.now(), error));
         }
     }
 }

@@ -100,6 +100,55 @@ public final class OperationRepository {
     }
 
     /**
+     * A stage's start ({@code running}) or end (a finished state), stamped when it happened, for
+     * {@link #recordStages}.
+     */
+    public record StageChange(String operationId, String stage, StageState state, Instant at, String error) {
+        public StageChange {
+            Objects.requireNonNull(operationId, "operationId");
+            Objects.requireNonNull(stage, "stage");
+            Objects.requireNonNull(state, "state");
+            Objects.requireNonNull(at, "at");
+            if (state == StageState.PENDING) {
+                throw new IllegalArgumentException("a stage change starts (running) or ends a stage, not pending");
+            }
+        }
+    }
+
+    /**
+     * Applies stage changes in order, all in one transaction, as {@link #startStage} and
+     * {@link #finishStage} would have when they happened. A change to an operation that is missing or
+     * has ended is skipped, so one late change cannot undo the others. Returns how many were applied.
+     */
+    public int recordStages(List<StageChange> changes) {
+        if (changes.isEmpty()) {
+            return 0;
+        }
+        return db.write("record " + changes.size() + " stage change(s)", c -> {
+            int applied = 0;
+            for (StageChange change : changes) {
+                if (!isRunning(c, change.operationId())) {
+                    continue;
+                }
+                Instant at = ColumnCodec.stored(change.at());
+                boolean starts = change.state() == StageState.RUNNING;
+                Instant startedAt = starts ? at : null;
+                Instant endedAt = starts ? null : at;
+                if (!updateStage(c, change.operationId(), change.stage(), change.state(), startedAt, endedAt, change.error())) {
+                    insertStage(c, change.operationId(), change.stage(), change.state(), startedAt, endedAt, change.error());
+                }
+                applied++;
+            }
+            return applied;
+        });
+    }
+
+    /** Now, at the precision stored times keep: the time a {@link StageChange} is stamped with. */
+    public Instant now() {
+        return db.now();
+    }
+
+    /**
      * Ends the operation. Stages still pending become {@code skipped}; stages still running become
      * {@code failed}, since nothing will finish them now. Returns the final record.
      */
@@ -162,6 +211,15 @@ public final class OperationRepository {
     /** The operation with its stages, or a {@link ErrorKind#NOT_FOUND} error. */
     public Operation get(String operationId) {
         return find(operationId).orElseThrow(() -> notFound(operationId));
+    }
+
+    private static boolean isRunning(Connection c, String operationId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT state FROM operations WHERE id = ?")) {
+            ps.setString(1, operationId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && ColumnCodec.enumText(OperationState.RUNNING).equals(rs.getString(1));
+            }
+        }
     }
 
     private static void requireRunning(Connection c, String operationId) throws SQLException {

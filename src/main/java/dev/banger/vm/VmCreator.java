@@ -39,8 +39,10 @@ import org.slf4j.LoggerFactory;
  * capabilities, VMM start, boot, sshd, services — each a timed stage. Every stage that changes something pushes its undo; when a
  * later stage fails the undos run newest first, the stages are marked rolled back, and the VM's
  * row goes last, so nothing half-made remains. The runtime record is written after each host
- * change, so a daemon killed mid-create leaves enough behind for reconcile to undo it.
- * Thread-safe: concurrent creates of different VMs share nothing but the host services.
+ * change, so a daemon killed mid-create leaves enough behind for reconcile to undo it. The VMM
+ * starts paused; the boot stage lets the guest run once the creates begun alongside have their
+ * VMMs started too ({@link GuestStartGate}).
+ * Thread-safe: concurrent creates of different VMs share nothing but the host services and that gate.
  */
 final class VmCreator {
     private static final Logger LOG = LoggerFactory.getLogger(VmCreator.class);
@@ -80,6 +82,7 @@ final class VmCreator {
         String name = plan.name();
         Vmm vmm = host.vmm(plan.vmm());
         RecordedRuntime runtime = new RecordedRuntime(name, VmRuntime.empty(dirs.of(name)));
+        GuestStartGate.Pass hostSide = host.guestStart().enter();
         try {
             stages.run("validate", () -> {
                 if (vms.find(name).isPresent()) {
@@ -122,14 +125,19 @@ final class VmCreator {
                 return machines.spec(vm, plan.image(), runtime.get());
             });
             VmmInstance instance = stages.call("vmm-start", () -> {
-                VmmInstance started = vmm.start(spec);
+                VmmInstance started = vmm.startPaused(spec);
                 undos.push(new Undo("vmm-start", () -> vmm.stop(started, Duration.ofSeconds(5))));
                 runtime.record(r -> r.withInstance(started), started.pid());
                 return started;
             });
             BootWaiter boot = new BootWaiter(vmm, agentPort, sshPort);
             stages.run("boot", () -> {
+                if (!hostSide.leaveAndAwaitCohort()) {
+                    LOG.info("VM {}: creates begun alongside it are still on their host side after {} ms; its guest runs now",
+                            name, VmHost.GUEST_START_HOLD.toMillis());
+                }
                 machines.awaitReady(machines.context(vm, runtime.get()));
+                vmm.resume(instance);
                 boot.awaitAgent(name, instance, deadlines.agent());
             });
             // sshd only runs once the host keys exist, so this report carries them.
@@ -143,6 +151,8 @@ final class VmCreator {
         } catch (RuntimeException e) {
             rollBack(name, undos, stages);
             throw e;
+        } finally {
+            hostSide.leave();
         }
     }
 

@@ -28,6 +28,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -50,6 +51,8 @@ import org.slf4j.LoggerFactory;
 public final class VmHost implements GuestNames, NatControl, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VmHost.class);
     static final String NAT_SETTING = "network.nat";
+    /** The longest a guest waits for the host side of creates begun alongside it, or a TAP refill for creates ({@link GuestStartGate}). */
+    static final Duration GUEST_START_HOLD = Duration.ofSeconds(2);
 
     private final HostCommands host;
     private final NetworkConfig config;
@@ -67,6 +70,8 @@ public final class VmHost implements GuestNames, NatControl, AutoCloseable {
     private volatile SettingsRepository settings;
     private boolean natInstalled;
     /** The latest background install {@link #startNat} began; guarded by {@code natLock}, not {@code this}, which the install holds. */
+    /** Which creates are on their host side: their guests start together, and TAP refills wait for them. */
+    private final GuestStartGate guestStart = new GuestStartGate(GUEST_START_HOLD);
     private CompletableFuture<Void> natInstall = CompletableFuture.completedFuture(null);
     private final Object natLock = new Object();
 
@@ -80,7 +85,7 @@ public final class VmHost implements GuestNames, NatControl, AutoCloseable {
         this.host = host;
         this.config = config;
         this.network = new HostNetwork(host, config);
-        this.taps = new TapPool(network, config.tapPoolSize());
+        this.taps = new TapPool(network, config.tapPoolSize(), guestStart::awaitQuiet);
         this.backends = Map.copyOf(backends);
         this.newVmBackend = newVmBackend;
         this.noBackendWhy = noBackendWhy;
@@ -308,6 +313,10 @@ public final class VmHost implements GuestNames, NatControl, AutoCloseable {
                     + "\" needs its binary) to manage VMs created with it");
         }
         return vmm;
+    }
+
+    GuestStartGate guestStart() {
+        return guestStart;
     }
 
     DiskCloner disks() {

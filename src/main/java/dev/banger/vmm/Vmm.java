@@ -14,13 +14,37 @@ public interface Vmm {
     String name();
 
     /**
-     * Spawns and configures the machine and lets it boot. Returns once the VMM process runs and has
-     * accepted the whole configuration; it does not wait for the guest. On failure nothing is left
-     * running (a spawned process is killed) and the error carries the VMM log tail.
+     * Spawns and configures the machine and lets it boot: {@link #startPaused} then {@link #resume}.
+     * Returns once the VMM process runs and has accepted the whole configuration; it does not wait
+     * for the guest. On failure nothing is left running (a spawned process is killed) and the error
+     * carries the VMM log tail.
      *
      * @throws VmmException when the process cannot be started, exits early or refuses the configuration
      */
-    VmmInstance start(MachineSpec spec);
+    default VmmInstance start(MachineSpec spec) {
+        VmmInstance instance = startPaused(spec);
+        try {
+            resume(instance);
+        } catch (RuntimeException e) {
+            stop(instance, Duration.ZERO);
+            throw e;
+        }
+        return instance;
+    }
+
+    /**
+     * Spawns and configures the machine, but its guest does not run yet: QEMU's vCPUs stay stopped,
+     * Firecracker has its configuration but no {@code InstanceStart}. {@link #resume} lets it run; a
+     * creator can thereby keep the cores for host work still in flight. Same guarantees as {@link #start}.
+     */
+    VmmInstance startPaused(MachineSpec spec);
+
+    /**
+     * Lets a machine from {@link #startPaused} run; called once per machine.
+     *
+     * @throws VmmException when the VMM does not answer or refuses (the caller stops the machine)
+     */
+    void resume(VmmInstance instance);
 
     /**
      * Stops the machine in an orderly way (the guest sees Ctrl-Alt-Del or an ACPI power-off), waits

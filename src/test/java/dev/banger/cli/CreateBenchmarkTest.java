@@ -114,8 +114,8 @@ class CreateBenchmarkTest {
     void fastAndSlowBatchesAlternateEachVmIsReachedOverSshAndDeleted() {
         BenchReport report = benchmark().run(new CreateBenchmark.Settings("default", 2, 2, true, 1, 512, 2, 0));
 
-        // Two runs of a fast and a slow batch of two, then one create alone as the baseline.
-        assertThat(creates).hasSize(9);
+        // One uncounted warm-up, then two runs of a fast and a slow batch of two and one create alone as the baseline.
+        assertThat(creates).hasSize(11);
         assertThat(creates.stream().filter(c -> Boolean.TRUE.equals(c.slowPath()))).hasSize(4);
         assertThat(creates).allSatisfy(c -> {
             assertThat(c.image()).isEqualTo("default");
@@ -126,16 +126,17 @@ class CreateBenchmarkTest {
         List<String> names = creates.stream().map(CreateParams::name).toList();
         assertThat(names).doesNotHaveDuplicates().allMatch(n -> n.matches("bench-[0-9a-f]{6}-[0-9]+"));
         assertThat(deleted).containsExactlyInAnyOrderElementsOf(names);
-        assertThat(host.recorded()).hasSize(9).allSatisfy(argv -> {
+        assertThat(host.recorded()).hasSize(11).allSatisfy(argv -> {
             assertThat(argv.getFirst()).isEqualTo("ssh");
             assertThat(argv.getLast()).isEqualTo("true");
             assertThat(argv).contains("root@172.16.0.2");
         });
-        assertThat(report.runs()).filteredOn(r -> r.path() == CreatePath.SLOW).hasSize(4);
+        assertThat(report.runs()).hasSize(10).filteredOn(r -> r.path() == CreatePath.SLOW).hasSize(4);
         assertThat(report.batches()).hasSize(2);
-        assertThat(report.solo()).hasSize(1);
+        assertThat(report.solo()).hasSize(2);
         assertThat(report.summary(CreatePath.FAST).get("vmm-start").p50()).isEqualTo(40.0);
-        assertThat(progress.toString()).startsWith("host network ready: bridge banger0, 8 warm TAP(s)");
+        assertThat(progress.toString()).startsWith("host network ready: bridge banger0, 8 warm TAP(s)")
+                .contains("warm-up: one create, not counted");
     }
 
     @Test

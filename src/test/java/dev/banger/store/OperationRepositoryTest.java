@@ -155,4 +155,59 @@ class OperationRepositoryTest {
             throw new UnsupportedOperationException();
         }
     }
+
+    @Test
+    void recordStagesAppliesChangesWithTheirOwnTimesInOneGo() {
+        Operation op = operations.begin(OperationKind.VM_CREATE, "dev1", List.of("validate", "allocate", "boot"));
+        Instant t1 = T0.plusSeconds(1);
+
+        int applied = operations.recordStages(List.of(
+                new OperationRepository.StageChange(op.id(), "validate", StageState.RUNNING, t1, null),
+                new OperationRepository.StageChange(op.id(), "validate", StageState.SUCCEEDED, t1.plusMillis(5), null),
+                new OperationRepository.StageChange(op.id(), "allocate", StageState.RUNNING, t1.plusMillis(6), null),
+                new OperationRepository.StageChange(op.id(), "allocate", StageState.FAILED, t1.plusMillis(9), "no addresses left"),
+                new OperationRepository.StageChange(op.id(), "cleanup", StageState.ROLLED_BACK, t1.plusMillis(12), null)));
+
+        assertThat(applied).isEqualTo(5);
+        List<Stage> stages = operations.get(op.id()).stages();
+        assertThat(stages).extracting(Stage::name).containsExactly("validate", "allocate", "boot", "cleanup");
+        assertThat(stages.get(0)).satisfies(s -> {
+            assertThat(s.state()).isEqualTo(StageState.SUCCEEDED);
+            assertThat(s.startedAt()).isEqualTo(t1);
+            assertThat(s.endedAt()).isEqualTo(t1.plusMillis(5));
+        });
+        assertThat(stages.get(1)).satisfies(s -> {
+            assertThat(s.state()).isEqualTo(StageState.FAILED);
+            assertThat(s.startedAt()).isEqualTo(t1.plusMillis(6));
+            assertThat(s.error()).isEqualTo("no addresses left");
+        });
+        assertThat(stages.get(2).state()).isEqualTo(StageState.PENDING);
+        assertThat(stages.get(3)).satisfies(s -> {
+            assertThat(s.state()).isEqualTo(StageState.ROLLED_BACK);
+            assertThat(s.startedAt()).isNull();
+            assertThat(s.endedAt()).isEqualTo(t1.plusMillis(12));
+        });
+    }
+
+    @Test
+    void recordStagesSkipsChangesToEndedOrUnknownOperationsAndKeepsTheOthers() {
+        Operation ended = operations.begin(OperationKind.VM_CREATE, "dev1", List.of("validate"));
+        operations.finish(ended.id(), OperationState.FAILED, "gone");
+        Operation running = operations.begin(OperationKind.VM_CREATE, "dev2", List.of("validate"));
+
+        int applied = operations.recordStages(List.of(
+                new OperationRepository.StageChange(ended.id(), "validate", StageState.RUNNING, T0, null),
+                new OperationRepository.StageChange("no-such-operation", "validate", StageState.RUNNING, T0, null),
+                new OperationRepository.StageChange(running.id(), "validate", StageState.RUNNING, T0, null)));
+
+        assertThat(applied).isEqualTo(1);
+        assertThat(operations.get(ended.id()).stages()).singleElement().extracting(Stage::state).isEqualTo(StageState.SKIPPED);
+        assertThat(operations.get(running.id()).stages()).singleElement().extracting(Stage::state).isEqualTo(StageState.RUNNING);
+    }
+
+    @Test
+    void aStageChangeCannotMakeAStagePending() {
+        assertThatThrownBy(() -> new OperationRepository.StageChange("op", "validate", StageState.PENDING, T0, null))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

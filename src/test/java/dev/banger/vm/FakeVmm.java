@@ -31,6 +31,7 @@ final class FakeVmm implements Vmm {
     private final List<MachineSpec> started = new CopyOnWriteArrayList<>();
     private final List<VmmInstance> stopped = new CopyOnWriteArrayList<>();
     private final Set<Long> alive = ConcurrentHashMap.newKeySet();
+    private final List<String> events = new CopyOnWriteArrayList<>();
     private final Map<Long, FakeAgent> agents = new ConcurrentHashMap<>();
     private volatile Function<String, String> health = vm -> FakeAgent.report(true, true, true, HOST_KEY);
     private volatile boolean failNextStart;
@@ -78,7 +79,7 @@ final class FakeVmm implements Vmm {
     }
 
     @Override
-    public VmmInstance start(MachineSpec spec) {
+    public VmmInstance startPaused(MachineSpec spec) {
         started.add(spec);
         if (failNextStart) {
             failNextStart = false;
@@ -99,7 +100,18 @@ final class FakeVmm implements Vmm {
         }
         agents.put(pid, new FakeAgent(socket, () -> health.apply(spec.name())));
         alive.add(pid);
+        events.add("paused " + spec.name());
         return instance;
+    }
+
+    @Override
+    public void resume(VmmInstance instance) {
+        events.add("resumed " + instance.vmDir().getFileName());
+    }
+
+    /** {@code paused <vm>} when a start returned, {@code resumed <vm>} when its guest was let run, in order. */
+    List<String> events() {
+        return List.copyOf(events);
     }
 
     @Override

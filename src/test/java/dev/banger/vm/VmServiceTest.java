@@ -21,8 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -346,6 +348,7 @@ class VmServiceTest {
                 .hasMessageContaining("NAT").hasMessageContaining("Operation not permitted");
 
         assertThat(stages.events()).contains("failed boot");
+        assertThat(fx.vmm.events()).as("stopped before its guest ever ran").containsExactly("paused dev1");
         assertThat(fx.vmm.stopped()).hasSize(1);
         assertThat(fx.store.settings().get(VmHost.NAT_SETTING)).isEmpty();
         assertNothingLeft("dev1");
@@ -384,6 +387,43 @@ class VmServiceTest {
         service.delete(List.of("dev1"));
 
         assertThat(fx.ran(List.of("nft", "delete", "table"))).containsExactly(List.of("nft", "delete", "table", "ip", "banger-old0"));
+    }
+
+    @Test
+    void theGuestRunsOnlyAfterItsVmmStartedPaused() {
+        create("dev1");
+
+        assertThat(fx.vmm.events()).containsExactly("paused dev1", "resumed dev1");
+    }
+
+    @Test
+    void aGuestWaitsUntilTheCreatesBegunAlongsideHaveTheirVmmsStarted() throws Exception {
+        CountDownLatch aEntered = new CountDownLatch(1);
+        CountDownLatch bAtBoot = new CountDownLatch(1);
+        RecordingStages aStages = new RecordingStages().onStart("validate", aEntered::countDown)
+                .onStart("vmm-start", () -> awaitLatch(bAtBoot));
+        RecordingStages bStages = new RecordingStages().onStart("boot", bAtBoot::countDown);
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<VmInfo> a = threads.submit(() -> service.create(service.plan(new CreateRequest("a1", null, null, null, null)), aStages));
+            awaitLatch(aEntered);
+            Future<VmInfo> b = threads.submit(() -> service.create(service.plan(new CreateRequest("b1", null, null, null, null)), bStages));
+
+            assertThat(a.get(20, TimeUnit.SECONDS).state()).isEqualTo(VmState.RUNNING);
+            assertThat(b.get(20, TimeUnit.SECONDS).state()).isEqualTo(VmState.RUNNING);
+        }
+        // b1's host side ended first, but its guest ran only once a1's VMM had started.
+        assertThat(fx.vmm.events()).containsSubsequence("paused b1", "paused a1", "resumed b1");
+    }
+
+    private static void awaitLatch(CountDownLatch latch) {
+        try {
+            if (!latch.await(10, TimeUnit.SECONDS)) {
+                throw new AssertionError("not reached within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     @Test

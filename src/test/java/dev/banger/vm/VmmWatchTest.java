@@ -46,8 +46,13 @@ class VmmWatchTest {
         }
 
         @Override
-        public VmmInstance start(MachineSpec spec) {
-            return fx.vmm.start(spec);
+        public VmmInstance startPaused(MachineSpec spec) {
+            return fx.vmm.startPaused(spec);
+        }
+
+        @Override
+        public void resume(VmmInstance instance) {
+            fx.vmm.resume(instance);
         }
 
         @Override

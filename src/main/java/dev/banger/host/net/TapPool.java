@@ -39,6 +39,7 @@ public final class TapPool implements AutoCloseable {
 
     private final HostNetwork network;
     private final int size;
+    private final Runnable beforeRefill;
 
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled when the refiller may have work: a TAP was taken, or the pool closed. */
@@ -59,6 +60,16 @@ public final class TapPool implements AutoCloseable {
     private Thread refiller;
 
     public TapPool(HostNetwork network, int size) {
+        this(network, size, () -> { });
+    }
+
+    /**
+     * @param beforeRefill run by the refiller before each TAP it makes in the background, outside any
+     *                     lock: it may wait (bounded) for a better moment, e.g. until no create is
+     *                     busy on the host, whose CPU the {@code ip} processes would otherwise take
+     */
+    public TapPool(HostNetwork network, int size, Runnable beforeRefill) {
+        this.beforeRefill = Objects.requireNonNull(beforeRefill, "beforeRefill");
         this.network = Objects.requireNonNull(network, "network");
         if (size < 0 || size > MAX_SIZE) {
             throw new NetworkException(ErrorKind.INVALID_ARGUMENT, "TAP pool size must be 0.." + MAX_SIZE + ", got " + size);
@@ -293,6 +304,7 @@ public final class TapPool implements AutoCloseable {
             }
             boolean made = false;
             try {
+                beforeRefill.run();
                 network.createTap(name);
                 made = true;
             } catch (RuntimeException e) {

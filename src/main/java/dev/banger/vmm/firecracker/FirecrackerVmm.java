@@ -117,7 +117,7 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
     }
 
     @Override
-    public VmmInstance start(MachineSpec spec) {
+    public VmmInstance startPaused(MachineSpec spec) {
         Path setsid = ProcessHostCommands.resolve("setsid").orElseThrow(() -> new VmmException(
                 ErrorKind.PRECONDITION_FAILED, "setsid (util-linux) is not installed; it detaches Firecracker from the daemon"));
         requireExecutable(settings.binary(), "Firecracker binary",
@@ -129,7 +129,9 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
         try {
             awaitApiSocket(process, paths, who, launch.argv());
             for (ApiCall call : launch.calls()) {
-                api.send(paths.apiSocket(), call);
+                if (!call.equals(FirecrackerPlan.start())) {
+                    api.send(paths.apiSocket(), call); // InstanceStart waits for resume
+                }
             }
         } catch (RuntimeException e) {
             // Whatever went wrong, nothing may be left running.
@@ -197,6 +199,17 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
         if (!Files.isRegularFile(program) || !Files.isExecutable(program)) {
             throw new VmmException(ErrorKind.PRECONDITION_FAILED, what + " " + program
                     + " is missing or not executable; " + fix);
+        }
+    }
+
+    @Override
+    public void resume(VmmInstance instance) {
+        FirecrackerPaths paths = ours(instance).orElseThrow(() -> new VmmException("firecracker pid " + instance.pid()
+                + " for " + instance.vmDir() + " is gone; its guest cannot start")).paths();
+        try {
+            api.send(paths.apiSocket(), FirecrackerPlan.start());
+        } catch (VmmException e) {
+            throw new VmmException("firecracker pid " + instance.pid() + ": " + e.getMessage() + LogTail.of(paths.logs()), e);
         }
     }
 

@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The QEMU backend: runs the argv of {@link QemuCommandLine} through {@link HostCommands}; QEMU
  * daemonises itself into its own session, so the machine outlives the request and the daemon. A
- * machine starts paused and runs once QMP answers; stop presses Ctrl-Alt-Delete (the guest reboots and {@code -no-reboot}
- * ends QEMU, as Firecracker's {@code SendCtrlAltDel} does), then escalates to QMP {@code quit}, then
- * SIGKILL. A process counts as this machine's only while its {@code /proc/PID/cmdline} names the QEMU
+ * machine starts paused ({@code -S}) and runs on QMP {@code cont} ({@link #resume}); stop presses
+ * Ctrl-Alt-Delete (the guest reboots and {@code -no-reboot} ends QEMU, as Firecracker's
+ * {@code SendCtrlAltDel} does), then escalates to QMP {@code quit}, then SIGKILL; a machine that
+ * has not run yet cannot take Ctrl-Alt-Delete and is quit at once. A process counts as this machine's only while its {@code /proc/PID/cmdline} names the QEMU
  * binary and the VM directory, so a reused pid is never mistaken for it or killed. Holds no
  * per-machine state: safe for concurrent use on different machines.
  */
@@ -100,7 +101,7 @@ public final class QemuVmm implements Vmm {
     }
 
     @Override
-    public VmmInstance start(MachineSpec spec) {
+    public VmmInstance startPaused(MachineSpec spec) {
         List<String> argv = QemuCommandLine.plan(binary, spec, accel, hostTscKhz);
         QemuFiles files = new QemuFiles(spec.vmDir());
         if (!Files.isDirectory(files.vmDir())) {
@@ -127,6 +128,19 @@ public final class QemuVmm implements Vmm {
     }
 
     @Override
+    public void resume(VmmInstance instance) {
+        QemuFiles files = new QemuFiles(instance.vmDir());
+        try (QmpClient qmp = QmpClient.connect(files.qmpSocket(), QMP_CALL_TIMEOUT)) {
+            if (NOT_RUN_YET.contains(qmp.queryStatus(QMP_CALL_TIMEOUT))) {
+                qmp.cont(QMP_CALL_TIMEOUT);
+            }
+        } catch (QemuException e) {
+            throw new QemuException("QEMU pid " + instance.pid() + " for " + instance.vmDir() + " did not let its guest run: "
+                    + e.getMessage() + consoleTail(files), e);
+        }
+    }
+
+    @Override
     public void stop(VmmInstance instance, Duration grace) {
         stopReporting(instance, grace);
     }
@@ -149,8 +163,11 @@ public final class QemuVmm implements Vmm {
         Path qmpSocket = new QemuFiles(instance.vmDir()).qmpSocket();
         boolean asked = false;
         try (QmpClient qmp = QmpClient.connect(qmpSocket, QMP_CALL_TIMEOUT)) {
-            qmp.sendCtrlAltDelete(QMP_CALL_TIMEOUT);
-            asked = true;
+            // A guest that never ran (paused at start, e.g. a create rolled back before it let the guest run) cannot react.
+            if (!NOT_RUN_YET.contains(qmp.queryStatus(QMP_CALL_TIMEOUT))) {
+                qmp.sendCtrlAltDelete(QMP_CALL_TIMEOUT);
+                asked = true;
+            }
         } catch (QemuException e) {
             LOG.warn("VM in {}: Ctrl-Alt-Delete not delivered: {}", instance.vmDir(), e.getMessage());
         }
@@ -232,10 +249,7 @@ public final class QemuVmm implements Vmm {
         }
     }
 
-    /**
-     * Waits until QMP answers {@code query-status}, then lets the paused machine run; fails early,
-     * with the console tail, when QEMU exits.
-     */
+    /** Waits until QMP answers {@code query-status}; fails early, with the console tail, when QEMU exits. */
     private void awaitQmp(long pid, QemuFiles files, String vm, CommandResult launched) {
         long end = System.nanoTime() + QMP_READY_TIMEOUT.toNanos();
         QemuException last = null;
@@ -252,11 +266,7 @@ public final class QemuVmm implements Vmm {
             }
             Duration attempt = Duration.ofNanos(Math.min(left, QMP_CALL_TIMEOUT.toNanos()));
             try (QmpClient qmp = QmpClient.connect(files.qmpSocket(), attempt)) {
-                String status = qmp.queryStatus(attempt);
-                LOG.debug("VM {}: QMP answers, status {}", vm, status);
-                if (NOT_RUN_YET.contains(status)) {
-                    qmp.cont(attempt);
-                }
+                LOG.debug("VM {}: QMP answers, status {}", vm, qmp.queryStatus(attempt));
                 return;
             } catch (QemuException e) {
                 last = e;

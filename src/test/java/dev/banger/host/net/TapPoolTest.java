@@ -73,6 +73,26 @@ class TapPoolTest {
     }
 
     @Test
+    void theRefillWaitsForItsMomentButAnAcquireDoesNot() throws Exception {
+        java.util.concurrent.CountDownLatch asked = new java.util.concurrent.CountDownLatch(1);
+        Semaphore moment = new Semaphore(0);
+        TapPool pool = new TapPool(new HostNetwork(fake.commands, NetworkConfig.DEFAULTS), 1, () -> {
+            asked.countDown();
+            moment.acquireUninterruptibly();
+        });
+        pools.add(pool);
+        pool.start();
+        assertThat(asked.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+        String tap = pool.acquire();
+
+        assertThat(fake.taps()).as("the refiller is still waiting for its moment").containsExactly(tap);
+        moment.release(2);
+        assertThat(pool.awaitWarm(WAIT)).isTrue();
+        assertThat(fake.taps()).hasSize(2).contains(tap);
+    }
+
+    @Test
     void releasedTapIsReusedBeforeCreatingANewOne() throws Exception {
         Semaphore creations = new Semaphore(1);
         TapPool pool = pool(new GatedCreations(fake.commands, creations), 1);
