@@ -3,6 +3,7 @@ package dev.banger.vm;
 import java.time.Duration;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Lets the guests of creates whose host-side work overlapped run together, once the last of them
@@ -40,29 +41,21 @@ final class GuestStartGate {
      * TAP pool's refills) then does not compete with creates for the cores. True when none is.
      */
     synchronized boolean awaitQuiet() {
-        long deadline = System.nanoTime() + maxHold.toNanos();
-        try {
-            while (!inHostSide.isEmpty()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            }
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return awaitWhile(() -> !inHostSide.isEmpty());
     }
 
     /** Leaves, then waits until every create that entered by now has left or the hold ends; true when they all left. */
     private synchronized boolean leaveAndAwait(long ticket) {
         leave(ticket);
         long cohort = issued;
+        return awaitWhile(() -> !inHostSide.isEmpty() && inHostSide.first() <= cohort);
+    }
+
+    /** Waits, holding this gate's monitor, while {@code busy} holds, at most the hold; true when it stopped holding. */
+    private boolean awaitWhile(BooleanSupplier busy) {
         long deadline = System.nanoTime() + maxHold.toNanos();
         try {
-            while (!inHostSide.isEmpty() && inHostSide.first() <= cohort) {
+            while (busy.getAsBoolean()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;

@@ -82,7 +82,7 @@ public final class QemuCommandLine {
         add(argv, "-mon", "chardev=qmp,mode=control");
         add(argv, "-chardev", "file,id=console,path=" + escape(absolute(files.consoleLog())));
         add(argv, "-serial", "chardev:console");
-        // Paused until QMP says "cont" (QemuVmm#start): under TCG a running guest's vCPU threads
+        // Paused until QMP says "cont" (QemuVmm#resume): under TCG a running guest's vCPU threads
         // would take every core from the daemon while it still talks to QEMU.
         argv.add("-S");
         argv.add("-daemonize");

@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * machine starts paused ({@code -S}) and runs on QMP {@code cont} ({@link #resume}); stop presses
  * Ctrl-Alt-Delete (the guest reboots and {@code -no-reboot} ends QEMU, as Firecracker's
  * {@code SendCtrlAltDel} does), then escalates to QMP {@code quit}, then SIGKILL; a machine that
- * has not run yet cannot take Ctrl-Alt-Delete and is quit at once. A process counts as this machine's only while its {@code /proc/PID/cmdline} names the QEMU
- * binary and the VM directory, so a reused pid is never mistaken for it or killed. Holds no
- * per-machine state: safe for concurrent use on different machines.
+ * has not run yet cannot take Ctrl-Alt-Delete and is quit at once. A process counts as this
+ * machine's only while its {@code /proc/PID/cmdline} names the QEMU binary and the VM directory,
+ * so a reused pid is never mistaken for it or killed. Holds no per-machine state: safe for
+ * concurrent use on different machines.
  */
 public final class QemuVmm implements Vmm {
     /** How {@link #stopReporting} ended the machine. */

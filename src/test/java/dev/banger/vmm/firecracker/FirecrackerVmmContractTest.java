@@ -118,6 +118,20 @@ class FirecrackerVmmContractTest {
     }
 
     @Test
+    void aPausedStartIsConfiguredWithoutInstanceStartUntilResumed() throws Exception {
+        vmm = vmm(servingFirecracker(), Duration.ofSeconds(10));
+
+        VmmInstance instance = vmm.startPaused(Specs.full(vmDir));
+
+        assertThat(api.received()).extracting(r -> r.path()).endsWith("/vsock", "/entropy").doesNotContain("/actions");
+        vmm.resume(instance);
+        assertThat(api.received()).extracting(FakeFirecrackerApi.Received::body).last()
+                .isEqualTo(json("action_type", "InstanceStart"));
+        assertThat(api.violations()).isEmpty();
+        vmm.stop(instance, Duration.ofSeconds(20));
+    }
+
+    @Test
     void fakeServerRejectsARequestTheApiDocumentForbids() {
         try (FirecrackerApiClient client = new FirecrackerApiClient(Duration.ofSeconds(5))) {
             ApiCall unknownField = ApiCall.put("/machine-config", Map.of("vcpu_count", 2, "mem_size_mib", 512, "vcpus", 2));
