@@ -12,8 +12,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -70,10 +72,7 @@ public final class OperationRepository {
     public void startStage(String operationId, String stage) {
         db.write("start stage '" + stage + "' of operation " + operationId, c -> {
             requireRunning(c, operationId);
-            Instant now = db.now();
-            if (!updateStage(c, operationId, stage, StageState.RUNNING, now, null, null)) {
-                insertStage(c, operationId, stage, StageState.RUNNING, now, null, null);
-            }
+            apply(c, new StageChange(operationId, stage, StageState.RUNNING, db.now(), null));
             return null;
         });
     }
@@ -91,10 +90,7 @@ public final class OperationRepository {
         }
         db.write("finish stage '" + stage + "' of operation " + operationId, c -> {
             requireRunning(c, operationId);
-            Instant now = db.now();
-            if (!updateStage(c, operationId, stage, outcome, null, now, error)) {
-                insertStage(c, operationId, stage, outcome, null, now, error);
-            }
+            apply(c, new StageChange(operationId, stage, outcome, db.now(), error));
             return null;
         });
     }
@@ -125,22 +121,32 @@ public final class OperationRepository {
             return 0;
         }
         return db.write("record " + changes.size() + " stage change(s)", c -> {
+            Map<String, Boolean> running = new HashMap<>();
             int applied = 0;
             for (StageChange change : changes) {
-                if (!isRunning(c, change.operationId())) {
-                    continue;
+                Boolean open = running.get(change.operationId());
+                if (open == null) {
+                    open = state(c, change.operationId()).filter(state -> !state.isFinished()).isPresent();
+                    running.put(change.operationId(), open);
                 }
-                Instant at = ColumnCodec.stored(change.at());
-                boolean starts = change.state() == StageState.RUNNING;
-                Instant startedAt = starts ? at : null;
-                Instant endedAt = starts ? null : at;
-                if (!updateStage(c, change.operationId(), change.stage(), change.state(), startedAt, endedAt, change.error())) {
-                    insertStage(c, change.operationId(), change.stage(), change.state(), startedAt, endedAt, change.error());
+                if (open) {
+                    apply(c, change);
+                    applied++;
                 }
-                applied++;
             }
             return applied;
         });
+    }
+
+    /** Writes one change: a start sets the start time, an end the end time; a stage that was not planned is appended. */
+    private static void apply(Connection c, StageChange change) throws SQLException {
+        Instant at = ColumnCodec.stored(change.at());
+        boolean starts = change.state() == StageState.RUNNING;
+        Instant startedAt = starts ? at : null;
+        Instant endedAt = starts ? null : at;
+        if (!updateStage(c, change.operationId(), change.stage(), change.state(), startedAt, endedAt, change.error())) {
+            insertStage(c, change.operationId(), change.stage(), change.state(), startedAt, endedAt, change.error());
+        }
     }
 
     /** Now, at the precision stored times keep: the time a {@link StageChange} is stamped with. */
@@ -213,30 +219,26 @@ public final class OperationRepository {
         return find(operationId).orElseThrow(() -> notFound(operationId));
     }
 
-    private static boolean isRunning(Connection c, String operationId) throws SQLException {
+    /** The operation's state, or empty when there is no such operation. */
+    private static Optional<OperationState> state(Connection c, String operationId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT state FROM operations WHERE id = ?")) {
             ps.setString(1, operationId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && ColumnCodec.enumText(OperationState.RUNNING).equals(rs.getString(1));
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                RowReader row = new RowReader(rs, "operations");
+                row.identify("id '" + operationId + "'");
+                return Optional.of(row.enumValue("state", OperationState.class));
             }
         }
     }
 
     private static void requireRunning(Connection c, String operationId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT state FROM operations WHERE id = ?")) {
-            ps.setString(1, operationId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw notFound(operationId);
-                }
-                RowReader row = new RowReader(rs, "operations");
-                row.identify("id '" + operationId + "'");
-                OperationState state = row.enumValue("state", OperationState.class);
-                if (state.isFinished()) {
-                    throw new StoreException(ErrorKind.PRECONDITION_FAILED,
-                            "operation " + operationId + " has already " + ColumnCodec.enumText(state) + "; it cannot change any more");
-                }
-            }
+        OperationState state = state(c, operationId).orElseThrow(() -> notFound(operationId));
+        if (state.isFinished()) {
+            throw new StoreException(ErrorKind.PRECONDITION_FAILED,
+                    "operation " + operationId + " has already " + ColumnCodec.enumText(state) + "; it cannot change any more");
         }
     }
 

@@ -25,9 +25,7 @@ class GuestStartGateTest {
         GuestStartGate.Pass second = gate.enter();
         AtomicBoolean secondLeft = new AtomicBoolean();
 
-        CompletableFuture<Boolean> firstRuns = new CompletableFuture<>();
-        Thread waiter = Thread.ofVirtual().start(() -> firstRuns.complete(first.leaveAndAwaitCohort() && secondLeft.get()));
-        awaitWaiting(waiter);
+        CompletableFuture<Boolean> firstRuns = waitingAtTheGate(() -> first.leaveAndAwaitCohort() && secondLeft.get());
         secondLeft.set(true);
         second.leaveAndAwaitCohort();
 
@@ -40,9 +38,7 @@ class GuestStartGateTest {
         GuestStartGate.Pass waiting = gate.enter();
         GuestStartGate.Pass failing = gate.enter();
 
-        CompletableFuture<Boolean> runs = new CompletableFuture<>();
-        Thread waiter = Thread.ofVirtual().start(() -> runs.complete(waiting.leaveAndAwaitCohort()));
-        awaitWaiting(waiter);
+        CompletableFuture<Boolean> runs = waitingAtTheGate(waiting::leaveAndAwaitCohort);
         failing.leave();
         failing.leave();
 
@@ -55,9 +51,7 @@ class GuestStartGateTest {
         GuestStartGate.Pass early = gate.enter();
         GuestStartGate.Pass alongside = gate.enter();
 
-        CompletableFuture<Boolean> runs = new CompletableFuture<>();
-        Thread waiter = Thread.ofVirtual().start(() -> runs.complete(early.leaveAndAwaitCohort()));
-        awaitWaiting(waiter);
+        CompletableFuture<Boolean> runs = waitingAtTheGate(early::leaveAndAwaitCohort);
         GuestStartGate.Pass later = gate.enter();
         alongside.leave();
 
@@ -81,9 +75,7 @@ class GuestStartGateTest {
         GuestStartGate.Pass busy = gate.enter();
         AtomicBoolean left = new AtomicBoolean();
 
-        CompletableFuture<Boolean> quiet = new CompletableFuture<>();
-        Thread waiter = Thread.ofVirtual().start(() -> quiet.complete(gate.awaitQuiet() && left.get()));
-        awaitWaiting(waiter);
+        CompletableFuture<Boolean> quiet = waitingAtTheGate(() -> gate.awaitQuiet() && left.get());
         left.set(true);
         busy.leave();
 
@@ -96,6 +88,13 @@ class GuestStartGateTest {
         gate.enter();
 
         assertThat(gate.awaitQuiet()).isFalse();
+    }
+
+    /** Runs {@code wait} on its own thread and returns once that thread blocks in the gate; its answer completes the future. */
+    private static CompletableFuture<Boolean> waitingAtTheGate(java.util.function.BooleanSupplier wait) {
+        CompletableFuture<Boolean> answer = new CompletableFuture<>();
+        awaitWaiting(Thread.ofVirtual().start(() -> answer.complete(wait.getAsBoolean())));
+        return answer;
     }
 
     /** Until the thread blocks in the gate; bounded. */
