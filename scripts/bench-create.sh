@@ -22,8 +22,8 @@ while [ $# -gt 0 ]; do
     esac
 done
 case $vmm in qemu|firecracker) ;; *) echo "bench: --vmm takes qemu or firecracker" >&2; exit 2 ;; esac
-# A warm TAP for each of up to 8 creates at once: the fast path's TAP comes from the pool.
-export BANGER_SANDBOX_TAPS=8
+# A warm TAP and a warm machine for each of up to 8 creates at once: the fast path takes both from the pools.
+export BANGER_SANDBOX_TAPS=8 BANGER_SANDBOX_WARM=8
 . "$(dirname "$0")/lib/sandbox.sh"
 sandbox_init bench "$vmm" "$keep"
 sandbox_cached_image

@@ -33,6 +33,10 @@ while [ $# -gt 0 ]; do
     esac
 done
 case $vmm in qemu|firecracker) ;; *) echo "verify: --vmm takes qemu or firecracker" >&2; exit 2 ;; esac
+# The daemon's default size is the one create() asks for, so the warm machine waiting for the
+# default image at the default size is the one v1 gets.
+export BANGER_SANDBOX_VM='vcpus = 1
+memory = "512M"'
 . "$(dirname "$0")/lib/sandbox.sh"
 sandbox_init verify "$vmm" "$keep"
 
@@ -72,6 +76,10 @@ b image show "$image" --json | grep -q "\"name\":\"$image\"" || fail "image show
 step "create v1"
 create v1 || fail "create v1"
 b vm show v1 | grep -q "vmm: *$vmm" || fail "vm show does not say the backend is $vmm"
+if [ "$vmm" = qemu ]; then
+    # Started paused before v1 was asked for; its guest learnt its name and address from the config drive.
+    grep -q "VM v1: qemu pid [0-9]* from the warm pool" "$BANGER_STATE_DIR/bangerd.log" || fail "v1 did not come from the warm pool"
+fi
 step "agent health"
 b vm health v1 --json | grep -qi '"status":"ok"' || fail "agent health is not ok"
 step "ssh"
@@ -118,7 +126,12 @@ done
 b vm delete a b c || fail "delete a b c"
 
 step "nothing left behind"
-[ -z "$(pgrep -f -- "$BANGER_STATE_DIR/vms" || true)" ] || fail "VMM processes still run: $(pgrep -af -- "$BANGER_STATE_DIR/vms")"
+for pid in $(pgrep -f -- "$BANGER_STATE_DIR/(vms|warm)/" || true); do
+    # Machines waiting in warm/ are the daemon's; one that became a VM (moved into vms/) must be gone.
+    if ls -l "/proc/$pid/fd" 2>/dev/null | grep -q -- "$BANGER_STATE_DIR/vms/"; then
+        fail "a VMM process of a deleted VM still runs: $(ps -o pid=,args= -p "$pid")"
+    fi
+done
 leftover_taps=$(ip -n "$ns" -o link show type tun 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -v '^tap-pool-' || true)
 [ -z "$leftover_taps" ] || fail "TAPs other than tap-pool-* remain: $leftover_taps"
 if in_ns nft list tables 2>/dev/null | grep -q banger; then fail "nftables NAT rules remain"; fi
@@ -126,5 +139,9 @@ if in_ns iptables -t nat -S 2>/dev/null | grep -q 'banger:'; then fail "iptables
 if command -v dmsetup >/dev/null && [ -e /dev/mapper/control ] && dmsetup ls 2>/dev/null | grep -q banger; then fail "mapper devices remain"; fi
 if losetup -a 2>/dev/null | grep -q -- "$work"; then fail "loop devices remain"; fi
 [ -z "$(ls -A "$BANGER_STATE_DIR/vms" 2>/dev/null)" ] || fail "VM dirs remain: $(ls "$BANGER_STATE_DIR/vms")"
+step "daemon stop stops the warm machines"
+b daemon stop || fail "daemon stop"
+[ -z "$(pgrep -f -- "$BANGER_STATE_DIR/warm/" || true)" ] || fail "warm machines outlived the daemon: $(pgrep -af -- "$BANGER_STATE_DIR/warm/")"
+[ -z "$(ls -A "$BANGER_STATE_DIR/warm" 2>/dev/null)" ] || fail "warm machine dirs remain: $(ls "$BANGER_STATE_DIR/warm")"
 echo
 echo "verify: ok ($vmm backend)"

@@ -29,6 +29,9 @@ vmm = "$vmm"
 bridge = "b$tool"
 subnet = "172.31.213.0/24"
 tap_pool_size = ${BANGER_SANDBOX_TAPS:-2}
+[vm]
+warm_machines = ${BANGER_SANDBOX_WARM:-1}
+${BANGER_SANDBOX_VM:-}
 [daemon]
 group = "root"
 CONFIG

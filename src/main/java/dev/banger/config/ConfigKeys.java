@@ -29,6 +29,7 @@ public final class ConfigKeys {
     public static final String VM_VCPUS = key("vm.vcpus");
     public static final String VM_MEMORY = key("vm.memory");
     public static final String VM_DISK = key("vm.disk");
+    public static final String VM_WARM_MACHINES = key("vm.warm_machines");
     public static final String AGENT_PATH = key("agent.path");
     public static final String AGENT_PORT = key("agent.port");
     public static final String IMAGE_DEFAULT = key("image.default");

@@ -155,7 +155,8 @@ public final class ConfigLoader {
         VmDefaults vm = new VmDefaults(
                 v.integer(ConfigKeys.VM_VCPUS, 1, 32, d.vm().vcpus()),
                 v.size(ConfigKeys.VM_MEMORY, d.vm().memory(), ByteSize.ofMebibytes(128), ByteSize.ofGibibytes(1024), true),
-                v.size(ConfigKeys.VM_DISK, d.vm().disk(), ByteSize.ofMebibytes(256), ByteSize.MAX, false));
+                v.size(ConfigKeys.VM_DISK, d.vm().disk(), ByteSize.ofMebibytes(256), ByteSize.MAX, false),
+                v.integer(ConfigKeys.VM_WARM_MACHINES, 0, VmDefaults.MAX_WARM_MACHINES, d.vm().warmMachines()));
         AgentConfig agent = new AgentConfig(
                 v.optional(ConfigKeys.AGENT_PATH, ConfigValues::absolutePath),
                 v.integer(ConfigKeys.AGENT_PORT, 1, 65535, d.agent().port()));

@@ -3,15 +3,22 @@ package dev.banger.config;
 import java.util.Objects;
 
 /**
- * The {@code [vm]} table: what {@code banger vm create} uses when the command line does not say.
- * Immutable.
+ * The {@code [vm]} table: what {@code banger vm create} uses when the command line does not say,
+ * and how many machines wait started for it. Immutable.
  *
- * @param vcpus  virtual CPUs, 1..32
- * @param memory guest memory, whole MiB, 128M..1T
- * @param disk   size of the persistent {@code /root} work disk, 256M..64T
+ * @param vcpus        virtual CPUs, 1..32
+ * @param memory       guest memory, whole MiB, 128M..1T
+ * @param disk         size of the persistent {@code /root} work disk, 256M..64T
+ * @param warmMachines machines kept started (paused) for the next creates, 0..{@value #MAX_WARM_MACHINES}
  */
-public record VmDefaults(int vcpus, ByteSize memory, ByteSize disk) {
-    public static final VmDefaults DEFAULTS = new VmDefaults(2, ByteSize.ofGibibytes(1), ByteSize.ofGibibytes(8));
+public record VmDefaults(int vcpus, ByteSize memory, ByteSize disk, int warmMachines) {
+    public static final int MAX_WARM_MACHINES = 16;
+    public static final VmDefaults DEFAULTS = new VmDefaults(2, ByteSize.ofGibibytes(1), ByteSize.ofGibibytes(8), 2);
+
+    /** Without warm machines. */
+    public VmDefaults(int vcpus, ByteSize memory, ByteSize disk) {
+        this(vcpus, memory, disk, 0);
+    }
 
     public VmDefaults {
         Objects.requireNonNull(memory, "memory");

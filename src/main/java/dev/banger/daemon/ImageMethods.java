@@ -21,6 +21,7 @@ import dev.banger.store.OperationRepository;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The {@code image.*} methods: build and rebuild (as background operations whose stages the CLI
@@ -35,10 +36,13 @@ final class ImageMethods {
     private final OperationRepository operations;
     private final OperationRunner runner;
     private final ImageVerifier verifier;
+    private final Consumer<String> imageChanged;
 
+    /** @param imageChanged told the name of an image deleted or rebuilt (warm machines hold its old files open) */
     ImageMethods(ImageCatalog catalog, ImageRepository images, OperationRepository operations, OperationRunner runner,
-            ImageVerifier verifier) {
+            ImageVerifier verifier, Consumer<String> imageChanged) {
         this.verifier = verifier;
+        this.imageChanged = imageChanged;
         this.catalog = catalog;
         this.images = images;
         this.operations = operations;
@@ -133,6 +137,7 @@ final class ImageMethods {
                 RpcMethod.of("image.show", NameParams.class, (p, c) -> show(p.name())),
                 RpcMethod.of("image.delete", NameParams.class, (p, c) -> {
                     catalog.delete(p.name());
+                    imageChanged.accept(p.name());
                     return new Deleted(p.name());
                 }));
     }
@@ -146,7 +151,13 @@ final class ImageMethods {
     private Operation beginRebuild(String name) {
         ImageBuildRequest request = catalog.rebuildRequest(name);
         return runner.begin(OperationKind.IMAGE_BUILD, name, catalog.buildStages(request.distro()),
-                stages -> catalog.rebuild(request, stages));
+                stages -> {
+                    try {
+                        catalog.rebuild(request, stages);
+                    } finally {
+                        imageChanged.accept(name);
+                    }
+                });
     }
 
     private Operation beginVerify(String name) {

@@ -43,11 +43,14 @@ final class ImageVerifier {
         this.scratch = scratch;
     }
 
-    /** A plan for a small VM from {@code image}, named {@code verify-<image>-<random>}. */
+    /**
+     * A plan for a VM from {@code image} at the daemon's default size (which a warm machine may be
+     * waiting for), with a small disk, named {@code verify-<image>-<random>}.
+     */
     CreatePlan plan(String image) {
         String base = "verify-" + image.replaceAll("[^a-z0-9-]", "-");
         String name = (base.length() > 54 ? base.substring(0, 54) : base) + "-" + UUID.randomUUID().toString().substring(0, 6);
-        return vms.plan(new CreateRequest(name.replaceAll("-+", "-"), image, 1, 1024, 2));
+        return vms.plan(new CreateRequest(name.replaceAll("-+", "-"), image, null, null, 2));
     }
 
     List<String> stages() {

@@ -106,8 +106,23 @@ final class VmMethods {
         }
     }
 
-    /** Making a pool of TAPs takes milliseconds each; a host that needs longer is broken. */
-    private static final java.time.Duration HOST_PREPARE_DEADLINE = java.time.Duration.ofSeconds(30);
+    /** What the warm pool should hold: the creates to come (null: the defaults). */
+    record PrepareParams(String image, Integer vcpus, Integer memoryMib, Integer diskGib) {
+        PrepareParams {
+            if (image != null && !dev.banger.model.Image.isValidName(image)) {
+                throw new InvalidParameterException("image", "'" + image + "' is not a valid image name");
+            }
+            checkPositive("vcpus", vcpus);
+            checkPositive("memoryMib", memoryMib);
+            checkPositive("diskGib", diskGib);
+        }
+    }
+
+    /**
+     * A TAP takes milliseconds, a warm machine a fraction of a second even on a busy 2-core host;
+     * a host that needs longer for the pools is broken.
+     */
+    private static final java.time.Duration HOST_PREPARE_DEADLINE = java.time.Duration.ofSeconds(60);
 
     List<RpcMethod<?, ?>> methods() {
         return List.of(
@@ -116,7 +131,8 @@ final class VmMethods {
                         .filter(op -> op.kind() == OperationKind.VM_CREATE)
                         .orElseThrow(() -> new DaemonException(ErrorKind.NOT_FOUND, "no VM create operation " + p.operationId()))),
                 RpcMethod.withoutParams("vm.list", c -> new VmList(vms.list())),
-                RpcMethod.withoutParams("vm.host.prepare", c -> vms.prepareHost(HOST_PREPARE_DEADLINE)),
+                RpcMethod.of("vm.host.prepare", PrepareParams.class,
+                        (p, c) -> vms.prepareHost(HOST_PREPARE_DEADLINE, p.image(), p.vcpus(), p.memoryMib(), p.diskGib())),
                 RpcMethod.of("vm.show", NameParams.class, (p, c) -> vms.info(p.name())),
                 RpcMethod.of("vm.start", NameParams.class, (p, c) -> vms.start(p.name())),
                 RpcMethod.of("vm.stop", NameParams.class, (p, c) -> vms.stop(p.name())),

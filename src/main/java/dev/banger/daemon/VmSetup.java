@@ -61,7 +61,8 @@ final class VmSetup {
             noBackend = e.getMessage();
             LOG.error("no VMM backend for new VMs: {}", noBackend);
         }
-        VmHost vmHost = new VmHost(host, config.network(), backends, newVms, noBackend, HostDiskFacts.probe(host, paths.stateDir()));
+        VmHost vmHost = new VmHost(host, config.network(), backends, newVms, noBackend, HostDiskFacts.probe(host, paths.stateDir()),
+                paths.stateDir().resolve("warm"), config.vm().warmMachines());
         VmService service = new VmService(store.vms(), store.images(), images, vmHost, paths.stateDir(), config.vm(),
                 () -> config.image().defaultImage(), config.agent().port(), Ipv4Subnet.parse(config.network().subnet().toString()),
                 kvm ? BootDeadlines.KVM : BootDeadlines.EMULATED, store.settings());

@@ -38,7 +38,8 @@ public record GuestConfig(
 
     /** The kernel command line keys that carry this config; capabilities may not set them directly. */
     public static final Set<String> RESERVED_KEYS = Set.of(
-            "banger.ip", "banger.gw", "banger.dns", "banger.iface", "banger.hostname", "banger.search", "banger.mount");
+            "banger.ip", "banger.gw", "banger.dns", "banger.iface", "banger.hostname", "banger.search", "banger.mount",
+            "banger.mac");
 
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern DOMAIN = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");

@@ -115,7 +115,7 @@ public final class DebianImageBuilder implements ImageBuilder {
         });
         ImageManifest manifest = stages.call("manifest", () -> {
             ImageManifest written = new ImageManifest(Distro.DEBIAN, request.release(), kernel.version(), request.profile(),
-                    packages, seed.fingerprint(), clock.instant(), inputs.bangerVersion(), true);
+                    packages, seed.fingerprint(), clock.instant(), inputs.bangerVersion(), true, true);
             write(out.resolve(ImageLayout.MANIFEST), written.toJson());
             return written;
         });

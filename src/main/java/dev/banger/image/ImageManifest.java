@@ -26,6 +26,9 @@ import java.util.regex.Pattern;
  * @param bangerVersion       version of the banger that built it
  * @param workDiskGrowsInGuest whether the guest grows its work file system to the disk's size at
  *                            boot, so the host need not (absent in older manifests: false)
+ * @param guestConfigDrive    whether the guest reads its settings from a config drive too
+ *                            ({@code guestconfig.ConfigDrive}), so a machine started before its VM
+ *                            was known can become it (absent in older manifests: false)
  */
 public record ImageManifest(
         Distro distro,
@@ -36,7 +39,8 @@ public record ImageManifest(
         String workSeedFingerprint,
         Instant builtAt,
         String bangerVersion,
-        Boolean workDiskGrowsInGuest) {
+        Boolean workDiskGrowsInGuest,
+        Boolean guestConfigDrive) {
     private static final Pattern WORD = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+~-]*");
     private static final Pattern FINGERPRINT = Pattern.compile(Pattern.quote(TreeFingerprint.PREFIX) + "[0-9a-f]{64}");
     private static final Pattern PACKAGE = Pattern.compile("[a-z0-9][a-z0-9+.-]*");
@@ -76,6 +80,7 @@ public record ImageManifest(
         }
         packages = List.copyOf(packages);
         workDiskGrowsInGuest = Boolean.TRUE.equals(workDiskGrowsInGuest);
+        guestConfigDrive = Boolean.TRUE.equals(guestConfigDrive);
     }
 
     private static void checkWord(String field, String value, List<String> problems) {

@@ -4,10 +4,13 @@ package dev.banger.image;
  * The guest's NIC bootstrap: a POSIX sh script (no bashisms: Debian runs it with dash, Void early in
  * runit's stage 1) that reads {@code banger.ip=ADDR/PREFIX}, {@code banger.gw=ADDR},
  * {@code banger.dns=ADDR[,ADDR...]}, optional {@code banger.iface=NAME} and {@code banger.hostname=NAME} from
- * {@code /proc/cmdline}, brings the interface up, sets address and default route with {@code ip},
+ * {@code /proc/cmdline}, then the same words from the first line of the config drive when the machine
+ * has one (a virtio disk whose serial is {@code banger-config}, see {@code guestconfig.ConfigDrive}: a
+ * machine started before its VM was known gets its settings there, and they win), sets the NIC's MAC
+ * ({@code banger.mac=}), brings the interface up, sets address and default route with {@code ip},
  * and writes {@code /etc/resolv.conf}. Re-running it is harmless ({@code ip ... replace}).
- * For tests: {@code BANGER_CMDLINE} and {@code BANGER_RESOLV} redirect its inputs and outputs,
- * {@code BANGER_NET_DRY_RUN=1} prints the {@code ip} commands instead of running them, and
+ * For tests: {@code BANGER_CMDLINE}, {@code BANGER_CONFIG_DRIVE} and {@code BANGER_RESOLV} redirect
+ * its inputs and outputs, {@code BANGER_NET_DRY_RUN=1} prints the {@code ip} commands instead of running them, and
  * {@code BANGER_NET_LIB=1} only defines its functions. Stateless and thread-safe.
  */
 public final class NicBootstrapScript {
@@ -16,21 +19,43 @@ public final class NicBootstrapScript {
 
     private static final String TEXT = """
             #!/bin/sh
-            # banger NIC bootstrap: configures the guest network from the kernel command line.
+            # banger NIC bootstrap: configures the guest network from the kernel command line and the config drive.
             #   banger.ip=ADDR/PREFIX  banger.gw=ADDR  banger.dns=ADDR[,ADDR...]  banger.iface=NAME  banger.hostname=NAME
+            #   banger.mac=MAC
             # Written for any POSIX sh: it runs before anything else is up.
             set -u
 
             banger_cmdline_file=${BANGER_CMDLINE:-/proc/cmdline}
             banger_resolv_file=${BANGER_RESOLV:-/etc/resolv.conf}
 
-            # Prints the value of the last NAME=VALUE word for NAME ($1), as the kernel lets the last one win.
+            # The config drive: the virtio disk whose serial is banger-config (no udev needed this early).
+            banger_find_config_drive() {
+                for banger_serial_file in /sys/block/vd*/serial; do
+                    banger_serial=
+                    read -r banger_serial < "$banger_serial_file" 2>/dev/null || true
+                    if [ "$banger_serial" = banger-config ]; then
+                        banger_disk=${banger_serial_file%/serial}
+                        printf '/dev/%s\n' "${banger_disk##*/}"
+                        return 0
+                    fi
+                done
+                return 1
+            }
+
+            banger_config_drive=${BANGER_CONFIG_DRIVE-$(banger_find_config_drive)}
+
+            # Prints the value of the last NAME=VALUE word for NAME ($1), as the kernel lets the last one win;
+            # the config drive's line comes after the command line's.
             banger_param() {
                 banger_line=
                 read -r banger_line < "$banger_cmdline_file" || true
+                banger_drive_line=
+                if [ -n "$banger_config_drive" ]; then
+                    read -r banger_drive_line < "$banger_config_drive" || true
+                fi
                 banger_value=
                 set -f
-                for banger_word in $banger_line; do
+                for banger_word in $banger_line $banger_drive_line; do
                     case $banger_word in
                         "$1"=*) banger_value=${banger_word#*=} ;;
                     esac
@@ -102,7 +127,7 @@ public final class NicBootstrapScript {
                 banger_dns=$(banger_param banger.dns)
                 banger_run ip link set dev lo up
                 if [ -z "$banger_ip" ]; then
-                    echo "banger-net: no banger.ip= on the kernel command line; leaving the network alone" >&2
+                    echo "banger-net: no banger.ip= on the kernel command line or the config drive; leaving the network alone" >&2
                     return 0
                 fi
                 case $banger_ip in
@@ -115,6 +140,10 @@ public final class NicBootstrapScript {
                 if ! banger_dev=$(banger_iface); then
                     echo "banger-net: no network interface besides lo" >&2
                     return 1
+                fi
+                banger_mac=$(banger_param banger.mac)
+                if [ -n "$banger_mac" ]; then
+                    banger_run ip link set dev "$banger_dev" address "$banger_mac" || return 1
                 fi
                 banger_run ip link set dev "$banger_dev" up || return 1
                 banger_run ip address replace "$banger_ip" dev "$banger_dev" || return 1

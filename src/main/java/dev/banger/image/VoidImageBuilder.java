@@ -136,7 +136,7 @@ public final class VoidImageBuilder implements ImageBuilder {
         });
         ImageManifest manifest = stages.call("manifest", () -> {
             ImageManifest written = new ImageManifest(Distro.VOID, request.release(), kernel.version(), request.profile(),
-                    packages, seed.fingerprint(), clock.instant(), inputs.bangerVersion(), true);
+                    packages, seed.fingerprint(), clock.instant(), inputs.bangerVersion(), true, true);
             write(out.resolve(ImageLayout.MANIFEST), written.toJson());
             return written;
         });

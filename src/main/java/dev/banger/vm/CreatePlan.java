@@ -16,13 +16,22 @@ import java.util.Objects;
  * @param vmm       backend name
  * @param services  services the image declares (the agent's names, e.g. {@code opencode})
  * @param workDiskGrowsInGuest whether the image's guest grows {@code /root} to the disk's size at boot
+ * @param guestConfigDrive whether the image's guest reads its settings from a config drive too
  * @param slowPath  take the slow path on purpose ({@link CreateRequest#slowPath()})
  */
 public record CreatePlan(String name, Image image, int vcpus, int memoryMib, long diskBytes, String vmm, List<String> services,
-        boolean workDiskGrowsInGuest, boolean slowPath) {
+        boolean workDiskGrowsInGuest, boolean guestConfigDrive, boolean slowPath) {
     public CreatePlan {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(image, "image");
         services = List.copyOf(services);
+    }
+
+    /**
+     * Whether a warm machine may become this VM: its guest reads the config drive and grows
+     * {@code /root} itself, and this is not the slow path, which measures a VMM started for it.
+     */
+    boolean mayUseWarmMachine() {
+        return guestConfigDrive && workDiskGrowsInGuest && !slowPath;
     }
 }

@@ -38,7 +38,8 @@ final class GuestStartGate {
 
     /**
      * Waits until no create is on its host side, at most the gate's hold: background host work (the
-     * TAP pool's refills) then does not compete with creates for the cores. True when none is.
+     * TAP pool's refills, warm machines' start-ups) then does not compete with creates for the cores.
+     * True when none is.
      */
     synchronized boolean awaitQuiet() {
         return awaitWhile(() -> !inHostSide.isEmpty());

@@ -3,6 +3,7 @@ package dev.banger.vm;
 import dev.banger.capability.Capability;
 import dev.banger.capability.MachineDevices;
 import dev.banger.capability.VmContext;
+import dev.banger.guestconfig.ConfigDrive;
 import dev.banger.guestconfig.GuestConfig;
 import dev.banger.guestconfig.GuestConfigBuilder;
 import dev.banger.guestconfig.KernelCommandLine;
@@ -64,17 +65,30 @@ final class Machines {
     }
 
     MachineSpec spec(Vm vm, Image image, VmRuntime runtime) {
-        VmContext context = context(vm, runtime);
         MachineDevices devices = new MachineDevices();
         devices.drive(new MachineSpec.Drive("root", runtime.rootDisk().path(), runtime.rootDisk().format(), false));
+        GuestConfig guest = contribute(vm, runtime, devices);
+        return new MachineSpec(vm.name(), runtime.vmDir(), vm.vcpus(), vm.memoryMib(), image.kernel(), image.initrd(),
+                kernelLine(vm.vmm()).render(guest), devices.drives(), new MachineSpec.Nic(runtime.tap(), vm.network().mac()),
+                vm.network().vsockCid(), agentPort);
+    }
+
+    /** What a warm machine's guest reads instead of the kernel command line it was started with: {@link ConfigDrive}. */
+    byte[] configDrive(Vm vm, VmRuntime runtime) {
+        return ConfigDrive.content(contribute(vm, runtime, new MachineDevices()), vm.network().mac());
+    }
+
+    private GuestConfig contribute(Vm vm, VmRuntime runtime, MachineDevices devices) {
+        VmContext context = context(vm, runtime);
         GuestConfigBuilder guest = GuestConfig.builder();
         for (Capability capability : host.capabilities()) {
             capability.contribute(context, devices, guest.from(capability.name()));
         }
-        KernelCommandLine cmdline = vm.vmm().equals(VmmSelector.FIRECRACKER)
-                ? KernelCommandLine.FIRECRACKER : KernelCommandLine.QEMU_MICROVM;
-        return new MachineSpec(vm.name(), runtime.vmDir(), vm.vcpus(), vm.memoryMib(), image.kernel(), image.initrd(),
-                cmdline.render(guest.build()), devices.drives(), new MachineSpec.Nic(runtime.tap(), vm.network().mac()),
-                vm.network().vsockCid(), agentPort);
+        return guest.build();
+    }
+
+    /** The backend's kernel command line. */
+    static KernelCommandLine kernelLine(String backend) {
+        return backend.equals(VmmSelector.FIRECRACKER) ? KernelCommandLine.FIRECRACKER : KernelCommandLine.QEMU_MICROVM;
     }
 }

@@ -1,5 +1,6 @@
 package dev.banger.vm;
 
+import dev.banger.host.OpenFiles;
 import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmInstance;
 import java.io.IOException;
@@ -12,9 +13,10 @@ import java.util.stream.Stream;
 
 /**
  * Finds VMM processes a VM's record does not know about: a daemon killed between launching a VMM
- * and recording it leaves one running with the VM's directory on its command line (and holding
- * its TAP). A process counts only when the backend itself recognises it as its VMM for that
- * directory ({@link Vmm#isAlive}), so a shell or {@code tail} in the directory is never touched.
+ * and recording it leaves one running with the VM's directory on its command line, or, for a warm
+ * machine moved into the directory, with a file in it open (and holding its TAP). A process counts
+ * only when the backend itself recognises it as its VMM for that directory ({@link Vmm#isAlive}),
+ * so a shell or {@code tail} in the directory is never touched.
  * Stateless.
  */
 final class OrphanVmms {
@@ -46,9 +48,11 @@ final class OrphanVmms {
 
     private static boolean mentions(Path process, String dir) {
         try {
-            return new String(Files.readAllBytes(process.resolve("cmdline")), StandardCharsets.UTF_8).contains(dir);
+            return new String(Files.readAllBytes(process.resolve("cmdline")), StandardCharsets.UTF_8).contains(dir)
+                    || OpenFiles.anyMatch(process, file -> file.toString().startsWith(dir));
         } catch (IOException exitedOrForbidden) {
             return false;
         }
     }
+
 }

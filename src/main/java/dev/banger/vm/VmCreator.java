@@ -1,5 +1,6 @@
 package dev.banger.vm;
 
+import dev.banger.capability.WorkDiskCapability;
 import dev.banger.host.disk.CloneStrategy;
 import dev.banger.host.disk.CloneStrategyChooser;
 import dev.banger.host.disk.ClonedDisk;
@@ -21,6 +22,7 @@ import dev.banger.vmm.VmmInstance;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +31,7 @@ import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -41,7 +44,10 @@ import org.slf4j.LoggerFactory;
  * row goes last, so nothing half-made remains. The runtime record is written after each host
  * change, so a daemon killed mid-create leaves enough behind for reconcile to undo it. The VMM
  * starts paused; the boot stage lets the guest run once the creates begun alongside have their
- * VMMs started too ({@link GuestStartGate}).
+ * VMMs started too ({@link GuestStartGate}). A create whose image and size a warm machine waits for
+ * takes it at allocate ({@link WarmMachines}): its directory, disks, TAP and paused VMM become the
+ * VM's, its work drive is grown if a bigger disk was asked for, and the VM's settings go onto its
+ * config drive, so nothing is cloned or started.
  * Thread-safe: concurrent creates of different VMs share nothing but the host services and that gate.
  */
 final class VmCreator {
@@ -76,6 +82,9 @@ final class VmCreator {
     /** A stage's undo. */
     private record Undo(String stage, Runnable action) {}
 
+    /** The allocate stage's result: the stored VM, and the warm machine it took (or null) with its work drive's size. */
+    private record Allocated(Vm vm, VmmInstance warm, long warmDiskBytes) {}
+
     Vm create(CreatePlan plan, StageRunner stages) {
         // Stages that run side by side push their undos concurrently.
         Deque<Undo> undos = new ConcurrentLinkedDeque<>();
@@ -83,31 +92,60 @@ final class VmCreator {
         Vmm vmm = host.vmm(plan.vmm());
         RecordedRuntime runtime = new RecordedRuntime(name, VmRuntime.empty(dirs.of(name)));
         GuestStartGate.Pass hostSide = host.guestStart().enter();
+        Optional<WarmMachines.Shape> shape = plan.mayUseWarmMachine() && vmm.adoptsPausedMachines()
+                ? WarmMachines.Shape.of(plan.image(), plan.vcpus(), plan.memoryMib(), plan.diskBytes()) : Optional.empty();
         try {
             stages.run("validate", () -> {
                 if (vms.find(name).isPresent()) {
                     throw VmException.conflict("a VM named '" + name + "' already exists");
                 }
             });
-            Vm vm = stages.call("allocate", () -> {
+            Allocated allocated = stages.call("allocate", () -> {
                 Vm created = vms.create(new NewVm(name, plan.image().name(), plan.vcpus(), plan.memoryMib(), plan.diskBytes(),
                         plan.vmm()), subnet);
                 undos.push(new Undo("allocate", () -> vms.delete(name)));
-                makeDir(runtime.get().vmDir());
-                undos.push(new Undo("allocate", () -> deleteTree(runtime.get().vmDir())));
-                runtime.record(r -> r, null);
-                return created;
+                Path dir = runtime.get().vmDir();
+                Optional<WarmMachines.Machine> claimed = shape.flatMap(host.warm()::claim);
+                if (claimed.isEmpty()) {
+                    makeDir(dir);
+                    undos.push(new Undo("allocate", () -> deleteTree(dir)));
+                    runtime.record(r -> r, null);
+                    return new Allocated(created, null, 0);
+                }
+                // A warm machine: its directory becomes the VM's, with its disks, TAP and paused VMM,
+                // all recorded at once (the later stages change nothing reconcile would have to undo).
+                String tap = claimed.get().tap();
+                VmmInstance warm = host.warm().moveInto(claimed.get(), dir);
+                undos.push(new Undo("allocate", () -> deleteTree(dir)));
+                undos.push(new Undo("allocate", () -> {
+                    vmm.stop(warm, Duration.ofSeconds(5));
+                    host.releaseTap(name, tap);
+                }));
+                runtime.record(r -> r.withRootDisk(WarmMachines.rootDisk(dir)).withWorkDisk(dir.resolve(WarmMachines.WORK_FILE))
+                        .withTap(tap).withInstance(warm), warm.pid());
+                return new Allocated(created, warm, claimed.get().shape().diskBytes());
             });
+            Vm vm = allocated.vm();
+            VmmInstance warm = allocated.warm();
+            shape.ifPresent(host.warm()::want);
             Path vmDir = runtime.get().vmDir();
             // Root disk, work disk and TAP do not depend on each other: made side by side, the
             // host-side total is the slowest of the three rather than their sum.
             Parallel.run(
                     () -> stages.run("root-disk", () -> {
-                        ClonedDisk root = cloneRoot(vmm, plan, vmDir);
-                        undos.push(new Undo("root-disk", () -> host.disks().remove(root)));
-                        runtime.record(r -> r.withRootDisk(root), null);
+                        if (warm == null) {
+                            ClonedDisk root = cloneRoot(vmm, plan, vmDir);
+                            undos.push(new Undo("root-disk", () -> host.disks().remove(root)));
+                            runtime.record(r -> r.withRootDisk(root), null);
+                        }
                     }),
                     () -> stages.run("work-disk", () -> {
+                        if (warm != null) {
+                            if (allocated.warmDiskBytes() != plan.diskBytes()) {
+                                vmm.growDrive(warm, WorkDiskCapability.DRIVE_ID, plan.diskBytes());
+                            }
+                            return;
+                        }
                         Path work = plan.slowPath() ? workFromRootfs(plan, vmDir) : cloneWork(vmm, plan, vmDir);
                         undos.push(new Undo("work-disk", () -> deleteQuietly(work)));
                         runtime.record(r -> r.withWorkDisk(work), null);
@@ -115,16 +153,24 @@ final class VmCreator {
                     () -> stages.run("network", () -> {
                         // The first VM's NAT rules: begun here, awaited before the boot (NatCapability).
                         host.startNat();
-                        String tap = host.acquireTap(plan.slowPath() ? "tap-vm-" + vm.network().vsockCid() : null);
-                        undos.push(new Undo("network", () -> host.releaseTap(name, tap)));
-                        runtime.record(r -> r.withTap(tap), null);
+                        if (warm == null) {
+                            String tap = host.acquireTap(plan.slowPath() ? "tap-vm-" + vm.network().vsockCid() : null);
+                            undos.push(new Undo("network", () -> host.releaseTap(name, tap)));
+                            runtime.record(r -> r.withTap(tap), null);
+                        }
                     }));
             MachineSpec spec = stages.call("capabilities", () -> {
                 machines.prepare(machines.context(vm, runtime.get()));
                 undos.push(new Undo("capabilities", () -> machines.teardown(machines.context(vm, runtime.get()))));
-                return machines.spec(vm, plan.image(), runtime.get());
+                // A warm machine runs already; vmm-start only gives its guest the settings.
+                return warm == null ? machines.spec(vm, plan.image(), runtime.get()) : null;
             });
             VmmInstance instance = stages.call("vmm-start", () -> {
+                if (warm != null) {
+                    writeConfigDrive(vmDir, machines.configDrive(vm, runtime.get()));
+                    LOG.info("VM {}: {} pid {} from the warm pool", name, vmm.name(), warm.pid());
+                    return warm;
+                }
                 VmmInstance started = vmm.startPaused(spec);
                 undos.push(new Undo("vmm-start", () -> vmm.stop(started, Duration.ofSeconds(5))));
                 runtime.record(r -> r.withInstance(started), started.pid());
@@ -174,6 +220,16 @@ final class VmCreator {
             undone.add(undo.stage());
         }
         undone.forEach(stages::rolledBack);
+    }
+
+    /** Writes the VM's settings where its warm machine's guest will read them; QEMU has the file open and reads it at boot. */
+    private static void writeConfigDrive(Path vmDir, byte[] content) {
+        Path drive = vmDir.resolve(WarmMachines.CONFIG_FILE);
+        try {
+            Files.write(drive, content, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw VmException.failed("cannot write the config drive " + drive + ": " + e.getMessage());
+        }
     }
 
     /** The cheapest copy-on-write clone the backend and host allow; the slow path copies the whole file. */

@@ -64,14 +64,15 @@ public final class VmHost implements GuestNames, NatControl, AutoCloseable {
     private final DiskCloner disks;
     private final Ext4Tool ext4;
     private final HostDiskFacts diskFacts;
+    private final WarmMachines warm;
     private final Map<String, Inet4Address> names = new ConcurrentHashMap<>();
     private volatile GuestDnsServer dns;
     private volatile List<String> resolvers = List.of();
     private volatile SettingsRepository settings;
     private boolean natInstalled;
-    /** The latest background install {@link #startNat} began; guarded by {@code natLock}, not {@code this}, which the install holds. */
     /** Which creates are on their host side: their guests start together, and TAP refills wait for them. */
     private final GuestStartGate guestStart = new GuestStartGate(GUEST_START_HOLD);
+    /** The latest background install {@link #startNat} began; guarded by {@code natLock}, not {@code this}, which the install holds. */
     private CompletableFuture<Void> natInstall = CompletableFuture.completedFuture(null);
     private final Object natLock = new Object();
 
@@ -82,6 +83,15 @@ public final class VmHost implements GuestNames, NatControl, AutoCloseable {
      */
     public VmHost(HostCommands host, NetworkConfig config, Map<String, Vmm> backends, String newVmBackend, String noBackendWhy,
             HostDiskFacts diskFacts) {
+        this(host, config, backends, newVmBackend, noBackendWhy, diskFacts, null, 0);
+    }
+
+    /**
+     * @param warmDir      where warm machines wait ({@link WarmMachines})
+     * @param warmMachines how many wait at most ({@code [vm] warm_machines}); 0 for none
+     */
+    public VmHost(HostCommands host, NetworkConfig config, Map<String, Vmm> backends, String newVmBackend, String noBackendWhy,
+            HostDiskFacts diskFacts, Path warmDir, int warmMachines) {
         this.host = host;
         this.config = config;
         this.network = new HostNetwork(host, config);
@@ -95,6 +105,7 @@ public final class VmHost implements GuestNames, NatControl, AutoCloseable {
         this.disks = new DiskCloner(host);
         this.ext4 = new Ext4Tool(host);
         this.diskFacts = diskFacts;
+        this.warm = new WarmMachines(this, warmDir, warmDir == null ? 0 : warmMachines);
     }
 
     /**
@@ -109,9 +120,12 @@ public final class VmHost implements GuestNames, NatControl, AutoCloseable {
             ensureNat();
         }
         startDns();
+        warm.removeLeftovers();
         taps.start(tapsInUse);
-        LOG.info("host network ready: bridge {} ({}), NAT {}, DNS {}, {} warm TAP(s)", config.bridge(), config.subnet(),
-                config.nat().name().toLowerCase(Locale.ROOT), dns == null ? "off" : dns.address(), config.tapPoolSize());
+        warm.start();
+        LOG.info("host network ready: bridge {} ({}), NAT {}, DNS {}, {} warm TAP(s), {} warm machine(s)", config.bridge(),
+                config.subnet(), config.nat().name().toLowerCase(Locale.ROOT), dns == null ? "off" : dns.address(),
+                config.tapPoolSize(), warm.size());
     }
 
     private void startDns() {
@@ -305,6 +319,15 @@ public final class VmHost implements GuestNames, NatControl, AutoCloseable {
         return backends.get(newVmBackend);
     }
 
+    /** The backend new VMs get, if any. */
+    Optional<Vmm> newVmBackend() {
+        return Optional.ofNullable(newVmBackend).map(backends::get);
+    }
+
+    WarmMachines warm() {
+        return warm;
+    }
+
     /** The backend a VM was created with. */
     Vmm vmm(String backend) {
         Vmm vmm = backends.get(backend);
@@ -338,6 +361,7 @@ public final class VmHost implements GuestNames, NatControl, AutoCloseable {
 
     @Override
     public void close() {
+        warm.close();
         taps.close();
         GuestDnsServer server = dns;
         if (server != null) {

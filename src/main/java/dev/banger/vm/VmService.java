@@ -106,6 +106,9 @@ public final class VmService {
         try {
             new VmReconciler(this).reconcileAndStart(settings);
             hostStarted = true;
+            // The pool's first shape: what a create that names nothing gets.
+            defaultImage().flatMap(image -> warmShape(image, defaults.vcpus(), defaultMemoryMib(), defaults.disk().bytes()))
+                    .ifPresent(host.warm()::want);
         } catch (RuntimeException e) {
             hostProblem = VmException.precondition("the host network for VMs could not be set up: " + e.getMessage()
                     + "; fix it (see 'banger doctor') and restart bangerd");
@@ -114,24 +117,59 @@ public final class VmService {
     }
 
     /** What {@link #prepareHost} left ready. */
-    public record HostReady(String bridge, int warmTaps) {}
+    public record HostReady(String bridge, int warmTaps, int warmMachines) {}
 
     /**
-     * Sets the host network up now rather than at the first create, and waits (bounded) until the
-     * TAP pool is warm: {@code banger bench create} measures creates against a warm host this way.
+     * Sets the host network up now rather than at the first create, points the warm pool at the
+     * creates to come (image and sizes as {@code vm.create.begin} takes them; null for the
+     * defaults) and waits (bounded) until the warm machines and the TAP pool are full:
+     * {@code banger bench create} measures creates against a warm host this way.
      */
-    public HostReady prepareHost(Duration deadline) {
+    public HostReady prepareHost(Duration deadline, String image, Integer vcpus, Integer memoryMib, Integer diskGib) {
+        Image chosen = image == null ? defaultImage().orElse(null) : imageRows.get(image);
+        int cpus = vcpus == null ? defaults.vcpus() : vcpus;
+        int memory = memoryMib == null ? defaultMemoryMib() : memoryMib;
+        long disk = diskGib == null ? defaults.disk().bytes() : diskGib * GIB;
+        checkSizes(cpus, memory, disk);
         ensureHostStarted();
+        if (chosen != null) {
+            warmShape(chosen, cpus, memory, disk).ifPresent(host.warm()::want);
+        }
+        long end = System.nanoTime() + deadline.toNanos();
         try {
-            if (!host.taps().awaitWarm(deadline)) {
+            if (!host.warm().awaitWarm(deadline)) {
+                throw VmException.failed("the warm machines did not start within " + deadline.toSeconds() + " s; "
+                        + host.warm().idleCount() + " of " + host.warm().size() + " wait (see bangerd.log)");
+            }
+            if (!host.taps().awaitWarm(Duration.ofNanos(Math.max(0, end - System.nanoTime())))) {
                 throw VmException.failed("the TAP pool did not fill within " + deadline.toSeconds() + " s; "
                         + host.taps().idleCount() + " of " + host.taps().size() + " TAPs are warm (see bangerd.log)");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw VmException.failed("interrupted while waiting for the TAP pool");
+            throw VmException.failed("interrupted while waiting for the warm pools");
         }
-        return new HostReady(host.network().bridge(), host.taps().idleCount());
+        return new HostReady(host.network().bridge(), host.taps().idleCount(), host.warm().idleCount());
+    }
+
+    /** An image was deleted or rebuilt: the warm machines made from its old files go. */
+    public void imageChanged(String image) {
+        host.warm().retire(image);
+    }
+
+    /** The image creates get when they name none: the promoted one, else the configured one. */
+    private Optional<Image> defaultImage() {
+        return imageRows.findDefault().or(() -> imageRows.find(defaultImage.get()));
+    }
+
+    private int defaultMemoryMib() {
+        return (int) (defaults.memory().bytes() >> 20);
+    }
+
+    /** The warm pool's shape for creates from {@code image}, when its guests can come from the pool at all. */
+    private static Optional<WarmMachines.Shape> warmShape(Image image, int vcpus, int memoryMib, long diskBytes) {
+        return manifest(image).filter(m -> m.guestConfigDrive() && m.workDiskGrowsInGuest())
+                .flatMap(m -> WarmMachines.Shape.of(image, vcpus, memoryMib, diskBytes));
     }
 
     /**
@@ -177,7 +215,7 @@ public final class VmService {
             throw VmException.conflict("a VM named '" + name + "' already exists; pick another name or delete it first");
         }
         Image image = request.image() == null
-                ? imageRows.findDefault().or(() -> imageRows.find(defaultImage.get())).orElseThrow(() -> VmException.precondition(
+                ? defaultImage().orElseThrow(() -> VmException.precondition(
                         "there is no default image '" + defaultImage.get() + "'; build one with 'banger image build'"
                                 + " or promote one with 'banger image promote NAME'"))
                 : imageRows.get(request.image());
@@ -186,13 +224,17 @@ public final class VmService {
                     + " work seed does not match its fingerprint); run 'banger image rebuild-rootfs " + image.name() + "'");
         }
         int vcpus = request.vcpus() == null ? defaults.vcpus() : request.vcpus();
-        int memory = request.memoryMib() == null ? (int) (defaults.memory().bytes() >> 20) : request.memoryMib();
+        int memory = request.memoryMib() == null ? defaultMemoryMib() : request.memoryMib();
         long disk = request.diskGib() == null ? defaults.disk().bytes() : request.diskGib() * GIB;
         checkSizes(vcpus, memory, disk);
         // Only a request that passed every check may set up the host network (bad input changes nothing).
         ensureHostStarted();
-        return new CreatePlan(name, image, vcpus, memory, disk, host.vmm().name(), declaredServices(image),
-                workDiskGrowsInGuest(image), request.slowPath());
+        // Read once: a create is on the hot path. For images banger did not build the host grows
+        // /root, and no warm machine can become their VMs.
+        Optional<ImageManifest> manifest = manifest(image);
+        return new CreatePlan(name, image, vcpus, memory, disk, host.vmm().name(), declaredServices(manifest),
+                manifest.map(ImageManifest::workDiskGrowsInGuest).orElse(false),
+                manifest.map(ImageManifest::guestConfigDrive).orElse(false), request.slowPath());
     }
 
     static void checkSizes(int vcpus, int memoryMib, long diskBytes) {
@@ -208,13 +250,8 @@ public final class VmService {
     }
 
     /** Services the image promises (the dev profile serves opencode); registered images promise none. */
-    static List<String> declaredServices(Image image) {
-        return manifest(image).filter(m -> m.profile() == Profile.DEV).map(m -> List.of("opencode")).orElse(List.of());
-    }
-
-    /** Whether the image's guest grows {@code /root} itself; for images banger did not build, the host does. */
-    static boolean workDiskGrowsInGuest(Image image) {
-        return manifest(image).map(ImageManifest::workDiskGrowsInGuest).orElse(false);
+    static List<String> declaredServices(Optional<ImageManifest> manifest) {
+        return manifest.filter(m -> m.profile() == Profile.DEV).map(m -> List.of("opencode")).orElse(List.of());
     }
 
     private static Optional<ImageManifest> manifest(Image image) {
@@ -292,7 +329,7 @@ public final class VmService {
             BootWaiter boot = new BootWaiter(vmm, agentPort, sshPort);
             boot.awaitAgent(vm.name(), instance, deadlines.agent());
             HealthReport withSsh = boot.awaitSsh(vm.name(), instance, vm.network().ip(), deadlines.sshd());
-            List<String> services = declaredServices(image);
+            List<String> services = declaredServices(manifest(image));
             if (!services.isEmpty()) {
                 boot.awaitServices(vm.name(), instance, services, deadlines.services());
             }

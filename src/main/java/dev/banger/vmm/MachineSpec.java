@@ -41,12 +41,18 @@ public record MachineSpec(
      * @param path     host file (or block device) backing it
      * @param format   how the file is laid out
      * @param readOnly whether the guest may write it
+     * @param serial   the serial the guest reads from {@code /sys/block/vd*}{@code /serial}, or null for none
+     *                 (QEMU; Firecracker has no drive serials)
      */
-    public record Drive(String id, Path path, DiskFormat format, boolean readOnly) {
+    public record Drive(String id, Path path, DiskFormat format, boolean readOnly, String serial) {
         public Drive {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(path, "path");
             Objects.requireNonNull(format, "format");
+        }
+
+        public Drive(String id, Path path, DiskFormat format, boolean readOnly) {
+            this(id, path, format, readOnly, null);
         }
     }
 

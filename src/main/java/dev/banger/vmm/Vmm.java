@@ -52,6 +52,30 @@ public interface Vmm {
      */
     void stop(VmmInstance instance, Duration grace);
 
+    /**
+     * Whether a machine from {@link #startPaused} can become a VM chosen after it started (the warm
+     * pool): its directory renamed ({@link #moved}) and a drive grown ({@link #growDrive}) while its
+     * guest has not run yet.
+     */
+    default boolean adoptsPausedMachines() {
+        return false;
+    }
+
+    /**
+     * The same paused machine after its directory was renamed to {@code vmDir}: the process is
+     * unchanged, the paths it is reached by are the new ones.
+     *
+     * @throws VmmException when the process there is not this backend's machine for {@code vmDir}
+     */
+    default VmmInstance moved(VmmInstance instance, java.nio.file.Path vmDir) {
+        throw new UnsupportedOperationException(name() + " does not adopt paused machines");
+    }
+
+    /** Grows drive {@code driveId} of a paused machine to {@code bytes}, the size its guest sees at boot. */
+    default void growDrive(VmmInstance instance, String driveId, long bytes) {
+        throw new UnsupportedOperationException(name() + " does not adopt paused machines");
+    }
+
     /** The file the guest's serial console goes to for a machine in {@code vmDir} (for {@code vm logs} and error messages). */
     java.nio.file.Path consoleLog(java.nio.file.Path vmDir);
 

@@ -40,6 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CreateBenchmarkTest {
     record CreateParams(String name, String image, Integer vcpus, Integer memoryMib, Integer diskGib, Boolean slowPath) {}
 
+    record PrepareParams(String image, Integer vcpus, Integer memoryMib, Integer diskGib) {}
+
     record NameParams(String name) {}
 
     record NamesParams(List<String> names) {}
@@ -52,6 +54,7 @@ class CreateBenchmarkTest {
     private RpcServer server;
     private BangerPaths paths;
     private final List<CreateParams> creates = Collections.synchronizedList(new ArrayList<>());
+    private final List<PrepareParams> prepares = Collections.synchronizedList(new ArrayList<>());
     private final List<String> deleted = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Operation> operations = new ConcurrentHashMap<>();
     private final RecordingHostCommands host = new RecordingHostCommands();
@@ -63,7 +66,10 @@ class CreateBenchmarkTest {
         paths = new BangerPaths(dir.resolve("state"), dir.resolve("run"), dir.resolve("cache"), dir.resolve("config.toml"));
         Files.createDirectories(paths.runtimeDir());
         List<RpcMethod<?, ?>> methods = List.of(
-                RpcMethod.withoutParams("vm.host.prepare", c -> new CreateBenchmark.HostReady("banger0", 8)),
+                RpcMethod.of("vm.host.prepare", PrepareParams.class, (p, c) -> {
+                    prepares.add(p);
+                    return new CreateBenchmark.HostReady("banger0", 8, 1);
+                }),
                 RpcMethod.of("vm.create.begin", CreateParams.class, (p, c) -> {
                     creates.add(p);
                     Operation op = finished(p.name(), Boolean.TRUE.equals(p.slowPath()), p.name().endsWith(failSuffix));
@@ -135,8 +141,10 @@ class CreateBenchmarkTest {
         assertThat(report.batches()).hasSize(2);
         assertThat(report.solo()).hasSize(2);
         assertThat(report.summary(CreatePath.FAST).get("vmm-start").p50()).isEqualTo(40.0);
-        assertThat(progress.toString()).startsWith("host network ready: bridge banger0, 8 warm TAP(s)")
+        assertThat(progress.toString()).startsWith("host network ready: bridge banger0, 8 warm TAP(s), 1 warm machine(s)")
                 .contains("warm-up: one create, not counted");
+        // Once at the start, then before the warm-up and each of the six measured batches: every one meets full pools.
+        assertThat(prepares).hasSize(8).containsOnly(new PrepareParams("default", 1, 512, 2));
     }
 
     @Test

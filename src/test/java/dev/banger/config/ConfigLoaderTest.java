@@ -117,6 +117,7 @@ class ConfigLoaderTest {
                 vcpus = 1
                 memory = "512M"
                 disk = "20G"
+                warm_machines = 3
                 [agent]
                 path = "/opt/agent"
                 port = 1234
@@ -141,7 +142,7 @@ class ConfigLoaderTest {
         assertThat(c.logLevel()).isEqualTo(LogLevel.DEBUG);
         assertThat(c.daemon().group()).isEqualTo("wheel");
         assertThat(c.network()).isEqualTo(new NetworkConfig("br-dev", Ipv4Subnet.parse("10.9.0.0/16"), "vm.test", 0, NatMode.IPTABLES));
-        assertThat(c.vm()).isEqualTo(new VmDefaults(1, ByteSize.ofMebibytes(512), ByteSize.ofGibibytes(20)));
+        assertThat(c.vm()).isEqualTo(new VmDefaults(1, ByteSize.ofMebibytes(512), ByteSize.ofGibibytes(20), 3));
         assertThat(c.agent()).isEqualTo(new AgentConfig(Optional.of(Path.of("/opt/agent")), 1234));
         assertThat(c.image().defaultImage()).isEqualTo("void");
         assertThat(c.image().debianMirror()).hasValueSatisfying(u -> assertThat(u).hasToString("http://mirror.example/debian"));
@@ -203,6 +204,7 @@ class ConfigLoaderTest {
             '[vm]\ndisk = "0G"'                          | vm.disk: "0G" is zero
             '[vm]\ndisk = "8"'                           | vm.disk: "8" has no unit
             '[vm]\ndisk = "900T"'                        | vm.disk: "900T" is absurdly large: the maximum is 64T
+            '[vm]\nwarm_machines = 17'                   | vm.warm_machines: 17 is out of range: must be 0..16
             '[agent]\nport = 70000'                      | agent.port: 70000 is out of range: must be 1..65535
             '[agent]\npath = "bin/agent"'                | agent.path: "bin/agent" is not an absolute path
             '[image]\ndefault = "Debian 12"'             | image.default: "Debian 12" is not a valid image name

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.banger.daemon.BangerSandbox;
 import dev.banger.host.Command;
 import dev.banger.host.CommandResult;
+import dev.banger.host.OpenFiles;
 import dev.banger.host.ProcessHostCommands;
 import dev.banger.model.Operation;
 import dev.banger.model.OperationState;
@@ -335,14 +336,19 @@ final class FaultLab implements AutoCloseable {
         return host.exec(Command.of(full));
     }
 
-    /** Pids and command lines of processes whose command line contains {@code text}. */
+    /** Pids and command lines of processes whose command line contains {@code text}, or that hold a file under it open. */
     static List<String> processesMentioning(String text) {
         List<String> found = new ArrayList<>();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
                 try {
+                    if (Long.parseLong(proc.getFileName().toString()) == ProcessHandle.current().pid()) {
+                        continue;
+                    }
                     String cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
-                    if (cmdline.contains(text) && Long.parseLong(proc.getFileName().toString()) != ProcessHandle.current().pid()) {
+                    // A VM made from a warm machine runs a QEMU whose command line names the warm directory it
+                    // started in; it holds the files of the VM's directory open.
+                    if (cmdline.contains(text) || OpenFiles.anyMatch(proc, file -> file.toString().startsWith(text))) {
                         found.add(proc.getFileName() + " " + cmdline.strip());
                     }
                 } catch (IOException gone) {

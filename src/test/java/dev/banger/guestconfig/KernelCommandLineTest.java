@@ -128,6 +128,31 @@ class KernelCommandLineTest {
     }
 
     @Test
+    void theConfigDriveWinsOverTheCommandLineAndSetsTheMacBeforeTheLinkComesUp() throws IOException {
+        // A warm machine: started with a generic command line, told who it is on the config drive.
+        Path cmdline = Files.writeString(tmp.resolve("cmdline"), "console=ttyS0 root=/dev/vda rw banger.hostname=warm-1\n");
+        GuestConfig config = typicalGuestBuilder().iface("eth0").build();
+        Path drive = Files.write(tmp.resolve("config.img"), ConfigDrive.content(config, "02:fc:00:00:00:07"));
+        Path resolv = tmp.resolve("resolv.conf");
+        Path script = Files.writeString(tmp.resolve("banger-net-setup"), NicBootstrapScript.text());
+
+        CommandResult result = new ProcessHostCommands().run(Command.of("dash", script.toString())
+                .withEnv(Map.of("BANGER_NET_DRY_RUN", "1", "BANGER_CMDLINE", cmdline.toString(), "BANGER_CONFIG_DRIVE",
+                        drive.toString(), "BANGER_RESOLV", resolv.toString()))
+                .withTimeout(Duration.ofSeconds(10)));
+
+        assertThat(result.stdout()).isEqualTo("""
+                hostname dev1
+                ip link set dev lo up
+                ip link set dev eth0 address 02:fc:00:00:00:07
+                ip link set dev eth0 up
+                ip address replace 172.30.0.2/24 dev eth0
+                ip route replace default via 172.30.0.1 dev eth0
+                """);
+        assertThat(Files.readString(resolv)).isEqualTo("nameserver 172.30.0.1\nnameserver 192.0.2.53\n");
+    }
+
+    @Test
     void nicBootstrapScriptHonoursTheInterfaceArgument() throws IOException {
         GuestConfig config = GuestConfig.builder().hostname("a").address("172.30.0.5/24").iface("enp0s3").build();
         Path cmdline = Files.writeString(tmp.resolve("cmdline"), KernelCommandLine.FIRECRACKER.render(config) + "\n");

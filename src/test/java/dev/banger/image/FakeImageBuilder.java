@@ -54,7 +54,7 @@ final class FakeImageBuilder implements ImageBuilder {
                 WorkSeeds.Seed seed = new WorkSeeds(ext4).build(buildDir.resolve("tree/root"), out.resolve(ImageLayout.WORK_SEED));
                 failIf("seal");
                 ImageManifest manifest = new ImageManifest(Distro.DEBIAN, request.release(), "6.1.0-test", request.profile(),
-                        request.packages().orElse(List.of("openssh-server")), seed.fingerprint(), Instant.parse("2026-12-01T00:00:00Z"), "test", true);
+                        request.packages().orElse(List.of("openssh-server")), seed.fingerprint(), Instant.parse("2026-12-01T00:00:00Z"), "test", true, true);
                 Files.writeString(out.resolve(ImageLayout.MANIFEST), manifest.toJson());
                 return new BuiltImage(out, manifest, out.resolve(ImageLayout.VMLINUX), out.resolve(ImageLayout.INITRD),
                         out.resolve(ImageLayout.MODULES), out.resolve(ImageLayout.ROOTFS), seed.file());

@@ -12,7 +12,7 @@ class ImageManifestTest {
 
     private static ImageManifest sample() {
         return new ImageManifest(Distro.DEBIAN, "bookworm", "6.1.0-28-cloud-amd64", Profile.DEV,
-                List.of("git", "curl", "build-essential"), SUM, Instant.parse("2026-11-23T10:15:30Z"), "0.1.0-SNAPSHOT", true);
+                List.of("git", "curl", "build-essential"), SUM, Instant.parse("2026-11-23T10:15:30Z"), "0.1.0-SNAPSHOT", true, true);
     }
 
     @Test
@@ -34,8 +34,17 @@ class ImageManifestTest {
     }
 
     @Test
+    void aManifestFromBeforeConfigDrivesKeepsItsImageOutOfTheWarmPool() {
+        String older = sample().toJson().replace(",\n  \"guestConfigDrive\" : true", "");
+        assertThat(older).doesNotContain("guestConfigDrive");
+
+        assertThat(ImageManifest.fromJson(older, "manifest.json").guestConfigDrive()).isFalse();
+        assertThat(sample().guestConfigDrive()).isTrue();
+    }
+
+    @Test
     void everyProblemIsNamedInOneError() {
-        assertThatThrownBy(() -> new ImageManifest(Distro.VOID, " ", "6.1", null, List.of("git", "git"), "md5:00", null, "1", false))
+        assertThatThrownBy(() -> new ImageManifest(Distro.VOID, " ", "6.1", null, List.of("git", "git"), "md5:00", null, "1", false, false))
                 .isInstanceOf(ImageException.class)
                 .hasMessageContaining("release is missing")
                 .hasMessageContaining("profile is missing")
@@ -68,7 +77,7 @@ class ImageManifestTest {
     void theFingerprintOfARealTreeIsAcceptedAsWorkSeedFingerprint(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
         String sum = TreeFingerprint.of(tmp);
 
-        ImageManifest manifest = new ImageManifest(Distro.VOID, "current", "6.1.0", Profile.MINIMAL, List.of(), sum, Instant.EPOCH, "1.0", false);
+        ImageManifest manifest = new ImageManifest(Distro.VOID, "current", "6.1.0", Profile.MINIMAL, List.of(), sum, Instant.EPOCH, "1.0", false, null);
 
         assertThat(manifest.workSeedFingerprint()).isEqualTo(sum);
     }

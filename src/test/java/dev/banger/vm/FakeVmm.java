@@ -36,6 +36,15 @@ final class FakeVmm implements Vmm {
     private volatile Function<String, String> health = vm -> FakeAgent.report(true, true, true, HOST_KEY);
     private volatile boolean failNextStart;
     private volatile String dieWith;
+    private volatile boolean adopts;
+    /** The VM name each machine's agent answers for: its spec's, or the directory it was moved to. */
+    private final Map<Long, String> names = new ConcurrentHashMap<>();
+
+    /** Machines started paused can become VMs later, as QEMU's can (the warm pool). */
+    FakeVmm adoptingPausedMachines() {
+        adopts = true;
+        return this;
+    }
 
     /** What the agent of each VM answers; null means "not ready" (HTTP 503). */
     FakeVmm health(Function<String, String> answer) {
@@ -98,10 +107,37 @@ final class FakeVmm implements Vmm {
             }
             return instance;
         }
-        agents.put(pid, new FakeAgent(socket, () -> health.apply(spec.name())));
+        try {
+            // As QEMU does: a socket file left by a machine that ran here before (a moved warm one) is replaced.
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        names.put(pid, spec.name());
+        agents.put(pid, new FakeAgent(socket, () -> health.apply(names.get(pid))));
         alive.add(pid);
         events.add("paused " + spec.name());
         return instance;
+    }
+
+    @Override
+    public boolean adoptsPausedMachines() {
+        return adopts;
+    }
+
+    @Override
+    public VmmInstance moved(VmmInstance instance, Path vmDir) {
+        if (!alive.contains(instance.pid())) {
+            throw new VmmException("fake machine " + instance.pid() + " is not running");
+        }
+        names.put(instance.pid(), vmDir.getFileName().toString());
+        events.add("moved " + names.get(instance.pid()));
+        return new VmmInstance(NAME, instance.pid(), vmDir, vmDir.resolve("agent.sock"), VmmInstance.AgentTransport.UNIX_STREAM);
+    }
+
+    @Override
+    public void growDrive(VmmInstance instance, String driveId, long bytes) {
+        events.add("grew " + instance.vmDir().getFileName() + " " + driveId + " " + bytes);
     }
 
     @Override
@@ -109,7 +145,10 @@ final class FakeVmm implements Vmm {
         events.add("resumed " + instance.vmDir().getFileName());
     }
 
-    /** {@code paused <vm>} when a start returned, {@code resumed <vm>} when its guest was let run, in order. */
+    /**
+     * In order: {@code paused <vm>} when a start returned, {@code moved <vm>} when a paused machine became
+     * that VM, {@code grew <vm> <drive> <bytes>}, {@code resumed <vm>} when its guest was let run.
+     */
     List<String> events() {
         return List.copyOf(events);
     }

@@ -92,7 +92,7 @@ class VmCreatePathsTest {
     void preparingTheHostFillsTheTapPoolBeforeAnyCreate() {
         VmService pooled = fx.service(fx.host(2), VmFixture.QUICK);
 
-        VmService.HostReady ready = pooled.prepareHost(java.time.Duration.ofSeconds(20));
+        VmService.HostReady ready = pooled.prepareHost(java.time.Duration.ofSeconds(20), null, null, null, null);
 
         assertThat(ready.warmTaps()).isEqualTo(2);
         assertThat(fx.taps()).containsExactlyInAnyOrder("tap-pool-0", "tap-pool-1");

@@ -77,7 +77,7 @@ final class VmFixture implements AutoCloseable {
         network.answer(List.of("ip", "-j", "-d", "addr", "show"), 0, "[]", "");
         this.image = store.images().insert(makeImage(dir.resolve("images").resolve(IMAGE)));
         String devManifest = new ImageManifest(Distro.DEBIAN, "bookworm", "6.1.0", Profile.DEV, List.of("git"),
-                "sha256:" + "ab".repeat(32), Instant.parse("2026-11-23T10:00:00Z"), "0.1.0", true).toJson();
+                "sha256:" + "ab".repeat(32), Instant.parse("2026-11-23T10:00:00Z"), "0.1.0", true, true).toJson();
         store.images().insert(new Image(DEV_IMAGE, "debian", image.kernel(), null, null, image.rootfs(), image.workSeed(),
                 devManifest, null, ImageStatus.READY, image.createdAt(), false, false));
         listenSsh("127.77.0.2");
@@ -97,9 +97,15 @@ final class VmFixture implements AutoCloseable {
 
     /** A host as the daemon makes it, with a TAP pool of {@code poolSize} (0: every TAP made on demand and deleted on release). */
     VmHost host(int poolSize) {
+        return host(poolSize, 0);
+    }
+
+    /** As {@link #host(int)}, with up to {@code warmMachines} warm machines in {@code <state>/warm}. */
+    VmHost host(int poolSize, int warmMachines) {
         NetworkConfig config = new NetworkConfig("banger0", dev.banger.config.Ipv4Subnet.parse(SUBNET), "banger.internal",
                 poolSize, NatMode.AUTO);
-        VmHost host = new VmHost(commands, config, Map.of(FakeVmm.NAME, vmm), FakeVmm.NAME, null, new HostDiskFacts(false, false, false));
+        VmHost host = new VmHost(commands, config, Map.of(FakeVmm.NAME, vmm), FakeVmm.NAME, null,
+                new HostDiskFacts(false, false, false), stateDir.resolve("warm"), warmMachines);
         synchronized (hosts) {
             hosts.add(host);
         }

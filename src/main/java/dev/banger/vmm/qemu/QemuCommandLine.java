@@ -31,6 +31,8 @@ public final class QemuCommandLine {
     static final int MAX_SOCKET_PATH_BYTES = 107;
 
     private static final Pattern DRIVE_ID = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,31}");
+    /** virtio-blk serials are at most 20 bytes ({@code VIRTIO_BLK_ID_BYTES}). */
+    private static final Pattern SERIAL = Pattern.compile("[A-Za-z0-9_-]{1,20}");
     private static final Pattern TAP_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
     private static final Pattern MAC = Pattern.compile("[0-9a-f]{2}(:[0-9a-f]{2}){5}");
     private static final String TSC_ARG = "tsc_early_khz=";
@@ -122,7 +124,14 @@ public final class QemuCommandLine {
             add(argv, "-drive", "id=" + drive.id() + ",file=" + escape(absolute(drive.path()))
                     + ",format=" + drive.format().name().toLowerCase(Locale.ROOT)
                     + ",if=none,readonly=" + (drive.readOnly() ? "on" : "off"));
-            add(argv, "-device", "virtio-blk-device,drive=" + drive.id());
+            String serial = "";
+            if (drive.serial() != null) {
+                if (!SERIAL.matcher(drive.serial()).matches()) {
+                    throw invalid("drive serial '" + drive.serial() + "' is not 1-20 letters, digits, '-' or '_'");
+                }
+                serial = ",serial=" + drive.serial();
+            }
+            add(argv, "-device", "virtio-blk-device,drive=" + drive.id() + serial);
         }
     }
 

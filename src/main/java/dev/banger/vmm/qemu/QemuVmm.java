@@ -5,6 +5,7 @@ import dev.banger.host.Command;
 import dev.banger.host.CommandFailedException;
 import dev.banger.host.CommandResult;
 import dev.banger.host.HostCommands;
+import dev.banger.host.OpenFiles;
 import dev.banger.model.ErrorKind;
 import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.Vmm;
@@ -33,10 +34,12 @@ import org.slf4j.LoggerFactory;
  * machine starts paused ({@code -S}) and runs on QMP {@code cont} ({@link #resume}); stop presses
  * Ctrl-Alt-Delete (the guest reboots and {@code -no-reboot} ends QEMU, as Firecracker's
  * {@code SendCtrlAltDel} does), then escalates to QMP {@code quit}, then SIGKILL; a machine that
- * has not run yet cannot take Ctrl-Alt-Delete and is quit at once. A process counts as this
- * machine's only while its {@code /proc/PID/cmdline} names the QEMU binary and the VM directory,
- * so a reused pid is never mistaken for it or killed. Holds no per-machine state: safe for
- * concurrent use on different machines.
+ * has not run yet cannot take Ctrl-Alt-Delete and is quit at once. A paused machine can be moved
+ * to another directory and grown before it runs ({@link #moved}, {@link #growDrive}: the warm pool).
+ * A process counts as this machine's only while its {@code /proc/PID/cmdline} names the QEMU binary
+ * and the VM directory (or, moved, it holds that directory's pid file open), so a reused pid is
+ * never mistaken for it or killed. Holds no per-machine state: safe for concurrent use on
+ * different machines.
  */
 public final class QemuVmm implements Vmm {
     /** How {@link #stopReporting} ended the machine. */
@@ -142,6 +145,37 @@ public final class QemuVmm implements Vmm {
     }
 
     @Override
+    public boolean adoptsPausedMachines() {
+        return true;
+    }
+
+    /**
+     * QEMU keeps its files open and its sockets bound to their inodes, so a renamed directory moves
+     * the whole machine; {@link #isAlive} then knows it by the pid file it holds open.
+     */
+    @Override
+    public VmmInstance moved(VmmInstance instance, Path vmDir) {
+        if (!isOurs(instance.pid(), vmDir)) {
+            throw new QemuException("QEMU pid " + instance.pid() + " is not the machine in " + vmDir + " after the move from "
+                    + instance.vmDir());
+        }
+        QemuFiles files = new QemuFiles(vmDir);
+        return new VmmInstance(name(), instance.pid(), files.vmDir(), files.agentSocket(), instance.agentTransport());
+    }
+
+    /** QMP {@code block_resize}: the qcow2 header (or raw file) grows at once; the guest reads the size at boot. */
+    @Override
+    public void growDrive(VmmInstance instance, String driveId, long bytes) {
+        QemuFiles files = new QemuFiles(instance.vmDir());
+        try (QmpClient qmp = QmpClient.connect(files.qmpSocket(), QMP_CALL_TIMEOUT)) {
+            qmp.blockResize(driveId, bytes, QMP_CALL_TIMEOUT);
+        } catch (QemuException e) {
+            throw new QemuException("QEMU pid " + instance.pid() + " did not grow drive " + driveId + " to " + bytes
+                    + " bytes: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public void stop(VmmInstance instance, Duration grace) {
         stopReporting(instance, grace);
     }
@@ -213,8 +247,12 @@ public final class QemuVmm implements Vmm {
                 if (stat.substring(stat.lastIndexOf(')') + 1).strip().startsWith("Z")) {
                     return false;
                 }
-                return cmdlineMatches(Files.readAllBytes(proc.resolve("cmdline")), binary,
-                        vmDir.toAbsolutePath().normalize());
+                Path dir = vmDir.toAbsolutePath().normalize();
+                byte[] cmdline = Files.readAllBytes(proc.resolve("cmdline"));
+                // A warm machine moved here names its first directory on its command line, but holds
+                // this one's pid file open: QEMU keeps it open (locked) while it runs.
+                return cmdlineMatches(cmdline, binary, dir)
+                        || (runs(cmdline, binary) && OpenFiles.anyMatch(proc, new QemuFiles(dir).pidFile()::equals));
             } catch (IOException | RuntimeException e) {
                 return false; // exited while we looked
             }
@@ -224,17 +262,22 @@ public final class QemuVmm implements Vmm {
 
     /** Whether a NUL-separated {@code /proc/PID/cmdline} is QEMU {@code binary} running a machine in {@code vmDir}. */
     static boolean cmdlineMatches(byte[] cmdline, String binary, Path vmDir) {
-        List<String> args = Arrays.asList(new String(cmdline, StandardCharsets.UTF_8).split("\0"));
+        return runs(cmdline, binary) && args(cmdline).contains(new QemuFiles(vmDir).pidFile().toString());
+    }
+
+    private static boolean runs(byte[] cmdline, String binary) {
+        List<String> args = args(cmdline);
         if (args.isEmpty() || args.getFirst().isEmpty()) {
             return false;
         }
         Path program = Path.of(args.getFirst()).getFileName();
-        if (program == null || !program.equals(Path.of(binary).getFileName())) {
-            return false;
-        }
-        String pidFile = new QemuFiles(vmDir).pidFile().toString();
-        return args.contains(pidFile);
+        return program != null && program.equals(Path.of(binary).getFileName());
     }
+
+    private static List<String> args(byte[] cmdline) {
+        return Arrays.asList(new String(cmdline, StandardCharsets.UTF_8).split("\0"));
+    }
+
 
     private long readPid(QemuFiles files, String vm, CommandResult launched) {
         try {

@@ -96,6 +96,11 @@ public final class QmpClient implements AutoCloseable {
         execute("cont", null, timeout);
     }
 
+    /** {@code block_resize}: grows the drive with id {@code device} to {@code bytes}. */
+    public void blockResize(String device, long bytes, Duration timeout) {
+        execute("block_resize", JsonNodeFactory.instance.objectNode().put("device", device).put("size", bytes), timeout);
+    }
+
     /** Presses Ctrl-Alt-Delete on the guest's keyboard (the i8042): the Firecracker-style stop request. */
     public void sendCtrlAltDelete(Duration timeout) {
         ObjectNode arguments = JsonNodeFactory.instance.objectNode();

@@ -153,6 +153,21 @@ class QemuCommandLineTest {
     }
 
     @Test
+    void aDriveSerialIsWhatTheGuestFindsItsConfigDriveByAndCannotInjectOptions() {
+        MachineSpec spec = spec(VM_DIR, null, List.of(new Drive("config", Path.of("/c.img"), DiskFormat.RAW, true, "banger-config")),
+                null);
+
+        assertThat(QemuCommandLine.plan("qemu-system-x86_64", spec, QemuAccel.KVM, TSC))
+                .containsSequence("-device", "virtio-blk-device,drive=config,serial=banger-config");
+        for (String serial : List.of("", "a,drive=root", "twenty-one-characters")) {
+            MachineSpec bad = spec(VM_DIR, null, List.of(new Drive("config", Path.of("/c.img"), DiskFormat.RAW, true, serial)), null);
+            assertThatThrownBy(() -> QemuCommandLine.plan("qemu-system-x86_64", bad, QemuAccel.KVM, TSC))
+                    .as(serial)
+                    .hasMessageContaining("drive serial '" + serial + "'");
+        }
+    }
+
+    @Test
     void aDriveIdUsedTwiceIsRefused() {
         MachineSpec spec = spec(VM_DIR, null, List.of(new Drive("root", Path.of("/a"), DiskFormat.RAW, false),
                 new Drive("root", Path.of("/b"), DiskFormat.RAW, false)), null);

@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.banger.agent.AgentException;
 import dev.banger.agent.HttpAgentClient;
 import dev.banger.config.QemuConfig;
+import dev.banger.guestconfig.ConfigDrive;
+import dev.banger.guestconfig.GuestConfig;
 import dev.banger.host.Command;
 import dev.banger.host.ProcessHostCommands;
+import dev.banger.image.NicBootstrapScript;
 import dev.banger.model.HealthReport;
 import dev.banger.runtime.RuntimeArtifacts;
 import dev.banger.runtime.RuntimeBundle;
@@ -23,6 +26,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchService;
 import java.time.Duration;
@@ -104,9 +108,15 @@ class QemuVmmIntegrationTest {
                   fi
                 done
                 [ -x /bin/banger-agent ] && /bin/banger-agent &
+                # What a warm machine's guest sees: its disks (sectors, serial) and what the NIC script makes of them.
+                for disk in /sys/block/vd*; do
+                  echo "DISK ${disk##*/} $(/bin/busybox cat "$disk/size") $(/bin/busybox cat "$disk/serial" 2>/dev/null)"
+                done
+                BANGER_NET_DRY_RUN=1 BANGER_RESOLV=/resolv.conf /bin/sh /bin/banger-net-setup
                 echo %s
                 while :; do /bin/busybox sleep 1; done
                 """.formatted(MARKER));
+        Files.writeString(root.resolve("bin/banger-net-setup"), NicBootstrapScript.text());
         HOST.run("chmod", "0755", root.resolve("bin/busybox").toString(), root.resolve("sbin/init").toString());
         if (withAgent) {
             HOST.run("chmod", "0755", root.resolve("bin/banger-agent").toString());
@@ -182,6 +192,37 @@ class QemuVmmIntegrationTest {
         assertThat(vmm.isAlive(instance)).isFalse();
         assertThat(ProcessHandle.of(instance.pid()).map(p -> isRunning(p, vmDir)).orElse(false)).isFalse();
         assertThat(Files.readString(vmDir.resolve("console.log"))).contains("reboot: Restarting system");
+    }
+
+    @Test
+    void aPausedMachineMovedToAnotherDirectoryIsStillThatMachineGrowsADriveAndBootsWithItsConfigDrive() throws Exception {
+        Path warmDir = testDir.resolve("warm-1");
+        Files.createDirectories(warmDir);
+        Path disk = Files.copy(rootImage, warmDir.resolve("root.ext4"));
+        Path work = warmDir.resolve("work.qcow2");
+        HOST.run("qemu-img", "create", "-q", "-f", "qcow2", work.toString(), "16M");
+        Path config = Files.write(warmDir.resolve("config.img"), new byte[ConfigDrive.SIZE]);
+        VmmInstance paused = vmm.startPaused(new MachineSpec("warm-1", warmDir, 1, 256, kernel, initrd,
+                "console=ttyS0 reboot=k panic=1 pci=off root=/dev/vda rw banger_test_cad=reboot",
+                List.of(new Drive("root", disk, DiskFormat.RAW, false), new Drive("work", work, DiskFormat.QCOW2, false),
+                        new Drive("config", config, DiskFormat.RAW, true, ConfigDrive.SERIAL)), null, 3, 10000));
+
+        Path vmDir = testDir.resolve("dev1");
+        Files.move(warmDir, vmDir, StandardCopyOption.ATOMIC_MOVE);
+        VmmInstance moved = vmm.moved(paused, vmDir);
+        vmm.growDrive(moved, "work", 64L << 20);
+        GuestConfig guest = GuestConfig.builder().hostname("dev1").address("172.30.0.9/24").iface("eth0").build();
+        Files.write(vmDir.resolve("config.img"), ConfigDrive.content(guest, "02:aa:bb:cc:dd:ee"), StandardOpenOption.WRITE);
+        vmm.resume(moved);
+
+        assertThat(moved.pid()).isEqualTo(paused.pid());
+        assertThat(moved.agentSocket()).isEqualTo(vmDir.resolve("agent.sock"));
+        assertThat(vmm.isAlive(moved)).isTrue();
+        String console = awaitConsole(vmDir.resolve("console.log"), MARKER);
+        assertThat(console).contains("DISK vdb 131072 ", "DISK vdc 8 banger-config", "hostname dev1",
+                "ip link set dev eth0 address 02:aa:bb:cc:dd:ee", "ip address replace 172.30.0.9/24 dev eth0");
+        assertThat(vmm.stopReporting(moved, GRACE)).isEqualTo(QemuVmm.StopOutcome.GUEST_SHUTDOWN);
+        assertThat(vmm.isAlive(moved)).isFalse();
     }
 
     @Test
