@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Optional;
 
 /**
@@ -24,6 +25,7 @@ public final class BangerSandbox implements AutoCloseable {
     private final BangerPaths paths;
     private final Path binDir;
     private final ProcessHostCommands host = new ProcessHostCommands();
+    private final List<Process> started = new CopyOnWriteArrayList<>();
 
     public BangerSandbox(Path root) throws IOException {
         this.root = root;
@@ -75,7 +77,9 @@ public final class BangerSandbox implements AutoCloseable {
         builder.environment().putAll(env());
         builder.redirectErrorStream(true);
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(daemonLog().toFile()));
-        return builder.start();
+        Process daemon = builder.start();
+        started.add(daemon);
+        return daemon;
     }
 
     /** Where daemons started by {@link #startDaemon()} write their output. */
@@ -95,13 +99,17 @@ public final class BangerSandbox implements AutoCloseable {
 
     @Override
     public void close() {
-        lockedPid().flatMap(ProcessHandle::of).ifPresent(process -> {
-            process.destroy();
-            try {
-                process.onExit().get(15, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (Exception e) {
-                process.destroyForcibly();
-            }
-        });
+        lockedPid().flatMap(ProcessHandle::of).ifPresent(BangerSandbox::stop);
+        // A daemon still starting when a test failed holds no lock yet, but would outlive the test.
+        started.forEach(daemon -> stop(daemon.toHandle()));
+    }
+
+    private static void stop(ProcessHandle process) {
+        process.destroy();
+        try {
+            process.onExit().get(15, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            process.destroyForcibly();
+        }
     }
 }
