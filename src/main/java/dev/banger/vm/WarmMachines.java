@@ -214,6 +214,7 @@ final class WarmMachines implements AutoCloseable {
     Optional<Machine> claim(Shape shape) {
         List<Machine> stale = new ArrayList<>();
         Optional<Machine> taken = Optional.empty();
+        List<String> current = stamps(shape); // file system calls: once, and outside the lock
         lock.lock();
         try {
             stalled = false;
@@ -223,7 +224,7 @@ final class WarmMachines implements AutoCloseable {
                     continue;
                 }
                 it.remove();
-                if (stamps(shape).equals(machine.stamps())) {
+                if (current.equals(machine.stamps())) {
                     taken = Optional.of(machine);
                 } else {
                     stale.add(machine);
