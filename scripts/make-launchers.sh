@@ -24,8 +24,13 @@ LAUNCHER
     chmod 0755 "$bin_dir/$name"
 }
 
-write_launcher banger dev.banger.cli.BangerMain "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss1m"
-write_launcher bangerd dev.banger.daemon.DaemonMain "-XX:+UseSerialGC"
+# Both stop at C1 (TieredStopAtLevel=1). The CLI lives for one call. The daemon serves bursts (a
+# create is a few milliseconds of its CPU): under full tiering, C2 recompiling what C1 had compiled
+# took a quarter of the daemon's CPU in a batch of eight parallel creates, on the cores they needed.
+cli_flags="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData"
+daemon_flags="-XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+write_launcher banger dev.banger.cli.BangerMain "$cli_flags -Xss1m"
+write_launcher bangerd dev.banger.daemon.DaemonMain "$daemon_flags"
 
 # Training runs: each records the classes a typical start loads. The daemon trains on its own
 # --aot-training mode; the CLI on the calls users make most (BangerMain.AOT_TRAINING) against a
@@ -45,7 +50,7 @@ rm -f "$lib_dir/banger.aot" "$lib_dir/bangerd.aot"
 export BANGER_RUNTIME_DIR=$train_dir BANGER_STATE_DIR=$train_dir/state BANGER_CACHE_DIR=$train_dir/cache \
     BANGER_CONFIG=$train_dir/none.toml
 "$java_home/bin/java" -XX:AOTCacheOutput="$lib_dir/bangerd.aot" -Xlog:aot=error -Xlog:cds=error \
-    -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -cp "$classpath" \
+    $daemon_flags --enable-native-access=ALL-UNNAMED -cp "$classpath" \
     dev.banger.daemon.DaemonMain --aot-training >"$train_dir/daemon.log" 2>&1 \
     || { cat "$train_dir/daemon.log" >&2; echo "make-launchers: daemon AOT training failed" >&2; exit 1; }
 "$bin_dir/bangerd" >"$train_dir/daemon-run.log" 2>&1 &
@@ -58,6 +63,6 @@ for _ in $(seq 300); do
 done
 [ -S "$train_dir/bangerd.sock" ] || { cat "$train_dir/daemon-run.log" >&2; echo "make-launchers: no daemon to train the CLI against" >&2; exit 1; }
 "$java_home/bin/java" -XX:AOTCacheOutput="$lib_dir/banger.aot" -Xlog:aot=error -Xlog:cds=error \
-    -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData --enable-native-access=ALL-UNNAMED -cp "$classpath" \
+    $cli_flags --enable-native-access=ALL-UNNAMED -cp "$classpath" \
     dev.banger.cli.BangerMain --aot-training >"$train_dir/cli.log" 2>&1 || true
 [ -f "$lib_dir/banger.aot" ] && [ -f "$lib_dir/bangerd.aot" ] || { echo "make-launchers: AOT training produced no cache" >&2; exit 1; }

@@ -16,11 +16,13 @@ import java.util.function.ToDoubleFunction;
  *
  * @param runs         every successful run, fast and slow
  * @param parallel     creates per batch
+ * @param cores        the host's cores as the benchmark saw them, for the floor a batch of creates that keep a core busy meets
  * @param batches      host-side wall time of each parallel batch (first request → last VMM started); empty when parallel is 1
  * @param solo         host-side time of the solo creates measured as the baseline for the batches; empty when parallel is 1
  * @param cliRoundTrip wall time of each {@code banger vm list} process; empty when not measured
  */
-public record BenchReport(List<CreateRun> runs, int parallel, List<Double> batches, List<Double> solo, List<Double> cliRoundTrip) {
+public record BenchReport(List<CreateRun> runs, int parallel, int cores, List<Double> batches, List<Double> solo,
+        List<Double> cliRoundTrip) {
     /** Host-side overhead p50 with a warm pool and a seeded image, in ms. */
     public static final double HOST_SIDE_P50_TARGET = 100;
     /** Fast path at least this many times faster than the slow path on the host-side total. */
@@ -38,6 +40,9 @@ public record BenchReport(List<CreateRun> runs, int parallel, List<Double> batch
     static final String TOTAL = "total";
 
     public BenchReport {
+        if (cores < 1) {
+            throw new IllegalArgumentException("cores must be at least 1, got " + cores);
+        }
         runs = List.copyOf(runs);
         batches = List.copyOf(batches);
         solo = List.copyOf(solo);
@@ -79,6 +84,15 @@ public record BenchReport(List<CreateRun> runs, int parallel, List<Double> batch
             }
         });
         return ratios;
+    }
+
+    /**
+     * The least multiple of one create's host-side time a batch can take when each create keeps a
+     * core busy all through its host side (as a warm create does: nothing in it waits): the batch's
+     * creates share the cores, so {@code parallel / min(parallel, cores)}.
+     */
+    public double parallelFloor() {
+        return parallel / (double) Math.min(parallel, cores);
     }
 
     public List<Target> targets() {
@@ -123,6 +137,8 @@ public record BenchReport(List<CreateRun> runs, int parallel, List<Double> batch
         if (!batches.isEmpty() && !solo.isEmpty()) {
             out.append(String.format(Locale.ROOT, "parallel: %d batch(es) of %d creates, host-side wall p50 %s; one create alone %s%n",
                     batches.size(), parallel, ms(Summary.of(batches).p50()), ms(Summary.of(solo).p50())));
+            out.append(String.format(Locale.ROOT, "  on %d core%s, %d creates that each keep a core busy take at least %s one%n",
+                    cores, cores == 1 ? "" : "s", parallel, times(parallelFloor())));
         }
         if (!cliRoundTrip.isEmpty()) {
             Summary cli = Summary.of(cliRoundTrip);
@@ -150,6 +166,8 @@ public record BenchReport(List<CreateRun> runs, int parallel, List<Double> batch
         }
         json.put("slowOverFast", slowOverFast());
         json.put("parallel", parallel);
+        json.put("cores", cores);
+        json.put("parallelFloor", parallelFloor());
         json.put("parallelBatchesMs", batches);
         json.put("soloHostSideMs", solo);
         json.put("cliRoundTripMs", cliRoundTrip);

@@ -121,7 +121,8 @@ final class CreateBenchmark {
                 solo.add(alone.hostSide());
             }
         }
-        return new BenchReport(runs, settings.parallel(), batches, solo, cliRoundTrips(settings.cliRuns()));
+        return new BenchReport(runs, settings.parallel(), Runtime.getRuntime().availableProcessors(), batches, solo,
+                cliRoundTrips(settings.cliRuns()));
     }
 
     /** First request to last VMM started: how long the host side of a batch took as a whole. */

@@ -9,11 +9,13 @@ import dev.banger.host.HostCommands;
 import dev.banger.image.ImageCatalog;
 import dev.banger.model.ImageStatus;
 import dev.banger.model.CheckResult;
+import dev.banger.model.DaemonStatus;
 import dev.banger.model.ErrorKind;
 import dev.banger.rpc.DaemonUnavailableException;
 import dev.banger.rpc.PeerAuthorizer;
 import dev.banger.rpc.RpcClient;
 import dev.banger.rpc.RpcDispatcher;
+import dev.banger.rpc.RpcException;
 import dev.banger.rpc.RpcMethod;
 import dev.banger.rpc.RpcServer;
 import dev.banger.store.Store;
@@ -43,6 +45,8 @@ public final class Daemon implements AutoCloseable {
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
     /** Long enough for a delete to stop a running VM (guest shutdown grace, then QMP quit, then SIGKILL). */
     static final Duration DELETE_DRAIN = Duration.ofSeconds(60);
+    /** How long a daemon found on the socket has to answer {@code daemon.status}; a live one answers in milliseconds. */
+    static final Duration STALE_SOCKET_PROBE = Duration.ofSeconds(5);
 
     private final Deque<AutoCloseable> resources;
     private final CountDownLatch shutdownRequested = new CountDownLatch(1);
@@ -179,18 +183,33 @@ public final class Daemon implements AutoCloseable {
         Files.createDirectories(paths.cacheDir(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     }
 
-    /** A socket file left by a crashed daemon is removed; one that still answers is someone else's. */
+    /**
+     * A socket file left by a crashed daemon is removed; one where a daemon answers, or where
+     * something holds the connection without answering, is someone else's. A connect alone proves
+     * nothing: a killed daemon's listener lingers while a child it was spawning still holds it, and
+     * takes connections that then break unanswered.
+     */
     private static void removeStaleSocket(Path socket) throws IOException {
         if (!Files.exists(socket)) {
             return;
         }
-        try (RpcClient _ = RpcClient.connect(socket)) {
-            throw new DaemonException(ErrorKind.CONFLICT, "another bangerd already serves " + socket
-                    + " (with a different state dir); set BANGER_RUNTIME_DIR to use another socket");
+        try (RpcClient client = RpcClient.connect(socket)) {
+            DaemonStatus other = client.call("daemon.status", null, DaemonStatus.class, STALE_SOCKET_PROBE);
+            throw socketTaken(socket, "another bangerd (pid " + other.pid() + ", state dir " + other.stateDir() + ") already serves it");
+        } catch (RpcException answered) {
+            throw socketTaken(socket, "another bangerd already serves it (it answered: " + answered.getMessage() + ")");
         } catch (DaemonUnavailableException stale) {
+            if (stale.noAnswer()) {
+                throw socketTaken(socket, "something holds it and did not answer within " + STALE_SOCKET_PROBE.toSeconds() + " s");
+            }
             Files.delete(socket);
-            LOG.info("removed stale socket {}", socket);
+            LOG.info("removed stale socket {} ({})", socket, stale.getMessage());
         }
+    }
+
+    private static DaemonException socketTaken(Path socket, String why) {
+        return new DaemonException(ErrorKind.CONFLICT, "cannot serve " + socket + ": " + why
+                + "; set BANGER_RUNTIME_DIR to use another socket");
     }
 
     public BangerPaths paths() {

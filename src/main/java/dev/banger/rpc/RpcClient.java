@@ -154,7 +154,7 @@ public final class RpcClient implements AutoCloseable {
             line = reader.readLine();
         } catch (IOException e) {
             if (timedOut.get()) {
-                throw new DaemonUnavailableException("bangerd did not answer " + method + " within " + deadline.toMillis() + " ms");
+                throw DaemonUnavailableException.noAnswer("bangerd did not answer " + method + " within " + deadline.toMillis() + " ms");
             }
             if (Thread.currentThread().isInterrupted()) {
                 throw new DaemonUnavailableException("interrupted while waiting for bangerd");
@@ -165,7 +165,7 @@ public final class RpcClient implements AutoCloseable {
             answered.countDown();
         }
         if (timedOut.get()) {
-            throw new DaemonUnavailableException("bangerd did not answer " + method + " within " + deadline.toMillis() + " ms");
+            throw DaemonUnavailableException.noAnswer("bangerd did not answer " + method + " within " + deadline.toMillis() + " ms");
         }
         if (line == null) {
             throw new DaemonUnavailableException("bangerd closed the connection during " + method);

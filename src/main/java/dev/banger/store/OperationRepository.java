@@ -33,6 +33,7 @@ public final class OperationRepository {
                    s.started_at AS stage_started_at, s.ended_at AS stage_ended_at, s.error AS stage_error
             FROM operations o
             LEFT JOIN operation_stages s ON s.operation_id = o.id""";
+    private static final String STATE = "SELECT state FROM operations WHERE id = ?";
 
     private final Database db;
 
@@ -52,19 +53,30 @@ public final class OperationRepository {
         }
         String id = UUID.randomUUID().toString();
         return db.write("begin " + ColumnCodec.enumText(kind) + " operation for '" + target + "'", c -> {
+            Instant now = db.now();
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO operations (id, kind, target, state, started_at) VALUES (?, ?, ?, ?, ?)")) {
                 ps.setString(1, id);
                 ps.setString(2, ColumnCodec.enumText(kind));
                 ps.setString(3, target);
                 ps.setString(4, ColumnCodec.enumText(OperationState.RUNNING));
-                ps.setString(5, ColumnCodec.timeText(db.now()));
+                ps.setString(5, ColumnCodec.timeText(now));
                 ps.executeUpdate();
             }
-            for (String stage : plannedStages) {
-                insertStage(c, id, stage, StageState.PENDING, null, null, null);
+            // One statement for every stage (a create plans ten): preparing one costs SQLite more than running it.
+            List<Stage> stages = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO operation_stages (operation_id, name, position, state) VALUES (?, ?, ?, ?)")) {
+                for (String stage : plannedStages) {
+                    ps.setString(1, id);
+                    ps.setString(2, stage);
+                    ps.setInt(3, stages.size());
+                    ps.setString(4, ColumnCodec.enumText(StageState.PENDING));
+                    ps.executeUpdate();
+                    stages.add(new Stage(stage, stages.size(), StageState.PENDING, null, null, null));
+                }
             }
-            return select(c, id).orElseThrow();
+            return new Operation(id, kind, target, OperationState.RUNNING, null, now, null, stages);
         });
     }
 
@@ -72,7 +84,9 @@ public final class OperationRepository {
     public void startStage(String operationId, String stage) {
         db.write("start stage '" + stage + "' of operation " + operationId, c -> {
             requireRunning(c, operationId);
-            apply(c, new StageChange(operationId, stage, StageState.RUNNING, db.now(), null));
+            try (StageStatements statements = new StageStatements(c)) {
+                statements.apply(new StageChange(operationId, stage, StageState.RUNNING, db.now(), null));
+            }
             return null;
         });
     }
@@ -90,7 +104,9 @@ public final class OperationRepository {
         }
         db.write("finish stage '" + stage + "' of operation " + operationId, c -> {
             requireRunning(c, operationId);
-            apply(c, new StageChange(operationId, stage, outcome, db.now(), error));
+            try (StageStatements statements = new StageStatements(c)) {
+                statements.apply(new StageChange(operationId, stage, outcome, db.now(), error));
+            }
             return null;
         });
     }
@@ -123,29 +139,93 @@ public final class OperationRepository {
         return db.write("record " + changes.size() + " stage change(s)", c -> {
             Map<String, Boolean> running = new HashMap<>();
             int applied = 0;
-            for (StageChange change : changes) {
-                Boolean open = running.get(change.operationId());
-                if (open == null) {
-                    open = state(c, change.operationId()).filter(state -> !state.isFinished()).isPresent();
-                    running.put(change.operationId(), open);
-                }
-                if (open) {
-                    apply(c, change);
-                    applied++;
+            try (StageStatements statements = new StageStatements(c)) {
+                for (StageChange change : changes) {
+                    Boolean open = running.get(change.operationId());
+                    if (open == null) {
+                        open = statements.state(change.operationId()).filter(state -> !state.isFinished()).isPresent();
+                        running.put(change.operationId(), open);
+                    }
+                    if (open) {
+                        statements.apply(change);
+                        applied++;
+                    }
                 }
             }
             return applied;
         });
     }
 
-    /** Writes one change: a start sets the start time, an end the end time; a stage that was not planned is appended. */
-    private static void apply(Connection c, StageChange change) throws SQLException {
-        Instant at = ColumnCodec.stored(change.at());
-        boolean starts = change.state() == StageState.RUNNING;
-        Instant startedAt = starts ? at : null;
-        Instant endedAt = starts ? null : at;
-        if (!updateStage(c, change.operationId(), change.stage(), change.state(), startedAt, endedAt, change.error())) {
-            insertStage(c, change.operationId(), change.stage(), change.state(), startedAt, endedAt, change.error());
+    /**
+     * The statements that write stage changes, each prepared once per transaction however many
+     * changes it applies (the stage writer's batches hold dozens): preparing one costs SQLite more
+     * than running it.
+     */
+    private static final class StageStatements implements AutoCloseable {
+        private final Connection connection;
+        private PreparedStatement state;
+        private PreparedStatement update;
+        private PreparedStatement insert;
+
+        StageStatements(Connection connection) {
+            this.connection = connection;
+        }
+
+        /** The operation's state, or empty when there is no such operation. */
+        Optional<OperationState> state(String operationId) throws SQLException {
+            if (state == null) {
+                state = connection.prepareStatement(STATE);
+            }
+            return OperationRepository.state(state, operationId);
+        }
+
+        /**
+         * Writes one change: a start sets the start time, an end the end time (null times leave the
+         * stored ones); a stage that was not planned is appended.
+         */
+        void apply(StageChange change) throws SQLException {
+            boolean starts = change.state() == StageState.RUNNING;
+            Instant at = ColumnCodec.stored(change.at());
+            String startedAt = ColumnCodec.timeText(starts ? at : null);
+            String endedAt = ColumnCodec.timeText(starts ? null : at);
+            String state = ColumnCodec.enumText(change.state());
+            if (update == null) {
+                update = connection.prepareStatement("""
+                        UPDATE operation_stages
+                        SET state = ?, started_at = coalesce(?, started_at), ended_at = coalesce(?, ended_at), error = ?
+                        WHERE operation_id = ? AND name = ?""");
+            }
+            update.setString(1, state);
+            update.setString(2, startedAt);
+            update.setString(3, endedAt);
+            update.setString(4, change.error());
+            update.setString(5, change.operationId());
+            update.setString(6, change.stage());
+            if (update.executeUpdate() > 0) {
+                return;
+            }
+            if (insert == null) {
+                insert = connection.prepareStatement("""
+                        INSERT INTO operation_stages (operation_id, name, position, state, started_at, ended_at, error)
+                        VALUES (?, ?, (SELECT coalesce(max(position) + 1, 0) FROM operation_stages WHERE operation_id = ?), ?, ?, ?, ?)""");
+            }
+            insert.setString(1, change.operationId());
+            insert.setString(2, change.stage());
+            insert.setString(3, change.operationId());
+            insert.setString(4, state);
+            insert.setString(5, startedAt);
+            insert.setString(6, endedAt);
+            insert.setString(7, change.error());
+            insert.executeUpdate();
+        }
+
+        @Override
+        public void close() throws SQLException {
+            for (PreparedStatement statement : new PreparedStatement[] {state, update, insert}) {
+                if (statement != null) {
+                    statement.close();
+                }
+            }
         }
     }
 
@@ -221,16 +301,20 @@ public final class OperationRepository {
 
     /** The operation's state, or empty when there is no such operation. */
     private static Optional<OperationState> state(Connection c, String operationId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT state FROM operations WHERE id = ?")) {
-            ps.setString(1, operationId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                RowReader row = new RowReader(rs, "operations");
-                row.identify("id '" + operationId + "'");
-                return Optional.of(row.enumValue("state", OperationState.class));
+        try (PreparedStatement ps = c.prepareStatement(STATE)) {
+            return state(ps, operationId);
+        }
+    }
+
+    private static Optional<OperationState> state(PreparedStatement ps, String operationId) throws SQLException {
+        ps.setString(1, operationId);
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
             }
+            RowReader row = new RowReader(rs, "operations");
+            row.identify("id '" + operationId + "'");
+            return Optional.of(row.enumValue("state", OperationState.class));
         }
     }
 
@@ -258,39 +342,6 @@ public final class OperationRepository {
             ps.setString(3, "the operation ended while this stage was running");
             ps.setString(4, operationId);
             ps.setString(5, ColumnCodec.enumText(StageState.RUNNING));
-            ps.executeUpdate();
-        }
-    }
-
-    /** Updates an existing stage; null times leave the stored ones. Returns false when there is no such stage. */
-    private static boolean updateStage(Connection c, String operationId, String stage, StageState state,
-            Instant startedAt, Instant endedAt, String error) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                UPDATE operation_stages
-                SET state = ?, started_at = coalesce(?, started_at), ended_at = coalesce(?, ended_at), error = ?
-                WHERE operation_id = ? AND name = ?""")) {
-            ps.setString(1, ColumnCodec.enumText(state));
-            ps.setString(2, ColumnCodec.timeText(startedAt));
-            ps.setString(3, ColumnCodec.timeText(endedAt));
-            ps.setString(4, error);
-            ps.setString(5, operationId);
-            ps.setString(6, stage);
-            return ps.executeUpdate() > 0;
-        }
-    }
-
-    private static void insertStage(Connection c, String operationId, String stage, StageState state,
-            Instant startedAt, Instant endedAt, String error) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO operation_stages (operation_id, name, position, state, started_at, ended_at, error)
-                VALUES (?, ?, (SELECT coalesce(max(position) + 1, 0) FROM operation_stages WHERE operation_id = ?), ?, ?, ?, ?)""")) {
-            ps.setString(1, operationId);
-            ps.setString(2, stage);
-            ps.setString(3, operationId);
-            ps.setString(4, ColumnCodec.enumText(state));
-            ps.setString(5, ColumnCodec.timeText(startedAt));
-            ps.setString(6, ColumnCodec.timeText(endedAt));
-            ps.setString(7, error);
             ps.executeUpdate();
         }
     }

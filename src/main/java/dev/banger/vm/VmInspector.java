@@ -1,6 +1,7 @@
 package dev.banger.vm;
 
 import dev.banger.host.Command;
+import dev.banger.host.ProcStat;
 import dev.banger.model.HealthReport;
 import dev.banger.model.SshTarget;
 import dev.banger.model.Vm;

@@ -1,6 +1,7 @@
 package dev.banger.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.banger.rpc.Json;
 import java.time.Duration;
@@ -25,7 +26,7 @@ class BenchReportTest {
 
     @Test
     void eachPathIsSummarisedStageByStageThenTheOverallFigures() {
-        BenchReport report = new BenchReport(runs(CreatePath.FAST, 30, 50, 40), 1, List.of(), List.of(), List.of());
+        BenchReport report = new BenchReport(runs(CreatePath.FAST, 30, 50, 40), 1, 2, List.of(), List.of(), List.of());
 
         Map<String, Summary> fast = report.summary(CreatePath.FAST);
 
@@ -43,7 +44,7 @@ class BenchReportTest {
         List<CreateRun> all = new ArrayList<>(runs(CreatePath.FAST, 37, 37));
         all.addAll(runs(CreatePath.SLOW, 487, 487));
 
-        BenchReport report = new BenchReport(all, 1, List.of(), List.of(), List.of());
+        BenchReport report = new BenchReport(all, 1, 2, List.of(), List.of(), List.of());
 
         assertThat(report.slowOverFast().get("vmm-start")).isEqualTo(487.0 / 37);
         assertThat(report.slowOverFast().get("host-side")).isEqualTo(500.0 / 50);
@@ -56,7 +57,7 @@ class BenchReportTest {
 
     @Test
     void targetsAreJudgedOnlyOnWhatWasMeasured() {
-        BenchReport report = new BenchReport(runs(CreatePath.FAST, 120), 8, List.of(300.0), List.of(140.0), List.of(90.0, 200.0, 100.0));
+        BenchReport report = new BenchReport(runs(CreatePath.FAST, 120), 8, 2, List.of(300.0), List.of(140.0), List.of(90.0, 200.0, 100.0));
 
         assertThat(report.targets()).extracting(BenchReport.Target::met).containsExactly(false, null, false, true);
         assertThat(report.targets().get(2).measured()).isEqualTo(300.0 / 140);
@@ -68,8 +69,21 @@ class BenchReportTest {
     }
 
     @Test
+    void theParallelFloorIsTheBatchSharedOutOverTheCores() {
+        BenchReport twoCores = new BenchReport(runs(CreatePath.FAST, 10), 8, 2, List.of(45.0), List.of(10.0), List.of());
+        BenchReport manyCores = new BenchReport(runs(CreatePath.FAST, 10), 8, 32, List.of(15.0), List.of(10.0), List.of());
+
+        assertThat(twoCores.parallelFloor()).isEqualTo(4.0);
+        assertThat(manyCores.parallelFloor()).isEqualTo(1.0);
+        assertThat(twoCores.text()).contains("on 2 cores, 8 creates that each keep a core busy take at least 4.0× one");
+        assertThat(new BenchReport(runs(CreatePath.FAST, 10), 1, 2, List.of(), List.of(), List.of()).text()).doesNotContain("keep a core busy");
+        assertThatThrownBy(() -> new BenchReport(List.of(), 8, 0, List.of(), List.of(), List.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cores");
+    }
+
+    @Test
     void theJsonFormCarriesTheSummariesTargetsAndRawRuns() throws Exception {
-        BenchReport report = new BenchReport(runs(CreatePath.FAST, 30), 1, List.of(), List.of(), List.of());
+        BenchReport report = new BenchReport(runs(CreatePath.FAST, 30), 1, 2, List.of(), List.of(), List.of());
 
         String json = Json.mapper().writeValueAsString(report.json());
 
@@ -78,5 +92,7 @@ class BenchReportTest {
         assertThat(tree.at("/fast/host-side/p50").asDouble()).isEqualTo(43.0);
         assertThat(tree.at("/targets/0/met").asBoolean()).isTrue();
         assertThat(tree.at("/runs/0/path").asText()).isEqualTo("FAST");
+        assertThat(tree.at("/cores").asInt()).isEqualTo(2);
+        assertThat(tree.at("/parallelFloor").asDouble()).isEqualTo(1.0);
     }
 }

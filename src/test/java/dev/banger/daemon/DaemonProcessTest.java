@@ -2,18 +2,25 @@ package dev.banger.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.banger.config.BangerPaths;
 import dev.banger.host.Command;
 import dev.banger.host.ProcessHostCommands;
 import dev.banger.model.DaemonStatus;
 import dev.banger.rpc.DaemonUnavailableException;
 import dev.banger.rpc.RpcClient;
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,6 +81,33 @@ class DaemonProcessTest {
         }
     }
 
+    /** A daemon whose output goes to {@code log}, with this sandbox's environment and {@code overrides}. */
+    private Process startLogged(Path log, Map<String, String> overrides) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(dir.resolve("bin/bangerd").toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(sandbox.env());
+        builder.environment().putAll(overrides);
+        return builder.start();
+    }
+
+    /** Something else bound at the daemon's socket: takes the daemon's first connection and returns its request line. */
+    private static String takeProbe(ServerSocketChannel listener, SocketChannel[] taken, Process daemon) throws Exception {
+        listener.configureBlocking(false);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        SocketChannel probe;
+        while ((probe = listener.accept()) == null) {
+            assertThat(System.nanoTime()).as("the daemon's probe within 30 s").isLessThan(deadline);
+            assertThat(daemon.waitFor(20, TimeUnit.MILLISECONDS)).as("daemon exited before probing the socket").isFalse();
+        }
+        taken[0] = probe;
+        StringBuilder line = new StringBuilder();
+        ByteBuffer buffer = ByteBuffer.allocate(1);
+        while (line.indexOf("\n") < 0 && probe.read(buffer.clear()) > 0) {
+            line.append((char) buffer.get(0));
+        }
+        return line.toString();
+    }
+
     @Test
     void servesStatusOnARestrictedSocketAndStopsGracefullyOnSigterm() throws Exception {
         Process daemon = sandbox.startDaemon();
@@ -105,10 +139,7 @@ class DaemonProcessTest {
         Process first = sandbox.startDaemon();
         awaitSocket(first).close();
         Path log = dir.resolve("second.log");
-        ProcessBuilder builder = new ProcessBuilder(dir.resolve("bin/bangerd").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(sandbox.env());
-        Process second = builder.start();
+        Process second = startLogged(log, Map.of());
         assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(second.exitValue()).isNotZero();
         assertThat(Files.readString(log, StandardCharsets.UTF_8)).contains("pid " + first.pid());
@@ -128,6 +159,61 @@ class DaemonProcessTest {
 
         Process next = sandbox.startDaemon();
         assertThat(awaitStatus(next).pid()).isEqualTo(next.pid());
+    }
+
+    @Test
+    void aListenerThatTakesTheProbeAndHangsUpUnansweredIsStaleAndReplaced() throws Exception {
+        // What a killed daemon leaves while a child it was spawning still holds its listening socket.
+        Path socket = sandbox.paths().socket();
+        Files.createDirectories(socket.getParent());
+        SocketChannel[] probe = new SocketChannel[1];
+        try (ServerSocketChannel lingering = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            lingering.bind(UnixDomainSocketAddress.of(socket));
+            Process next = sandbox.startDaemon();
+            assertThat(takeProbe(lingering, probe, next)).contains("\"daemon.status\"");
+            probe[0].close();
+
+            assertThat(awaitStatus(next).pid()).isEqualTo(next.pid());
+        }
+        assertThat(Files.readString(sandbox.daemonLog())).contains("removed stale socket " + socket);
+    }
+
+    @Test
+    void aSocketWhoseHolderTakesTheProbeButNeverAnswersIsLeftAlone() throws Exception {
+        Path socket = sandbox.paths().socket();
+        Files.createDirectories(socket.getParent());
+        Path log = dir.resolve("refused.log");
+        SocketChannel[] probe = new SocketChannel[1];
+        try (ServerSocketChannel holder = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            holder.bind(UnixDomainSocketAddress.of(socket));
+            Process daemon = startLogged(log, Map.of());
+            assertThat(takeProbe(holder, probe, daemon)).contains("\"daemon.status\"");
+
+            assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(daemon.exitValue()).isNotZero();
+            assertThat(Files.readString(log)).contains("cannot serve " + socket + ": something holds it and did not answer within "
+                    + Daemon.STALE_SOCKET_PROBE.toSeconds() + " s");
+            assertThat(socket).exists();
+        } finally {
+            if (probe[0] != null) {
+                probe[0].close();
+            }
+        }
+    }
+
+    @Test
+    void aDaemonOfAnotherStateDirOnTheSocketIsNamedAndKeepsIt() throws Exception {
+        Process first = sandbox.startDaemon();
+        awaitSocket(first).close();
+        Path log = dir.resolve("other.log");
+
+        Process other = startLogged(log, Map.of(BangerPaths.STATE_DIR_ENV, dir.resolve("other-state").toString()));
+
+        assertThat(other.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(other.exitValue()).isNotZero();
+        assertThat(Files.readString(log)).contains("another bangerd (pid " + first.pid() + ", state dir "
+                + sandbox.paths().stateDir() + ") already serves it");
+        assertThat(awaitStatus(first).pid()).isEqualTo(first.pid());
     }
 
     @Test
@@ -152,10 +238,7 @@ class DaemonProcessTest {
     void invalidConfigStopsTheDaemonWithTheKeyInTheMessage() throws Exception {
         sandbox.writeConfig("[network]\nsubnet = \"10.0.0.0/33\"\n");
         Path log = dir.resolve("bad.log");
-        ProcessBuilder builder = new ProcessBuilder(dir.resolve("bin/bangerd").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(sandbox.env());
-        Process daemon = builder.start();
+        Process daemon = startLogged(log, Map.of());
         assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(daemon.exitValue()).isNotZero();
         assertThat(Files.readString(log)).contains("network.subnet");

@@ -37,7 +37,8 @@ class RpcClientTest {
 
             assertThatThrownBy(() -> client.call("vm.list", null, Map.class, Duration.ofMillis(300)))
                     .isInstanceOf(DaemonUnavailableException.class)
-                    .hasMessage("bangerd did not answer vm.list within 300 ms");
+                    .hasMessage("bangerd did not answer vm.list within 300 ms")
+                    .satisfies(e -> assertThat(((DaemonUnavailableException) e).noAnswer()).isTrue());
 
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(300), Duration.ofSeconds(10));
             assertThat(accepted.isOpen()).isTrue();
@@ -65,7 +66,8 @@ class RpcClientTest {
 
             assertThatThrownBy(() -> client.call("vm.list", null, Map.class, Duration.ofSeconds(5)))
                     .isInstanceOf(DaemonUnavailableException.class)
-                    .hasMessageContaining("vm.list");
+                    .hasMessageContaining("vm.list")
+                    .satisfies(e -> assertThat(((DaemonUnavailableException) e).noAnswer()).isFalse());
         }
     }
 

@@ -6,6 +6,7 @@ import dev.banger.host.CommandFailedException;
 import dev.banger.host.CommandResult;
 import dev.banger.host.HostCommands;
 import dev.banger.host.OpenFiles;
+import dev.banger.host.ProcStat;
 import dev.banger.model.ErrorKind;
 import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.Vmm;
@@ -69,6 +70,7 @@ public final class QemuVmm implements Vmm {
     private final String binary;
     private final QemuAccel accel;
     private final OptionalLong hostTscKhz;
+    private final KnownMachines known = new KnownMachines();
 
     /**
      * @param accel      KVM or TCG, from {@link QemuAccel#choose}
@@ -155,7 +157,10 @@ public final class QemuVmm implements Vmm {
      */
     @Override
     public VmmInstance moved(VmmInstance instance, Path vmDir) {
-        if (!isOurs(instance.pid(), vmDir)) {
+        OptionalLong started = startTicks(instance.pid());
+        boolean knownThere = started.isPresent() && known.moved(instance.pid(), started.getAsLong(),
+                instance.vmDir().toAbsolutePath().normalize(), vmDir.toAbsolutePath().normalize());
+        if (!knownThere && !isOurs(instance.pid(), vmDir)) {
             throw new QemuException("QEMU pid " + instance.pid() + " is not the machine in " + vmDir + " after the move from "
                     + instance.vmDir());
         }
@@ -237,27 +242,43 @@ public final class QemuVmm implements Vmm {
         return isOurs(instance.pid(), instance.vmDir());
     }
 
-    /** Alive, not a zombie, and its command line names our binary and this VM directory. */
+    /**
+     * Alive, not a zombie, and its command line names our binary and this VM directory — or, for a
+     * warm machine moved here, which names the directory it started in, it holds this directory's pid
+     * file open (QEMU keeps it open, locked, while it runs). Once proven, known by its start time.
+     */
     private boolean isOurs(long pid, Path vmDir) {
-        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            try {
-                Path proc = Path.of("/proc", Long.toString(pid));
-                // A zombie still has a pid but no longer runs a guest: QEMU's exit is complete.
-                String stat = Files.readString(proc.resolve("stat"), StandardCharsets.UTF_8);
-                if (stat.substring(stat.lastIndexOf(')') + 1).strip().startsWith("Z")) {
-                    return false;
-                }
-                Path dir = vmDir.toAbsolutePath().normalize();
-                byte[] cmdline = Files.readAllBytes(proc.resolve("cmdline"));
-                // A warm machine moved here names its first directory on its command line, but holds
-                // this one's pid file open: QEMU keeps it open (locked) while it runs.
-                return cmdlineMatches(cmdline, binary, dir)
-                        || (runs(cmdline, binary) && OpenFiles.anyMatch(proc, new QemuFiles(dir).pidFile()::equals));
-            } catch (IOException | RuntimeException e) {
-                return false; // exited while we looked
-            }
+        Path proc = Path.of("/proc", Long.toString(pid));
+        Path dir = vmDir.toAbsolutePath().normalize();
+        OptionalLong started = startTicks(pid);
+        if (started.isEmpty()) {
+            known.forget(pid);
+            return false;
         }
-        return false;
+        if (known.isKnown(pid, started.getAsLong(), dir)) {
+            return true;
+        }
+        try {
+            byte[] cmdline = Files.readAllBytes(proc.resolve("cmdline"));
+            boolean ours = cmdlineMatches(cmdline, binary, dir)
+                    || (runs(cmdline, binary) && OpenFiles.anyMatch(proc, new QemuFiles(dir).pidFile()::equals));
+            if (ours) {
+                known.remember(pid, started.getAsLong(), dir);
+            }
+            return ours;
+        } catch (IOException | RuntimeException e) {
+            return false; // exited while we looked
+        }
+    }
+
+    /** When the process started, in clock ticks; empty when it is gone or a zombie (its QEMU exit is complete). */
+    private static OptionalLong startTicks(long pid) {
+        try {
+            ProcStat.Times times = ProcStat.times(Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8));
+            return times.zombie() ? OptionalLong.empty() : OptionalLong.of(times.startTicks());
+        } catch (IOException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
     }
 
     /** Whether a NUL-separated {@code /proc/PID/cmdline} is QEMU {@code binary} running a machine in {@code vmDir}. */

@@ -218,11 +218,17 @@ class QemuVmmIntegrationTest {
         assertThat(moved.pid()).isEqualTo(paused.pid());
         assertThat(moved.agentSocket()).isEqualTo(vmDir.resolve("agent.sock"));
         assertThat(vmm.isAlive(moved)).isTrue();
+        // A daemon that did not start it (restarted since) knows it by the pid file it holds open.
+        QemuVmm restarted = QemuVmm.forHost(HOST, QemuConfig.DEFAULTS, false);
+        assertThat(restarted.isAlive(moved)).isTrue();
+        assertThat(restarted.isAlive(new VmmInstance("qemu", moved.pid(), testDir.resolve("dev2"), testDir.resolve("dev2/agent.sock"),
+                moved.agentTransport()))).isFalse();
         String console = awaitConsole(vmDir.resolve("console.log"), MARKER);
         assertThat(console).contains("DISK vdb 131072 ", "DISK vdc 8 banger-config", "hostname dev1",
                 "ip link set dev eth0 address 02:aa:bb:cc:dd:ee", "ip address replace 172.30.0.9/24 dev eth0");
         assertThat(vmm.stopReporting(moved, GRACE)).isEqualTo(QemuVmm.StopOutcome.GUEST_SHUTDOWN);
         assertThat(vmm.isAlive(moved)).isFalse();
+        assertThat(restarted.isAlive(moved)).isFalse();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.banger.vm;
+package dev.banger.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,6 +18,9 @@ class ProcStatTest {
         assertThat(times.systemTicks()).isEqualTo(130);
         assertThat(times.startTicks()).isEqualTo(98765);
         assertThat(times.cpuSeconds()).isEqualTo(3.8);
+        assertThat(times.state()).isEqualTo('S');
+        assertThat(times.zombie()).isFalse();
+        assertThat(ProcStat.times(STAT.replace(") S 1 ", ") Z 1 ")).zombie()).isTrue();
     }
 
     @Test
