@@ -82,13 +82,7 @@ public final class OperationRepository {
 
     /** Marks a stage running from now; a stage that was not planned is appended. */
     public void startStage(String operationId, String stage) {
-        db.write("start stage '" + stage + "' of operation " + operationId, c -> {
-            requireRunning(c, operationId);
-            try (StageStatements statements = new StageStatements(c)) {
-                statements.apply(new StageChange(operationId, stage, StageState.RUNNING, db.now(), null));
-            }
-            return null;
-        });
+        changeNow("start stage '" + stage + "' of operation " + operationId, operationId, stage, StageState.RUNNING, null);
     }
 
     /**
@@ -102,10 +96,15 @@ public final class OperationRepository {
             throw new StoreException(ErrorKind.INVALID_ARGUMENT,
                     "a stage must finish as succeeded, failed, rolled-back or skipped, not " + ColumnCodec.enumText(outcome));
         }
-        db.write("finish stage '" + stage + "' of operation " + operationId, c -> {
+        changeNow("finish stage '" + stage + "' of operation " + operationId, operationId, stage, outcome, error);
+    }
+
+    /** One stage change stamped now, to an operation that must still be running. */
+    private void changeNow(String action, String operationId, String stage, StageState state, String error) {
+        db.write(action, c -> {
             requireRunning(c, operationId);
             try (StageStatements statements = new StageStatements(c)) {
-                statements.apply(new StageChange(operationId, stage, outcome, db.now(), error));
+                statements.apply(new StageChange(operationId, stage, state, db.now(), error));
             }
             return null;
         });
