@@ -11,7 +11,7 @@ ARGS ?=
 help:
 	@echo "make build            build/bin/banger and build/bin/bangerd (+ the guest agent)"
 	@echo "make demo             build everything, then create a VM (QEMU, own network namespace), uname -a over SSH, delete it"
-	@echo "make test             install missing apt packages, build, run every test (incl. make verify)"
+	@echo "make test             install missing apt packages, build, run every test (incl. make verify); ends with the coverage (build/dist/coverage)"
 	@echo "make test-faults      the slow fault, bad-input and security suite (JUnit tag faults; see docs/faults.md); FAULTS_LOAD_VMS=16 on KVM hosts"
 	@echo "make verify           end-to-end VM lifecycle proof in a network namespace (scripts/verify.sh)"
 	@echo "make verify-firecracker  the same with the Firecracker backend (KVM host with firecracker)"
@@ -40,6 +40,7 @@ test: deps runtime
 	$(MAKE) -s -C guest/agent test OUT=$(AGENT_OUT)
 	scripts/check-install.sh
 	scripts/verify.sh
+	scripts/coverage-summary.sh build/dist/coverage/jacoco.csv
 
 demo: deps build
 	scripts/verify.sh --demo
@@ -61,9 +62,10 @@ verify-void: build
 FAULTS_LOAD_VMS ?= 6
 
 test-faults: deps runtime
-	JAVA_HOME=$(JDK) ./mvnw -B --no-transfer-progress verify -Dbanger.groups=faults -Dbanger.faults.loadVms=$(FAULTS_LOAD_VMS)
+	scripts/verify.sh --image-only
+	JAVA_HOME=$(JDK) ./mvnw -B --no-transfer-progress verify -Djacoco.skip=true -Dbanger.groups=faults -Dbanger.faults.loadVms=$(FAULTS_LOAD_VMS)
 
-test-unit:
+test-unit: deps
 	$(MVN) verify -Dbanger.excludedGroups=root,faults
 
 install: build

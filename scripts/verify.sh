@@ -4,7 +4,7 @@
 # SSH, keeps /root across stop/start/restart, grows its disk, deletes it, then creates three VMs
 # and deletes them in one call, and checks that nothing is left behind.
 #
-#   scripts/verify.sh [--vmm qemu|firecracker] [--image NAME] [--demo] [--keep]
+#   scripts/verify.sh [--vmm qemu|firecracker] [--image NAME] [--demo] [--image-only] [--keep]
 #
 # --vmm      backend (default: qemu; firecracker needs a KVM host and the firecracker binary)
 # --image    use the image NAME built on this host (its files under $BANGER_VERIFY_IMAGES, default
@@ -13,6 +13,7 @@
 #            `make verify-void`, see docs/void.md) `mise --version` and `opencode --version` must
 #            run in root's bash over SSH
 # --demo     the README's main job only: one VM, `uname -a` over SSH, the create stage timings, delete
+# --image-only  build and cache the minimal image, then stop (make test-faults boots its guests from it)
 # --keep     leave the namespace, daemon and state in place for inspection
 #
 # The minimal image is built once (outside the namespace, where the Debian mirror is reachable) and
@@ -22,12 +23,14 @@ set -euo pipefail
 vmm=qemu
 image=
 demo=0
+image_only=0
 keep=0
 while [ $# -gt 0 ]; do
     case $1 in
         --vmm) vmm=$2; shift 2 ;;
         --image) image=$2; shift 2 ;;
         --demo) demo=1; shift ;;
+        --image-only) image_only=1; shift ;;
         --keep) keep=1; shift ;;
         *) echo "verify: unknown argument $1 (see the header of $0)" >&2; exit 2 ;;
     esac
@@ -42,6 +45,7 @@ sandbox_init verify "$vmm" "$keep"
 
 if [ -z "$image" ]; then
     sandbox_cached_image
+    [ "$image_only" = 0 ] || { echo "verify: the minimal image is cached in $cached"; exit 0; }
     source_dir=$cached
     image=default
 else

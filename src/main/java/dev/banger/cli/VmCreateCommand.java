@@ -1,11 +1,14 @@
 package dev.banger.cli;
 
+import dev.banger.model.ErrorKind;
 import dev.banger.model.Operation;
 import dev.banger.model.OperationState;
 import dev.banger.model.Stage;
 import dev.banger.model.StageState;
 import dev.banger.model.VmInfo;
 import dev.banger.rpc.RpcClient;
+import dev.banger.rpc.RpcException;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,7 +24,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code banger vm create [NAME]}: starts the create operation in the daemon and follows its
- * stages live, or with {@code --no-wait} only starts it.
+ * stages live, or with {@code --no-wait} only starts it. On a fresh install the default image is
+ * built first, its stages shown live too, unless {@code --no-build} is given.
  */
 @Command(name = "create", mixinStandardHelpOptions = true,
         description = "Create and boot a VM; shows each create stage live with its duration.")
@@ -56,6 +60,10 @@ final class VmCreateCommand implements Callable<Integer> {
     @Option(names = "--no-wait", description = "Start the create and exit; print the VM name and operation id.")
     boolean noWait;
 
+    @Option(names = "--no-build", description = "Refuse when the default image does not exist yet, instead of building"
+            + " it first.")
+    boolean noBuild;
+
     record Started(String name, String operationId) {}
 
     record Created(Operation operation, VmInfo vm) {}
@@ -70,7 +78,7 @@ final class VmCreateCommand implements Callable<Integer> {
         VmView.requirePositive(spec, "--disk", diskGib);
         Printer printer = new Printer(spec.commandLine().getOut());
         try (RpcClient client = vm.connect()) {
-            Operation started = client.call("vm.create.begin", params(), Operation.class, Duration.ofSeconds(30));
+            Operation started = begin(client);
             if (noWait) {
                 if (output.json) {
                     printer.json(new Started(started.target(), started.id()));
@@ -99,6 +107,51 @@ final class VmCreateCommand implements Callable<Integer> {
             printer.line("ssh in with: banger vm ssh " + info.name());
         }
         return ExitCodes.OK;
+    }
+
+    /** What {@code image.default.ensure} answers: {@code build} is null when the image is there. */
+    record EnsuredImage(String image, Operation build, boolean alreadyRunning) {}
+
+    /**
+     * Begins the create. When its image is missing (no default image yet: precondition-failed; a
+     * named one: not-found), asks the daemon to build it, which it does only for the configured
+     * default, follows that build live as {@code banger image build} does, and begins again.
+     */
+    private Operation begin(RpcClient client) {
+        try {
+            return client.call("vm.create.begin", params(), Operation.class, Duration.ofSeconds(30));
+        } catch (RpcException e) {
+            ErrorKind missing = image == null ? ErrorKind.PRECONDITION_FAILED : ErrorKind.NOT_FOUND;
+            if (noBuild || e.kind() != missing) {
+                throw e;
+            }
+            Map<String, Object> which = image == null ? Map.of() : Map.of("image", image);
+            EnsuredImage ensured = client.call("image.default.ensure", which, EnsuredImage.class, Duration.ofSeconds(30));
+            if (ensured.build() == null) {
+                // The image is there: the create was refused for another reason.
+                throw e;
+            }
+            buildFirst(client, ensured);
+            return client.call("vm.create.begin", params(), Operation.class, Duration.ofSeconds(30));
+        }
+    }
+
+    private void buildFirst(RpcClient client, EnsuredImage ensured) {
+        PrintWriter out = output.json ? null : spec.commandLine().getOut();
+        if (out != null) {
+            out.println(ensured.alreadyRunning()
+                    ? "image '" + ensured.image() + "' is being built; waiting for that build (operation " + ensured.build().id() + ")"
+                    : "image '" + ensured.image() + "' does not exist yet; building it first (--no-build refuses instead)");
+            out.flush();
+        }
+        Operation built = new OperationProgress(client, "image.build.status", out)
+                .follow(ensured.build(), ImageBuildCommand.BUILD_DEADLINE);
+        OperationProgress.requireSucceeded(built);
+        if (out != null) {
+            out.println("built image '" + ensured.image() + "' in "
+                    + Durations.human(Duration.between(built.startedAt(), built.endedAt())) + "; creating the VM");
+            out.flush();
+        }
     }
 
     /** Only what the user gave: the daemon fills in the rest from its config. */

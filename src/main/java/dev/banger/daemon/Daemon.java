@@ -96,7 +96,7 @@ public final class Daemon implements AutoCloseable {
             opened.push(VmmWatch.start(vms.service(), VmmWatch.SWEEP_EVERY));
             ImageVerifier verifier = new ImageVerifier(vms.service(), vms.inspector(), host, paths.stateDir().resolve("tmp"));
             methods.addAll(new ImageMethods(images, store.images(), store.operations(), runner, verifier,
-                    vms.service()::imageChanged).methods());
+                    vms.service()::imageChanged, () -> config.image().defaultImage()).methods());
             methods.addAll(new VmMethods(vms.service(), vms.inspector(), store.operations(), runner).methods());
 
             PeerAuthorizer authorizer = new PeerAuthorizer(config.daemon().group(), new HostGroupLookup(host));

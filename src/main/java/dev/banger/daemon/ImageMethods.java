@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The {@code image.*} methods: build and rebuild (as background operations whose stages the CLI
@@ -37,16 +38,21 @@ final class ImageMethods {
     private final OperationRunner runner;
     private final ImageVerifier verifier;
     private final Consumer<String> imageChanged;
+    private final DefaultImageBuilds builds;
 
-    /** @param imageChanged told the name of an image deleted or rebuilt (warm machines hold its old files open) */
+    /**
+     * @param imageChanged      told the name of an image deleted or rebuilt (warm machines hold its old files open)
+     * @param configuredDefault {@code [image] default}: the one image a first create builds
+     */
     ImageMethods(ImageCatalog catalog, ImageRepository images, OperationRepository operations, OperationRunner runner,
-            ImageVerifier verifier, Consumer<String> imageChanged) {
+            ImageVerifier verifier, Consumer<String> imageChanged, Supplier<String> configuredDefault) {
         this.verifier = verifier;
         this.imageChanged = imageChanged;
         this.catalog = catalog;
         this.images = images;
         this.operations = operations;
         this.runner = runner;
+        this.builds = new DefaultImageBuilds(images, operations, configuredDefault);
     }
 
     /** {@code image.build.begin}; every member is optional. */
@@ -69,6 +75,15 @@ final class ImageMethods {
                 return value.get();
             } catch (BangerException e) {
                 throw new InvalidParameterException(field, e.getMessage());
+            }
+        }
+    }
+
+    /** {@code image.default.ensure}: the image a create names, or null for the one it uses by default. */
+    record EnsureParams(String image) {
+        EnsureParams {
+            if (image != null) {
+                new NameParams(image);
             }
         }
     }
@@ -126,7 +141,9 @@ final class ImageMethods {
 
     List<RpcMethod<?, ?>> methods() {
         return List.of(
-                RpcMethod.of("image.build.begin", BuildParams.class, (p, c) -> beginBuild(p.request())),
+                RpcMethod.of("image.build.begin", BuildParams.class, (p, c) -> builds.begin(p.request(), this::beginBuild)),
+                RpcMethod.of("image.default.ensure", EnsureParams.class, (p, c) -> builds.ensure(p.image(),
+                        name -> new BuildParams(name, null, null, null, null).request(), this::beginBuild)),
                 RpcMethod.of("image.rebuildRootfs.begin", NameParams.class, (p, c) -> beginRebuild(p.name())),
                 RpcMethod.of("image.build.status", OperationParams.class, (p, c) -> status(p.operationId(), OperationKind.IMAGE_BUILD)),
                 RpcMethod.of("image.verify.begin", NameParams.class, (p, c) -> beginVerify(p.name())),

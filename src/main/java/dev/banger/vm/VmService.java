@@ -216,8 +216,9 @@ public final class VmService {
         }
         Image image = request.image() == null
                 ? defaultImage().orElseThrow(() -> VmException.precondition(
-                        "there is no default image '" + defaultImage.get() + "'; build one with 'banger image build'"
-                                + " or promote one with 'banger image promote NAME'"))
+                        "there is no default image '" + defaultImage.get() + "'; build it with 'banger image build'"
+                                + " (a 'banger vm create' without --no-build builds it first) or promote another with"
+                                + " 'banger image promote NAME'"))
                 : imageRows.get(request.image());
         if (image.status() == ImageStatus.NEEDS_REBUILD) {
             throw VmException.precondition("image '" + image.name() + "' needs a rebuild (its files are missing or its"

@@ -31,7 +31,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real bangerd for the fault suite: its own sandbox (state, runtime, cache dirs, config), run
@@ -84,7 +83,10 @@ final class FaultLab implements AutoCloseable {
         host.run("ip", "-n", ns, "link", "set", "lo", "up");
     }
 
-    /** The newest image {@code scripts/verify.sh} cached; the test is skipped (not failed) when there is none. */
+    /**
+     * The newest image {@code scripts/verify.sh} cached ({@code make test-faults} makes it first);
+     * without it, or without QEMU, the suite cannot run and fails saying so.
+     */
     static Path cachedImage() {
         Path cache = Path.of(System.getenv().getOrDefault("BANGER_CACHE_DIR", "/var/cache/banger"), "verify-images");
         Optional<Path> newest = Optional.empty();
@@ -98,10 +100,12 @@ final class FaultLab implements AutoCloseable {
                 newest = Optional.empty();
             }
         }
-        Assumptions.assumeTrue(newest.isPresent(), "no cached Debian minimal image under " + cache
-                + "; run 'make test' (scripts/verify.sh builds it) before 'make test-faults'");
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64")), "qemu-system-x86_64 is not installed");
-        return newest.get();
+        if (!Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64"))) {
+            throw new IllegalStateException("qemu-system-x86_64 is not installed; run the suite with 'make test-faults',"
+                    + " which installs it");
+        }
+        return newest.orElseThrow(() -> new IllegalStateException("no cached Debian minimal image under " + cache
+                + "; run the suite with 'make test-faults', which builds it (scripts/verify.sh --image-only)"));
     }
 
     private static long modified(Path dir) {

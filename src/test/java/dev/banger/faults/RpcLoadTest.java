@@ -95,7 +95,9 @@ class RpcLoadTest {
         // The guests the create test left running (all of them, unless it failed).
         List<String> running = lab.vms().stream().filter(v -> v.state() == dev.banger.model.VmState.RUNNING)
                 .map(dev.banger.model.VmInfo::name).toList();
-        org.junit.jupiter.api.Assumptions.assumeFalse(running.isEmpty(), "no guest runs; see the create test");
+        if (running.isEmpty()) {
+            throw new AssertionError("no guest runs, so there is nothing to load; see why the create test failed");
+        }
         Queue<Long> list = new ConcurrentLinkedQueue<>();
         Queue<Long> show = new ConcurrentLinkedQueue<>();
         Queue<Long> health = new ConcurrentLinkedQueue<>();

@@ -80,6 +80,7 @@ final class HostileRequests {
             Map.entry("image.build.begin", Map.of("name", Field.IMAGE_NAME, "distro", Field.CHOICE, "profile", Field.CHOICE,
                     "size", Field.SIZE, "release", Field.RELEASE)),
             Map.entry("image.rebuildRootfs.begin", Map.of("name", Field.IMAGE_NAME)),
+            Map.entry("image.default.ensure", Map.of("image", Field.IMAGE_NAME)),
             Map.entry("image.build.status", Map.of("operationId", Field.OPERATION_ID)),
             Map.entry("image.verify.begin", Map.of("name", Field.IMAGE_NAME)),
             Map.entry("image.verify.status", Map.of("operationId", Field.OPERATION_ID)),

@@ -15,9 +15,31 @@ import java.util.List;
  * with mkfs.ext4) in a fraction of a second, and can be told to fail at a stage. Records the
  * requests it was given.
  */
-final class FakeImageBuilder implements ImageBuilder {
-    final List<ImageBuildRequest> requests = new ArrayList<>();
+public final class FakeImageBuilder implements ImageBuilder {
+    final List<ImageBuildRequest> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
     String failAt;
+    /** When set, the tree stage waits (at most a minute) until it is counted down. */
+    volatile java.util.concurrent.CountDownLatch hold;
+
+    public FakeImageBuilder() {
+    }
+
+    /** A builder whose tree stage waits until {@code hold} is counted down (bounded: a minute). */
+    public static FakeImageBuilder holdingUntil(java.util.concurrent.CountDownLatch hold) {
+        FakeImageBuilder builder = new FakeImageBuilder();
+        builder.hold = hold;
+        return builder;
+    }
+
+    /** Makes the next builds fail at {@code stage} (null: succeed). */
+    public void failAt(String stage) {
+        failAt = stage;
+    }
+
+    /** How many builds were asked of it. */
+    public int builds() {
+        return requests.size();
+    }
     String bashrc = "# built by the fake builder\n";
 
     @Override
@@ -37,11 +59,17 @@ final class FakeImageBuilder implements ImageBuilder {
         Ext4Images ext4 = new Ext4Images(new ProcessHostCommands());
         stages.run("tree", () -> {
             try {
+                if (hold != null && !hold.await(1, java.util.concurrent.TimeUnit.MINUTES)) {
+                    throw new IllegalStateException("the fake builder was held for over a minute");
+                }
                 Files.createDirectories(buildDir.resolve("tree/root"));
                 Files.writeString(buildDir.resolve("tree/root/.bashrc"), bashrc);
                 Files.createDirectories(out);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while held", e);
             }
             failIf("tree");
         });

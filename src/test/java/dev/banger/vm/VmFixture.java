@@ -40,18 +40,18 @@ import java.util.stream.Collectors;
  * that keeps a set of TAPs, and "sshd" listening on loopback guest addresses of the subnet
  * {@code 127.77.0.0/24} at a free port. Close it to stop everything it started.
  */
-final class VmFixture implements AutoCloseable {
+public final class VmFixture implements AutoCloseable {
     static final String SUBNET = "127.77.0.0/24";
     static final String IMAGE = "test-image";
     /** An image built with the dev profile, which declares the opencode service. */
     static final String DEV_IMAGE = "dev-image";
-    static final BootDeadlines QUICK = new BootDeadlines(Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofSeconds(20));
+    public static final BootDeadlines QUICK = new BootDeadlines(Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofSeconds(20));
     static final List<String> TAP_ADD = List.of("ip", "tuntap", "add");
     static final List<String> TAP_DEL = List.of("ip", "tuntap", "del");
 
     final Path dir;
-    final Path stateDir;
-    final Store store;
+    public final Path stateDir;
+    public final Store store;
     final FakeVmm vmm = new FakeVmm();
     final RecordingHostCommands network = new RecordingHostCommands();
     final ProcessHostCommands real = new ProcessHostCommands();
@@ -62,7 +62,7 @@ final class VmFixture implements AutoCloseable {
     private final List<VmHost> hosts = new ArrayList<>();
     private int sshPort;
 
-    VmFixture(Path dir) throws IOException {
+    public VmFixture(Path dir) throws IOException {
         this.dir = dir;
         this.stateDir = dir.resolve("state");
         this.store = Store.open(stateDir.resolve("banger.db"));
@@ -117,12 +117,21 @@ final class VmFixture implements AutoCloseable {
     }
 
     VmService service(VmHost host, BootDeadlines deadlines) {
+        return service(host, deadlines, IMAGE);
+    }
+
+    /** A service whose configured default image is {@code defaultImage}, which need not exist yet (daemon tests). */
+    public VmService service(BootDeadlines deadlines, String defaultImage) {
+        return service(host(0), deadlines, defaultImage);
+    }
+
+    private VmService service(VmHost host, BootDeadlines deadlines, String defaultImage) {
         return new VmService(store.vms(), store.images(), null, host, stateDir,
-                new VmDefaults(1, ByteSize.ofMebibytes(256), ByteSize.ofGibibytes(1)), () -> IMAGE, 10000, sshPort,
+                new VmDefaults(1, ByteSize.ofMebibytes(256), ByteSize.ofGibibytes(1)), () -> defaultImage, 10000, sshPort,
                 Ipv4Subnet.parse(SUBNET), deadlines, store.settings());
     }
 
-    Path vmDir(String name) {
+    public Path vmDir(String name) {
         return stateDir.resolve("vms").resolve(name);
     }
 

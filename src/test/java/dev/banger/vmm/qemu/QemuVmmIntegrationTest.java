@@ -36,7 +36,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -63,7 +62,6 @@ class QemuVmmIntegrationTest {
     private static Path initrd;
     private static Path work;
     private static Path rootImage;
-    private static boolean withAgent;
 
     private Path testDir;
     private final QemuVmm vmm = QemuVmm.forHost(HOST, QemuConfig.DEFAULTS, false);
@@ -73,12 +71,13 @@ class QemuVmmIntegrationTest {
         RuntimeBundle bundle = bundle();
         kernel = bundle.find(RuntimeArtifacts.KERNEL_VMLINUX).orElse(null);
         initrd = bundle.find(RuntimeArtifacts.INITRD).orElse(null);
-        Assumptions.assumeTrue(kernel != null && initrd != null,
-                "the runtime bundle at " + bundle.root() + " lacks kernel/vmlinux or kernel/initrd.img; run `banger runtime bootstrap`");
-        Assumptions.assumeTrue(HOST.available("qemu-system-x86_64"), "qemu-system-x86_64 is not installed");
+        // make test stages the bundle and installs QEMU and busybox first; anything missing is a broken setup, not a skip.
+        require(kernel != null && initrd != null,
+                "the runtime bundle at " + bundle.root() + " lacks kernel/vmlinux or kernel/initrd.img; run `make runtime`");
+        require(HOST.available("qemu-system-x86_64"), "qemu-system-x86_64 is not installed; run `make deps`");
         Path busybox = Stream.of(Path.of("/bin/busybox"), Path.of("/usr/bin/busybox")).filter(Files::isRegularFile)
                 .findFirst().orElse(null);
-        Assumptions.assumeTrue(busybox != null, "no static busybox on this host (apt-get install busybox-static)");
+        require(busybox != null, "no static busybox on this host; run `make deps`");
 
         work = Files.createTempDirectory("banger-qemu-it");
         Path root = work.resolve("rootfs");
@@ -87,10 +86,8 @@ class QemuVmmIntegrationTest {
         }
         Files.copy(busybox, root.resolve("bin/busybox"));
         Path agent = bundle.find(RuntimeArtifacts.AGENT).orElse(null);
-        withAgent = agent != null;
-        if (withAgent) {
-            Files.copy(agent, root.resolve("bin/banger-agent"));
-        }
+        require(agent != null, "the runtime bundle at " + bundle.root() + " has no banger-agent; run `make runtime`");
+        Files.copy(agent, root.resolve("bin/banger-agent"));
         Files.createSymbolicLink(root.resolve("bin/sh"), Path.of("busybox"));
         Files.writeString(root.resolve("sbin/init"), """
                 #!/bin/sh
@@ -118,9 +115,7 @@ class QemuVmmIntegrationTest {
                 """.formatted(MARKER));
         Files.writeString(root.resolve("bin/banger-net-setup"), NicBootstrapScript.text());
         HOST.run("chmod", "0755", root.resolve("bin/busybox").toString(), root.resolve("sbin/init").toString());
-        if (withAgent) {
-            HOST.run("chmod", "0755", root.resolve("bin/banger-agent").toString());
-        }
+        HOST.run("chmod", "0755", root.resolve("bin/banger-agent").toString());
         rootImage = work.resolve("root.ext4");
         HOST.run(Command.of("mkfs.ext4", "-q", "-F", "-d", root.toString(), rootImage.toString(), "16M")
                 .withTimeout(Duration.ofMinutes(1)));
@@ -131,9 +126,14 @@ class QemuVmmIntegrationTest {
         try {
             return explicit != null && !explicit.isBlank() ? RuntimeBundle.at(Path.of(explicit)) : RuntimeBundle.locate();
         } catch (RuntimeBundleException e) {
-            Assumptions.abort("no runtime bundle (set -D" + BUNDLE_PROPERTY + " or BANGER_RUNTIME_BUNDLE, or run "
-                    + "`banger runtime bootstrap`): " + e.getMessage());
-            throw e;
+            throw new IllegalStateException("no runtime bundle (set -D" + BUNDLE_PROPERTY + " or BANGER_RUNTIME_BUNDLE, or run "
+                    + "`make runtime`): " + e.getMessage(), e);
+        }
+    }
+
+    private static void require(boolean met, String otherwise) {
+        if (!met) {
+            throw new IllegalStateException(otherwise);
         }
     }
 
@@ -233,7 +233,6 @@ class QemuVmmIntegrationTest {
 
     @Test
     void theGuestAgentAnswersHealthOverTheVirtioSerialSocket() throws Exception {
-        Assumptions.assumeTrue(withAgent, "the runtime bundle has no banger-agent; run `make build` and bootstrap it");
         Path vmDir = testDir.resolve("vm");
         VmmInstance instance = vmm.start(spec(vmDir, kernel, "reboot"));
         awaitConsole(vmDir.resolve("console.log"), MARKER);
