@@ -16,8 +16,10 @@ sandbox_init() {
     banger=$root/build/bin/banger
     [ -x "$banger" ] || { echo "$tool: $banger is missing; run 'make build' first" >&2; exit 1; }
     # The runtime bundle (kernel, agent, SSH key) as the build left it; cheap when nothing changed.
-    (cd "$root" && "$banger" runtime bootstrap >/dev/null 2>&1) \
-        || { echo "$tool: 'banger runtime bootstrap' failed; run it to see why" >&2; exit 1; }
+    # --offline: never reaches for the Firecracker release (test hosts may have no route to GitHub);
+    # it comes from the download cache, or stays as an earlier `make runtime` installed it.
+    (cd "$root" && "$banger" runtime bootstrap --offline >/dev/null 2>&1) \
+        || { echo "$tool: 'banger runtime bootstrap --offline' failed; run it to see why" >&2; exit 1; }
     cache=${BANGER_CACHE_DIR:-/var/cache/banger}
     export BANGER_CACHE_DIR=$cache
     work=$(mktemp -d "/tmp/banger-$tool.XXXXXX")

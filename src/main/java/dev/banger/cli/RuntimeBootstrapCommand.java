@@ -25,7 +25,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code banger runtime bootstrap}: fetches or stages every artifact of the bundle spec into
  * build/runtime (checkout) or {@code <prefix>/lib/banger} (installed). A missing Firecracker is a
- * warning, not a failure.
+ * warning, not a failure. {@code --offline} opens no connection for the pinned http(s) downloads (the
+ * Firecracker release): they come from the download cache or are skipped, so test runs on hosts that
+ * cannot reach the release server (CI, {@code make test}) do not try. The kernel is still staged
+ * with apt from the host's configured Debian mirror.
  */
 @Command(name = "bootstrap", mixinStandardHelpOptions = true,
         description = "Fetch or stage every runtime artifact and write the bundle manifest.")
@@ -48,6 +51,11 @@ final class RuntimeBootstrapCommand implements Callable<Integer> {
     @Option(names = "--jailer", paramLabel = "PATH", description = "Use this jailer binary instead of the release download.")
     Path jailer;
 
+    @Option(names = "--offline", description = "Open no connection for http(s) artifacts (the Firecracker"
+            + " release): take them from the download cache in $BANGER_CACHE_DIR, skip optional ones that are"
+            + " not there, fail on required ones.")
+    boolean offline;
+
     record Json(String bundle, List<String> warnings, Object manifest) {}
 
     @Override
@@ -66,7 +74,8 @@ final class RuntimeBootstrapCommand implements Callable<Integer> {
         Path target = dir != null ? dir : BundleLocator.target(ctx);
         ProcessHostCommands host = new ProcessHostCommands();
         BundleSpec finalSpec = bundleSpec;
-        RuntimeBootstrap bootstrap = new RuntimeBootstrap(host, new ArtifactFetcher(ctx.cacheDir()),
+        RuntimeBootstrap bootstrap = new RuntimeBootstrap(host,
+                offline ? ArtifactFetcher.offline(ctx.cacheDir()) : new ArtifactFetcher(ctx.cacheDir()),
                 () -> new DebianKernelStager(host, ctx.cacheDir(), finalSpec.debianKernel(), Initramfs.hostBusybox()),
                 ctx.checkoutRoot().map(c -> c.resolve("build/dist/agent/banger-agent")));
         Printer printer = new Printer(spec.commandLine().getOut());

@@ -19,7 +19,8 @@ import java.util.Set;
  */
 public final class BundleSpecLoader {
     private static final Set<String> ARTIFACT_KEYS =
-            Set.of("name", "version", "source", "sha256", "member", "path", "optional", "executable", "mode");
+            Set.of("name", "version", "source", "sha256", "member", "member_sha256", "path", "optional", "executable",
+                    "mode");
     private static final Set<String> TOP_KEYS = Set.of("version", "artifact", "debian-kernel", "firecracker");
 
     private BundleSpecLoader() {}
@@ -100,7 +101,7 @@ public final class BundleSpecLoader {
 
     /** The same artifact, sourced from a local file whose sum is recorded rather than pinned. */
     static ArtifactSpec withLocalFile(ArtifactSpec spec, Path file) {
-        return new ArtifactSpec(spec.name(), spec.version(), new ArtifactSource.LocalFile(file), "", "",
+        return new ArtifactSpec(spec.name(), spec.version(), new ArtifactSource.LocalFile(file), "", "", "",
                 spec.path(), spec.optional(), spec.executable(), spec.mode());
     }
 
@@ -127,6 +128,15 @@ public final class BundleSpecLoader {
             throw invalid(origin, where + " is staged (" + source.display() + "): its sum is recorded in the"
                     + " manifest at staging time, so sha256 must be left out");
         }
+        String member = text(node, "member", origin, where);
+        String memberSha = text(node, "member_sha256", origin, where);
+        if (!memberSha.isEmpty() && !Sha256.isValid(memberSha)) {
+            throw invalid(origin, where + " has a member_sha256 that is not 64 hex digits: '" + memberSha + "'");
+        }
+        if (!memberSha.isEmpty() && member.isEmpty()) {
+            throw invalid(origin, where + " pins member_sha256 but names no member; member_sha256 is the sum of"
+                    + " the file taken from an archive source, so add member = \"…\" or drop member_sha256");
+        }
         String path = text(node, "path", origin, where);
         if (!BundlePaths.isSafeRelative(path)) {
             throw invalid(origin, where + " has path '" + path + "'; use a relative path inside the bundle (no '..')");
@@ -135,8 +145,8 @@ public final class BundleSpecLoader {
         if (!mode.isEmpty() && !mode.matches("0?[0-7]{3}")) {
             throw invalid(origin, where + " has mode '" + mode + "'; use octal like \"0600\"");
         }
-        return new ArtifactSpec(name, text(node, "version", origin, where), source, sha,
-                text(node, "member", origin, where), path, optional,
+        return new ArtifactSpec(name, text(node, "version", origin, where), source, sha, member, memberSha,
+                path, optional,
                 node.path("executable").asBoolean(false), mode);
     }
 

@@ -24,9 +24,11 @@ import java.util.stream.Stream;
  * the kernel family through a {@link KernelStager}, copies the agent from the build and generates
  * the SSH keypair once. Each finished artifact is written into {@code manifest.json} right away (file
  * first, via temp file and atomic rename, then the manifest), so an interrupted run leaves a
- * consistent, partial bundle that a rerun completes. An optional artifact that cannot be had becomes
- * a warning; a required one fails the run naming what to do. Not thread-safe: one run at a time
- * per target directory.
+ * consistent, partial bundle that a rerun completes. An optional artifact that cannot be had (no
+ * network, not in the cache of an offline run, no pin) becomes a warning, or is kept quietly when a
+ * local file installed earlier is still there; a required one fails the run naming what to do. A
+ * wrong sum, or a spec that does not fit its pinned bytes, fails the run even for an optional
+ * artifact. Not thread-safe: one run at a time per target directory.
  */
 public final class RuntimeBootstrap {
     private final HostCommands host;
@@ -67,30 +69,47 @@ public final class RuntimeBootstrap {
         for (ArtifactSpec artifact : spec.artifacts()) {
             Path dest = BundlePaths.resolve(root, artifact.path());
             Optional<BundleManifest.Entry> existing = manifest.entry(artifact.name());
+            BundleManifest.Entry entry;
             try {
-                Optional<BundleManifest.Entry> entry = switch (artifact.source()) {
-                    case ArtifactSource.Http http when !artifact.pinned() -> {
-                        warnings.add(unpinnedWarning(artifact, http));
-                        yield Optional.empty();
-                    }
-                    case ArtifactSource.Http http -> Optional.of(fetched(artifact, dest, existing));
-                    case ArtifactSource.LocalFile local -> Optional.of(fetched(artifact, dest, existing));
-                    case ArtifactSource.Recipe recipe -> Optional.of(recipe(artifact, recipe, dest, existing, staged));
+                entry = switch (artifact.source()) {
+                    case ArtifactSource.Http http when !artifact.pinned() -> throw new RuntimeBundleException(
+                            ErrorKind.PRECONDITION_FAILED, "its download " + http.display() + " has no pinned sha256"
+                            + " in the bundle spec, so it was not fetched");
+                    case ArtifactSource.Http http -> fetched(artifact, dest, existing);
+                    case ArtifactSource.LocalFile local -> fetched(artifact, dest, existing);
+                    case ArtifactSource.Recipe recipe -> recipe(artifact, recipe, dest, existing, staged);
                 };
-                if (entry.isPresent()) {
-                    manifest = manifest.with(entry.get());
-                    manifest.write(root);
-                    progress.accept(String.format("%-14s %s", artifact.name(), describe(entry.get(), existing)));
-                }
             } catch (RuntimeBundleException e) {
-                if (!artifact.optional()) {
+                if (!artifact.optional() || neverDowngraded(e)) {
                     throw e;
                 }
-                warnings.add(artifact.name() + " is missing: " + e.getMessage() + ". " + vmmHint(artifact));
+                unavailable(artifact, existing.filter(earlier -> intact(earlier, dest)), e, progress, warnings);
+                continue;
             }
+            manifest = manifest.with(entry);
+            manifest.write(root);
+            progress.accept(String.format("%-14s %s", artifact.name(), describe(entry, existing)));
         }
         manifest.write(root);
         return new Result(root, manifest, warnings);
+    }
+
+    /**
+     * Reports an optional artifact this run could not have. One installed earlier from a local file
+     * ({@code --firecracker PATH}) and still intact is the user's choice and is kept quietly; one kept
+     * from an older source is a warning that it is stale; none at all is a warning saying how to get it.
+     */
+    private static void unavailable(ArtifactSpec artifact, Optional<BundleManifest.Entry> kept,
+                                    RuntimeBundleException why, Consumer<String> progress, List<String> warnings) {
+        if (kept.isPresent() && kept.get().source().startsWith("file:")) {
+            progress.accept(String.format("%-14s %s  from %s", artifact.name(), describe(kept.get(), kept),
+                    kept.get().source()));
+        } else if (kept.isPresent()) {
+            warnings.add(artifact.name() + " is not updated: " + why.getMessage() + ". The bundle keeps "
+                    + kept.get().path() + " from " + kept.get().source());
+        } else {
+            warnings.add(artifact.name() + " is missing: " + why.getMessage() + ". " + vmmHint(artifact));
+        }
     }
 
     private static String describe(BundleManifest.Entry entry, Optional<BundleManifest.Entry> before) {
@@ -99,25 +118,32 @@ public final class RuntimeBootstrap {
                 + "  sha256 " + entry.sha256();
     }
 
-    private static String unpinnedWarning(ArtifactSpec artifact, ArtifactSource.Http http) {
-        return artifact.name() + " is missing: its download " + http.display() + " has no pinned sha256 in the bundle"
-                + " spec, so it was not fetched. " + vmmHint(artifact);
+    /**
+     * Failures that retrying cannot fix, so not even an optional artifact turns them into a warning:
+     * bytes with the wrong sum (tampered or corrupted) and a spec that does not fit its pinned bytes.
+     */
+    private static boolean neverDowngraded(RuntimeBundleException e) {
+        return e instanceof ChecksumMismatchException || e.kind() == ErrorKind.INVALID_ARGUMENT;
+    }
+
+    private static boolean intact(BundleManifest.Entry entry, Path dest) {
+        return Files.isRegularFile(dest) && Sha256.of(dest).equals(entry.sha256());
     }
 
     private static String vmmHint(ArtifactSpec artifact) {
         if (!RuntimeBundle.isVmmBinary(artifact.name())) {
             return "It is optional; the bundle works without it.";
         }
-        return "The QEMU backend works without it. To use Firecracker, get the release binary onto this host"
-                + " and run `banger runtime bootstrap --" + artifact.name() + " /path/to/" + artifact.name()
-                + "` (or set [firecracker] " + (artifact.name().equals(RuntimeArtifacts.JAILER) ? "jailer" : "binary")
-                + " in config/runtime-bundle.toml)";
+        return "The QEMU backend works without it. To use Firecracker, get the release binaries onto this host"
+                + " and run `banger runtime bootstrap --firecracker PATH --jailer PATH` (or set [firecracker] binary"
+                + " and jailer in config/runtime-bundle.toml)";
     }
 
     private BundleManifest.Entry fetched(ArtifactSpec artifact, Path dest, Optional<BundleManifest.Entry> existing) {
         // A pinned source already installed from the same bytes needs neither network nor copy.
         if (artifact.pinned() && existing.isPresent() && existing.get().sourceSha256().equals(artifact.sha256())
-                && Files.isRegularFile(dest) && Sha256.of(dest).equals(existing.get().sha256())) {
+                && (artifact.memberSha256().isEmpty() || existing.get().sha256().equals(artifact.memberSha256()))
+                && intact(existing.get(), dest)) {
             return existing.get();
         }
         ArtifactFetcher.Fetched fetched = fetcher.fetch(artifact);
@@ -126,14 +152,7 @@ public final class RuntimeBootstrap {
         }
         Path unpack = tempDir(dest.getParent(), ".unpack-");
         try {
-            runTool(artifact, Command.of("tar", "-xzf", fetched.file().toString(), "-C", unpack.toString(),
-                    "--no-same-owner", artifact.member()), "unpack " + artifact.member() + " from " + fetched.file());
-            Path member = unpack.resolve(artifact.member()).normalize();
-            if (!member.startsWith(unpack) || !Files.isRegularFile(member)) {
-                throw new RuntimeBundleException(ErrorKind.PRECONDITION_FAILED, "artifact '" + artifact.name()
-                        + "': " + artifact.source().display() + " holds no file " + artifact.member()
-                        + "; fix member in the bundle spec");
-            }
+            Path member = new ArchiveMember(host).extract(artifact, fetched.file(), unpack);
             return install(artifact, member, dest, artifact.version(), fetched.sha256());
         } finally {
             deleteTree(unpack);

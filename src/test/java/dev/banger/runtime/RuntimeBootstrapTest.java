@@ -176,7 +176,7 @@ class RuntimeBootstrapTest {
         BundleSpec spec = spec(url("/fc/firecracker.tgz"), wrong, "").withLocalFile("banger-agent", agent);
         BundleSpec required = new BundleSpec(spec.version(), spec.artifacts().stream()
                 .map(a -> a.name().equals("firecracker") ? new ArtifactSpec(a.name(), a.version(), a.source(), a.sha256(),
-                        "", a.path(), false, true, "") : a).toList(), spec.debianKernel());
+                        "", "", a.path(), false, true, "") : a).toList(), spec.debianKernel());
 
         assertThatThrownBy(() -> bootstrap(Optional.of(agent)).run(required, target, progress::add))
                 .isInstanceOf(RuntimeBundleException.class)
@@ -198,6 +198,21 @@ class RuntimeBootstrapTest {
         RuntimeBootstrap.Result unreachable = bootstrap(Optional.of(agent)).run(
                 spec(url("/missing/firecracker.tgz"), "11".repeat(32), ""), target, progress::add);
         assertThat(unreachable.warnings()).singleElement().asString().contains("HTTP 404");
+    }
+
+    @Test
+    void firecrackerInstalledEarlierWithTheFirecrackerOptionIsKeptWithoutAWarning() throws IOException {
+        Path local = Files.writeString(tmp.resolve("firecracker"), "local firecracker");
+        BundleSpec unpinned = spec("https://example.invalid/firecracker.tgz", "", "");
+        bootstrap(Optional.of(agent)).run(unpinned.withLocalFile("firecracker", local), target, progress::add);
+        progress.clear();
+
+        RuntimeBootstrap.Result rerun = bootstrap(Optional.of(agent)).run(unpinned, target, progress::add);
+
+        assertThat(rerun.warnings()).isEmpty();
+        assertThat(progress).filteredOn(line -> line.startsWith("firecracker")).singleElement().asString()
+                .contains("kept").contains(local.toUri().toString());
+        assertThat(target.resolve("bin/firecracker")).hasContent("local firecracker");
     }
 
     @Test
