@@ -29,10 +29,14 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * A stand-in for Firecracker's API server on a Unix socket. Every request is checked against the
- * official OpenAPI document with Atlassian's validator, plus the header rules of Firecracker's own
- * HTTP parser (exact {@code application/json}, a Content-Length body). A request that breaks the
- * contract is recorded as a violation and answered 400; otherwise it answers like Firecracker:
- * 204, or 400 with {@code fault_message} for a path told to refuse. Thread-safe.
+ * project's reference of Firecracker's API ({@code docs/reference/firecracker-api.yaml}) with
+ * Atlassian's validator, against the reference's boot-phase rules
+ * ({@link BootPhaseRules}: configuration only before {@code InstanceStart}, Ctrl-Alt-Del only
+ * after), and against the header rules of Firecracker's own HTTP parser (exact
+ * {@code application/json}, a Content-Length body). A request that breaks the contract is recorded
+ * as a violation and answered 400; otherwise it answers like Firecracker: 204, or 400 with
+ * {@code fault_message} for a path told to refuse. It serves one machine: a 204 to the boot
+ * action moves it past boot until {@link #newProcess()}. Thread-safe.
  */
 final class FakeFirecrackerApi implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,14 +51,19 @@ final class FakeFirecrackerApi implements AutoCloseable {
 
     private final Server server;
     private final OpenApiInteractionValidator validator;
+    private final BootPhaseRules phases;
+    /** Guards {@link #booted}: a phase check and the boot it may cause happen as one step. */
+    private final Object phaseLock = new Object();
+    private boolean booted;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final List<String> violations = new CopyOnWriteArrayList<>();
     private final Map<String, String> refusals = new ConcurrentHashMap<>();
     private final Map<String, Runnable> actionHooks = new ConcurrentHashMap<>();
     private final Set<String> silent = ConcurrentHashMap.newKeySet();
 
-    private FakeFirecrackerApi(OpenApiInteractionValidator validator, Path socket) {
-        this.validator = validator;
+    private FakeFirecrackerApi(Document document, Path socket) {
+        this.validator = document.validator();
+        this.phases = document.phases();
         this.server = new Server();
         UnixDomainServerConnector connector = new UnixDomainServerConnector(server);
         connector.setUnixDomainPath(socket);
@@ -68,25 +77,35 @@ final class FakeFirecrackerApi implements AutoCloseable {
         });
     }
 
-    /** Parsing the document takes about a second; one validator per document serves every test. */
-    private static final Map<Path, OpenApiInteractionValidator> VALIDATORS = new ConcurrentHashMap<>();
+    /** A parsed API document: what the validator and the phase rules need. */
+    private record Document(OpenApiInteractionValidator validator, BootPhaseRules phases) {}
+
+    /** Parsing a document takes about a second; one parse per document serves every test. */
+    private static final Map<Path, Document> DOCUMENTS = new ConcurrentHashMap<>();
+
+    /** Serves the API the project's reference describes on {@code socket}. */
+    static FakeFirecrackerApi start(Path socket) throws Exception {
+        return start(ApiDocument.reference(), socket);
+    }
 
     /** Serves the API described by {@code specYaml} on {@code socket}. */
-    static FakeFirecrackerApi start(Path specYaml, Path socket) throws Exception {
-        FakeFirecrackerApi api = new FakeFirecrackerApi(VALIDATORS.computeIfAbsent(specYaml, FakeFirecrackerApi::validator), socket);
+    private static FakeFirecrackerApi start(Path specYaml, Path socket) throws Exception {
+        FakeFirecrackerApi api = new FakeFirecrackerApi(DOCUMENTS.computeIfAbsent(specYaml, FakeFirecrackerApi::document), socket);
         api.server.start();
         return api;
     }
 
-    private static OpenApiInteractionValidator validator(Path specYaml) {
+    private static Document document(Path specYaml) {
         try {
-            return OpenApiInteractionValidator
+            OpenApiInteractionValidator validator = OpenApiInteractionValidator
                     .createForInlineApiSpecification(Files.readString(specYaml))
-                    // Firecracker rejects unknown fields (serde deny_unknown_fields); so does the fake.
+                    // Firecracker rejects unknown fields (serde deny_unknown_fields); so does the fake,
+                    // even for an object whose document leaves additionalProperties out.
                     .withLevelResolver(LevelResolver.create()
                             .withLevel("validation.schema.additionalProperties", ValidationReport.Level.ERROR)
                             .build())
                     .build();
+            return new Document(validator, BootPhaseRules.of(ApiDocument.parse(specYaml)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -105,6 +124,16 @@ final class FakeFirecrackerApi implements AutoCloseable {
     /** Runs {@code hook} when a valid {@code PUT /actions} with this action type arrives. */
     void onAction(String actionType, Runnable hook) {
         actionHooks.put(actionType, hook);
+    }
+
+    /**
+     * A fresh Firecracker process now serves this socket, so the machine is back before boot. A
+     * test whose fake process exits and is started again calls it.
+     */
+    void newProcess() {
+        synchronized (phaseLock) {
+            booted = false;
+        }
     }
 
     List<Received> received() {
@@ -145,24 +174,33 @@ final class FakeFirecrackerApi implements AutoCloseable {
                 problems.add("body without Content-Length");
             }
         }
-        if (!problems.isEmpty()) {
-            violations.add(method + " " + path + " " + body + " -> " + problems);
-            fault(response, callback, "contract violation: " + String.join("; ", problems));
-            return;
-        }
-        if (silent.contains(path)) {
-            // Left unanswered; Jetty aborts it when the server stops.
-            return;
-        }
-        String refusal = refusals.get(path);
-        if (refusal != null) {
-            fault(response, callback, refusal);
-            return;
-        }
-        if (path.equals("/actions")) {
-            Runnable hook = actionHooks.get(json.path("action_type").asText());
-            if (hook != null) {
-                hook.run();
+        // One step from the phase check to the boot it may cause, so concurrent requests see either side.
+        synchronized (phaseLock) {
+            if (problems.isEmpty()) {
+                phases.refusal(method, path, json, booted).ifPresent(problems::add);
+            }
+            if (!problems.isEmpty()) {
+                violations.add(method + " " + path + " " + body + " -> " + problems);
+                fault(response, callback, "contract violation: " + String.join("; ", problems));
+                return;
+            }
+            if (silent.contains(path)) {
+                // Left unanswered; Jetty aborts it when the server stops.
+                return;
+            }
+            String refusal = refusals.get(path);
+            if (refusal != null) {
+                fault(response, callback, refusal);
+                return;
+            }
+            if (path.equals("/actions")) {
+                Runnable hook = actionHooks.get(json.path("action_type").asText());
+                if (hook != null) {
+                    hook.run();
+                }
+            }
+            if (phases.boots(method, path, json)) {
+                booted = true;
             }
         }
         response.setStatus(204);
