@@ -13,9 +13,10 @@ import java.util.List;
 /**
  * A builder that makes small but real artifacts (an ELF-headed kernel, ext4 rootfs and seed made
  * with mkfs.ext4) in a fraction of a second, and can be told to fail at a stage. Records the
- * requests it was given.
+ * requests it was given. Public so that tests of other packages (the doctor's default-image check)
+ * can build real images too.
  */
-final class FakeImageBuilder implements ImageBuilder {
+public final class FakeImageBuilder implements ImageBuilder {
     final List<ImageBuildRequest> requests = new ArrayList<>();
     String failAt;
     String bashrc = "# built by the fake builder\n";
