@@ -4,7 +4,6 @@ import dev.banger.config.BangerConfig;
 import dev.banger.config.BangerPaths;
 import dev.banger.config.ConfigLoader;
 import dev.banger.config.LoadedConfig;
-import dev.banger.doctor.DoctorContext;
 import dev.banger.host.HostCommands;
 import dev.banger.image.ImageCatalog;
 import dev.banger.model.ImageStatus;
@@ -83,7 +82,8 @@ public final class Daemon implements AutoCloseable {
             Daemon daemon = new Daemon(paths, opened);
             DaemonMethods daemonMethods = new DaemonMethods(paths, counts(store), daemon::requestShutdown, Clock.systemUTC());
             List<RpcMethod<?, ?>> methods = new ArrayList<>(daemonMethods.methods());
-            DoctorMethods doctor = new DoctorMethods(new DoctorContext(host, paths, config, DoctorMethods::bundleKernel));
+            DoctorMethods doctor = new DoctorMethods(DoctorSetup.context(host, paths, config), DoctorSetup.configCheck(paths, loaded),
+                    DoctorSetup.defaultImage(() -> store.images().findDefault(config.image().defaultImage()), host, paths, config));
             methods.addAll(doctor.methods());
             Clock clock = Clock.systemUTC();
             ImageCatalog images = ImageSetup.catalog(paths, config, host, store, clock);

@@ -1,38 +1,28 @@
 package dev.banger.daemon;
 
 import dev.banger.doctor.Check;
+import dev.banger.doctor.ConfigCheck;
+import dev.banger.doctor.DefaultImageProbe;
 import dev.banger.doctor.Doctor;
 import dev.banger.doctor.DoctorContext;
-import dev.banger.doctor.RuntimeBundleCheck;
 import dev.banger.model.DoctorReport;
 import dev.banger.rpc.RpcMethod;
-import dev.banger.runtime.RuntimeBundle;
-import dev.banger.runtime.RuntimeBundleException;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code doctor.run}: every readiness check, run by the daemon as root so that what it finds is
- * what VM operations will meet. Thread-safe.
+ * {@code doctor.run}: every readiness check ({@link DoctorSetup#doctor}), run by the daemon as root
+ * so that what it finds is what VM operations will meet. Thread-safe.
  */
 final class DoctorMethods {
     private static final Set<String> PREFLIGHT = Set.of("state-dir", "free-disk", "tun", "e2fsprogs", "qemu", "firewall");
 
     private final DoctorContext context;
+    private final Doctor doctor;
 
-    DoctorMethods(DoctorContext context) {
+    DoctorMethods(DoctorContext context, ConfigCheck config, DefaultImageProbe defaultImage) {
         this.context = context;
-    }
-
-    /** The guest kernel the KVM check boots: the runtime bundle's bzImage, when there is a bundle. */
-    static Optional<Path> bundleKernel() {
-        try {
-            return RuntimeBundle.locate().find("kernel-bzimage");
-        } catch (RuntimeBundleException e) {
-            return Optional.empty();
-        }
+        this.doctor = DoctorSetup.doctor(context, config, defaultImage);
     }
 
     DoctorContext context() {
@@ -43,8 +33,13 @@ final class DoctorMethods {
         return List.of(RpcMethod.withoutParams("doctor.run", caller -> run()));
     }
 
+    /** The names {@code doctor.run} reports, in order. */
+    List<String> checkNames() {
+        return doctor.checkNames();
+    }
+
     DoctorReport run() {
-        return Doctor.standard(context).with(RuntimeBundleCheck.forThisProcess()).run();
+        return doctor.run();
     }
 
     /**

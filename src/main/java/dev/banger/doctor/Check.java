@@ -1,6 +1,7 @@
 package dev.banger.doctor;
 
 import dev.banger.model.CheckResult;
+import java.util.Optional;
 
 /**
  * One readiness check, shared by {@code banger doctor} and the daemon's preflight. A check never
@@ -12,4 +13,14 @@ public interface Check {
     String name();
 
     CheckResult run();
+
+    /**
+     * Why this check can only tell the truth when run as root, e.g. "it writes a test file into
+     * the state directory"; empty when any user can run it. The one place the rule lives: a
+     * doctor run by another user ({@link Doctor#runnableBy}) reports such a check as not run
+     * instead of running it, since as a user it would fail for reasons bangerd never meets.
+     */
+    default Optional<String> needsRoot() {
+        return Optional.empty();
+    }
 }

@@ -6,6 +6,7 @@ import dev.banger.host.disk.DiskRole;
 import dev.banger.host.disk.HostDiskFacts;
 import dev.banger.model.CheckResult;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * How VM disks will be cloned on this host, per backend: the same probe and choice the create
@@ -17,6 +18,11 @@ final class DiskClonesCheck extends ContextCheck {
 
     DiskClonesCheck(DoctorContext ctx) {
         super(NAME, ctx);
+    }
+
+    @Override
+    public Optional<String> needsRoot() {
+        return Optional.of("it probes the file system of the state directory " + ctx.paths().stateDir());
     }
 
     @Override

@@ -73,6 +73,20 @@ public final class Doctor {
         return new Doctor(all);
     }
 
+    /**
+     * This doctor as {@code root} (or not) may run it: for a user other than root every check that
+     * {@linkplain Check#needsRoot() needs root} is replaced, in place, by one that reports it as
+     * not run and why; the others run as they are. Same names, same order, whoever runs it.
+     */
+    public Doctor runnableBy(boolean root) {
+        if (root) {
+            return this;
+        }
+        return new Doctor(checks.stream()
+                .map(check -> check.needsRoot().<Check>map(reason -> new NotRunCheck(check, reason)).orElse(check))
+                .toList());
+    }
+
     public List<String> checkNames() {
         return checks.stream().map(Check::name).toList();
     }

@@ -36,6 +36,12 @@ public final class KvmCheck extends ContextCheck {
 
 
     @Override
+    public Optional<String> needsRoot() {
+        return Optional.of("it boots a test guest under /dev/kvm as bangerd would, and keeps the verdict in "
+                + ctx.paths().cacheDir().resolve("doctor"));
+    }
+
+    @Override
     public CheckResult run() {
         Path device = ctx.hostPath("/dev/kvm");
         if (!Files.exists(device)) {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Whether the state directory's file system makes reflink (copy-on-write) copies, tried for real
@@ -23,6 +24,11 @@ final class ReflinkCheck extends ContextCheck {
         super(NAME, ctx);
     }
 
+
+    @Override
+    public Optional<String> needsRoot() {
+        return Optional.of("it copies a test file inside the state directory " + ctx.paths().stateDir());
+    }
 
     @Override
     public CheckResult run() {

@@ -1,5 +1,6 @@
 package dev.banger.doctor;
 
+import dev.banger.config.BangerConfig;
 import dev.banger.model.CheckResult;
 import dev.banger.runtime.BundleLocator;
 import dev.banger.runtime.BundleStatusReport;
@@ -20,9 +21,13 @@ public final class RuntimeBundleCheck implements Check {
         this.discovery = discovery;
     }
 
-    /** The check for this process: environment, launcher directory and current directory. */
-    public static RuntimeBundleCheck forThisProcess() {
-        return new RuntimeBundleCheck(DiscoveryContext.fromSystem());
+    /**
+     * The check for this process under {@code config}: its {@code [runtime] bundle} when set (the
+     * bundle the daemon then uses), else discovery from the environment, launcher directory and
+     * current directory.
+     */
+    public static RuntimeBundleCheck forConfig(BangerConfig config) {
+        return new RuntimeBundleCheck(DiscoveryContext.fromSystem().withConfiguredBundle(config.runtime().bundle()));
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -17,6 +18,11 @@ final class StateDirCheck extends ContextCheck {
 
     StateDirCheck(DoctorContext ctx) {
         super(NAME, ctx);
+    }
+
+    @Override
+    public Optional<String> needsRoot() {
+        return Optional.of("it creates and writes the state directory " + ctx.paths().stateDir() + ", which belongs to root");
     }
 
     @Override

@@ -263,7 +263,7 @@ public final class ImageCatalog {
      */
     public List<Finding> reconcile(String defaultName) {
         removeLeftovers();
-        Optional<Image> image = images.findDefault().or(() -> images.find(defaultName));
+        Optional<Image> image = images.findDefault(defaultName);
         if (image.isEmpty()) {
             return List.of(new Finding(defaultName, null, "the default image does not exist; build it with"
                     + " 'banger image build --name " + defaultName + "'"));
@@ -276,32 +276,18 @@ public final class ImageCatalog {
     }
 
     Finding inspect(Image image) {
-        List<String> missing = new ArrayList<>();
-        Stream.of(image.kernel(), image.rootfs(), image.initrd(), image.modules(), image.workSeed())
-                .filter(p -> p != null && !Files.isRegularFile(p))
-                .forEach(p -> missing.add(p.toString()));
-        if (!missing.isEmpty()) {
-            return new Finding(image.name(), ImageStatus.NEEDS_REBUILD, "missing files: " + String.join(", ", missing));
-        }
-        if (image.workSeed() == null) {
-            return new Finding(image.name(), ImageStatus.NEEDS_WORK_SEED,
-                    "no work seed yet; the next VM create builds /root from the rootfs and records one");
-        }
         Path scratch = ImageLayout.of(stateDir, image.name()).buildDir();
         try {
             Files.createDirectories(scratch);
-            String actual = new WorkSeeds(new Ext4Images(host)).fingerprint(image.workSeed(), scratch);
-            if (!actual.equals(image.workSeedFingerprint())) {
-                return new Finding(image.name(), ImageStatus.NEEDS_REBUILD, "the work seed's fingerprint is " + actual
-                        + " but the manifest records " + image.workSeedFingerprint() + "; rebuild it with"
-                        + " 'banger image rebuild-rootfs " + image.name() + "'");
-            }
-        } catch (IOException | RuntimeException e) {
+            ImageHealth.Verdict verdict = new ImageHealth(host).inspect(image, scratch);
+            String hint = verdict.problem() == ImageHealth.Problem.WORK_SEED_MISMATCH
+                    ? "; rebuild it with 'banger image rebuild-rootfs " + image.name() + "'" : "";
+            return new Finding(image.name(), verdict.status(), verdict.detail() + hint);
+        } catch (IOException e) {
             return new Finding(image.name(), ImageStatus.NEEDS_REBUILD, "the work seed cannot be read: " + e.getMessage());
         } finally {
             deleteQuietly(scratch);
         }
-        return new Finding(image.name(), ImageStatus.READY, "files present, work seed matches its fingerprint");
     }
 
     private BuiltImage buildInScratch(ImageBuildRequest request, ImageLayout layout, StageRunner stages) {

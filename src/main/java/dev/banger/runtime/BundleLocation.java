@@ -19,6 +19,7 @@ public record BundleLocation(Path root, Origin origin, String warning) {
 
     /** The discovery rules, in the order they are tried. */
     public enum Origin {
+        CONFIG("[runtime] bundle in the config"),
         ENVIRONMENT("$" + DiscoveryContext.BUNDLE_ENV),
         CHECKOUT("source checkout build/runtime"),
         INSTALLED("installed <prefix>/lib/banger"),

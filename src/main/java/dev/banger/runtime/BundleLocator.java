@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Finds the runtime bundle: {@code $BANGER_RUNTIME_BUNDLE}, then a source checkout's
+ * Finds the runtime bundle: {@code [runtime] bundle} from the config (when the caller loaded it),
+ * then {@code $BANGER_RUNTIME_BUNDLE}, then a source checkout's
  * {@code build/runtime}, then the installed {@code <dir of the binary>/../lib/banger}, then the
  * legacy {@code ./runtime} (with a warning). A directory counts once it holds {@code manifest.json}.
  * Pure apart from reading the file system; thread-safe.
@@ -19,6 +20,7 @@ public final class BundleLocator {
     /** Every place discovery looks, in order, whether or not something is there. */
     public static List<BundleLocation> candidates(DiscoveryContext ctx) {
         List<BundleLocation> out = new ArrayList<>();
+        ctx.configuredBundle().ifPresent(p -> out.add(new BundleLocation(p, BundleLocation.Origin.CONFIG, "")));
         ctx.bundleFromEnv().ifPresent(p -> out.add(new BundleLocation(p, BundleLocation.Origin.ENVIRONMENT, "")));
         ctx.checkoutRoot().ifPresent(c -> out.add(new BundleLocation(c.resolve("build/runtime"), BundleLocation.Origin.CHECKOUT, "")));
         ctx.installedBundle().ifPresent(p -> out.add(new BundleLocation(p, BundleLocation.Origin.INSTALLED, "")));
@@ -29,13 +31,16 @@ public final class BundleLocator {
         return out;
     }
 
-    /** The first candidate that holds a manifest; an explicit {@code $BANGER_RUNTIME_BUNDLE} is never skipped. */
+    /**
+     * The first candidate that holds a manifest; an explicit {@code [runtime] bundle} or
+     * {@code $BANGER_RUNTIME_BUNDLE} is never skipped for a later one.
+     */
     public static Optional<BundleLocation> locate(DiscoveryContext ctx) {
         for (BundleLocation candidate : candidates(ctx)) {
             if (Files.isRegularFile(candidate.root().resolve(BundlePaths.MANIFEST))) {
                 return Optional.of(candidate);
             }
-            if (candidate.origin() == BundleLocation.Origin.ENVIRONMENT) {
+            if (candidate.origin() == BundleLocation.Origin.CONFIG || candidate.origin() == BundleLocation.Origin.ENVIRONMENT) {
                 return Optional.empty();
             }
         }
@@ -48,6 +53,11 @@ public final class BundleLocator {
     }
 
     static String missingMessage(DiscoveryContext ctx) {
+        Optional<Path> configured = ctx.configuredBundle();
+        if (configured.isPresent()) {
+            return "[runtime] bundle in the config points at " + configured.get() + ", which holds no runtime bundle"
+                    + " (no manifest.json). Run " + fixHint(ctx) + ", or fix or remove [runtime] bundle.";
+        }
         Optional<Path> env = ctx.bundleFromEnv();
         if (env.isPresent()) {
             return "$" + DiscoveryContext.BUNDLE_ENV + " points at " + env.get() + ", which holds no runtime bundle"
@@ -63,6 +73,9 @@ public final class BundleLocator {
 
     /** The command that builds a bundle where discovery will find it, quoted for a message. */
     public static String fixHint(DiscoveryContext ctx) {
+        if (ctx.configuredBundle().isPresent()) {
+            return "`banger runtime bootstrap --dir " + ctx.configuredBundle().get() + "`";
+        }
         return ctx.bundleFromEnv().isEmpty() && ctx.checkoutRoot().isPresent()
                 ? "`make runtime` (or `banger runtime bootstrap`)"
                 : "`banger runtime bootstrap`";

@@ -10,11 +10,13 @@ import java.util.stream.Stream;
  * What bundle discovery looks at, gathered once so that discovery itself is a pure function of
  * this value plus the file system, and tests can describe any host layout. Immutable.
  *
- * @param env       environment ({@code BANGER_RUNTIME_BUNDLE}, {@code BANGER_CACHE_DIR})
- * @param binaryDir directory of the {@code banger} launcher ({@code -Dbanger.bin}), when known
- * @param cwd       current directory (legacy {@code ./runtime})
+ * @param env              environment ({@code BANGER_RUNTIME_BUNDLE}, {@code BANGER_CACHE_DIR})
+ * @param binaryDir        directory of the {@code banger} launcher ({@code -Dbanger.bin}), when known
+ * @param cwd              current directory (legacy {@code ./runtime})
+ * @param configuredBundle {@code [runtime] bundle} from the config, which wins over every other
+ *                         place (the daemon uses that bundle); empty when not set or not known
  */
-public record DiscoveryContext(Map<String, String> env, Optional<Path> binaryDir, Path cwd) {
+public record DiscoveryContext(Map<String, String> env, Optional<Path> binaryDir, Path cwd, Optional<Path> configuredBundle) {
     public static final String BUNDLE_ENV = "BANGER_RUNTIME_BUNDLE";
     /** Set by the launchers (scripts/make-launchers.sh) to their own directory. */
     public static final String BIN_DIR_PROPERTY = "banger.bin";
@@ -24,6 +26,17 @@ public record DiscoveryContext(Map<String, String> env, Optional<Path> binaryDir
         env = Map.copyOf(env);
         binaryDir = binaryDir.map(p -> p.toAbsolutePath().normalize());
         cwd = cwd.toAbsolutePath().normalize();
+        configuredBundle = configuredBundle.map(p -> p.toAbsolutePath().normalize());
+    }
+
+    /** No configured bundle: discovery from the environment and the file system alone. */
+    public DiscoveryContext(Map<String, String> env, Optional<Path> binaryDir, Path cwd) {
+        this(env, binaryDir, cwd, Optional.empty());
+    }
+
+    /** This context with {@code [runtime] bundle} from the config (empty: not set). */
+    public DiscoveryContext withConfiguredBundle(Optional<Path> bundle) {
+        return new DiscoveryContext(env, binaryDir, cwd, bundle);
     }
 
     public static DiscoveryContext fromSystem() {

@@ -93,6 +93,24 @@ public final class ImageRepository {
         });
     }
 
+    /**
+     * The image {@code vm create} uses when none is named: the promoted one, else the one named
+     * {@code configuredDefault} ({@code [image] default}), if either exists.
+     */
+    public Optional<Image> findDefault(String configuredDefault) {
+        return db.read("read the default image", c -> selectDefault(c, configuredDefault));
+    }
+
+    /** {@link #findDefault(String)} on any connection, so a read-only one can ask the same. */
+    static Optional<Image> selectDefault(Connection c, String configuredDefault) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE is_default = 1"); ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+                return Optional.of(decode(rs));
+            }
+        }
+        return select(c, configuredDefault);
+    }
+
     /** Makes the image the only default and marks it managed, in one transaction. */
     public Image promote(String name) {
         return db.write("promote image '" + name + "'", c -> {

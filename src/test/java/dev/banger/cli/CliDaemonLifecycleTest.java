@@ -80,17 +80,47 @@ class CliDaemonLifecycleTest {
 
     @Test
     void commandThatNeedsTheDaemonStartsIt() throws Exception {
-        CommandResult doctor = sandbox.cli("doctor", "--json");
-        assertThat(doctor.stderr()).doesNotContain("not reachable");
-        JsonNode report = lastJsonLine(doctor);
-        assertThat(report.get("checks").isArray()).isTrue();
-        assertThat(report.get("checks")).isNotEmpty();
-        boolean anyFailed = false;
-        for (JsonNode check : report.get("checks")) {
-            anyFailed |= check.get("status").asText().equals("FAIL");
-        }
-        assertThat(doctor.exitCode()).isEqualTo(anyFailed ? ExitCodes.FAILURE : ExitCodes.OK);
+        CommandResult list = sandbox.cli("image", "list", "--json");
+        assertThat(list.exitCode()).as(list.stderr()).isZero();
+        assertThat(list.stderr()).doesNotContain("not reachable");
+        assertThat(lastJsonLine(list).get("images").isArray()).isTrue();
         assertThat(sandbox.lockedPid().flatMap(ProcessHandle::of)).isPresent();
+    }
+
+    @Test
+    void doctorWithoutADaemonRunsTheDaemonsChecksInItsOwnProcessAndStartsNoDaemon() throws Exception {
+        CommandResult here = sandbox.cli("doctor", "--json");
+
+        assertThat(here.stderr()).contains("not reachable at " + sandbox.paths().socket())
+                .contains("the checks ran in this process instead");
+        assertThat(sandbox.lockedPid()).as("doctor started a daemon").isEmpty();
+        assertThat(sandbox.paths().socket()).doesNotExist();
+        List<String> names = checkNames(lastJsonLine(here));
+        assertThat(names).startsWith("config").endsWith("runtime-bundle", "default-image");
+        assertThat(here.exitCode()).isEqualTo(anyFailed(lastJsonLine(here)) ? ExitCodes.FAILURE : ExitCodes.OK);
+
+        CommandResult text = sandbox.cli("doctor");
+        assertThat(text.stdout().lines().findFirst().orElse("")).contains("the checks ran in this process instead");
+
+        // With a daemon, the same checks in the same order, from doctor.run, and no note.
+        assertThat(sandbox.cli("daemon", "start").exitCode()).isZero();
+        CommandResult daemon = sandbox.cli("doctor", "--json");
+        assertThat(daemon.stderr()).doesNotContain("ran in this process");
+        assertThat(checkNames(lastJsonLine(daemon))).isEqualTo(names);
+    }
+
+    private static List<String> checkNames(JsonNode report) {
+        List<String> names = new java.util.ArrayList<>();
+        report.get("checks").forEach(check -> names.add(check.get("name").asText()));
+        return names;
+    }
+
+    private static boolean anyFailed(JsonNode report) {
+        boolean failed = false;
+        for (JsonNode check : report.get("checks")) {
+            failed |= check.get("status").asText().equals("FAIL");
+        }
+        return failed;
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.banger.doctor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.banger.config.BangerConfig;
+import dev.banger.config.ConfigLoader;
 import dev.banger.model.CheckResult;
 import dev.banger.model.CheckStatus;
 import dev.banger.runtime.BundleManifest;
@@ -102,6 +104,37 @@ class RuntimeBundleCheckTest {
         writeBundle("initrd");
 
         assertThat(new RuntimeBundleCheck(ctx).run().status()).isEqualTo(CheckStatus.WARN);
+    }
+
+    @Test
+    void theCheckForAConfigInspectsTheBundleItsRuntimeBundleKeyNames() throws IOException {
+        Path elsewhere = tmp.resolve("elsewhere");
+        Files.createDirectories(elsewhere);
+        Files.writeString(elsewhere.resolve("initrd"), "initrd");
+        new BundleManifest("1", "", List.of())
+                .with(new BundleManifest.Entry("initrd", "", "initrd", Sha256.of(elsewhere.resolve("initrd")), "", ""))
+                .write(elsewhere);
+        Files.writeString(elsewhere.resolve("initrd"), "tampered");
+        BangerConfig config = ConfigLoader.parse("[runtime]\nbundle = \"" + elsewhere + "\"\n", "test.toml").config();
+
+        CheckResult result = RuntimeBundleCheck.forConfig(config).run();
+
+        // Whatever discovery would find for this process, the configured bundle is the one inspected.
+        assertThat(result.status()).isEqualTo(CheckStatus.FAIL);
+        assertThat(result.detail()).contains(elsewhere.toString()).contains("[runtime] bundle in the config")
+                .contains("initrd sha256 mismatch");
+    }
+
+    @Test
+    void aConfiguredBundleDirectoryWithoutABundleFailsNamingTheSetting() throws IOException {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        BangerConfig config = ConfigLoader.parse("[runtime]\nbundle = \"" + empty + "\"\n", "test.toml").config();
+
+        CheckResult result = RuntimeBundleCheck.forConfig(config).run();
+
+        assertThat(result.status()).isEqualTo(CheckStatus.FAIL);
+        assertThat(result.detail()).contains("[runtime] bundle").contains(empty.toString());
+        assertThat(result.remedy()).contains("banger runtime bootstrap --dir " + empty);
     }
 
     @Test

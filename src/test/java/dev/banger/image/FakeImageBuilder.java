@@ -7,25 +7,28 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A builder that makes small but real artifacts (an ELF-headed kernel, ext4 rootfs and seed made
  * with mkfs.ext4) in a fraction of a second, and can be told to fail at a stage. Records the
- * requests it was given.
+ * requests it was given. Public so that tests of other packages (the doctor's default-image check,
+ * the daemon's first create) can build real images too.
  */
 public final class FakeImageBuilder implements ImageBuilder {
-    final List<ImageBuildRequest> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<ImageBuildRequest> requests = new CopyOnWriteArrayList<>();
     String failAt;
     /** When set, the tree stage waits (at most a minute) until it is counted down. */
-    volatile java.util.concurrent.CountDownLatch hold;
+    volatile CountDownLatch hold;
 
     public FakeImageBuilder() {
     }
 
     /** A builder whose tree stage waits until {@code hold} is counted down (bounded: a minute). */
-    public static FakeImageBuilder holdingUntil(java.util.concurrent.CountDownLatch hold) {
+    public static FakeImageBuilder holdingUntil(CountDownLatch hold) {
         FakeImageBuilder builder = new FakeImageBuilder();
         builder.hold = hold;
         return builder;
@@ -59,7 +62,7 @@ public final class FakeImageBuilder implements ImageBuilder {
         Ext4Images ext4 = new Ext4Images(new ProcessHostCommands());
         stages.run("tree", () -> {
             try {
-                if (hold != null && !hold.await(1, java.util.concurrent.TimeUnit.MINUTES)) {
+                if (hold != null && !hold.await(1, TimeUnit.MINUTES)) {
                     throw new IllegalStateException("the fake builder was held for over a minute");
                 }
                 Files.createDirectories(buildDir.resolve("tree/root"));

@@ -50,6 +50,35 @@ class BundleLocatorTest {
     }
 
     @Test
+    void theConfiguredBundleWinsEvenOverTheEnvironmentVariable() throws IOException {
+        Path env = tmp.resolve("env-bundle");
+        TestBundles.write(env, "initrd");
+        Path configured = tmp.resolve("configured-bundle");
+        TestBundles.write(configured, "initrd");
+        var ctx = new DiscoveryContext(Map.of(DiscoveryContext.BUNDLE_ENV, env.toString()), Optional.empty(), tmp)
+                .withConfiguredBundle(Optional.of(configured));
+
+        BundleLocation found = BundleLocator.require(ctx);
+
+        assertThat(found.root()).isEqualTo(configured);
+        assertThat(found.origin()).isEqualTo(BundleLocation.Origin.CONFIG);
+    }
+
+    @Test
+    void anEmptyConfiguredBundleFailsNamingTheSettingInsteadOfFallingBack() throws IOException {
+        Path env = tmp.resolve("env-bundle");
+        TestBundles.write(env, "initrd");
+        Path configured = tmp.resolve("nothing");
+        var ctx = new DiscoveryContext(Map.of(DiscoveryContext.BUNDLE_ENV, env.toString()), Optional.empty(), tmp)
+                .withConfiguredBundle(Optional.of(configured));
+
+        assertThatThrownBy(() -> BundleLocator.require(ctx))
+                .isInstanceOf(RuntimeBundleException.class)
+                .hasMessageContaining("[runtime] bundle")
+                .hasMessageContaining("banger runtime bootstrap --dir " + configured);
+    }
+
+    @Test
     void anEmptyEnvironmentBundleFailsInsteadOfFallingBack() throws IOException {
         Path checkout = checkout();
         TestBundles.write(checkout.resolve("build/runtime"), "initrd");
