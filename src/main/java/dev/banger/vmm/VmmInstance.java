@@ -2,6 +2,7 @@ package dev.banger.vmm;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * A started VMM process and where to reach what it exposes. Stored with the VM so that a later
@@ -13,8 +14,13 @@ import java.util.Objects;
  * @param agentSocket host-side Unix socket of the agent channel: Firecracker's hybrid vsock
  *                    socket, or QEMU's virtio-serial (or vhost-vsock proxy) socket
  * @param agentTransport how {@code agentSocket} is spoken to
+ * @param startTicks  when the process started, in clock ticks after the host booted
+ *                    ({@code /proc/PID/stat} field 22), recorded by a backend that knows it, so a
+ *                    later daemon tells its process from another that got the same pid; empty
+ *                    when not known (an instance stored by an older banger, or found by scanning)
  */
-public record VmmInstance(String backend, long pid, Path vmDir, Path agentSocket, AgentTransport agentTransport) {
+public record VmmInstance(String backend, long pid, Path vmDir, Path agentSocket, AgentTransport agentTransport,
+        OptionalLong startTicks) {
     /** How the host reaches the guest agent through {@link #agentSocket()}. */
     public enum AgentTransport {
         /** Firecracker's host-side vsock socket: {@code CONNECT <port>} then {@code OK <port>}. */
@@ -28,8 +34,18 @@ public record VmmInstance(String backend, long pid, Path vmDir, Path agentSocket
         Objects.requireNonNull(vmDir, "vmDir");
         Objects.requireNonNull(agentSocket, "agentSocket");
         Objects.requireNonNull(agentTransport, "agentTransport");
+        // Absent in a record stored before start times were kept.
+        startTicks = startTicks == null ? OptionalLong.empty() : startTicks;
         if (pid <= 0) {
             throw new IllegalArgumentException("pid must be positive, got " + pid);
         }
+        if (startTicks.isPresent() && startTicks.getAsLong() < 0) {
+            throw new IllegalArgumentException("startTicks must not be negative, got " + startTicks.getAsLong());
+        }
+    }
+
+    /** An instance whose process start time is not known. */
+    public VmmInstance(String backend, long pid, Path vmDir, Path agentSocket, AgentTransport agentTransport) {
+        this(backend, pid, vmDir, agentSocket, agentTransport, OptionalLong.empty());
     }
 }

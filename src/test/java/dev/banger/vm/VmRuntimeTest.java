@@ -12,6 +12,7 @@ import dev.banger.vmm.VmmInstance;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class VmRuntimeTest {
@@ -48,6 +49,33 @@ class VmRuntimeTest {
         assertThat(read).isEqualTo(empty);
         assertThat(read.hostKeys()).isEmpty();
         assertThat(read.rootDisk()).isNull();
+    }
+
+    @Test
+    void processStartTimeSurvivesAJsonRoundTrip() {
+        VmRuntime runtime = VmRuntime.empty(DIR).withTap("tap-pool-1").withInstance(new VmmInstance("firecracker", 4242, DIR,
+                DIR.resolve("firecracker.vsock"), VmmInstance.AgentTransport.HYBRID_VSOCK, OptionalLong.of(987_654)));
+
+        VmRuntime read = VmRuntime.fromJson(runtime.toJson(), "dev1");
+
+        assertThat(read).isEqualTo(runtime);
+        assertThat(read.instance().startTicks()).hasValue(987_654);
+    }
+
+    @Test
+    void instanceRecordedBeforeStartTimesWereKeptStillLoadsWithoutOne() {
+        String stored = """
+                {"vmDir":"/var/lib/banger/vms/dev1","rootDisk":null,"workDisk":null,"tap":"tap-pool-1",
+                 "instance":{"backend":"firecracker","pid":4242,"vmDir":"/var/lib/banger/vms/dev1",
+                  "agentSocket":"/var/lib/banger/vms/dev1/firecracker.vsock","agentTransport":"HYBRID_VSOCK"},
+                 "hostKeys":[]}
+                """;
+
+        VmRuntime read = VmRuntime.fromJson(stored, "dev1");
+
+        assertThat(read.instance()).isEqualTo(new VmmInstance("firecracker", 4242, DIR, DIR.resolve("firecracker.vsock"),
+                VmmInstance.AgentTransport.HYBRID_VSOCK));
+        assertThat(read.instance().startTicks()).isEmpty();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.banger.vmm.firecracker;
 
 import dev.banger.host.Command;
+import dev.banger.host.ProcStat;
 import dev.banger.vmm.VmmException;
 import java.io.File;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Starts a long-lived program that must outlive the daemon, and reads what {@code /proc} says
@@ -49,6 +51,20 @@ final class DetachedProcess {
             return Optional.empty();
         } catch (IOException e) {
             return Optional.of(false);
+        }
+    }
+
+    /**
+     * When the process started, in clock ticks after the host booted ({@code /proc/PID/stat}
+     * field 22): the same for as long as the pid is this process, different once it is recycled.
+     * Empty when the process is gone or a zombie (it has exited).
+     */
+    static OptionalLong startTicks(long pid) {
+        try {
+            ProcStat.Times times = ProcStat.times(Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8));
+            return times.zombie() ? OptionalLong.empty() : OptionalLong.of(times.startTicks());
+        } catch (IOException | RuntimeException e) {
+            return OptionalLong.empty(); // gone, or exited while we read
         }
     }
 

@@ -51,34 +51,19 @@ public final class FirecrackerCommandLine {
     }
 
     /**
-     * The jail a process command line says it runs in, when it is a jailed Firecracker: after the
+     * The instance id of a jailed Firecracker, when a process command line is one: after the
      * jailer execs, the command line is Firecracker's own ({@code /firecracker --id NAME
-     * --start-time-us … --api-sock /firecracker.sock}). The first argument whose file name
-     * mentions firecracker names the jail; {@code --id} (or {@code --id=NAME}) is the instance.
-     * The jailer itself, before it execs, is not matched (it still carries {@code --exec-file}).
-     * Only the command line is checked: the caller must still see that the process's root is that
-     * jail, since another banger's jailed machine of the same name looks the same.
+     * --start-time-us … --api-sock /firecracker.sock}), whatever its program is called.
+     * {@code --id} (or {@code --id=NAME}) is the instance. The jailer itself, before it execs, is
+     * not matched (it still carries {@code --exec-file}). Only the command line is checked: the
+     * caller must still find the jail that is the process's root, since another banger's jailed
+     * machine of the same name looks the same.
      */
-    public static Optional<JailLayout> jailedIn(List<String> cmdline, Path vmDir) {
-        int flag = cmdline.indexOf("--api-sock");
-        if (flag < 1 || flag + 1 >= cmdline.size() || !cmdline.get(flag + 1).equals(JailLayout.API_SOCKET_IN_JAIL)
-                || cmdline.contains("--exec-file")) {
+    public static Optional<String> jailedInstanceId(List<String> cmdline) {
+        if (!namesApiSocket(cmdline, JailLayout.API_SOCKET_IN_JAIL) || cmdline.contains("--exec-file")) {
             return Optional.empty();
         }
-        Optional<String> execFileName = cmdline.subList(0, flag).stream()
-                .map(arg -> Path.of(arg).getFileName())
-                .filter(file -> file != null && file.toString().contains("firecracker"))
-                .map(Path::toString)
-                .findFirst();
-        Optional<String> id = instanceId(cmdline);
-        if (execFileName.isEmpty() || id.isEmpty() || !INSTANCE_ID.matcher(id.get()).matches()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(new JailLayout(vmDir, execFileName.get(), id.get()));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        return instanceId(cmdline).filter(id -> INSTANCE_ID.matcher(id).matches());
     }
 
     private static Optional<String> instanceId(List<String> cmdline) {
@@ -97,20 +82,17 @@ public final class FirecrackerCommandLine {
     /**
      * Whether a process command line ({@code /proc/PID/cmdline}, split at NULs) is the Firecracker
      * launched by {@link #direct} for {@code layout}: it names our API socket after
-     * {@code --api-sock}, and an argument before that is a program whose file name mentions
-     * firecracker. Guards against signalling a recycled pid.
+     * {@code --api-sock}. The program's name is not looked at ({@code [firecracker] binary} may be
+     * called anything); a recycled pid is told apart by its start time, which the caller checks.
      */
-    public static boolean isFirecrackerFor(List<String> cmdline, FirecrackerLayout layout) {
-        int flag = cmdline.indexOf("--api-sock");
-        if (flag < 1 || flag + 1 >= cmdline.size()) {
-            return false;
-        }
-        if (!cmdline.get(flag + 1).equals(layout.apiSocket().toString())) {
-            return false;
-        }
-        for (String arg : cmdline.subList(0, flag)) {
-            Path file = Path.of(arg).getFileName();
-            if (file != null && file.toString().contains("firecracker")) {
+    public static boolean servesApiSocket(List<String> cmdline, FirecrackerLayout layout) {
+        return namesApiSocket(cmdline, layout.apiSocket().toString());
+    }
+
+    /** Whether {@code --api-sock} is followed by {@code socket} somewhere after the program. */
+    private static boolean namesApiSocket(List<String> cmdline, String socket) {
+        for (int i = 1; i + 1 < cmdline.size(); i++) {
+            if (cmdline.get(i).equals("--api-sock") && cmdline.get(i + 1).equals(socket)) {
                 return true;
             }
         }

@@ -35,6 +35,16 @@ public sealed interface FirecrackerPaths permits FirecrackerLayout, JailLayout {
      */
     String seenByFirecracker(Path hostPath);
 
+    /**
+     * Present from just before a launch until Firecracker took {@code InstanceStart}: a machine
+     * with it never booted, so it cannot take Ctrl-Alt-Del (a post-boot action) and a stop ends it
+     * at once. Absent for a machine started by a banger that did not write it, which therefore
+     * still gets Ctrl-Alt-Del. In the VM directory, outside any jail, where no guest can write.
+     */
+    default Path preBootMarker() {
+        return vmDir().resolve("firecracker.pre-boot");
+    }
+
     /** The logs worth showing when something fails, most telling first. */
     default List<Path> logs() {
         return List.of(vmmLog(), consoleLog());

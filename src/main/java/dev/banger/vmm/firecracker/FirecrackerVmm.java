@@ -18,9 +18,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -29,10 +31,12 @@ import org.slf4j.LoggerFactory;
  * chroots into {@code <vmDir>/jail/firecracker/<vm>/root} (prepared by a {@link JailPlan}) and
  * execs Firecracker in place. It waits for the API socket under a deadline while watching for an
  * early exit, then applies the {@link FirecrackerPlan} through {@link FirecrackerApiClient}. Any
- * failure kills the spawned process and reports the end of its logs. Stops with Ctrl-Alt-Del,
- * then SIGKILL after the grace period. Holds no per-machine state: everything, jailed or not, is
- * found again from a {@link VmmInstance}'s pid and VM directory. Thread-safe; close it to stop the
- * HTTP client.
+ * failure kills the spawned process and reports the end of its logs. Stops a booted machine with
+ * Ctrl-Alt-Del, then SIGKILL after the grace period; one that never booted, or that refuses
+ * Ctrl-Alt-Del, with SIGTERM at once, then SIGKILL. Holds no per-machine state: everything, jailed
+ * or not, is found again from a {@link VmmInstance}'s pid, start time and VM directory, never from
+ * the binary's file name (which {@code [firecracker] binary} may choose freely). Thread-safe; close
+ * it to stop the HTTP client.
  */
 public final class FirecrackerVmm implements Vmm, AutoCloseable {
     public static final String NAME = "firecracker";
@@ -42,6 +46,8 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
     private static final Duration SOCKET_POLL = Duration.ofMillis(5);
     /** How long a SIGKILLed process may take to disappear. */
     private static final Duration KILL_WAIT = Duration.ofSeconds(5);
+    /** How long a SIGTERMed machine that cannot take Ctrl-Alt-Del may take to exit before SIGKILL. */
+    private static final Duration TERM_WAIT = Duration.ofSeconds(2);
 
     private final Settings settings;
     private final HostCommands host;
@@ -124,10 +130,13 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
                 "run 'banger runtime bootstrap' or set [firecracker] binary");
         Launch launch = settings.jail() ? prepareJailed(spec, setsid) : prepareDirect(spec, setsid);
         FirecrackerPaths paths = launch.paths();
+        markPreBoot(spec, paths);
         Process process = DetachedProcess.start(launch.argv(), paths.consoleLog());
         String who = (settings.jail() ? "jailed " : "") + "firecracker for VM " + spec.name() + " (pid " + process.pid() + ")";
+        long started;
         try {
             awaitApiSocket(process, paths, who, launch.argv());
+            started = startTicks(process);
             for (ApiCall call : launch.calls()) {
                 if (!call.equals(FirecrackerPlan.start())) {
                     api.send(paths.apiSocket(), call); // InstanceStart waits for resume
@@ -142,7 +151,28 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
         }
         LOG.info("{} started", who);
         return new VmmInstance(NAME, process.pid(), paths.vmDir(), paths.vsockSocket(),
-                VmmInstance.AgentTransport.HYBRID_VSOCK);
+                VmmInstance.AgentTransport.HYBRID_VSOCK, OptionalLong.of(started));
+    }
+
+    /**
+     * When our child started. Read while it is still our unreaped child, so the pid cannot have
+     * been handed to another process yet: a later daemon tells a recycled pid by this.
+     */
+    private static long startTicks(Process process) {
+        OptionalLong started = DetachedProcess.startTicks(process.pid());
+        if (started.isEmpty() || !process.isAlive()) {
+            throw new VmmException("exited right after opening its API socket");
+        }
+        return started.getAsLong();
+    }
+
+    /** Until {@code InstanceStart} succeeds, a stop must not press Ctrl-Alt-Del. */
+    private static void markPreBoot(MachineSpec spec, FirecrackerPaths paths) {
+        try {
+            Files.writeString(paths.preBootMarker(), "");
+        } catch (IOException e) {
+            throw new VmmException("VM " + spec.name() + ": could not write " + paths.preBootMarker() + ": " + e, e);
+        }
     }
 
     private Launch prepareDirect(MachineSpec spec, Path setsid) {
@@ -211,6 +241,13 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
         } catch (VmmException e) {
             throw new VmmException("firecracker pid " + instance.pid() + ": " + e.getMessage() + LogTail.of(paths.logs()), e);
         }
+        try {
+            Files.deleteIfExists(paths.preBootMarker());
+        } catch (IOException e) {
+            // Left behind, a later stop would not press Ctrl-Alt-Del; the caller stops the machine instead.
+            throw new VmmException("firecracker pid " + instance.pid() + " booted, but " + paths.preBootMarker()
+                    + " could not be removed: " + e, e);
+        }
     }
 
     @Override
@@ -223,20 +260,44 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
         }
         FirecrackerPaths paths = running.get().paths();
         ProcessHandle process = running.get().process();
+        if (Files.exists(paths.preBootMarker())) {
+            // Ctrl-Alt-Del is a post-boot action: Firecracker would refuse it, and there is no guest to shut down.
+            LOG.info("firecracker pid {} for {} never booted its guest; terminating it", instance.pid(), instance.vmDir());
+            terminate(instance, process, paths);
+            return;
+        }
         try {
             api.send(paths.apiSocket(), FirecrackerPlan.ctrlAltDel());
         } catch (VmmException e) {
-            // The API may be gone with the guest half shut down: the kill below still ends it.
-            LOG.warn("firecracker pid {}: Ctrl-Alt-Del failed, killing it: {}", instance.pid(), e.getMessage());
+            // Refused, or the API is gone with the guest half shut down: nothing will come of waiting.
+            LOG.warn("firecracker pid {}: Ctrl-Alt-Del failed, terminating it: {}", instance.pid(), e.getMessage());
+            terminate(instance, process, paths);
+            return;
         }
         if (awaitExit(process, grace)) {
             return;
         }
         LOG.warn("firecracker pid {} did not exit within {} ms of Ctrl-Alt-Del; killing it", instance.pid(), grace.toMillis());
         if (!kill(process)) {
-            throw new VmmException("firecracker pid " + instance.pid() + " for " + instance.vmDir()
-                    + " still runs " + KILL_WAIT.toMillis() + " ms after SIGKILL" + LogTail.of(paths.logs()));
+            throw stillRuns(instance, paths);
         }
+    }
+
+    /** SIGTERM, a short bounded wait, then SIGKILL: for a machine that cannot take Ctrl-Alt-Del. */
+    private static void terminate(VmmInstance instance, ProcessHandle process, FirecrackerPaths paths) {
+        process.destroy();
+        if (awaitExit(process, TERM_WAIT)) {
+            return;
+        }
+        LOG.warn("firecracker pid {} did not exit within {} ms of SIGTERM; killing it", instance.pid(), TERM_WAIT.toMillis());
+        if (!kill(process)) {
+            throw stillRuns(instance, paths);
+        }
+    }
+
+    private static VmmException stillRuns(VmmInstance instance, FirecrackerPaths paths) {
+        return new VmmException("firecracker pid " + instance.pid() + " for " + instance.vmDir()
+                + " still runs " + KILL_WAIT.toMillis() + " ms after SIGKILL" + LogTail.of(paths.logs()));
     }
 
     @Override
@@ -255,25 +316,57 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
     }
 
     /**
-     * The live process behind {@code instance}, only if it is still that machine's Firecracker:
-     * launched directly (its command line names the VM's API socket), or jailed (its command line
-     * is a jailed Firecracker's whose jail is in this VM directory, and its root is that jail).
+     * The live process behind {@code instance}, only if it is still that machine's Firecracker: it
+     * started when the instance says (when the instance knows; a recycled pid started later), and
+     * it was launched directly (its command line gives the VM's API socket to {@code --api-sock})
+     * or jailed (its command line is a jailed Firecracker's, and its root is that machine's jail in
+     * this VM directory). What the program is called plays no part.
      */
     private static Optional<Running> ours(VmmInstance instance) {
-        Optional<ProcessHandle> process = ProcessHandle.of(instance.pid()).filter(ProcessHandle::isAlive);
+        long pid = instance.pid();
+        OptionalLong started = DetachedProcess.startTicks(pid);
+        if (started.isEmpty() || (instance.startTicks().isPresent() && !instance.startTicks().equals(started))) {
+            return Optional.empty();
+        }
+        // The handle keeps the start time it saw: it never signals a process that took the pid later.
+        Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
         if (process.isEmpty()) {
             return Optional.empty();
         }
-        List<String> cmdline = DetachedProcess.cmdline(instance.pid());
+        List<String> cmdline = DetachedProcess.cmdline(pid);
         FirecrackerLayout direct = new FirecrackerLayout(instance.vmDir());
-        if (FirecrackerCommandLine.isFirecrackerFor(cmdline, direct)) {
-            return Optional.of(new Running(process.get(), direct));
+        Optional<FirecrackerPaths> paths = FirecrackerCommandLine.servesApiSocket(cmdline, direct)
+                ? Optional.of(direct)
+                : FirecrackerCommandLine.jailedInstanceId(cmdline).flatMap(id -> jailOf(pid, direct.vmDir(), id));
+        // The same process from the first look to the last: the pid was not recycled while we read.
+        return paths.filter(found -> DetachedProcess.startTicks(pid).equals(started))
+                .map(found -> new Running(process.get(), found));
+    }
+
+    /**
+     * The jail in {@code vmDir} for instance {@code id} that is the root of process {@code pid}.
+     * The jailer names the jail after the executable's file name, so every name there is a candidate.
+     */
+    private static Optional<FirecrackerPaths> jailOf(long pid, Path vmDir, String id) {
+        List<Path> named;
+        try (Stream<Path> list = Files.list(vmDir.resolve(JailLayout.CHROOT_BASE))) {
+            named = list.toList();
+        } catch (IOException e) {
+            return Optional.empty(); // no jail in this VM directory
         }
-        return FirecrackerCommandLine.jailedIn(cmdline, instance.vmDir())
-                .filter(jail -> Files.isDirectory(jail.root()))
-                // Unreadable only when not permitted; the command line and the jail directory then have to do.
-                .filter(jail -> DetachedProcess.rootIs(instance.pid(), jail.root()).orElse(true))
-                .map(jail -> new Running(process.get(), jail));
+        for (Path name : named) {
+            JailLayout jail;
+            try {
+                jail = new JailLayout(vmDir, name.getFileName().toString(), id);
+            } catch (IllegalArgumentException e) {
+                continue;
+            }
+            // Unreadable only when not permitted; the command line and the jail directory then have to do.
+            if (Files.isDirectory(jail.root()) && DetachedProcess.rootIs(pid, jail.root()).orElse(true)) {
+                return Optional.of(jail);
+            }
+        }
+        return Optional.empty();
     }
 
     private static void requireVmDir(MachineSpec spec, FirecrackerPaths paths) {

@@ -18,6 +18,8 @@ import java.util.Objects;
 public record JailLayout(Path vmDir, String execFileName, String id) implements FirecrackerPaths {
     /** The API socket as the jailed Firecracker is told it ({@code --api-sock}). */
     static final String API_SOCKET_IN_JAIL = "/firecracker.sock";
+    /** The directory in the VM directory handed to the jailer as {@code --chroot-base-dir}. */
+    static final String CHROOT_BASE = "jail";
 
     public JailLayout {
         Objects.requireNonNull(vmDir, "vmDir");
@@ -31,7 +33,7 @@ public record JailLayout(Path vmDir, String execFileName, String id) implements 
 
     /** The directory handed to the jailer as {@code --chroot-base-dir}. */
     public Path chrootBase() {
-        return vmDir.resolve("jail");
+        return vmDir.resolve(CHROOT_BASE);
     }
 
     /** The jail's root directory on the host. */

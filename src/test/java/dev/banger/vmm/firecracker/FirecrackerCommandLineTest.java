@@ -44,20 +44,25 @@ class FirecrackerCommandLineTest {
     }
 
     @Test
-    void commandLineOfAJailedFirecrackerNamesItsJailInTheVmDirectory() {
+    void commandLineOfAJailedFirecrackerNamesItsInstance() {
         List<String> cmdline = List.of("/firecracker", "--id", "dev1", "--start-time-us", "123",
                 "--start-time-cpu-us", "45", "--parent-cpu-time-us", "6", "--api-sock", "/firecracker.sock");
 
-        assertThat(FirecrackerCommandLine.jailedIn(cmdline, LAYOUT.vmDir()))
-                .contains(new JailLayout(LAYOUT.vmDir(), "firecracker", "dev1"));
+        assertThat(FirecrackerCommandLine.jailedInstanceId(cmdline)).contains("dev1");
     }
 
     @Test
     void jailedFirecrackerGivenItsIdWithAnEqualsSignIsRecognisedToo() {
         List<String> cmdline = List.of("/firecracker-v1.16.1", "--id=dev1", "--api-sock", "/firecracker.sock");
 
-        assertThat(FirecrackerCommandLine.jailedIn(cmdline, LAYOUT.vmDir()))
-                .contains(new JailLayout(LAYOUT.vmDir(), "firecracker-v1.16.1", "dev1"));
+        assertThat(FirecrackerCommandLine.jailedInstanceId(cmdline)).contains("dev1");
+    }
+
+    @Test
+    void jailedFirecrackerRunByAnInterpreterIsRecognisedWhateverItsProgramIsCalled() {
+        List<String> cmdline = List.of("/bin/busybox", "sh", "/fc", "--id", "dev1", "--api-sock", "/firecracker.sock");
+
+        assertThat(FirecrackerCommandLine.jailedInstanceId(cmdline)).contains("dev1");
     }
 
     @Test
@@ -66,14 +71,14 @@ class FirecrackerCommandLineTest {
                 "--uid", "0", "--gid", "0", "--chroot-base-dir", "/var/lib/banger/vms/dev1/jail",
                 "--", "--api-sock", "/firecracker.sock");
 
-        assertThat(FirecrackerCommandLine.jailedIn(cmdline, LAYOUT.vmDir())).isEmpty();
+        assertThat(FirecrackerCommandLine.jailedInstanceId(cmdline)).isEmpty();
     }
 
     @Test
     void jailedLookalikeWithAnIdThatCouldEscapeTheVmDirectoryIsNotRecognised() {
         List<String> cmdline = List.of("/firecracker", "--id", "../../etc", "--api-sock", "/firecracker.sock");
 
-        assertThat(FirecrackerCommandLine.jailedIn(cmdline, LAYOUT.vmDir())).isEmpty();
+        assertThat(FirecrackerCommandLine.jailedInstanceId(cmdline)).isEmpty();
     }
 
     @Test
@@ -82,15 +87,15 @@ class FirecrackerCommandLineTest {
                 "--api-sock", "/var/lib/banger/vms/dev1/firecracker.sock", "--id", "dev1");
         List<String> jailed = List.of("/firecracker", "--id", "dev1", "--api-sock", "/firecracker.sock");
 
-        assertThat(FirecrackerCommandLine.jailedIn(direct, LAYOUT.vmDir())).isEmpty();
-        assertThat(FirecrackerCommandLine.isFirecrackerFor(jailed, LAYOUT)).isFalse();
+        assertThat(FirecrackerCommandLine.jailedInstanceId(direct)).isEmpty();
+        assertThat(FirecrackerCommandLine.servesApiSocket(jailed, LAYOUT)).isFalse();
     }
 
     @Test
-    void programWithoutFirecrackerInItsNameIsNotAJailedFirecracker() {
-        List<String> cmdline = List.of("/usr/bin/socat", "--id", "dev1", "--api-sock", "/firecracker.sock");
+    void jailedCommandLineWithoutAnInstanceIdIsNotAJailedFirecracker() {
+        List<String> cmdline = List.of("/firecracker", "--api-sock", "/firecracker.sock");
 
-        assertThat(FirecrackerCommandLine.jailedIn(cmdline, LAYOUT.vmDir())).isEmpty();
+        assertThat(FirecrackerCommandLine.jailedInstanceId(cmdline)).isEmpty();
     }
 
     @Test
@@ -105,7 +110,7 @@ class FirecrackerCommandLineTest {
         List<String> cmdline = List.of("/opt/banger/bin/firecracker",
                 "--api-sock", "/var/lib/banger/vms/dev1/firecracker.sock", "--id", "dev1");
 
-        assertThat(FirecrackerCommandLine.isFirecrackerFor(cmdline, LAYOUT)).isTrue();
+        assertThat(FirecrackerCommandLine.servesApiSocket(cmdline, LAYOUT)).isTrue();
     }
 
     @Test
@@ -113,18 +118,28 @@ class FirecrackerCommandLineTest {
         List<String> cmdline = List.of("/opt/banger/bin/firecracker",
                 "--api-sock", "/var/lib/banger/vms/dev2/firecracker.sock", "--id", "dev2");
 
-        assertThat(FirecrackerCommandLine.isFirecrackerFor(cmdline, LAYOUT)).isFalse();
+        assertThat(FirecrackerCommandLine.servesApiSocket(cmdline, LAYOUT)).isFalse();
     }
 
     @Test
-    void recycledPidRunningAnotherProgramThatNamesTheSocketIsNotOurs() {
-        List<String> cmdline = List.of("/usr/bin/socat", "--api-sock", "/var/lib/banger/vms/dev1/firecracker.sock");
+    void firecrackerInstalledUnderAnyNameIsRecognisedByItsApiSocket() {
+        List<String> cmdline = List.of("/usr/local/bin/fc",
+                "--api-sock", "/var/lib/banger/vms/dev1/firecracker.sock", "--id", "dev1");
 
-        assertThat(FirecrackerCommandLine.isFirecrackerFor(cmdline, LAYOUT)).isFalse();
+        assertThat(FirecrackerCommandLine.servesApiSocket(cmdline, LAYOUT)).isTrue();
+    }
+
+    @Test
+    void programThatMentionsTheSocketOtherwiseThanAsItsApiSocketIsNotOurs() {
+        List<String> positional = List.of("/usr/bin/socat", "/var/lib/banger/vms/dev1/firecracker.sock", "--api-sock");
+        List<String> otherFlag = List.of("/usr/bin/tail", "--follow", "/var/lib/banger/vms/dev1/firecracker.sock");
+
+        assertThat(FirecrackerCommandLine.servesApiSocket(positional, LAYOUT)).isFalse();
+        assertThat(FirecrackerCommandLine.servesApiSocket(otherFlag, LAYOUT)).isFalse();
     }
 
     @Test
     void goneOrZombieProcessWithEmptyCommandLineIsNotOurs() {
-        assertThat(FirecrackerCommandLine.isFirecrackerFor(List.of(), LAYOUT)).isFalse();
+        assertThat(FirecrackerCommandLine.servesApiSocket(List.of(), LAYOUT)).isFalse();
     }
 }

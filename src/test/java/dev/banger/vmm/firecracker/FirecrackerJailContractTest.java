@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.banger.host.Command;
 import dev.banger.host.FileTrees;
 import dev.banger.host.ProcessHostCommands;
+import dev.banger.rpc.Json;
 import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.VmmException;
 import dev.banger.vmm.VmmInstance;
@@ -143,6 +144,41 @@ class FirecrackerJailContractTest {
         assertGone(instance.pid());
         assertThat(restarted.isAlive(stored)).isFalse();
         assertThat(api.received()).extracting(r -> r.body().path("action_type").asText()).last().isEqualTo("SendCtrlAltDel");
+        assertThat(api.violations()).isEmpty();
+    }
+
+    @Test
+    void binaryConfiguredUnderAnotherNameRunsJailedAndIsStoppedFromItsStoredInstanceAfterARestart() throws Exception {
+        Path fc = Files.createSymbolicLink(Files.createDirectories(dir.resolve("local-bin")).resolve("fc"), servingFirecracker());
+        FirecrackerVmm vmm = vmm(jailingSettings(fc, Duration.ofSeconds(10)));
+
+        VmmInstance instance = vmm.start(spec(vmDir.resolve("work.ext4")));
+
+        assertThat(instance.pid()).isEqualTo(fakePid().orElseThrow());
+        assertThat(DetachedProcess.cmdline(instance.pid())).as("the fake runs under busybox: no name to go by")
+                .startsWith("/bin/busybox");
+        FirecrackerVmm restarted = vmm(new FirecrackerVmm.Settings(fc, Duration.ofSeconds(10), Duration.ofSeconds(5)));
+        VmmInstance stored = Json.mapper().readValue(Json.mapper().writeValueAsString(instance), VmmInstance.class);
+        assertThat(stored.startTicks()).isEqualTo(instance.startTicks()).isPresent();
+        assertThat(restarted.isAlive(stored)).isTrue();
+
+        restarted.stop(stored, Duration.ofSeconds(20));
+
+        assertGone(instance.pid());
+        assertThat(api.received()).extracting(r -> r.body().path("action_type").asText()).last().isEqualTo("SendCtrlAltDel");
+        assertThat(api.violations()).isEmpty();
+    }
+
+    @Test
+    void jailedMachineThatNeverBootedIsEndedAtOnceWithoutCtrlAltDel() throws Exception {
+        FirecrackerVmm vmm = vmm(jailingSettings(servingFirecracker(), Duration.ofSeconds(10)));
+        VmmInstance instance = vmm.startPaused(spec(vmDir.resolve("work.ext4")));
+
+        // A grace far beyond the test's timeout: stop must not wait for a shutdown that cannot come.
+        vmm.stop(instance, Duration.ofHours(1));
+
+        assertGone(instance.pid());
+        assertThat(api.received()).extracting(FakeFirecrackerApi.Received::path).doesNotContain("/actions");
         assertThat(api.violations()).isEmpty();
     }
 

@@ -6,7 +6,9 @@ import static dev.banger.vmm.firecracker.ContractBodies.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.banger.host.ProcessHostCommands;
+import dev.banger.rpc.Json;
 import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.VmmException;
 import dev.banger.vmm.VmmInstance;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,8 +34,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Drives the real {@link FirecrackerVmm} against a fake Firecracker: a script named
- * {@code firecracker} that "opens" its API socket by linking the expected path to
+ * Drives the real {@link FirecrackerVmm} against a fake Firecracker: a script (named
+ * {@code firecracker}, or {@code fc} where the name must not matter) that "opens" its API socket by linking the expected path to
  * {@link FakeFirecrackerApi}, which checks every request against the project's reference of
  * Firecracker's API ({@code docs/reference/firecracker-api.yaml}), boot phases included.
  */
@@ -282,13 +285,123 @@ class FirecrackerVmmContractTest {
         assertThat(vmm.isAlive(instance)).isFalse();
     }
 
+    @Test
+    void binaryWhoseNameDoesNotMentionFirecrackerIsCreatedAndStoppedLeavingNoProcess() throws Exception {
+        vmm = vmm(servingFirecracker("fc"), Duration.ofSeconds(10));
+
+        VmmInstance instance = vmm.startPaused(Specs.full(vmDir));
+        vmm.resume(instance);
+
+        assertThat(instance.pid()).isEqualTo(fakePid().orElseThrow());
+        assertThat(instance.startTicks()).isPresent();
+        assertThat(vmm.isAlive(instance)).as("recognised by its API socket, not its name").isTrue();
+        vmm.stop(instance, Duration.ofSeconds(20));
+
+        assertGone(instance.pid());
+        assertThat(vmm.isAlive(instance)).isFalse();
+        assertThat(api.received()).extracting(r -> r.body().path("action_type").asText()).last().isEqualTo("SendCtrlAltDel");
+        assertThat(api.violations()).isEmpty();
+    }
+
+    @Test
+    void restartedDaemonStopsAMachineFromItsStoredInstanceOrFromOneStoredBeforeStartTimesWereKept() throws Exception {
+        vmm = vmm(servingFirecracker("fc"), Duration.ofSeconds(10));
+        VmmInstance instance = vmm.start(Specs.full(vmDir));
+
+        String stored = Json.mapper().writeValueAsString(instance);
+        VmmInstance read = Json.mapper().readValue(stored, VmmInstance.class);
+        ObjectNode beforeStartTimes = (ObjectNode) Json.mapper().readTree(stored);
+        beforeStartTimes.remove("startTicks");
+        VmmInstance old = Json.mapper().treeToValue(beforeStartTimes, VmmInstance.class);
+        try (FirecrackerVmm restarted = vmm(servingFirecracker("fc"), Duration.ofSeconds(10))) {
+            assertThat(read).isEqualTo(instance);
+            assertThat(old.startTicks()).as("an old record loads without a start time").isEmpty();
+            assertThat(restarted.isAlive(read)).isTrue();
+            assertThat(restarted.isAlive(old)).isTrue();
+
+            restarted.stop(read, Duration.ofSeconds(20));
+        }
+
+        assertGone(instance.pid());
+        assertThat(api.violations()).isEmpty();
+    }
+
+    @Test
+    void failedBootOfABinaryWhoseNameDoesNotMentionFirecrackerLeavesNoProcess() throws Exception {
+        api.refuse("/actions", "Cannot start microvm that was already started");
+        vmm = vmm(servingFirecracker("fc"), Duration.ofSeconds(10));
+
+        assertThatThrownBy(() -> vmm.start(Specs.full(vmDir)))
+                .isInstanceOf(VmmException.class)
+                .hasMessageContaining("Cannot start microvm");
+
+        assertGone(fakePid().orElseThrow());
+        assertThat(api.received()).extracting(r -> r.body().path("action_type").asText())
+                .as("a machine that never booted is not sent Ctrl-Alt-Del").doesNotContain("SendCtrlAltDel");
+        assertThat(api.violations()).isEmpty();
+    }
+
+    @Test
+    void machineThatNeverBootedIsEndedAtOnceWithoutCtrlAltDel() throws Exception {
+        vmm = vmm(servingFirecracker("fc"), Duration.ofSeconds(10));
+        VmmInstance instance = vmm.startPaused(Specs.full(vmDir));
+
+        // A grace far beyond the test's timeout: stop must not wait for a shutdown that cannot come.
+        vmm.stop(instance, Duration.ofHours(1));
+
+        assertGone(instance.pid());
+        assertThat(api.received()).extracting(FakeFirecrackerApi.Received::path).doesNotContain("/actions");
+        assertThat(api.violations()).isEmpty();
+    }
+
+    @Test
+    void machineRefusingCtrlAltDelIsEndedAtOnce() throws Exception {
+        vmm = vmm(servingFirecracker(), Duration.ofSeconds(10));
+        VmmInstance instance = vmm.start(Specs.full(vmDir));
+        api.refuse("/actions", "The requested operation is not supported on this architecture");
+
+        vmm.stop(instance, Duration.ofHours(1));
+
+        assertGone(instance.pid());
+        assertThat(api.received()).extracting(r -> r.body().path("action_type").asText()).last().isEqualTo("SendCtrlAltDel");
+        assertThat(api.violations()).isEmpty();
+    }
+
+    @Test
+    void pidThatStartedAtAnotherTimeOrServesAnotherApiSocketIsNeverSignalled() throws Exception {
+        vmm = vmm(servingFirecracker("fc"), Duration.ofSeconds(10));
+        VmmInstance instance = vmm.startPaused(Specs.full(vmDir));
+        long started = instance.startTicks().orElseThrow();
+        VmmInstance recycled = new VmmInstance(FirecrackerVmm.NAME, instance.pid(), vmDir, instance.agentSocket(),
+                instance.agentTransport(), OptionalLong.of(started + 1));
+        Path otherDir = Files.createDirectories(dir.resolve("vms/dev2"));
+        VmmInstance otherMachine = new VmmInstance(FirecrackerVmm.NAME, instance.pid(), otherDir,
+                otherDir.resolve("firecracker.vsock"), instance.agentTransport(), OptionalLong.of(started));
+
+        assertThat(vmm.isAlive(recycled)).isFalse();
+        assertThat(vmm.isAlive(otherMachine)).isFalse();
+        vmm.stop(recycled, Duration.ofSeconds(1));
+        vmm.stop(otherMachine, Duration.ofSeconds(1));
+
+        assertThat(ProcessHandle.of(instance.pid()).filter(ProcessHandle::isAlive)).as("not signalled").isPresent();
+        assertThat(vmm.isAlive(instance)).isTrue();
+        assertThat(api.received()).extracting(FakeFirecrackerApi.Received::path).doesNotContain("/actions");
+        vmm.stop(instance, Duration.ofSeconds(20));
+        assertGone(instance.pid());
+    }
+
     private FirecrackerVmm vmm(Path binary, Duration socketTimeout) {
         return new FirecrackerVmm(new FirecrackerVmm.Settings(binary, socketTimeout, Duration.ofSeconds(5)));
     }
 
     /** A fake that serves the test's API server on whatever socket it is told, until told to stop. */
     private Path servingFirecracker() throws IOException {
-        return fakeFirecracker("""
+        return servingFirecracker("firecracker");
+    }
+
+    /** {@link #servingFirecracker()} installed as {@code name}. */
+    private Path servingFirecracker(String name) throws IOException {
+        return fakeFirecracker(name, """
                 echo $$ > '%s'
                 echo "fake firecracker: starting with $*"
                 sock=
@@ -302,10 +415,14 @@ class FirecrackerVmmContractTest {
                 """.formatted(pidFile, serverSocket, stopFifo));
     }
 
-    /** Writes an executable script named {@code firecracker} (the name isAlive looks for). */
+    /** Writes an executable script named {@code firecracker}, the name the runtime bundle uses. */
     private Path fakeFirecracker(String body) throws IOException {
+        return fakeFirecracker("firecracker", body);
+    }
+
+    private Path fakeFirecracker(String name, String body) throws IOException {
         Path bin = Files.createDirectories(dir.resolve("bin"));
-        Path script = bin.resolve("firecracker");
+        Path script = bin.resolve(name);
         Files.writeString(script, "#!/bin/sh\n" + body, StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         return script;
