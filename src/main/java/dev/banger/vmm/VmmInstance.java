@@ -13,8 +13,10 @@ import java.util.Objects;
  * @param agentSocket host-side Unix socket of the agent channel: Firecracker's hybrid vsock
  *                    socket, or QEMU's virtio-serial (or vhost-vsock proxy) socket
  * @param agentTransport how {@code agentSocket} is spoken to
+ * @param acceleration   KVM or emulation, as the backend started it; null in records written before it was kept
  */
-public record VmmInstance(String backend, long pid, Path vmDir, Path agentSocket, AgentTransport agentTransport) {
+public record VmmInstance(String backend, long pid, Path vmDir, Path agentSocket, AgentTransport agentTransport,
+                          Acceleration acceleration) {
     /** How the host reaches the guest agent through {@link #agentSocket()}. */
     public enum AgentTransport {
         /** Firecracker's host-side vsock socket: {@code CONNECT <port>} then {@code OK <port>}. */
@@ -31,5 +33,10 @@ public record VmmInstance(String backend, long pid, Path vmDir, Path agentSocket
         if (pid <= 0) {
             throw new IllegalArgumentException("pid must be positive, got " + pid);
         }
+    }
+
+    /** An instance whose acceleration is not recorded (found on the host rather than started). */
+    public VmmInstance(String backend, long pid, Path vmDir, Path agentSocket, AgentTransport agentTransport) {
+        this(backend, pid, vmDir, agentSocket, agentTransport, null);
     }
 }

@@ -5,6 +5,7 @@ import dev.banger.host.Command;
 import dev.banger.host.HostCommands;
 import dev.banger.host.ProcessHostCommands;
 import dev.banger.model.ErrorKind;
+import dev.banger.vmm.Acceleration;
 import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmException;
@@ -35,6 +36,8 @@ import org.slf4j.LoggerFactory;
  * HTTP client.
  */
 public final class FirecrackerVmm implements Vmm, AutoCloseable {
+    /** Firecracker has no emulator: every machine it starts runs under KVM (the backend is chosen only when KVM works). */
+    private static final Acceleration UNDER_KVM = Acceleration.kvm("Firecracker runs guests under KVM only");
     public static final String NAME = "firecracker";
 
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(FirecrackerVmm.class);
@@ -142,7 +145,7 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
         }
         LOG.info("{} started", who);
         return new VmmInstance(NAME, process.pid(), paths.vmDir(), paths.vsockSocket(),
-                VmmInstance.AgentTransport.HYBRID_VSOCK);
+                VmmInstance.AgentTransport.HYBRID_VSOCK, UNDER_KVM);
     }
 
     private Launch prepareDirect(MachineSpec spec, Path setsid) {
