@@ -41,7 +41,7 @@ final class VmView {
         fields.add(new String[] {"name", vm.name()});
         fields.add(new String[] {"state", vm.state().wireName()});
         fields.add(new String[] {"image", text(vm.image())});
-        fields.add(new String[] {"vmm", text(vm.vmm())});
+        fields.add(new String[] {"vmm", vm.acceleration() == null ? text(vm.vmm()) : text(vm.vmm()) + " (" + vm.acceleration() + ")"});
         fields.add(new String[] {"vcpus", Integer.toString(vm.vcpus())});
         fields.add(new String[] {"memory", vm.memoryMib() + " MiB"});
         fields.add(new String[] {"disk", gib(vm.diskBytes())});

@@ -4,11 +4,10 @@ import dev.banger.config.BangerConfig;
 import dev.banger.config.BangerPaths;
 import dev.banger.doctor.DoctorContext;
 import dev.banger.doctor.FirecrackerCheck;
-import dev.banger.doctor.KvmCheck;
 import dev.banger.host.HostCommands;
 import dev.banger.host.disk.HostDiskFacts;
-import dev.banger.image.ImageCatalog;
 import dev.banger.model.BangerException;
+import dev.banger.image.ImageCatalog;
 import dev.banger.model.ErrorKind;
 import dev.banger.runtime.RuntimeArtifacts;
 import dev.banger.runtime.RuntimeBundle;
@@ -18,7 +17,10 @@ import dev.banger.vm.BootDeadlines;
 import dev.banger.vm.VmHost;
 import dev.banger.vm.VmInspector;
 import dev.banger.vm.VmService;
+import dev.banger.vmm.AccelerationSource;
+import dev.banger.vmm.BackendChooser;
 import dev.banger.vmm.Vmm;
+import dev.banger.vmm.VmmException;
 import dev.banger.vmm.VmmSelector;
 import dev.banger.vmm.firecracker.FirecrackerVmm;
 import dev.banger.vmm.qemu.QemuVmm;
@@ -33,8 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds the daemon's VM side: the VMM backends this host has (QEMU always; Firecracker when its
- * binary is there), the one new VMs get (config {@code vmm} through {@link VmmSelector}, with the
- * KVM verdict doctor cached), the shared host services, and reconciles the store with the host
+ * binary is there), the choice each new VM gets (config {@code vmm} through {@link BackendChooser},
+ * asking doctor's KVM verdict owner at each create), the shared host services, and reconciles the store with the host
  * before the first request. Stateless.
  */
 final class VmSetup {
@@ -47,26 +49,20 @@ final class VmSetup {
 
     static Vms start(BangerPaths paths, BangerConfig config, HostCommands host, Store store, ImageCatalog images,
             DoctorContext doctor) {
-        boolean kvm = KvmCheck.cachedUsable(doctor).orElse(false);
+        // One owner of the KVM verdict for doctor and VMs alike, asked at each create, never read once here.
+        AccelerationSource kvm = new KvmAcceleration(doctor.kvm());
         Optional<Path> firecracker = FirecrackerCheck.locate(doctor).map(Path::of);
         Map<String, Vmm> backends = new LinkedHashMap<>();
         backends.put(VmmSelector.QEMU, QemuVmm.forHost(host, config.qemu(), kvm));
         firecracker.ifPresent(binary -> backends.put(VmmSelector.FIRECRACKER, new FirecrackerVmm(
                 FirecrackerVmm.Settings.of(config.firecracker(), binary, bundledJailer(config)), host)));
-        String newVms = null;
-        String noBackend = null;
-        try {
-            newVms = VmmSelector.select(config.vmm(), new VmmSelector.HostFacts(firecracker.isPresent(), kvm));
-        } catch (BangerException e) {
-            noBackend = e.getMessage();
-            LOG.error("no VMM backend for new VMs: {}", noBackend);
-        }
-        VmHost vmHost = new VmHost(host, config.network(), backends, newVms, noBackend, HostDiskFacts.probe(host, paths.stateDir()),
+        BackendChooser newVms = BackendChooser.forHost(config.vmm(), firecracker.isPresent(), kvm);
+        VmHost vmHost = new VmHost(host, config.network(), backends, newVms, HostDiskFacts.probe(host, paths.stateDir()),
                 paths.stateDir().resolve("warm"), config.vm().warmMachines());
         VmService service = new VmService(store.vms(), store.images(), images, vmHost, paths.stateDir(), config.vm(),
                 () -> config.image().defaultImage(), config.agent().port(), Ipv4Subnet.parse(config.network().subnet().toString()),
-                kvm ? BootDeadlines.KVM : BootDeadlines.EMULATED, store.settings());
-        LOG.info("new VMs run on {} ({})", newVms == null ? "nothing" : newVms, kvm ? "KVM" : "no usable KVM: QEMU emulates with TCG");
+                BootDeadlines.BY_ACCELERATION, store.settings());
+        LOG.info("new VMs: {}", newVmsNow(config, kvm, newVms));
         if (!store.vms().list().isEmpty()) {
             try {
                 service.ensureHostStarted();
@@ -75,6 +71,22 @@ final class VmSetup {
             }
         }
         return new Vms(service, new VmInspector(service, () -> privateKey(config)), vmHost);
+    }
+
+    /**
+     * What the start-up log says about new VMs, without a test boot: the backend and acceleration
+     * when the KVM verdict is known, else that the first create finds it out.
+     */
+    static String newVmsNow(BangerConfig config, AccelerationSource kvm, BackendChooser newVms) {
+        if (kvm.known().isEmpty()) {
+            return "vmm = \"" + config.vmm().configName() + "\"; whether KVM runs a guest here is not known yet: the first"
+                    + " create (or `banger doctor`) finds out with a bounded test boot, and the verdict is kept";
+        }
+        try {
+            return newVms.choose().describe();
+        } catch (VmmException e) {
+            return "none: " + e.getMessage();
+        }
     }
 
     /** The runtime bundle's jailer, when jailing is on, there is a bundle and it has one. */

@@ -2,6 +2,7 @@ package dev.banger.doctor;
 
 import dev.banger.model.CheckResult;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One readiness check, shared by {@code banger doctor} and the daemon's preflight. A check never
@@ -22,5 +23,14 @@ public interface Check {
      */
     default Optional<String> needsRoot() {
         return Optional.empty();
+    }
+
+    /**
+     * Names of the checks whose verdict this one reads (e.g. {@code firecracker} reports the
+     * {@code kvm} check's): {@link Doctor#run} starts it only after those have finished, so one
+     * report never contradicts itself. Names not in the doctor's list are ignored. Empty by default.
+     */
+    default Set<String> dependsOn() {
+        return Set.of();
     }
 }

@@ -5,9 +5,13 @@ import dev.banger.model.CheckStatus;
 import dev.banger.model.DoctorReport;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,9 +21,11 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Runs readiness checks concurrently and reports them in the order they were given, whatever
- * order they finish in. Used by {@code banger doctor} and the daemon's preflight. A check that
- * throws, or outlives the deadline, is reported as FAIL rather than breaking the report.
- * Immutable; {@link #run()} may be called from several threads.
+ * order they finish in. A check that {@linkplain Check#dependsOn() depends on} others starts once
+ * they have finished (however they ended), so it reads their verdict of this run. Used by
+ * {@code banger doctor} and the daemon's preflight. A check that throws, or outlives the deadline,
+ * is reported as FAIL rather than breaking the report. Immutable; {@link #run()} may be called
+ * from several threads.
  */
 public final class Doctor {
     /** Long enough for the KVM test boot (about 15 s) with room to spare. */
@@ -29,9 +35,18 @@ public final class Doctor {
 
     public Doctor(List<Check> checks) {
         Set<String> names = new HashSet<>();
+        Set<String> all = new HashSet<>();
+        checks.forEach(check -> all.add(check.name()));
         for (Check check : checks) {
             if (!names.add(check.name())) {
                 throw new IllegalArgumentException("two doctor checks are named " + check.name());
+            }
+            // A dependency must come earlier in the report: that rules out cycles, and is the order readers expect.
+            for (String dependency : check.dependsOn()) {
+                if (all.contains(dependency) && !names.contains(dependency)) {
+                    throw new IllegalArgumentException("doctor check " + check.name() + " depends on " + dependency
+                            + ", which must come before it");
+                }
             }
         }
         this.checks = List.copyOf(checks);
@@ -95,13 +110,25 @@ public final class Doctor {
         return run(DEFAULT_DEADLINE);
     }
 
-    /** Runs every check, waiting at most {@code deadline} in total. */
+    /**
+     * Runs every check, waiting at most {@code deadline} in total: those without dependencies at
+     * once, each other one when its dependencies have finished.
+     */
     public DoctorReport run(Duration deadline) {
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         try {
+            Map<String, CompletableFuture<CheckResult>> byName = new HashMap<>();
             List<Future<CheckResult>> futures = new ArrayList<>();
             for (Check check : checks) {
-                futures.add(executor.submit(check::run));
+                // Dependencies come earlier in the list (the constructor insists), so their futures exist.
+                CompletableFuture<?>[] before = check.dependsOn().stream()
+                        .map(byName::get).filter(Objects::nonNull).toArray(CompletableFuture<?>[]::new);
+                CompletableFuture<CheckResult> future = before.length == 0
+                        ? CompletableFuture.supplyAsync(check::run, executor)
+                        : CompletableFuture.allOf(before).handle((ignored, failure) -> null)
+                                .thenApplyAsync(ignored -> check.run(), executor);
+                byName.put(check.name(), future);
+                futures.add(future);
             }
             long end = System.nanoTime() + deadline.toNanos();
             List<CheckResult> results = new ArrayList<>();

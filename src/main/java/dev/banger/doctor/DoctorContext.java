@@ -26,9 +26,12 @@ import java.util.function.Supplier;
  *                    runtime-bundle check, which lives outside this package's dependencies)
  * @param hostRoot    where {@code /dev}, {@code /sys}, {@code /proc} and {@code /lib/modules} are
  *                    read from; {@code /} except in tests
+ * @param kvm         the host's KVM verdict, shared by the {@code kvm} check, the checks that depend on
+ *                    it and (in the daemon) the backend choice for new VMs; made from the other
+ *                    components when null
  */
 public record DoctorContext(HostCommands host, BangerPaths paths, BangerConfig config,
-                            Supplier<Optional<Path>> guestKernel, List<Check> extraChecks, Path hostRoot) {
+                            Supplier<Optional<Path>> guestKernel, List<Check> extraChecks, Path hostRoot, KvmVerdicts kvm) {
     public DoctorContext {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(paths, "paths");
@@ -36,6 +39,15 @@ public record DoctorContext(HostCommands host, BangerPaths paths, BangerConfig c
         Objects.requireNonNull(guestKernel, "guestKernel");
         extraChecks = List.copyOf(extraChecks);
         Objects.requireNonNull(hostRoot, "hostRoot");
+        if (kvm == null) {
+            kvm = new KvmVerdicts(host, paths.cacheDir().resolve("doctor"), config.qemu().binary(), guestKernel, hostRoot);
+        }
+    }
+
+    /** With a KVM verdict owner of its own. */
+    public DoctorContext(HostCommands host, BangerPaths paths, BangerConfig config, Supplier<Optional<Path>> guestKernel,
+                         List<Check> extraChecks, Path hostRoot) {
+        this(host, paths, config, guestKernel, extraChecks, hostRoot, null);
     }
 
     /** The real host: paths such as {@code /dev/kvm} are read where they are. */

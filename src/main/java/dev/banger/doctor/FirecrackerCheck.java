@@ -10,12 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Whether a Firecracker binary is there, runs (its version is reported) and this host can run its
  * guests (the KVM verdict): {@code firecracker.binary} from the config, else the runtime bundle's,
  * else {@code firecracker} on PATH. Missing is a WARN (VMs run under QEMU) unless {@code vmm =
- * "firecracker"} is configured. Safe for concurrent use.
+ * "firecracker"} is configured. Runs after the {@code kvm} check, whose verdict it reports. Safe for
+ * concurrent use.
  */
 public final class FirecrackerCheck extends ContextCheck {
     static final String NAME = "firecracker";
@@ -48,6 +50,12 @@ public final class FirecrackerCheck extends ContextCheck {
     }
 
 
+    /** Its verdict on KVM is the kvm check's, so it waits for that check to finish. */
+    @Override
+    public Set<String> dependsOn() {
+        return Set.of(KvmCheck.NAME);
+    }
+
     @Override
     public CheckResult run() {
         Optional<Path> configured = ctx.config().firecracker().binary();
@@ -72,14 +80,15 @@ public final class FirecrackerCheck extends ContextCheck {
                     + KvmCheck.firstLine(result), "reinstall firecracker (it must be a static x86_64 build)");
         }
         String version = KvmCheck.firstLine(result) + " (" + binary.get() + ")";
-        Optional<Boolean> kvm = KvmCheck.cachedUsable(ctx);
+        // Run after the kvm check (dependsOn), so its verdict of this very run is already recorded.
+        Optional<KvmVerdict> kvm = ctx.kvm().proven();
         if (kvm.isEmpty()) {
             return CheckResult.warn(NAME, version + "; whether this host's KVM can run its guests is not known yet",
                     "see the kvm check (it boots a test guest under KVM once)");
         }
-        if (!kvm.get()) {
-            return missing(version + " is installed, but this host's KVM cannot run an ordinary guest",
-                    "use a host whose KVM runs ordinary guests");
+        if (!kvm.get().usable()) {
+            return missing(version + " is installed, but this host's KVM cannot run an ordinary guest ("
+                    + kvm.get().evidence() + ")", "use a host whose KVM runs ordinary guests");
         }
         return CheckResult.ok(NAME, version + "; KVM runs ordinary guests, so new VMs can use it");
     }

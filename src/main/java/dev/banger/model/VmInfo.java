@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param vsockCid  guest vsock context id
  * @param dnsName   {@code <name>.<domain>}, answered by the daemon's DNS server
  * @param vmm       backend: {@code qemu} or {@code firecracker}
+ * @param acceleration how its running machine executes guest code: {@code kvm}, or {@code tcg: KVM cannot
+ *                  run a guest here: <reason>}; null when it is not running or the record predates it
  * @param pid       VMM process id while running, else null
  * @param tap       host TAP device while running, else null
  * @param rootDisk  how the root disk was cloned, e.g. {@code qcow2-overlay}, or null
@@ -38,6 +40,7 @@ public record VmInfo(
         long vsockCid,
         String dnsName,
         String vmm,
+        String acceleration,
         Long pid,
         String tap,
         String rootDisk,

@@ -1,6 +1,8 @@
 package dev.banger.vm;
 
+import dev.banger.vmm.Acceleration;
 import java.time.Duration;
+import java.util.function.Function;
 
 /**
  * How long each boot wait may take. Under software emulation (QEMU TCG) a guest needs tens of
@@ -19,4 +21,17 @@ public record BootDeadlines(Duration agent, Duration sshd, Duration services) {
      */
     public static final BootDeadlines EMULATED = new BootDeadlines(Duration.ofMinutes(12), Duration.ofMinutes(10), Duration.ofMinutes(5));
     public static final BootDeadlines KVM = new BootDeadlines(Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(2));
+
+    /** {@link #KVM} for a machine running under KVM, else (emulated, or not recorded) {@link #EMULATED}. */
+    public static BootDeadlines of(Acceleration acceleration) {
+        return acceleration != null && acceleration.kvm() ? KVM : EMULATED;
+    }
+
+    /** The deadlines for each machine as it runs: {@link #of}. */
+    public static final Function<Acceleration, BootDeadlines> BY_ACCELERATION = BootDeadlines::of;
+
+    /** These deadlines whatever the acceleration (tests). */
+    public static Function<Acceleration, BootDeadlines> always(BootDeadlines deadlines) {
+        return ignored -> deadlines;
+    }
 }

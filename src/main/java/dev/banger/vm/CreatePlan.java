@@ -1,6 +1,7 @@
 package dev.banger.vm;
 
 import dev.banger.model.Image;
+import dev.banger.vmm.Acceleration;
 import java.util.List;
 import java.util.Objects;
 
@@ -14,16 +15,18 @@ import java.util.Objects;
  * @param memoryMib guest memory
  * @param diskBytes work disk size
  * @param vmm       backend name
+ * @param acceleration KVM or emulation for the new machine, and why (the create reports it)
  * @param services  services the image declares (the agent's names, e.g. {@code opencode})
  * @param workDiskGrowsInGuest whether the image's guest grows {@code /root} to the disk's size at boot
  * @param guestConfigDrive whether the image's guest reads its settings from a config drive too
  * @param slowPath  take the slow path on purpose ({@link CreateRequest#slowPath()})
  */
-public record CreatePlan(String name, Image image, int vcpus, int memoryMib, long diskBytes, String vmm, List<String> services,
-        boolean workDiskGrowsInGuest, boolean guestConfigDrive, boolean slowPath) {
+public record CreatePlan(String name, Image image, int vcpus, int memoryMib, long diskBytes, String vmm, Acceleration acceleration,
+        List<String> services, boolean workDiskGrowsInGuest, boolean guestConfigDrive, boolean slowPath) {
     public CreatePlan {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(acceleration, "acceleration");
         services = List.copyOf(services);
     }
 

@@ -16,6 +16,7 @@ import dev.banger.model.VmState;
 import dev.banger.store.Ipv4Subnet;
 import dev.banger.store.NewVm;
 import dev.banger.store.VmRepository;
+import dev.banger.vmm.Acceleration;
 import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmInstance;
@@ -32,6 +33,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -61,13 +63,13 @@ final class VmCreator {
     private final Machines machines;
     private final VmDirs dirs;
     private final Ipv4Subnet subnet;
-    private final BootDeadlines deadlines;
+    private final Function<Acceleration, BootDeadlines> deadlines;
 
     private final int agentPort;
     private final int sshPort;
 
     VmCreator(VmRepository vms, ImageCatalog images, VmHost host, Machines machines, int agentPort, int sshPort, VmDirs dirs,
-            Ipv4Subnet subnet, BootDeadlines deadlines) {
+            Ipv4Subnet subnet, Function<Acceleration, BootDeadlines> deadlines) {
         this.vms = vms;
         this.images = images;
         this.host = host;
@@ -177,6 +179,10 @@ final class VmCreator {
                 return started;
             });
             BootWaiter boot = new BootWaiter(vmm, agentPort, sshPort);
+            // What the machine really got (a warm one started earlier); the plan's when the backend does not say.
+            Acceleration got = instance.acceleration() != null ? instance.acceleration() : plan.acceleration();
+            BootDeadlines deadlines = this.deadlines.apply(got);
+            LOG.info("VM {}: runs as {}", name, got.describe(vmm.name()));
             stages.run("boot", () -> {
                 if (!hostSide.leaveAndAwaitCohort()) {
                     LOG.info("VM {}: creates begun alongside it are still on their host side after {} ms; its guest runs now",

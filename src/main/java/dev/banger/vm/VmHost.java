@@ -22,6 +22,9 @@ import dev.banger.host.net.NatHandles;
 import dev.banger.host.net.TapPool;
 import dev.banger.rpc.Json;
 import dev.banger.store.SettingsRepository;
+import dev.banger.vmm.Acceleration;
+import dev.banger.vmm.BackendChoice;
+import dev.banger.vmm.BackendChooser;
 import dev.banger.vmm.Vmm;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -50,6 +53,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class VmHost implements GuestNames, NatControl, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VmHost.class);
+    /** What a fixed backend is said to run with: the test doubles do not emulate anything. */
+    private static final Acceleration FIXED = Acceleration.kvm("the backend was fixed by the caller");
     static final String NAT_SETTING = "network.nat";
     /** The longest a guest waits for the host side of creates begun alongside it, or a TAP refill for creates ({@link GuestStartGate}). */
     static final Duration GUEST_START_HOLD = Duration.ofSeconds(2);
@@ -59,8 +64,7 @@ public final class VmHost implements GuestNames, NatControl, AutoCloseable {
     private final HostNetwork network;
     private final TapPool taps;
     private final Map<String, Vmm> backends;
-    private final String newVmBackend;
-    private final String noBackendWhy;
+    private final BackendChooser newVms;
     private final DiskCloner disks;
     private final Ext4Tool ext4;
     private final HostDiskFacts diskFacts;
@@ -87,21 +91,33 @@ public final class VmHost implements GuestNames, NatControl, AutoCloseable {
     }
 
     /**
+     * A host whose new VMs always get {@code newVmBackend} (tests).
+     *
      * @param warmDir      where warm machines wait ({@link WarmMachines})
      * @param warmMachines how many wait at most ({@code [vm] warm_machines}); 0 for none
      */
     public VmHost(HostCommands host, NetworkConfig config, Map<String, Vmm> backends, String newVmBackend, String noBackendWhy,
+            HostDiskFacts diskFacts, Path warmDir, int warmMachines) {
+        this(host, config, backends, BackendChooser.fixed(newVmBackend, noBackendWhy, FIXED), diskFacts, warmDir, warmMachines);
+        if (newVmBackend != null && !backends.containsKey(newVmBackend)) {
+            throw new IllegalArgumentException("no " + newVmBackend + " backend among " + backends.keySet());
+        }
+    }
+
+    /**
+     * @param newVms       chooses the backend (and acceleration) of each new VM when it is created;
+     *                     must only name backends in {@code backends}
+     * @param warmDir      where warm machines wait ({@link WarmMachines})
+     * @param warmMachines how many wait at most ({@code [vm] warm_machines}); 0 for none
+     */
+    public VmHost(HostCommands host, NetworkConfig config, Map<String, Vmm> backends, BackendChooser newVms,
             HostDiskFacts diskFacts, Path warmDir, int warmMachines) {
         this.host = host;
         this.config = config;
         this.network = new HostNetwork(host, config);
         this.taps = new TapPool(network, config.tapPoolSize(), guestStart::awaitQuiet);
         this.backends = Map.copyOf(backends);
-        this.newVmBackend = newVmBackend;
-        this.noBackendWhy = noBackendWhy;
-        if (newVmBackend != null && !backends.containsKey(newVmBackend)) {
-            throw new IllegalArgumentException("no " + newVmBackend + " backend among " + backends.keySet());
-        }
+        this.newVms = newVms;
         this.disks = new DiskCloner(host);
         this.ext4 = new Ext4Tool(host);
         this.diskFacts = diskFacts;
@@ -311,17 +327,19 @@ public final class VmHost implements GuestNames, NatControl, AutoCloseable {
         }
     }
 
-    /** The backend new VMs get. */
-    Vmm vmm() {
-        if (newVmBackend == null) {
-            throw VmException.precondition(noBackendWhy);
-        }
-        return backends.get(newVmBackend);
+    /**
+     * The backend and acceleration of a VM created now; may wait for KVM's bounded test boot when
+     * no verdict is recorded yet.
+     *
+     * @throws dev.banger.vmm.VmmException ({@code precondition-failed}) when no backend can run new VMs, saying why
+     */
+    public BackendChoice chooseBackend() {
+        return newVms.choose();
     }
 
-    /** The backend new VMs get, if any. */
+    /** The backend new VMs get, when it is known without a test boot (the warm pool must not start one). */
     Optional<Vmm> newVmBackend() {
-        return Optional.ofNullable(newVmBackend).map(backends::get);
+        return newVms.known().map(choice -> backends.get(choice.backend()));
     }
 
     WarmMachines warm() {

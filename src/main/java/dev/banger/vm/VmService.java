@@ -19,6 +19,8 @@ import dev.banger.store.ImageRepository;
 import dev.banger.store.Ipv4Subnet;
 import dev.banger.store.SettingsRepository;
 import dev.banger.store.VmRepository;
+import dev.banger.vmm.Acceleration;
+import dev.banger.vmm.BackendChoice;
 import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmInstance;
@@ -28,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -55,7 +58,7 @@ public final class VmService {
     private final int agentPort;
     private final int sshPort;
     private final VmCreator creator;
-    private final BootDeadlines deadlines;
+    private final Function<Acceleration, BootDeadlines> deadlines;
     private final Random random = new Random();
     private final SettingsRepository settings;
     private final ShutdownGate deletes = new ShutdownGate();
@@ -69,6 +72,17 @@ public final class VmService {
     public VmService(VmRepository vms, ImageRepository imageRows, ImageCatalog images, VmHost host, Path stateDir,
             VmDefaults defaults, Supplier<String> defaultImage, int agentPort, Ipv4Subnet subnet, BootDeadlines deadlines,
             SettingsRepository settings) {
+        this(vms, imageRows, images, host, stateDir, defaults, defaultImage, agentPort, BootWaiter.SSH_PORT, subnet,
+                BootDeadlines.always(deadlines), settings);
+    }
+
+    /**
+     * @param deadlines the boot waits for a machine by how it runs ({@link BootDeadlines#BY_ACCELERATION}):
+     *                  a verdict reached after start changes them for the next machine
+     */
+    public VmService(VmRepository vms, ImageRepository imageRows, ImageCatalog images, VmHost host, Path stateDir,
+            VmDefaults defaults, Supplier<String> defaultImage, int agentPort, Ipv4Subnet subnet,
+            Function<Acceleration, BootDeadlines> deadlines, SettingsRepository settings) {
         this(vms, imageRows, images, host, stateDir, defaults, defaultImage, agentPort, BootWaiter.SSH_PORT, subnet, deadlines,
                 settings);
     }
@@ -76,7 +90,7 @@ public final class VmService {
     /** As the public constructor, with the port boot waits probe for sshd (tests listen on a free one). */
     VmService(VmRepository vms, ImageRepository imageRows, ImageCatalog images, VmHost host, Path stateDir,
             VmDefaults defaults, Supplier<String> defaultImage, int agentPort, int sshPort, Ipv4Subnet subnet,
-            BootDeadlines deadlines, SettingsRepository settings) {
+            Function<Acceleration, BootDeadlines> deadlines, SettingsRepository settings) {
         this.vms = vms;
         this.settings = settings;
         this.imageRows = imageRows;
@@ -228,12 +242,17 @@ public final class VmService {
         int memory = request.memoryMib() == null ? defaultMemoryMib() : request.memoryMib();
         long disk = request.diskGib() == null ? defaults.disk().bytes() : request.diskGib() * GIB;
         checkSizes(vcpus, memory, disk);
+        // Decided for each create, not once at start: the KVM verdict may have arrived since (doctor),
+        // or be found out now by its bounded test boot. A vmm = "firecracker" this host cannot run
+        // fails here, before the host network is touched.
+        BackendChoice backend = host.chooseBackend();
+        LOG.info("VM {}: new VM gets {}", name, backend.describe());
         // Only a request that passed every check may set up the host network (bad input changes nothing).
         ensureHostStarted();
         // Read once: a create is on the hot path. For images banger did not build the host grows
         // /root, and no warm machine can become their VMs.
         Optional<ImageManifest> manifest = manifest(image);
-        return new CreatePlan(name, image, vcpus, memory, disk, host.vmm().name(), declaredServices(manifest),
+        return new CreatePlan(name, image, vcpus, memory, disk, backend.backend(), backend.acceleration(), declaredServices(manifest),
                 manifest.map(ImageManifest::workDiskGrowsInGuest).orElse(false),
                 manifest.map(ImageManifest::guestConfigDrive).orElse(false), request.slowPath());
     }
@@ -275,8 +294,10 @@ public final class VmService {
                 host.removeNatIfUnused(!vms.list().isEmpty());
                 throw e;
             }
-            LOG.info("VM {}: created in {} ms", vm.name(), (System.nanoTime() - start) / 1_000_000);
-            return info(vm);
+            VmInfo created = info(vm);
+            LOG.info("VM {}: created in {} ms, running as {}", vm.name(), (System.nanoTime() - start) / 1_000_000,
+                    created.acceleration() == null ? created.vmm() : created.vmm() + " (" + created.acceleration() + ")");
+            return created;
         });
     }
 
@@ -327,6 +348,9 @@ public final class VmService {
             runtime = runtime.withInstance(instance);
             vms.recordLifecycle(vm.name(), VmState.RUNNING, instance.pid(), runtime.toJson());
             machines.awaitReady(machines.context(vm, runtime));
+            BootDeadlines deadlines = this.deadlines.apply(instance.acceleration());
+            LOG.info("VM {}: starting as {}", vm.name(), instance.acceleration() == null ? vmm.name()
+                    : instance.acceleration().describe(vmm.name()));
             BootWaiter boot = new BootWaiter(vmm, agentPort, sshPort);
             boot.awaitAgent(vm.name(), instance, deadlines.agent());
             HealthReport withSsh = boot.awaitSsh(vm.name(), instance, vm.network().ip(), deadlines.sshd());
@@ -465,7 +489,10 @@ public final class VmService {
     VmInfo info(Vm vm) {
         VmRuntime runtime = runtime(vm);
         return new VmInfo(vm.name(), vm.image(), vm.state(), vm.vcpus(), vm.memoryMib(), vm.diskBytes(), vm.network().ip(),
-                vm.network().mac(), vm.network().vsockCid(), vm.name() + "." + host.domain(), vm.vmm(), vm.pid(), runtime.tap(),
+                vm.network().mac(), vm.network().vsockCid(), vm.name() + "." + host.domain(), vm.vmm(),
+                runtime.instance() == null || runtime.instance().acceleration() == null ? null
+                        : runtime.instance().acceleration().summary(),
+                vm.pid(), runtime.tap(),
                 runtime.rootDisk() == null ? null : runtime.rootDisk().strategy().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
                 runtime.vmDir().toString(), vm.createdAt(), vm.updatedAt());
     }

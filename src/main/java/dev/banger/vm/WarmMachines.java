@@ -193,6 +193,8 @@ final class WarmMachines implements AutoCloseable {
         if (!enabled()) {
             return;
         }
+        // The backend may have become known after the host started (the first create's KVM test boot).
+        start();
         lock.lock();
         try {
             if (!shape.equals(wanted)) {

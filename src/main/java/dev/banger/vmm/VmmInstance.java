@@ -18,9 +18,11 @@ import java.util.OptionalLong;
  *                    ({@code /proc/PID/stat} field 22), recorded by a backend that knows it, so a
  *                    later daemon tells its process from another that got the same pid; empty
  *                    when not known (an instance stored by an older banger, or found by scanning)
+ * @param acceleration KVM or emulation, as the backend started it; null in records written before it
+ *                    was kept, and for a process found on the host rather than started
  */
 public record VmmInstance(String backend, long pid, Path vmDir, Path agentSocket, AgentTransport agentTransport,
-        OptionalLong startTicks) {
+        OptionalLong startTicks, Acceleration acceleration) {
     /** How the host reaches the guest agent through {@link #agentSocket()}. */
     public enum AgentTransport {
         /** Firecracker's host-side vsock socket: {@code CONNECT <port>} then {@code OK <port>}. */
@@ -44,8 +46,8 @@ public record VmmInstance(String backend, long pid, Path vmDir, Path agentSocket
         }
     }
 
-    /** An instance whose process start time is not known. */
+    /** An instance whose process start time and acceleration are not known (found on the host). */
     public VmmInstance(String backend, long pid, Path vmDir, Path agentSocket, AgentTransport agentTransport) {
-        this(backend, pid, vmDir, agentSocket, agentTransport, OptionalLong.empty());
+        this(backend, pid, vmDir, agentSocket, agentTransport, OptionalLong.empty(), null);
     }
 }

@@ -19,7 +19,7 @@ public final class VmmSelector {
     public static final String QEMU = "qemu";
 
     /**
-     * What the host offers, as doctor established it.
+     * What the host offers, as known when a VM is created.
      *
      * @param firecrackerPresent      the runtime bundle (or config) provides a Firecracker binary
      * @param kvmRunsOrdinaryGuests   doctor booted a real guest kernel under KVM (opening {@code /dev/kvm} is not enough)
@@ -36,6 +36,16 @@ public final class VmmSelector {
      * @throws VmmException ({@code precondition-failed}) when Firecracker is configured but cannot run here
      */
     public static String select(VmmChoice choice, HostFacts facts) {
+        return select(choice, facts, null);
+    }
+
+    /**
+     * As {@link #select(VmmChoice, HostFacts)}, with why KVM cannot run a guest (the test boot's
+     * evidence) added to the error, when known.
+     *
+     * @param kvmWhy why KVM cannot run an ordinary guest, or null
+     */
+    public static String select(VmmChoice choice, HostFacts facts, String kvmWhy) {
         Objects.requireNonNull(choice, "choice");
         Objects.requireNonNull(facts, "facts");
         boolean firecrackerCanRun = facts.firecrackerPresent() && facts.kvmRunsOrdinaryGuests();
@@ -45,7 +55,7 @@ public final class VmmSelector {
             case FIRECRACKER -> {
                 if (!firecrackerCanRun) {
                     throw new VmmException(ErrorKind.PRECONDITION_FAILED, "vmm = \"firecracker\" is configured, but "
-                            + String.join(" and ", missing(facts)) + "; set vmm = \"auto\" or \"qemu\" to use QEMU, "
+                            + String.join(" and ", missing(facts, kvmWhy)) + "; set vmm = \"auto\" or \"qemu\" to use QEMU, "
                             + "and run `banger doctor` for details");
                 }
                 yield FIRECRACKER;
@@ -53,13 +63,14 @@ public final class VmmSelector {
         };
     }
 
-    private static List<String> missing(HostFacts facts) {
+    private static List<String> missing(HostFacts facts, String kvmWhy) {
         List<String> why = new ArrayList<>();
         if (!facts.firecrackerPresent()) {
             why.add("no firecracker binary was found (add one with `banger runtime bootstrap --firecracker <path>`)");
         }
         if (!facts.kvmRunsOrdinaryGuests()) {
-            why.add("KVM cannot run an ordinary guest on this host (Firecracker needs working KVM)");
+            why.add("KVM cannot run an ordinary guest on this host (Firecracker needs working KVM"
+                    + (facts.kvmRunsOrdinaryGuests() || kvmWhy == null || kvmWhy.isBlank() ? "" : "; " + kvmWhy) + ")");
         }
         return why;
     }

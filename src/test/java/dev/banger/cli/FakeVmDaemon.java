@@ -141,13 +141,13 @@ final class FakeVmDaemon implements AutoCloseable {
 
     static VmInfo vm(String name) {
         return new VmInfo(name, "default", VmState.RUNNING, 2, 1024, 8L << 30, "172.16.0.2", "02:42:ac:10:00:02", 3,
-                name + ".vm", "qemu", 4242L, "tap-bg0", "qcow2-overlay", "/var/lib/banger/vms/" + name,
+                name + ".vm", "qemu", "kvm", 4242L, "tap-bg0", "qcow2-overlay", "/var/lib/banger/vms/" + name,
                 T0, T0.plusSeconds(5));
     }
 
     static VmInfo withState(VmInfo vm, VmState state) {
         return new VmInfo(vm.name(), vm.image(), state, vm.vcpus(), vm.memoryMib(), vm.diskBytes(), vm.ip(), vm.mac(),
-                vm.vsockCid(), vm.dnsName(), vm.vmm(), null, null, vm.rootDisk(), vm.vmDir(), vm.createdAt(), vm.updatedAt());
+                vm.vsockCid(), vm.dnsName(), vm.vmm(), null, null, null, vm.rootDisk(), vm.vmDir(), vm.createdAt(), vm.updatedAt());
     }
 
     static HealthReport health() {

@@ -37,7 +37,7 @@ class QuickVmListTest {
 
     private static VmInfo running(String name) {
         return new VmInfo(name, "default", VmState.RUNNING, 2, 1024, 8L << 30, "172.16.0.2", "02:42:ac:10:00:02", 3,
-                name + ".vm", "qemu", 4242L, "tap-bg0", "qcow2-overlay", "/var/lib/banger/vms/" + name, T0, T0);
+                name + ".vm", "qemu", "kvm", 4242L, "tap-bg0", "qcow2-overlay", "/var/lib/banger/vms/" + name, T0, T0);
     }
 
     @Test
@@ -45,9 +45,9 @@ class QuickVmListTest {
         VmList list = new VmList(List.of(
                 running("dev1"),
                 new VmInfo("half-made", null, VmState.FAILED, 1, 256, (3L << 30) / 2, null, null, 9, null, null, null, null,
-                        null, null, null, null),
+                        null, null, null, null, null),
                 new VmInfo("big", "void-exp", VmState.STOPPED, 64, 262_144, 1L << 42, "172.16.3.250", null, 12, null,
-                        "firecracker", null, null, "reflink", "/d", T0, T0)));
+                        "firecracker", null, null, null, "reflink", "/d", T0, T0)));
 
         assertThat(rows(answer(list))).hasValue(list.vms().stream().map(VmView::row).toList());
     }
@@ -57,7 +57,7 @@ class QuickVmListTest {
         Instant odd = Instant.parse("2026-12-02T08:00:00.120Z");
         VmList list = new VmList(List.of(running("dev1"),
                 new VmInfo("x", "imägé \"q\"", VmState.CREATING, 1, 128, 1L << 30, null, null, 4, null, null, null, null,
-                        null, "/tmp/a b", odd, odd.plusNanos(1))));
+                        null, null, "/tmp/a b", odd, odd.plusNanos(1))));
         String answer = answer(list);
         VmList decoded = Json.mapper().treeToValue(Json.mapper().readTree(answer).get("result"), VmList.class);
 

@@ -37,6 +37,7 @@ class ToolChecksTest {
 
     @Test
     void firecrackerOnPathReportsItsVersion() {
+        machine.touch("/dev/kvm");
         RecordingHostCommands host = new RecordingHostCommands().withPrograms("firecracker")
                 .answer(List.of("firecracker", "--version"), 0, "Firecracker v1.13.1\n\nSupported snapshot data format versions: 6.0.0\n", "");
 

@@ -1,5 +1,6 @@
 package dev.banger.vm;
 
+import dev.banger.vmm.AccelerationSource;
 import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmException;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,6 +27,8 @@ import java.util.function.Function;
  */
 final class FakeVmm implements Vmm {
     static final String NAME = "fake";
+    /** Asked at each start, as QEMU asks it, when set; else instances record no acceleration. */
+    volatile AccelerationSource acceleration;
     static final String HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTests root@guest";
 
     private final AtomicLong pids = new AtomicLong(40_000);
@@ -96,7 +100,9 @@ final class FakeVmm implements Vmm {
         }
         long pid = pids.incrementAndGet();
         Path socket = spec.vmDir().resolve("agent.sock");
-        VmmInstance instance = new VmmInstance(NAME, pid, spec.vmDir(), socket, VmmInstance.AgentTransport.UNIX_STREAM);
+        AccelerationSource how = acceleration;
+        VmmInstance instance = new VmmInstance(NAME, pid, spec.vmDir(), socket, VmmInstance.AgentTransport.UNIX_STREAM,
+                OptionalLong.empty(), how == null ? null : how.current());
         String console = dieWith;
         if (console != null) {
             dieWith = null;

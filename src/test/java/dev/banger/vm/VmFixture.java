@@ -23,6 +23,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
+import dev.banger.vmm.BackendChooser;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -112,6 +113,18 @@ public final class VmFixture implements AutoCloseable {
         return host;
     }
 
+    /** A host whose new VMs are chosen by {@code newVms} (which must name the fake backend). */
+    VmHost host(BackendChooser newVms) {
+        NetworkConfig config = new NetworkConfig("banger0", dev.banger.config.Ipv4Subnet.parse(SUBNET), "banger.internal",
+                0, NatMode.AUTO);
+        VmHost host = new VmHost(commands, config, Map.of(FakeVmm.NAME, vmm), newVms, new HostDiskFacts(false, false, false),
+                stateDir.resolve("warm"), 0);
+        synchronized (hosts) {
+            hosts.add(host);
+        }
+        return host;
+    }
+
     VmService service(BootDeadlines deadlines) {
         return service(host(0), deadlines);
     }
@@ -128,7 +141,7 @@ public final class VmFixture implements AutoCloseable {
     private VmService service(VmHost host, BootDeadlines deadlines, String defaultImage) {
         return new VmService(store.vms(), store.images(), null, host, stateDir,
                 new VmDefaults(1, ByteSize.ofMebibytes(256), ByteSize.ofGibibytes(1)), () -> defaultImage, 10000, sshPort,
-                Ipv4Subnet.parse(SUBNET), deadlines, store.settings());
+                Ipv4Subnet.parse(SUBNET), BootDeadlines.always(deadlines), store.settings());
     }
 
     public Path vmDir(String name) {

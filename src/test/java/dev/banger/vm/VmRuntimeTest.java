@@ -54,7 +54,7 @@ class VmRuntimeTest {
     @Test
     void processStartTimeSurvivesAJsonRoundTrip() {
         VmRuntime runtime = VmRuntime.empty(DIR).withTap("tap-pool-1").withInstance(new VmmInstance("firecracker", 4242, DIR,
-                DIR.resolve("firecracker.vsock"), VmmInstance.AgentTransport.HYBRID_VSOCK, OptionalLong.of(987_654)));
+                DIR.resolve("firecracker.vsock"), VmmInstance.AgentTransport.HYBRID_VSOCK, OptionalLong.of(987_654), null));
 
         VmRuntime read = VmRuntime.fromJson(runtime.toJson(), "dev1");
 

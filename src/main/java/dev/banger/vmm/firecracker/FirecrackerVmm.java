@@ -5,6 +5,7 @@ import dev.banger.host.Command;
 import dev.banger.host.HostCommands;
 import dev.banger.host.ProcessHostCommands;
 import dev.banger.model.ErrorKind;
+import dev.banger.vmm.Acceleration;
 import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmException;
@@ -39,6 +40,8 @@ import org.slf4j.LoggerFactory;
  * it to stop the HTTP client.
  */
 public final class FirecrackerVmm implements Vmm, AutoCloseable {
+    /** Firecracker has no emulator: every machine it starts runs under KVM (the backend is chosen only when KVM works). */
+    private static final Acceleration UNDER_KVM = Acceleration.kvm("Firecracker runs guests under KVM only");
     public static final String NAME = "firecracker";
 
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(FirecrackerVmm.class);
@@ -151,7 +154,7 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
         }
         LOG.info("{} started", who);
         return new VmmInstance(NAME, process.pid(), paths.vmDir(), paths.vsockSocket(),
-                VmmInstance.AgentTransport.HYBRID_VSOCK, OptionalLong.of(started));
+                VmmInstance.AgentTransport.HYBRID_VSOCK, OptionalLong.of(started), UNDER_KVM);
     }
 
     /**

@@ -8,6 +8,8 @@ import dev.banger.host.HostCommands;
 import dev.banger.host.OpenFiles;
 import dev.banger.host.ProcStat;
 import dev.banger.model.ErrorKind;
+import dev.banger.vmm.Acceleration;
+import dev.banger.vmm.AccelerationSource;
 import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmInstance;
@@ -24,8 +26,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,33 +70,47 @@ public final class QemuVmm implements Vmm {
 
     private final HostCommands host;
     private final String binary;
-    private final QemuAccel accel;
+    private final AccelerationSource acceleration;
     private final OptionalLong hostTscKhz;
     private final KnownMachines known = new KnownMachines();
 
     /**
-     * @param accel      KVM or TCG, from {@link QemuAccel#choose}
+     * @param accel      KVM or TCG for every machine, from {@link QemuAccel#choose}
      * @param hostTscKhz the host TSC frequency, needed under TCG (see {@link HostTsc})
      */
     public QemuVmm(HostCommands host, QemuConfig config, QemuAccel accel, OptionalLong hostTscKhz) {
+        this(host, config, AccelerationSource.fixed(accel == QemuAccel.KVM
+                ? Acceleration.kvm("KVM chosen by the caller") : Acceleration.emulated("TCG chosen by the caller")), hostTscKhz);
+    }
+
+    /**
+     * @param acceleration asked at every machine start, so a KVM verdict reached after this backend
+     *                     was made is used by the next machine
+     * @param hostTscKhz   the host TSC frequency, needed under TCG (see {@link HostTsc})
+     */
+    public QemuVmm(HostCommands host, QemuConfig config, AccelerationSource acceleration, OptionalLong hostTscKhz) {
         this.host = Objects.requireNonNull(host, "host");
         this.binary = Objects.requireNonNull(config, "config").binary();
-        this.accel = Objects.requireNonNull(accel, "accel");
+        this.acceleration = Objects.requireNonNull(acceleration, "acceleration");
         this.hostTscKhz = Objects.requireNonNull(hostTscKhz, "hostTscKhz");
     }
 
-    /** The backend for this host: the accelerator from doctor's KVM verdict, the TSC from {@code /proc/cpuinfo}. */
-    public static QemuVmm forHost(HostCommands host, QemuConfig config, boolean kvmRunsOrdinaryGuests) {
-        QemuAccel accel = QemuAccel.choose(kvmRunsOrdinaryGuests);
+    /** The backend for this host: KVM or TCG as {@code acceleration} says at each start, the TSC from {@code /proc/cpuinfo}. */
+    public static QemuVmm forHost(HostCommands host, QemuConfig config, AccelerationSource acceleration) {
+        // Read whatever the verdict: it is asked at each start, and any machine may then need TCG's TSC.
         OptionalLong tsc = OptionalLong.empty();
-        if (accel == QemuAccel.TCG) {
-            try {
-                tsc = HostTsc.khzFromCpuinfo(Files.readString(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                LOG.warn("cannot read /proc/cpuinfo for the TSC frequency: {}", e.toString());
-            }
+        try {
+            tsc = HostTsc.khzFromCpuinfo(Files.readString(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            LOG.warn("cannot read /proc/cpuinfo for the TSC frequency: {}", e.toString());
         }
-        return new QemuVmm(host, config, accel, tsc);
+        return new QemuVmm(host, config, acceleration, tsc);
+    }
+
+    /** The backend for this host with a fixed accelerator (tests). */
+    public static QemuVmm forHost(HostCommands host, QemuConfig config, boolean kvmRunsOrdinaryGuests) {
+        return forHost(host, config, AccelerationSource.fixed(kvmRunsOrdinaryGuests
+                ? Acceleration.kvm("KVM chosen by the caller") : Acceleration.emulated("TCG chosen by the caller")));
     }
 
     @Override
@@ -102,12 +118,10 @@ public final class QemuVmm implements Vmm {
         return VmmSelector.QEMU;
     }
 
-    public QemuAccel accel() {
-        return accel;
-    }
-
     @Override
     public VmmInstance startPaused(MachineSpec spec) {
+        Acceleration how = acceleration.current();
+        QemuAccel accel = QemuAccel.choose(how.kvm());
         List<String> argv = QemuCommandLine.plan(binary, spec, accel, hostTscKhz);
         QemuFiles files = new QemuFiles(spec.vmDir());
         if (!Files.isDirectory(files.vmDir())) {
@@ -129,8 +143,9 @@ public final class QemuVmm implements Vmm {
             killLeftover(files, pid);
             throw e;
         }
-        LOG.info("VM {}: QEMU pid {} running under {}", spec.name(), pid, accel.accelName());
-        return new VmmInstance(name(), pid, files.vmDir(), files.agentSocket(), VmmInstance.AgentTransport.UNIX_STREAM);
+        LOG.info("VM {}: QEMU pid {} running as {}", spec.name(), pid, how.describe(name()));
+        return new VmmInstance(name(), pid, files.vmDir(), files.agentSocket(), VmmInstance.AgentTransport.UNIX_STREAM,
+                OptionalLong.empty(), how);
     }
 
     @Override
@@ -165,7 +180,8 @@ public final class QemuVmm implements Vmm {
                     + instance.vmDir());
         }
         QemuFiles files = new QemuFiles(vmDir);
-        return new VmmInstance(name(), instance.pid(), files.vmDir(), files.agentSocket(), instance.agentTransport());
+        return new VmmInstance(name(), instance.pid(), files.vmDir(), files.agentSocket(), instance.agentTransport(),
+                instance.startTicks(), instance.acceleration());
     }
 
     /** QMP {@code block_resize}: the qcow2 header (or raw file) grows at once; the guest reads the size at boot. */

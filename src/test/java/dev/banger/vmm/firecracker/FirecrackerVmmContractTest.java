@@ -373,10 +373,10 @@ class FirecrackerVmmContractTest {
         VmmInstance instance = vmm.startPaused(Specs.full(vmDir));
         long started = instance.startTicks().orElseThrow();
         VmmInstance recycled = new VmmInstance(FirecrackerVmm.NAME, instance.pid(), vmDir, instance.agentSocket(),
-                instance.agentTransport(), OptionalLong.of(started + 1));
+                instance.agentTransport(), OptionalLong.of(started + 1), null);
         Path otherDir = Files.createDirectories(dir.resolve("vms/dev2"));
         VmmInstance otherMachine = new VmmInstance(FirecrackerVmm.NAME, instance.pid(), otherDir,
-                otherDir.resolve("firecracker.vsock"), instance.agentTransport(), OptionalLong.of(started));
+                otherDir.resolve("firecracker.vsock"), instance.agentTransport(), OptionalLong.of(started), null);
 
         assertThat(vmm.isAlive(recycled)).isFalse();
         assertThat(vmm.isAlive(otherMachine)).isFalse();
