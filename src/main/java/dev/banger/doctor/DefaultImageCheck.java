@@ -38,7 +38,7 @@ public final class DefaultImageCheck implements Check {
         String which = "'" + image.name() + "' (" + (image.promoted() ? "promoted" : "[image] default") + ")";
         return switch (image.condition()) {
             case ABSENT -> CheckResult.warn(NAME, "there is no default image '" + image.name() + "' ([image] default) and"
-                            + " none is promoted: the first `banger vm create` builds it first (several minutes)",
+                            + " none is promoted: the first `banger vm create` builds it (several minutes)",
                     "banger image build --name " + image.name() + " now (or `banger image promote NAME` for one you have)");
             case READY -> CheckResult.ok(NAME, which + ": " + image.detail());
             case AWAITING_WORK_SEED -> CheckResult.ok(NAME, which + ": " + image.detail());
