@@ -1,5 +1,7 @@
 package dev.banger.daemon;
 
+import static dev.banger.doctor.KvmTestBootOutput.MSR;
+import static dev.banger.doctor.KvmTestBootOutput.PANIC;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.banger.config.BangerConfig;
@@ -27,8 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * later (in the daemon or in a CLI process) is used by the next create without a restart.
  */
 class KvmAccelerationTest {
-    private static final String PANIC = "[    1.7] Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)\n";
-    private static final String MSR = "qemu-system-x86_64: error: failed to set MSR 0x10a to 0x20000000c04\n";
 
     @TempDir
     Path temp;

@@ -1,5 +1,6 @@
 package dev.banger.doctor;
 
+import static dev.banger.doctor.KvmTestBootOutput.PANIC;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,23 +19,13 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DoctorDependenciesTest {
-    private static final String PANIC = "[    1.7] Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)\n";
 
     @TempDir
     Path temp;
-
-    /** A check made of a body and the names it depends on. */
-    private record Stub(String name, Set<String> dependsOn, Supplier<CheckResult> body) implements Check {
-        @Override
-        public CheckResult run() {
-            return body.get();
-        }
-    }
 
     @Test
     void theFirstRunReportsFirecrackerConsistentlyWithTheKvmVerdictItJustReached() throws IOException {
@@ -66,7 +57,7 @@ class DoctorDependenciesTest {
         AtomicBoolean firstDone = new AtomicBoolean();
         AtomicBoolean secondSawFirstDone = new AtomicBoolean();
         Doctor doctor = new Doctor(List.of(
-                new Stub("first", Set.of(), () -> {
+                StubCheck.dependingOn("first", Set.of(), () -> {
                     firstRunning.countDown();
                     try {
                         release.await(10, TimeUnit.SECONDS);
@@ -76,11 +67,11 @@ class DoctorDependenciesTest {
                     firstDone.set(true);
                     return CheckResult.ok("first", "done");
                 }),
-                new Stub("second", Set.of("first"), () -> {
+                StubCheck.dependingOn("second", Set.of("first"), () -> {
                     secondSawFirstDone.set(firstDone.get());
                     return CheckResult.ok("second", "done");
                 }),
-                new Stub("third", Set.of(), () -> CheckResult.ok("third", "done"))));
+                StubCheck.dependingOn("third", Set.of(), () -> CheckResult.ok("third", "done"))));
 
         Thread runner = Thread.ofVirtual().start(() -> doctor.run(Duration.ofSeconds(20)));
         assertThat(firstRunning.await(10, TimeUnit.SECONDS)).isTrue();
@@ -94,10 +85,10 @@ class DoctorDependenciesTest {
     @Test
     void aDependentRunsEvenWhenItsDependencyCrashedAndTheReportKeepsItsOrder() {
         Doctor doctor = new Doctor(List.of(
-                new Stub("first", Set.of(), () -> {
+                StubCheck.dependingOn("first", Set.of(), () -> {
                     throw new IllegalStateException("boom");
                 }),
-                new Stub("second", Set.of("first", "not-in-this-doctor"), () -> CheckResult.ok("second", "ran"))));
+                StubCheck.dependingOn("second", Set.of("first", "not-in-this-doctor"), () -> CheckResult.ok("second", "ran"))));
 
         DoctorReport report = doctor.run(Duration.ofSeconds(10));
 
@@ -108,8 +99,8 @@ class DoctorDependenciesTest {
     @Test
     void aDependencyListedAfterItsDependentIsRefused() {
         assertThatThrownBy(() -> new Doctor(List.of(
-                new Stub("second", Set.of("first"), () -> CheckResult.ok("second", "")),
-                new Stub("first", Set.of(), () -> CheckResult.ok("first", "")))))
+                StubCheck.dependingOn("second", Set.of("first"), () -> CheckResult.ok("second", "")),
+                StubCheck.dependingOn("first", Set.of(), () -> CheckResult.ok("first", "")))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("second depends on first");
     }

@@ -21,17 +21,7 @@ class DoctorExtraChecksTest {
     }
 
     private static Check named(String name) {
-        return new Check() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public CheckResult run() {
-                return CheckResult.ok(name, "fine");
-            }
-        };
+        return StubCheck.of(name, () -> CheckResult.ok(name, "fine"));
     }
 
     @Test

@@ -23,23 +23,10 @@ class DoctorRunnableByTest {
     private final Set<String> ran = ConcurrentHashMap.newKeySet();
 
     private Check check(String name, Optional<String> needsRoot) {
-        return new Check() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public CheckResult run() {
-                ran.add(name);
-                return CheckResult.ok(name, "ran");
-            }
-
-            @Override
-            public Optional<String> needsRoot() {
-                return needsRoot;
-            }
-        };
+        return new StubCheck(name, needsRoot, Set.of(), () -> {
+            ran.add(name);
+            return CheckResult.ok(name, "ran");
+        });
     }
 
     private Doctor mixed() {

@@ -22,17 +22,7 @@ class DoctorTest {
     Path temp;
 
     private static Check check(String name, Supplier<CheckResult> body) {
-        return new Check() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public CheckResult run() {
-                return body.get();
-            }
-        };
+        return StubCheck.of(name, body);
     }
 
     @Test

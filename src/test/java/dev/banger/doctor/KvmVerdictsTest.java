@@ -1,5 +1,6 @@
 package dev.banger.doctor;
 
+import static dev.banger.doctor.KvmTestBootOutput.PANIC;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.banger.host.Command;
@@ -21,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class KvmVerdictsTest {
-    private static final String PANIC = "[    1.7] Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)\n";
     private static final String QEMU = "qemu-system-x86_64";
 
     @TempDir
