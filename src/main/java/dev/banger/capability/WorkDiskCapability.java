@@ -1,6 +1,7 @@
 package dev.banger.capability;
 
 import dev.banger.guestconfig.GuestConfigBuilder;
+import dev.banger.host.disk.DiskFormat;
 import dev.banger.vmm.MachineSpec;
 
 /**
@@ -18,6 +19,6 @@ public final class WorkDiskCapability implements Capability {
 
     @Override
     public void contribute(VmContext vm, MachineDevices machine, GuestConfigBuilder guest) {
-        machine.drive(new MachineSpec.Drive(DRIVE_ID, vm.workDisk(), MachineSpec.DiskFormat.ofFile(vm.workDisk()), false));
+        machine.drive(new MachineSpec.Drive(DRIVE_ID, vm.workDisk(), DiskFormat.ofFile(vm.workDisk()), false));
     }
 }

@@ -4,6 +4,7 @@ import dev.banger.capability.WorkDiskCapability;
 import dev.banger.host.disk.CloneStrategy;
 import dev.banger.host.disk.CloneStrategyChooser;
 import dev.banger.host.disk.ClonedDisk;
+import dev.banger.host.disk.DiskFormat;
 import dev.banger.host.disk.DiskRole;
 import dev.banger.image.Ext4Images;
 import dev.banger.image.ImageCatalog;
@@ -242,7 +243,7 @@ final class VmCreator {
     private ClonedDisk cloneRoot(Vmm vmm, CreatePlan plan, Path vmDir) {
         CloneStrategy strategy = plan.slowPath() ? CloneStrategy.SPARSE_COPY
                 : CloneStrategyChooser.choose(host.diskFacts(vmm), DiskRole.ROOT);
-        String file = strategy.format() == MachineSpec.DiskFormat.QCOW2 ? "root.qcow2" : "root.img";
+        String file = strategy.format() == DiskFormat.QCOW2 ? "root.qcow2" : "root.img";
         return host.disks().clone(strategy, plan.image().rootfs(), vmDir.resolve(file), 0);
     }
 
@@ -256,7 +257,7 @@ final class VmCreator {
         Image seeded = image.workSeed() != null && Files.isRegularFile(image.workSeed()) ? image : images.ensureWorkSeed(image.name());
         boolean guestGrows = plan.workDiskGrowsInGuest();
         CloneStrategy strategy = CloneStrategyChooser.choose(host.diskFacts(vmm), DiskRole.WORK, guestGrows);
-        String file = strategy.format() == MachineSpec.DiskFormat.QCOW2 ? "work.qcow2" : "work.ext4";
+        String file = strategy.format() == DiskFormat.QCOW2 ? "work.qcow2" : "work.ext4";
         ClonedDisk work = host.disks().clone(strategy, seeded.workSeed(), vmDir.resolve(file), guestGrows ? plan.diskBytes() : 0);
         if (!guestGrows) {
             grow(work.file(), plan.diskBytes());

@@ -2,6 +2,7 @@ package dev.banger.vm;
 
 import dev.banger.config.VmDefaults;
 import dev.banger.host.disk.ClonedDisk;
+import dev.banger.host.disk.DiskFormat;
 import dev.banger.image.ImageCatalog;
 import dev.banger.image.ImageManifest;
 import dev.banger.image.Profile;
@@ -21,7 +22,6 @@ import dev.banger.store.SettingsRepository;
 import dev.banger.store.VmRepository;
 import dev.banger.vmm.Acceleration;
 import dev.banger.vmm.BackendChoice;
-import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmInstance;
 import java.nio.file.Path;
@@ -334,7 +334,7 @@ public final class VmService {
             throw VmException.conflict("VM '" + vm.name() + "' is " + vm.state().wireName() + " and cannot be started");
         }
         VmRuntime runtime = runtime(vm).stopped();
-        if (runtime.workDisk() != null && MachineSpec.DiskFormat.ofFile(runtime.workDisk()) == MachineSpec.DiskFormat.RAW
+        if (runtime.workDisk() != null && DiskFormat.ofFile(runtime.workDisk()) == DiskFormat.RAW
                 && host.ext4().repairNestedLayout(runtime.workDisk())) {
             LOG.warn("VM {}: repaired a nested /root layout on its work disk before boot", vm.name());
         }
@@ -461,7 +461,7 @@ public final class VmService {
      * whose guest grows {@code /root} at boot) only gets the larger virtual size.
      */
     private void growWorkDisk(Path disk, long bytes) {
-        if (MachineSpec.DiskFormat.ofFile(disk) == MachineSpec.DiskFormat.QCOW2) {
+        if (DiskFormat.ofFile(disk) == DiskFormat.QCOW2) {
             host.disks().growOverlay(disk, bytes);
         } else {
             host.ext4().grow(disk, bytes);

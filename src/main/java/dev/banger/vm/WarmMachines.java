@@ -5,6 +5,7 @@ import dev.banger.capability.WorkDiskCapability;
 import dev.banger.guestconfig.ConfigDrive;
 import dev.banger.host.disk.CloneStrategy;
 import dev.banger.host.disk.ClonedDisk;
+import dev.banger.host.disk.DiskFormat;
 import dev.banger.rpc.Json;
 import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.Vmm;
@@ -424,7 +425,7 @@ final class WarmMachines implements AutoCloseable {
             List<MachineSpec.Drive> drives = List.of(
                     new MachineSpec.Drive("root", rootDisk.path(), rootDisk.format(), false),
                     new MachineSpec.Drive(WorkDiskCapability.DRIVE_ID, workDisk.path(), workDisk.format(), false),
-                    new MachineSpec.Drive(CONFIG_DRIVE_ID, config, MachineSpec.DiskFormat.RAW, true, ConfigDrive.SERIAL));
+                    new MachineSpec.Drive(CONFIG_DRIVE_ID, config, DiskFormat.RAW, true, ConfigDrive.SERIAL));
             // The guest sets the VM's own MAC from the config drive; this one only has to be unique meanwhile.
             String mac = String.format("02:b9:%02x:%02x:%02x:%02x", (n >> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff);
             MachineSpec spec = new MachineSpec("warm-" + n, dir, shape.vcpus(), shape.memoryMib(), shape.kernel(), shape.initrd(),
@@ -453,7 +454,7 @@ final class WarmMachines implements AutoCloseable {
     /** The root disk of a machine that became the VM in {@code vmDir}. */
     static ClonedDisk rootDisk(Path vmDir) {
         Path file = vmDir.resolve(ROOT_FILE);
-        return new ClonedDisk(CloneStrategy.QCOW2_OVERLAY, file, MachineSpec.DiskFormat.QCOW2, file, Optional.empty());
+        return new ClonedDisk(CloneStrategy.QCOW2_OVERLAY, file, DiskFormat.QCOW2, file, Optional.empty());
     }
 
     /** Identity of each image file (inode and change time), so a replaced file is noticed. */

@@ -1,5 +1,6 @@
 package dev.banger.vmm;
 
+import dev.banger.host.disk.DiskFormat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -53,17 +54,6 @@ public record MachineSpec(
 
         public Drive(String id, Path path, DiskFormat format, boolean readOnly) {
             this(id, path, format, readOnly, null);
-        }
-    }
-
-    /** Disk file layouts. Firecracker only takes {@link #RAW}. */
-    public enum DiskFormat {
-        RAW,
-        QCOW2;
-
-        /** The layout of a disk file banger made: its qcow2 files, and only those, are named {@code *.qcow2}. */
-        public static DiskFormat ofFile(Path file) {
-            return file.getFileName().toString().endsWith(".qcow2") ? QCOW2 : RAW;
         }
     }
 

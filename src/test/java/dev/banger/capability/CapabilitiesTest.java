@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.banger.guestconfig.GuestConfig;
 import dev.banger.guestconfig.GuestConfigBuilder;
+import dev.banger.host.disk.DiskFormat;
 import dev.banger.vmm.MachineSpec;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -66,7 +67,7 @@ class CapabilitiesTest {
         GuestConfig config = contribute(new WorkDiskCapability(), devices);
 
         assertThat(devices.drives()).containsExactly(
-                new MachineSpec.Drive("work", Path.of("/state/vms/dev1/work.ext4"), MachineSpec.DiskFormat.RAW, false));
+                new MachineSpec.Drive("work", Path.of("/state/vms/dev1/work.ext4"), DiskFormat.RAW, false));
         assertThat(config.mounts()).isEmpty();
     }
 

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.banger.host.disk.CloneStrategy;
 import dev.banger.host.disk.ClonedDisk;
+import dev.banger.host.disk.DiskFormat;
 import dev.banger.model.Vm;
 import dev.banger.model.VmInfo;
 import dev.banger.model.VmState;
 import dev.banger.store.Ipv4Subnet;
 import dev.banger.store.NewVm;
-import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.VmmInstance;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -82,7 +82,7 @@ class VmReconcilerTest {
         fx.vmm.adopt(instance);
         fx.addTap("tap-pool-0");
         VmRuntime left = VmRuntime.empty(vmDir)
-                .withRootDisk(new ClonedDisk(CloneStrategy.SPARSE_COPY, root, MachineSpec.DiskFormat.RAW, root, Optional.empty()))
+                .withRootDisk(new ClonedDisk(CloneStrategy.SPARSE_COPY, root, DiskFormat.RAW, root, Optional.empty()))
                 .withWorkDisk(work).withTap("tap-pool-0").withInstance(instance);
         fx.store.vms().recordLifecycle("half", VmState.CREATING, 777L, left.toJson());
 

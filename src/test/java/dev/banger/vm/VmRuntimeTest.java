@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.banger.host.disk.CloneStrategy;
 import dev.banger.host.disk.ClonedDisk;
+import dev.banger.host.disk.DiskFormat;
 import dev.banger.model.BangerException;
 import dev.banger.model.ErrorKind;
-import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.VmmInstance;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,7 +21,7 @@ class VmRuntimeTest {
     private static ClonedDisk dmSnapshot() {
         ClonedDisk.DmSnapshot pieces = new ClonedDisk.DmSnapshot("banger-dev1-root", Path.of("/var/lib/banger/images/d/rootfs.ext4"),
                 Path.of("/dev/loop3"), DIR.resolve("root.cow"), Path.of("/dev/loop4"), 2_097_152);
-        return new ClonedDisk(CloneStrategy.DM_SNAPSHOT, pieces.device(), MachineSpec.DiskFormat.RAW, DIR.resolve("root.cow"),
+        return new ClonedDisk(CloneStrategy.DM_SNAPSHOT, pieces.device(), DiskFormat.RAW, DIR.resolve("root.cow"),
                 Optional.of(pieces));
     }
 

@@ -1,6 +1,5 @@
 package dev.banger.host.disk;
 
-import dev.banger.vmm.MachineSpec.DiskFormat;
 
 /** How a VM disk is made from its base image; {@link CloneStrategyChooser} picks one per disk. */
 public enum CloneStrategy {

@@ -1,6 +1,5 @@
 package dev.banger.host.disk;
 
-import dev.banger.vmm.MachineSpec.DiskFormat;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;

@@ -3,7 +3,6 @@ package dev.banger.host.disk;
 import dev.banger.host.Command;
 import dev.banger.host.CommandResult;
 import dev.banger.host.HostCommands;
-import dev.banger.vmm.MachineSpec.DiskFormat;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;

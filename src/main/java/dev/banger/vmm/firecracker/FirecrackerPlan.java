@@ -1,5 +1,6 @@
 package dev.banger.vmm.firecracker;
 
+import dev.banger.host.disk.DiskFormat;
 import dev.banger.model.ErrorKind;
 import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.VmmException;
@@ -105,7 +106,7 @@ public final class FirecrackerPlan {
         }
         Set<String> ids = new HashSet<>();
         for (MachineSpec.Drive drive : spec.drives()) {
-            if (drive.format() != MachineSpec.DiskFormat.RAW) {
+            if (drive.format() != DiskFormat.RAW) {
                 throw invalid(vm + "drive '" + drive.id() + "' (" + drive.path() + ") is " + drive.format()
                         + ", but Firecracker only boots raw disk images; use a raw clone strategy or the QEMU backend");
             }

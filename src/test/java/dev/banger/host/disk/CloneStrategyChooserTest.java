@@ -2,7 +2,6 @@ package dev.banger.host.disk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.banger.vmm.MachineSpec.DiskFormat;
 import org.junit.jupiter.api.Test;
 
 class CloneStrategyChooserTest {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.banger.host.CommandResult;
 import dev.banger.host.RecordingHostCommands;
 import dev.banger.model.ErrorKind;
-import dev.banger.vmm.MachineSpec.DiskFormat;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.banger.host.Command;
 import dev.banger.host.ProcessHostCommands;
-import dev.banger.vmm.MachineSpec.DiskFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

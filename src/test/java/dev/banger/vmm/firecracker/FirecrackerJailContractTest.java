@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.banger.host.Command;
 import dev.banger.host.FileTrees;
 import dev.banger.host.ProcessHostCommands;
+import dev.banger.host.disk.DiskFormat;
 import dev.banger.rpc.Json;
 import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.VmmException;
@@ -280,8 +281,8 @@ class FirecrackerJailContractTest {
 
     private MachineSpec spec(Path workDrive) {
         return new MachineSpec("dev1", vmDir, 2, 512, kernel, initrd, Specs.BOOT_ARGS,
-                List.of(new MachineSpec.Drive("root", vmDir.resolve("root.ext4"), MachineSpec.DiskFormat.RAW, false),
-                        new MachineSpec.Drive("work", workDrive, MachineSpec.DiskFormat.RAW, false)),
+                List.of(new MachineSpec.Drive("root", vmDir.resolve("root.ext4"), DiskFormat.RAW, false),
+                        new MachineSpec.Drive("work", workDrive, DiskFormat.RAW, false)),
                 new MachineSpec.Nic("tap-bg0", "02:fc:00:00:00:07"), 7, 10000);
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.banger.host.disk.DiskFormat;
 import dev.banger.model.ErrorKind;
 import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.VmmException;
@@ -55,8 +56,8 @@ class FirecrackerPlanTest {
     @Test
     void onlyTheFirstDriveIsTheRootDeviceAndReadOnlyIsKept() {
         MachineSpec spec = Specs.withDrives(VM_DIR, List.of(
-                new MachineSpec.Drive("seed", Path.of("/images/seed.ext4"), MachineSpec.DiskFormat.RAW, true),
-                new MachineSpec.Drive("root", Path.of("/vms/root.ext4"), MachineSpec.DiskFormat.RAW, false)));
+                new MachineSpec.Drive("seed", Path.of("/images/seed.ext4"), DiskFormat.RAW, true),
+                new MachineSpec.Drive("root", Path.of("/vms/root.ext4"), DiskFormat.RAW, false)));
 
         List<Object> drives = FirecrackerPlan.configure(spec).stream()
                 .filter(call -> call.path().startsWith("/drives/")).map(ApiCall::body).toList();
@@ -69,7 +70,7 @@ class FirecrackerPlanTest {
     @Test
     void qcow2DriveIsRefusedNamingTheDriveBecauseFirecrackerOnlyTakesRaw() {
         MachineSpec spec = Specs.withDrives(VM_DIR, List.of(
-                new MachineSpec.Drive("root", Path.of("/vms/root.qcow2"), MachineSpec.DiskFormat.QCOW2, false)));
+                new MachineSpec.Drive("root", Path.of("/vms/root.qcow2"), DiskFormat.QCOW2, false)));
 
         assertThatThrownBy(() -> FirecrackerPlan.configure(spec))
                 .isInstanceOf(VmmException.class)
@@ -89,7 +90,7 @@ class FirecrackerPlanTest {
     @Test
     void driveIdFirecrackerWouldRefuseIsRejectedBeforeAnythingRuns() {
         MachineSpec spec = Specs.withDrives(VM_DIR, List.of(
-                new MachineSpec.Drive("work-disk", Path.of("/vms/work.ext4"), MachineSpec.DiskFormat.RAW, false)));
+                new MachineSpec.Drive("work-disk", Path.of("/vms/work.ext4"), DiskFormat.RAW, false)));
 
         assertThatThrownBy(() -> FirecrackerPlan.configure(spec))
                 .isInstanceOf(VmmException.class)
@@ -98,7 +99,7 @@ class FirecrackerPlanTest {
 
     @Test
     void duplicateDriveIdIsRejected() {
-        MachineSpec.Drive root = new MachineSpec.Drive("root", Path.of("/vms/a.ext4"), MachineSpec.DiskFormat.RAW, false);
+        MachineSpec.Drive root = new MachineSpec.Drive("root", Path.of("/vms/a.ext4"), DiskFormat.RAW, false);
 
         assertThatThrownBy(() -> FirecrackerPlan.configure(Specs.withDrives(VM_DIR, List.of(root, root))))
                 .hasMessageContaining("drive id 'root' is used twice");

@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.banger.host.ProcessHostCommands;
 import dev.banger.rpc.Json;
-import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.VmmException;
 import dev.banger.vmm.VmmInstance;
 import java.io.IOException;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.banger.config.FirecrackerConfig;
+import dev.banger.host.disk.DiskFormat;
 import dev.banger.model.ErrorKind;
 import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.VmmException;
@@ -51,7 +52,7 @@ class FirecrackerVmmTest {
     void qcow2DriveIsRefusedBeforeAnythingIsSpawnedOrWritten() throws Exception {
         vmm = vmm(binary);
         MachineSpec spec = Specs.withDrives(vmDir, List.of(
-                new MachineSpec.Drive("root", vmDir.resolve("root.qcow2"), MachineSpec.DiskFormat.QCOW2, false)));
+                new MachineSpec.Drive("root", vmDir.resolve("root.qcow2"), DiskFormat.QCOW2, false)));
 
         assertThatThrownBy(() -> vmm.start(spec))
                 .isInstanceOf(VmmException.class)

@@ -3,6 +3,7 @@ package dev.banger.vmm.firecracker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.banger.host.disk.DiskFormat;
 import dev.banger.model.ErrorKind;
 import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.VmmException;
@@ -71,8 +72,8 @@ class JailPlanTest {
         assertThat(jailed.kernel()).isEqualTo(ROOT.resolve("boot/kernel"));
         assertThat(jailed.initrd()).isEqualTo(ROOT.resolve("boot/initrd"));
         assertThat(jailed.drives()).containsExactly(
-                new MachineSpec.Drive("root", ROOT.resolve("drives/root"), MachineSpec.DiskFormat.RAW, false),
-                new MachineSpec.Drive("work", ROOT.resolve("drives/work"), MachineSpec.DiskFormat.RAW, false));
+                new MachineSpec.Drive("root", ROOT.resolve("drives/root"), DiskFormat.RAW, false),
+                new MachineSpec.Drive("work", ROOT.resolve("drives/work"), DiskFormat.RAW, false));
         assertThat(jailed.bootArgs()).isEqualTo(original.bootArgs());
         assertThat(jailed.nic()).isEqualTo(original.nic());
         assertThat(jailed.vsockCid()).isEqualTo(original.vsockCid());
@@ -162,7 +163,7 @@ class JailPlanTest {
     @Test
     void specFirecrackerWouldRefuseIsRejectedBeforeAnythingIsProbed() {
         MachineSpec spec = Specs.withDrives(VM_DIR, List.of(
-                new MachineSpec.Drive("root", VM_DIR.resolve("root.qcow2"), MachineSpec.DiskFormat.QCOW2, false)));
+                new MachineSpec.Drive("root", VM_DIR.resolve("root.qcow2"), DiskFormat.QCOW2, false)));
 
         assertThatThrownBy(() -> JailPlan.of(spec, JAIL, STATE_FS, path -> {
             throw new AssertionError("probed " + path);

@@ -1,5 +1,6 @@
 package dev.banger.vmm.firecracker;
 
+import dev.banger.host.disk.DiskFormat;
 import dev.banger.vmm.MachineSpec;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,8 +18,8 @@ final class Specs {
                 Path.of("/var/lib/banger/images/debian/vmlinux"),
                 Path.of("/var/lib/banger/images/debian/initrd.img"),
                 BOOT_ARGS,
-                List.of(new MachineSpec.Drive("root", vmDir.resolve("root.ext4"), MachineSpec.DiskFormat.RAW, false),
-                        new MachineSpec.Drive("work", vmDir.resolve("work.ext4"), MachineSpec.DiskFormat.RAW, false)),
+                List.of(new MachineSpec.Drive("root", vmDir.resolve("root.ext4"), DiskFormat.RAW, false),
+                        new MachineSpec.Drive("work", vmDir.resolve("work.ext4"), DiskFormat.RAW, false)),
                 new MachineSpec.Nic("tap-bg0", "02:fc:00:00:00:07"),
                 7, 10000);
     }

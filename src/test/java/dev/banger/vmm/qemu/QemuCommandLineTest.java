@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.banger.model.ErrorKind;
 import dev.banger.vmm.MachineSpec;
-import dev.banger.vmm.MachineSpec.DiskFormat;
+import dev.banger.host.disk.DiskFormat;
 import dev.banger.vmm.MachineSpec.Drive;
 import java.nio.file.Path;
 import java.util.List;

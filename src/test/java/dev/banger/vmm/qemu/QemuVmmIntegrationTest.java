@@ -16,7 +16,7 @@ import dev.banger.runtime.RuntimeArtifacts;
 import dev.banger.runtime.RuntimeBundle;
 import dev.banger.runtime.RuntimeBundleException;
 import dev.banger.vmm.MachineSpec;
-import dev.banger.vmm.MachineSpec.DiskFormat;
+import dev.banger.host.disk.DiskFormat;
 import dev.banger.vmm.MachineSpec.Drive;
 import dev.banger.vmm.VmmInstance;
 import java.io.IOException;
