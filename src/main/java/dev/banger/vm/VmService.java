@@ -5,6 +5,7 @@ import dev.banger.host.disk.ClonedDisk;
 import dev.banger.host.disk.DiskFormat;
 import dev.banger.image.ImageCatalog;
 import dev.banger.image.ImageManifest;
+import dev.banger.image.NestedWorkDisks;
 import dev.banger.image.Profile;
 import dev.banger.model.ErrorKind;
 import dev.banger.model.HealthReport;
@@ -335,7 +336,7 @@ public final class VmService {
         }
         VmRuntime runtime = runtime(vm).stopped();
         if (runtime.workDisk() != null && DiskFormat.ofFile(runtime.workDisk()) == DiskFormat.RAW
-                && host.ext4().repairNestedLayout(runtime.workDisk())) {
+                && new NestedWorkDisks(host.ext4()).repair(runtime.workDisk())) {
             LOG.warn("VM {}: repaired a nested /root layout on its work disk before boot", vm.name());
         }
         Image image = imageRows.get(vm.image());

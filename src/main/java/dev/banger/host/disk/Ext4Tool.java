@@ -3,8 +3,6 @@ package dev.banger.host.disk;
 import dev.banger.host.Command;
 import dev.banger.host.CommandResult;
 import dev.banger.host.HostCommands;
-import dev.banger.image.WorkSeedFlattener;
-import dev.banger.image.WorkSeedLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -13,11 +11,15 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Works on ext4 image files with e2fsprogs through {@link HostCommands}: reads the superblock,
- * grows a file system (never shrinks), builds one from a directory tree, and repairs a work disk
- * whose home tree sits under {@code root/}. The image must not be in use by a VM or mounted.
+ * grows a file system (never shrinks), builds one from a directory tree, lists a directory without
+ * mounting, and lends a loop mount to work that must see the files. The image must not be in use by
+ * a VM or mounted. What a work disk's files should look like is {@code image}'s business, not this class's.
  * Safe for concurrent use on different images.
  */
 public final class Ext4Tool {
@@ -26,8 +28,8 @@ public final class Ext4Tool {
     private static final Duration LONG_TIMEOUT = Duration.ofMinutes(10);
     /** e2fsck exit codes up to 2 mean "clean" or "fixed"; 4 and above mean it stopped. */
     private static final int FSCK_FIXED_LIMIT = 2;
-    /** Where a nested work disk keeps the home tree (WorkSeedLayout's own constant is package-private). */
-    private static final String NESTED_DIR = "root";
+    /** Directories {@link #list} passes to debugfs's own command parser: plain absolute paths only. */
+    private static final Pattern PLAIN_DIR = Pattern.compile("/[A-Za-z0-9._+-]*(/[A-Za-z0-9._+-]+)*");
 
     private final HostCommands host;
 
@@ -121,35 +123,67 @@ public final class Ext4Tool {
     }
 
     /**
-     * Flattens a work disk whose home tree was left under {@code root/} (an old seed layout), so
-     * the guest finds {@code .bashrc} at {@code /root/.bashrc}. Detects with debugfs (read-only);
-     * only a nested disk is loop-mounted, flattened with {@link WorkSeedFlattener}, and unmounted
-     * whatever happens.
+     * The names in {@code dir} (other than {@code .} and {@code ..}) and which of them are
+     * directories, read with {@code debugfs} (read-only: not even the mount count changes).
      *
-     * @return whether anything was moved; false for a flat (or empty) disk, which is not even mounted
-     * @throws dev.banger.image.ImageException when the layout is ambiguous (see {@link WorkSeedLayout#classify})
-     * @throws DiskException when the image cannot be read, mounted or unmounted
+     * @param dir an absolute path of plain characters, since it reaches debugfs's command parser
+     * @throws DiskException when the image cannot be read or debugfs cannot list {@code dir}
      */
-    public boolean repairNestedLayout(Path ext4Image) {
-        Path file = existingImage(ext4Image);
-        DebugfsListing top = list(file, "/");
-        Set<String> nested = top.hasDirectory(NESTED_DIR)
-                ? list(file, "/" + NESTED_DIR).names()
-                : Set.of();
-        if (WorkSeedLayout.classify(WorkSeedLayout.Listing.of(top.names(), nested)) == WorkSeedLayout.Kind.FLAT) {
-            return false;
+    public Listing list(Path image, String dir) {
+        if (!PLAIN_DIR.matcher(dir).matches()) {
+            throw DiskException.invalid("directory to list must be a plain absolute path, got '" + dir + "'");
         }
+        Path file = existingImage(image);
+        CommandResult result = host.run(Command.of("debugfs", "-R", "ls -p " + dir, file.toString()));
+        DebugfsListing listing = DebugfsListing.parse(dir + " in " + file, result.stdout(), result.stderr());
+        Set<String> directories = new TreeSet<>();
+        for (String name : listing.names()) {
+            if (listing.hasDirectory(name)) {
+                directories.add(name);
+            }
+        }
+        return new Listing(listing.names(), directories);
+    }
+
+    /**
+     * One directory of an image as {@link #list} read it. Immutable value.
+     *
+     * @param names       every entry's name
+     * @param directories the names that are directories
+     */
+    public record Listing(Set<String> names, Set<String> directories) {
+        public Listing {
+            names = Set.copyOf(names);
+            directories = Set.copyOf(directories);
+        }
+
+        public boolean hasDirectory(String name) {
+            return directories.contains(name);
+        }
+    }
+
+    /**
+     * Loop-mounts the image ({@code nosuid,nodev,noexec}) on a fresh temporary directory, runs
+     * {@code work} on the mount point, and unmounts and removes it whatever happens.
+     *
+     * @param done what {@code work} has done once it returns, for the message when the unmount
+     *             then fails (e.g. "flattened the work disk")
+     * @throws DiskException when the image cannot be mounted or unmounted; what {@code work}
+     *                       throws passes through, an unmount failure suppressed in it
+     */
+    public <T> T mounted(Path image, String done, Function<Path, T> work) {
+        Path file = existingImage(image);
         Path mountPoint = tempDir();
         try {
             host.run(Command.of("mount", "-o", "loop,nosuid,nodev,noexec", file.toString(), mountPoint.toString()));
             RuntimeException failure = null;
             try {
-                return !WorkSeedFlattener.flatten(mountPoint).isEmpty();
+                return work.apply(mountPoint);
             } catch (RuntimeException e) {
                 failure = e;
                 throw e;
             } finally {
-                unmount(mountPoint, failure);
+                unmount(mountPoint, done, failure);
             }
         } finally {
             try {
@@ -160,23 +194,17 @@ public final class Ext4Tool {
         }
     }
 
-    private void unmount(Path mountPoint, RuntimeException failure) {
+    private void unmount(Path mountPoint, String done, RuntimeException failure) {
         try {
             host.run(Command.of("umount", mountPoint.toString()));
         } catch (RuntimeException e) {
             if (failure != null) {
                 failure.addSuppressed(e);
             } else {
-                throw DiskException.wrap("flattened the work disk but cannot unmount " + mountPoint
+                throw DiskException.wrap(done + " but cannot unmount " + mountPoint
                         + "; unmount it by hand ('umount " + mountPoint + "')", e);
             }
         }
-    }
-
-    private DebugfsListing list(Path image, String dir) {
-        // The directory is one of two constants, never input: nothing reaches debugfs's command parser.
-        CommandResult result = host.run(Command.of("debugfs", "-R", "ls -p " + dir, image.toString()));
-        return DebugfsListing.parse(dir + " in " + image, result.stdout(), result.stderr());
     }
 
     private void check(Path file) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.banger.host.Command;
 import dev.banger.host.ProcessHostCommands;
+import dev.banger.image.NestedWorkDisks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -175,13 +176,13 @@ class DiskIntegrationTest {
         ext4.buildFromTree(tree, image, 16 * MIB);
         assertThat(names(debugfs(image, "ls -l /"))).contains("root").doesNotContain(".bashrc");
 
-        boolean repaired = ext4.repairNestedLayout(image);
+        boolean repaired = new NestedWorkDisks(ext4).repair(image);
 
         assertThat(repaired).isTrue();
         assertThat(names(debugfs(image, "ls -l /"))).contains(".bashrc", ".ssh").doesNotContain("root", ".banger-flatten");
         assertThat(debugfs(image, "cat /.bashrc")).isEqualTo("export PS1='$ '\n");
         assertThat(debugfs(image, "cat /.ssh/authorized_keys")).isEqualTo("ssh-ed25519 AAAA test\n");
-        assertThat(ext4.repairNestedLayout(image)).isFalse();
+        assertThat(new NestedWorkDisks(ext4).repair(image)).isFalse();
     }
 
     @Test
@@ -193,7 +194,7 @@ class DiskIntegrationTest {
         ext4.buildFromTree(tree.getParent(), image, 16 * MIB);
         String before = sha256(image);
 
-        assertThat(ext4.repairNestedLayout(image)).isFalse();
+        assertThat(new NestedWorkDisks(ext4).repair(image)).isFalse();
 
         assertThat(sha256(image)).isEqualTo(before);
         assertThat(names(debugfs(image, "ls -l /"))).contains(".bashrc", "root");
