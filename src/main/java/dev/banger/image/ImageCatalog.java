@@ -5,8 +5,8 @@ import dev.banger.host.Command;
 import dev.banger.host.HostCommands;
 import dev.banger.model.Image;
 import dev.banger.model.ImageStatus;
-import dev.banger.rpc.Json;
 import dev.banger.store.ImageRepository;
+import dev.banger.store.StoredJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -354,7 +354,7 @@ public final class ImageCatalog {
         manifest.put("registeredAt", clock.instant().toString());
         manifest.put("bangerVersion", dev.banger.model.BangerVersion.get());
         try {
-            return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(manifest);
+            return StoredJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(manifest);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw ImageException.io("cannot write the manifest: " + e.getMessage(), e);
         }

@@ -2,7 +2,7 @@ package dev.banger.image;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import dev.banger.rpc.Json;
+import dev.banger.store.StoredJson;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -94,7 +94,7 @@ public record ImageManifest(
     /** Pretty-printed JSON, the form written to {@code manifest.json}. */
     public String toJson() {
         try {
-            return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(this);
+            return StoredJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(this);
         } catch (JsonProcessingException e) {
             throw ImageException.io("cannot write image manifest: " + e.getMessage(), e);
         }
@@ -107,7 +107,7 @@ public record ImageManifest(
      */
     public static ImageManifest fromJson(String json, String source) {
         try {
-            return Json.mapper().readValue(json, ImageManifest.class);
+            return StoredJson.mapper().readValue(json, ImageManifest.class);
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause();
             if (cause instanceof ImageException invalid) {

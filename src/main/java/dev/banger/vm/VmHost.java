@@ -20,8 +20,8 @@ import dev.banger.host.disk.HostDiskFacts;
 import dev.banger.host.net.HostNetwork;
 import dev.banger.host.net.NatHandles;
 import dev.banger.host.net.TapPool;
-import dev.banger.rpc.Json;
 import dev.banger.store.SettingsRepository;
+import dev.banger.store.StoredJson;
 import dev.banger.vmm.Acceleration;
 import dev.banger.vmm.BackendChoice;
 import dev.banger.vmm.BackendChooser;
@@ -184,7 +184,7 @@ public final class VmHost implements GuestNames, NatControl, AutoCloseable {
 
     private void recordNat(NatHandles handles) {
         try {
-            settings.put(NAT_SETTING, Json.mapper().writeValueAsString(handles));
+            settings.put(NAT_SETTING, StoredJson.mapper().writeValueAsString(handles));
         } catch (JsonProcessingException e) {
             throw VmException.failed("cannot record the NAT handles: " + e.getOriginalMessage());
         }
@@ -245,7 +245,7 @@ public final class VmHost implements GuestNames, NatControl, AutoCloseable {
             return;
         }
         try {
-            NatHandles handles = Json.mapper().readValue(recorded.get(), NatHandles.class);
+            NatHandles handles = StoredJson.mapper().readValue(recorded.get(), NatHandles.class);
             LOG.info("last VM gone; NAT rules removed: {}", network.removeNat(handles));
         } catch (JsonProcessingException e) {
             LOG.warn("the recorded NAT handles cannot be read ({}); leaving the firewall alone", e.getOriginalMessage());

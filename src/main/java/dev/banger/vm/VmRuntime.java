@@ -2,7 +2,7 @@ package dev.banger.vm;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.banger.host.disk.ClonedDisk;
-import dev.banger.rpc.Json;
+import dev.banger.store.StoredJson;
 import dev.banger.vmm.VmmInstance;
 import java.nio.file.Path;
 import java.util.List;
@@ -57,7 +57,7 @@ public record VmRuntime(Path vmDir, ClonedDisk rootDisk, Path workDisk, String t
 
     String toJson() {
         try {
-            return Json.mapper().writeValueAsString(this);
+            return StoredJson.mapper().writeValueAsString(this);
         } catch (JsonProcessingException e) {
             throw VmException.failed("cannot record the runtime of a VM: " + e.getOriginalMessage());
         }
@@ -65,7 +65,7 @@ public record VmRuntime(Path vmDir, ClonedDisk rootDisk, Path workDisk, String t
 
     static VmRuntime fromJson(String json, String vm) {
         try {
-            return Json.mapper().readValue(json, VmRuntime.class);
+            return StoredJson.mapper().readValue(json, VmRuntime.class);
         } catch (JsonProcessingException e) {
             throw VmException.failed("the recorded runtime of VM '" + vm + "' cannot be read (" + e.getOriginalMessage()
                     + "); it was written by another banger version or changed by hand");

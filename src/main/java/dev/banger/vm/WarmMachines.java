@@ -6,7 +6,7 @@ import dev.banger.guestconfig.ConfigDrive;
 import dev.banger.host.disk.CloneStrategy;
 import dev.banger.host.disk.ClonedDisk;
 import dev.banger.host.disk.DiskFormat;
-import dev.banger.rpc.Json;
+import dev.banger.store.StoredJson;
 import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmInstance;
@@ -168,7 +168,7 @@ final class WarmMachines implements AutoCloseable {
 
     private static Optional<Recorded> readRecord(Path dir) {
         try {
-            return Optional.of(Json.mapper().readValue(Files.readString(dir.resolve(STATE_FILE)), Recorded.class));
+            return Optional.of(StoredJson.mapper().readValue(Files.readString(dir.resolve(STATE_FILE)), Recorded.class));
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // never got as far as a started machine
         }
@@ -432,7 +432,7 @@ final class WarmMachines implements AutoCloseable {
                     String.join(" ", Machines.kernelLine(vmm.name()).baseArgs()), drives, new MachineSpec.Nic(tap, mac),
                     3, 0);
             instance = vmm.startPaused(spec);
-            Files.writeString(dir.resolve(STATE_FILE), Json.mapper().writeValueAsString(new Recorded(instance, tap)));
+            Files.writeString(dir.resolve(STATE_FILE), StoredJson.mapper().writeValueAsString(new Recorded(instance, tap)));
             LOG.debug("warm machine {} for {}: pid {}", dir.getFileName(), shape, instance.pid());
             return new Machine(shape, dir, instance, tap, stamps);
         } catch (IOException | RuntimeException e) {

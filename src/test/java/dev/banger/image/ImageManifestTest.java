@@ -26,6 +26,27 @@ class ImageManifestTest {
     }
 
     @Test
+    void aManifestFileWrittenBeforeStillReads() {
+        // manifest.json exactly as the builders wrote it before stored records got their own mapper.
+        String stored = """
+                {
+                  "distro" : "debian",
+                  "release" : "bookworm",
+                  "kernelVersion" : "6.1.0-28-cloud-amd64",
+                  "profile" : "dev",
+                  "packages" : [ "git", "curl", "build-essential" ],
+                  "workSeedFingerprint" : "%s",
+                  "builtAt" : "2026-11-23T10:15:30Z",
+                  "bangerVersion" : "0.1.0-SNAPSHOT",
+                  "workDiskGrowsInGuest" : true,
+                  "guestConfigDrive" : true
+                }""".formatted(SUM);
+
+        assertThat(ImageManifest.fromJson(stored, "manifest.json")).isEqualTo(sample());
+        assertThat(sample().toJson()).isEqualTo(stored);
+    }
+
+    @Test
     void aManifestFromBeforeInGuestGrowingSaysTheHostGrowsTheWorkDisk() {
         String older = sample().toJson().replace(",\n  \"workDiskGrowsInGuest\" : true", "");
         assertThat(older).doesNotContain("workDiskGrowsInGuest");

@@ -1,10 +1,12 @@
 package dev.banger.vmm.qemu;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.banger.rpc.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -30,6 +32,13 @@ import java.time.Duration;
 public final class QmpClient implements AutoCloseable {
     /** QMP messages are small; a longer line means the peer is not QMP. */
     static final int MAX_LINE_BYTES = 1 << 20;
+    /**
+     * QEMU's protocol, neither banger's wire nor its stored records, so it has its own reader: one
+     * JSON value per line, anything after it is malformed.
+     */
+    private static final ObjectMapper QMP_JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private final SocketChannel channel;
     private final Selector selector;
@@ -167,7 +176,7 @@ public final class QmpClient implements AutoCloseable {
     private JsonNode readMessage(long end, String step) {
         String line = readLine(end, step);
         try {
-            JsonNode message = Json.mapper().readTree(line);
+            JsonNode message = QMP_JSON.readTree(line);
             if (message == null || !message.isObject()) {
                 throw new QemuException("QMP at " + socket + " sent something other than a JSON object while " + step
                         + ": " + abbreviate(line));
