@@ -1,10 +1,11 @@
 package dev.banger.cli;
 
 import dev.banger.config.BangerPaths;
+import dev.banger.host.DetachedProcess;
+import dev.banger.host.HostException;
 import dev.banger.host.ProcessHostCommands;
 import dev.banger.rpc.DaemonUnavailableException;
 import dev.banger.rpc.RpcClient;
-import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -39,13 +41,13 @@ final class DaemonLauncher {
         Process process;
         try {
             Files.createDirectories(paths.stateDir(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            ProcessBuilder builder = new ProcessBuilder("setsid", bangerd.toString())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .redirectErrorStream(true);
-            process = builder.start();
+            process = DetachedProcess.start(List.of("setsid", bangerd.toString()), log);
         } catch (IOException e) {
             throw new DaemonUnavailableException("cannot start " + bangerd + ": " + e.getMessage(), e);
+        } catch (HostException e) {
+            // The host names the command; the user is told about bangerd, with the system's reason.
+            Throwable why = e.getCause() != null ? e.getCause() : e;
+            throw new DaemonUnavailableException("cannot start " + bangerd + ": " + why.getMessage(), why);
         }
         long deadline = System.nanoTime() + START_DEADLINE.toNanos();
         while (true) {

@@ -2,7 +2,9 @@ package dev.banger.vmm.firecracker;
 
 import dev.banger.config.FirecrackerConfig;
 import dev.banger.host.Command;
+import dev.banger.host.DetachedProcess;
 import dev.banger.host.HostCommands;
+import dev.banger.host.HostException;
 import dev.banger.host.ProcessHostCommands;
 import dev.banger.model.ErrorKind;
 import dev.banger.vmm.Acceleration;
@@ -134,7 +136,7 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
         Launch launch = settings.jail() ? prepareJailed(spec, setsid) : prepareDirect(spec, setsid);
         FirecrackerPaths paths = launch.paths();
         markPreBoot(spec, paths);
-        Process process = DetachedProcess.start(launch.argv(), paths.consoleLog());
+        Process process = launch(launch.argv(), paths.consoleLog());
         String who = (settings.jail() ? "jailed " : "") + "firecracker for VM " + spec.name() + " (pid " + process.pid() + ")";
         long started;
         try {
@@ -175,6 +177,15 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
             Files.writeString(paths.preBootMarker(), "");
         } catch (IOException e) {
             throw new VmmException("VM " + spec.name() + ": could not write " + paths.preBootMarker() + ": " + e, e);
+        }
+    }
+
+    /** Starts the VMM detached; a failure stays a {@link VmmException}, as callers of the backend expect. */
+    private static Process launch(List<String> argv, Path log) {
+        try {
+            return DetachedProcess.start(argv, log);
+        } catch (HostException e) {
+            throw new VmmException(e.getMessage(), e.getCause());
         }
     }
 

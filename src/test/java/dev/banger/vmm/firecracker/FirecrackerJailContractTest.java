@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.banger.host.Command;
+import dev.banger.host.DetachedProcess;
 import dev.banger.host.FileTrees;
 import dev.banger.host.ProcessHostCommands;
 import dev.banger.host.disk.DiskFormat;

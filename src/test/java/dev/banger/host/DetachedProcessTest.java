@@ -1,8 +1,8 @@
-package dev.banger.vmm.firecracker;
+package dev.banger.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.banger.host.ProcessHostCommands;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +45,16 @@ class DetachedProcessTest {
 
         assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(Files.readString(log)).isEqualTo("hello from the child\n");
+    }
+
+    @Test
+    void aProgramThatCannotStartIsNamedInTheFailure() {
+        Path missing = dir.resolve("no-such-program");
+
+        assertThatThrownBy(() -> DetachedProcess.start(List.of(missing.toString(), "--flag"), dir.resolve("out.log")))
+                .isInstanceOf(HostException.class)
+                .hasMessageStartingWith("could not start " + missing + " --flag: ")
+                .hasCauseInstanceOf(java.io.IOException.class);
     }
 
     @Test

@@ -1,8 +1,5 @@
-package dev.banger.vmm.firecracker;
+package dev.banger.host;
 
-import dev.banger.host.Command;
-import dev.banger.host.ProcStat;
-import dev.banger.vmm.VmmException;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -15,18 +12,23 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Starts a long-lived program that must outlive the daemon, and reads what {@code /proc} says
- * about a pid. {@code HostCommands} runs programs to completion and captures their output, which
- * is the wrong shape here, so this is the one other place that starts a process: still an
- * argument list, never a shell string. Output goes to a file (no pipe ties the program to us)
- * and stdin is {@code /dev/null}. Stateless and thread-safe.
+ * Starts a long-lived program that must outlive its starter (the daemon for Firecracker, the CLI
+ * for {@code bangerd}), and reads what {@code /proc} says about a pid. {@link HostCommands} runs
+ * programs to completion and captures their output, which is the wrong shape here; like it, this
+ * takes an argument list, never a shell string. Output goes to a log file (no pipe ties the program
+ * to us) and stdin is {@code /dev/null}; callers begin the argv with {@code setsid} so the program
+ * leaves our session. Stateless and thread-safe.
  */
-final class DetachedProcess {
+public final class DetachedProcess {
     private DetachedProcess() {
     }
 
-    /** Starts {@code argv} with stdout and stderr appended to {@code log}. */
-    static Process start(List<String> argv, Path log) {
+    /**
+     * Starts {@code argv} with stdout and stderr appended to {@code log}.
+     *
+     * @throws HostException naming the command and why, when it cannot be started
+     */
+    public static Process start(List<String> argv, Path log) {
         ProcessBuilder builder = new ProcessBuilder(argv)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -34,7 +36,7 @@ final class DetachedProcess {
         try {
             return builder.start();
         } catch (IOException e) {
-            throw new VmmException("could not start " + Command.of(argv).display() + ": " + e.getMessage(), e);
+            throw new HostException("could not start " + Command.of(argv).display() + ": " + e.getMessage(), e);
         }
     }
 
@@ -44,7 +46,7 @@ final class DetachedProcess {
      * the process's own mount namespace. Empty when it cannot be read (not permitted); false
      * when the process is gone.
      */
-    static Optional<Boolean> rootIs(long pid, Path dir) {
+    public static Optional<Boolean> rootIs(long pid, Path dir) {
         try {
             return Optional.of(Files.isSameFile(Path.of("/proc", Long.toString(pid), "root"), dir));
         } catch (AccessDeniedException e) {
@@ -59,7 +61,7 @@ final class DetachedProcess {
      * field 22): the same for as long as the pid is this process, different once it is recycled.
      * Empty when the process is gone or a zombie (it has exited).
      */
-    static OptionalLong startTicks(long pid) {
+    public static OptionalLong startTicks(long pid) {
         try {
             ProcStat.Times times = ProcStat.times(Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8));
             return times.zombie() ? OptionalLong.empty() : OptionalLong.of(times.startTicks());
@@ -69,7 +71,7 @@ final class DetachedProcess {
     }
 
     /** The process's command line, or an empty list when it is gone (or a zombie). */
-    static List<String> cmdline(long pid) {
+    public static List<String> cmdline(long pid) {
         try {
             byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
             if (raw.length == 0) {
