@@ -21,7 +21,7 @@ import dev.banger.vmm.AccelerationSource;
 import dev.banger.vmm.BackendChooser;
 import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmException;
-import dev.banger.vmm.VmmSelector;
+import dev.banger.vmm.VmmKind;
 import dev.banger.vmm.firecracker.FirecrackerVmm;
 import dev.banger.vmm.qemu.QemuVmm;
 import java.io.IOException;
@@ -53,8 +53,8 @@ final class VmSetup {
         AccelerationSource kvm = new KvmAcceleration(doctor.kvm());
         Optional<Path> firecracker = FirecrackerCheck.locate(doctor).map(Path::of);
         Map<String, Vmm> backends = new LinkedHashMap<>();
-        backends.put(VmmSelector.QEMU, QemuVmm.forHost(host, config.qemu(), kvm));
-        firecracker.ifPresent(binary -> backends.put(VmmSelector.FIRECRACKER, new FirecrackerVmm(
+        backends.put(VmmKind.QEMU.wireName(), QemuVmm.forHost(host, config.qemu(), kvm));
+        firecracker.ifPresent(binary -> backends.put(VmmKind.FIRECRACKER.wireName(), new FirecrackerVmm(
                 FirecrackerVmm.Settings.of(config.firecracker(), binary, bundledJailer(config)), host)));
         BackendChooser newVms = BackendChooser.forHost(config.vmm(), firecracker.isPresent(), kvm);
         VmHost vmHost = new VmHost(host, config.network(), backends, newVms, HostDiskFacts.probe(host, paths.stateDir()),

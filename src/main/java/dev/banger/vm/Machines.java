@@ -10,7 +10,7 @@ import dev.banger.guestconfig.KernelCommandLine;
 import dev.banger.model.Image;
 import dev.banger.model.Vm;
 import dev.banger.vmm.MachineSpec;
-import dev.banger.vmm.VmmSelector;
+import dev.banger.vmm.VmmKind;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -89,6 +89,6 @@ final class Machines {
 
     /** The backend's kernel command line. */
     static KernelCommandLine kernelLine(String backend) {
-        return backend.equals(VmmSelector.FIRECRACKER) ? KernelCommandLine.FIRECRACKER : KernelCommandLine.QEMU_MICROVM;
+        return backend.equals(VmmKind.FIRECRACKER.wireName()) ? KernelCommandLine.FIRECRACKER : KernelCommandLine.QEMU_MICROVM;
     }
 }

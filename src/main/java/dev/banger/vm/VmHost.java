@@ -370,7 +370,7 @@ public final class VmHost implements GuestNames, NatControl, AutoCloseable {
 
     /** What this host's disks can do, for a machine run by {@code vmm} (QEMU opens qcow2 overlays, Firecracker only raw files). */
     HostDiskFacts diskFacts(Vmm vmm) {
-        return diskFacts.withQcow2Backend(vmm.name().equals(dev.banger.vmm.VmmSelector.QEMU));
+        return diskFacts.withQcow2Backend(vmm.opensQcow2());
     }
 
     HostCommands commands() {

@@ -46,9 +46,9 @@ public interface BackendChooser {
             }
 
             private BackendChoice decide(Acceleration acceleration) {
-                String backend = VmmSelector.select(choice, new VmmSelector.HostFacts(firecrackerPresent, acceleration.kvm()),
+                VmmKind backend = VmmSelector.select(choice, new VmmSelector.HostFacts(firecrackerPresent, acceleration.kvm()),
                         acceleration.reason());
-                return new BackendChoice(backend, acceleration);
+                return new BackendChoice(backend.wireName(), acceleration);
             }
         };
     }

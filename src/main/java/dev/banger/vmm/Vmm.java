@@ -10,8 +10,35 @@ import java.time.Duration;
  * for concurrent use on different machines.
  */
 public interface Vmm {
-    /** The backend's stable name, as stored on the VM and shown by {@code vm show}: {@code firecracker} or {@code qemu}. */
+    /**
+     * The backend's stable name, as stored on the VM and shown by {@code vm show}: a
+     * {@link VmmKind#wireName()} ({@code firecracker} or {@code qemu}); a test's fake has its own.
+     */
     String name();
+
+    /**
+     * Whether it opens qcow2 disk files (overlays on the image's files), or only raw ones; the
+     * clone strategies a VM's disks may use follow from it.
+     */
+    default boolean opensQcow2() {
+        return false;
+    }
+
+    /** The base kernel command line its guests boot with; see {@link KernelFlavour}. */
+    default KernelFlavour kernelFlavour() {
+        return KernelFlavour.QEMU_MICROVM;
+    }
+
+    /**
+     * Which base kernel command line a backend's guests need (the lines themselves are
+     * {@code guestconfig.KernelCommandLine}'s, which this package does not depend on).
+     */
+    enum KernelFlavour {
+        /** Firecracker's documented boot arguments. */
+        FIRECRACKER,
+        /** QEMU {@code -M microvm}: today the same words, kept apart so the two can diverge. */
+        QEMU_MICROVM
+    }
 
     /**
      * Spawns and configures the machine and lets it boot: {@link #startPaused} then {@link #resume}.

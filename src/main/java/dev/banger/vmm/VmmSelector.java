@@ -13,11 +13,6 @@ import java.util.Objects;
  * silent fallback. Pure and stateless.
  */
 public final class VmmSelector {
-    /** {@link Vmm#name()} of the Firecracker backend. */
-    public static final String FIRECRACKER = "firecracker";
-    /** {@link Vmm#name()} of the QEMU backend. */
-    public static final String QEMU = "qemu";
-
     /**
      * What the host offers, as known when a VM is created.
      *
@@ -31,11 +26,11 @@ public final class VmmSelector {
     }
 
     /**
-     * The backend name, {@link #FIRECRACKER} or {@link #QEMU}.
+     * The backend kind, {@link VmmKind#FIRECRACKER} or {@link VmmKind#QEMU}.
      *
      * @throws VmmException ({@code precondition-failed}) when Firecracker is configured but cannot run here
      */
-    public static String select(VmmChoice choice, HostFacts facts) {
+    public static VmmKind select(VmmChoice choice, HostFacts facts) {
         return select(choice, facts, null);
     }
 
@@ -45,20 +40,20 @@ public final class VmmSelector {
      *
      * @param kvmWhy why KVM cannot run an ordinary guest, or null
      */
-    public static String select(VmmChoice choice, HostFacts facts, String kvmWhy) {
+    public static VmmKind select(VmmChoice choice, HostFacts facts, String kvmWhy) {
         Objects.requireNonNull(choice, "choice");
         Objects.requireNonNull(facts, "facts");
         boolean firecrackerCanRun = facts.firecrackerPresent() && facts.kvmRunsOrdinaryGuests();
         return switch (choice) {
-            case QEMU -> QEMU;
-            case AUTO -> firecrackerCanRun ? FIRECRACKER : QEMU;
+            case QEMU -> VmmKind.QEMU;
+            case AUTO -> firecrackerCanRun ? VmmKind.FIRECRACKER : VmmKind.QEMU;
             case FIRECRACKER -> {
                 if (!firecrackerCanRun) {
                     throw new VmmException(ErrorKind.PRECONDITION_FAILED, "vmm = \"firecracker\" is configured, but "
                             + String.join(" and ", missing(facts, kvmWhy)) + "; set vmm = \"auto\" or \"qemu\" to use QEMU, "
                             + "and run `banger doctor` for details");
                 }
-                yield FIRECRACKER;
+                yield VmmKind.FIRECRACKER;
             }
         };
     }

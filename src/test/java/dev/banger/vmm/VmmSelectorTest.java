@@ -15,21 +15,21 @@ class VmmSelectorTest {
 
     @Test
     void autoPicksFirecrackerOnlyWhenItsBinaryIsPresentAndKvmRunsGuests() {
-        assertThat(VmmSelector.select(VmmChoice.AUTO, ALL)).isEqualTo("firecracker");
-        assertThat(VmmSelector.select(VmmChoice.AUTO, NO_BINARY)).isEqualTo("qemu");
-        assertThat(VmmSelector.select(VmmChoice.AUTO, NO_KVM)).isEqualTo("qemu");
-        assertThat(VmmSelector.select(VmmChoice.AUTO, NOTHING)).isEqualTo("qemu");
+        assertThat(VmmSelector.select(VmmChoice.AUTO, ALL)).isEqualTo(VmmKind.FIRECRACKER);
+        assertThat(VmmSelector.select(VmmChoice.AUTO, NO_BINARY)).isEqualTo(VmmKind.QEMU);
+        assertThat(VmmSelector.select(VmmChoice.AUTO, NO_KVM)).isEqualTo(VmmKind.QEMU);
+        assertThat(VmmSelector.select(VmmChoice.AUTO, NOTHING)).isEqualTo(VmmKind.QEMU);
     }
 
     @Test
     void explicitQemuIsHonouredEvenWhereFirecrackerCouldRun() {
-        assertThat(VmmSelector.select(VmmChoice.QEMU, ALL)).isEqualTo("qemu");
-        assertThat(VmmSelector.select(VmmChoice.QEMU, NOTHING)).isEqualTo("qemu");
+        assertThat(VmmSelector.select(VmmChoice.QEMU, ALL)).isEqualTo(VmmKind.QEMU);
+        assertThat(VmmSelector.select(VmmChoice.QEMU, NOTHING)).isEqualTo(VmmKind.QEMU);
     }
 
     @Test
     void explicitFirecrackerWithEverythingItNeedsIsFirecracker() {
-        assertThat(VmmSelector.select(VmmChoice.FIRECRACKER, ALL)).isEqualTo("firecracker");
+        assertThat(VmmSelector.select(VmmChoice.FIRECRACKER, ALL)).isEqualTo(VmmKind.FIRECRACKER);
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmException;
 import dev.banger.vmm.VmmInstance;
+import dev.banger.vmm.VmmKind;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -44,7 +45,7 @@ import org.slf4j.LoggerFactory;
 public final class FirecrackerVmm implements Vmm, AutoCloseable {
     /** Firecracker has no emulator: every machine it starts runs under KVM (the backend is chosen only when KVM works). */
     private static final Acceleration UNDER_KVM = Acceleration.kvm("Firecracker runs guests under KVM only");
-    public static final String NAME = "firecracker";
+    public static final String NAME = VmmKind.FIRECRACKER.wireName();
 
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(FirecrackerVmm.class);
     /** How often the socket wait looks again; the wait itself returns at once when the process exits. */
@@ -125,6 +126,11 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public KernelFlavour kernelFlavour() {
+        return KernelFlavour.FIRECRACKER;
     }
 
     @Override

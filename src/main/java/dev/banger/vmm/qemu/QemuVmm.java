@@ -13,7 +13,7 @@ import dev.banger.vmm.AccelerationSource;
 import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmInstance;
-import dev.banger.vmm.VmmSelector;
+import dev.banger.vmm.VmmKind;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -115,7 +115,12 @@ public final class QemuVmm implements Vmm {
 
     @Override
     public String name() {
-        return VmmSelector.QEMU;
+        return VmmKind.QEMU.wireName();
+    }
+
+    @Override
+    public boolean opensQcow2() {
+        return true;
     }
 
     @Override

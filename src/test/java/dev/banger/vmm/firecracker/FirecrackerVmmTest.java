@@ -7,6 +7,7 @@ import dev.banger.config.FirecrackerConfig;
 import dev.banger.host.disk.DiskFormat;
 import dev.banger.model.ErrorKind;
 import dev.banger.vmm.MachineSpec;
+import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,6 +46,16 @@ class FirecrackerVmmTest {
     void tearDown() {
         if (vmm != null) {
             vmm.close();
+        }
+    }
+
+    @Test
+    void firecrackerIsNamedFirecrackerOpensOnlyRawFilesAndBootsItsOwnLine() {
+        try (FirecrackerVmm firecracker = vmm(Path.of("/usr/bin/firecracker"))) {
+            assertThat(firecracker.name()).isEqualTo("firecracker");
+            assertThat(firecracker.opensQcow2()).isFalse();
+            assertThat(firecracker.kernelFlavour()).isEqualTo(Vmm.KernelFlavour.FIRECRACKER);
+            assertThat(firecracker.adoptsPausedMachines()).isFalse();
         }
     }
 

@@ -8,6 +8,7 @@ import dev.banger.host.CommandResult;
 import dev.banger.host.RecordingHostCommands;
 import dev.banger.model.ErrorKind;
 import dev.banger.vmm.MachineSpec;
+import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmInstance;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,6 +40,14 @@ class QemuVmmTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @Test
+    void qemuIsNamedQemuOpensQcow2AndBootsTheMicrovmLine() {
+        assertThat(vmm.name()).isEqualTo("qemu");
+        assertThat(vmm.opensQcow2()).isTrue();
+        assertThat(vmm.kernelFlavour()).isEqualTo(Vmm.KernelFlavour.QEMU_MICROVM);
+        assertThat(vmm.adoptsPausedMachines()).isTrue();
     }
 
     @Test
