@@ -116,4 +116,26 @@ class Ext4ToolTest {
                 .hasMessageContaining("already exists");
         assertThat(host.recorded()).isEmpty();
     }
+
+    @Test
+    void aDirectoryThatIsNotAPlainAbsolutePathNeverReachesDebugfs() {
+        for (String dir : List.of("root", "/root; rm -rf /", "/a b", "/root\nquit", "")) {
+            assertThatThrownBy(() -> tool.list(image, dir))
+                    .isInstanceOf(DiskException.class)
+                    .hasMessageContaining("plain absolute path");
+        }
+        assertThat(host.recorded()).isEmpty();
+    }
+
+    @Test
+    void aListingSaysWhichNamesAreDirectories() {
+        host.answer(List.of("debugfs"), 0, "/2/040755/0/0/.//\n/12/040755/0/0/root//\n/13/100644/0/0/.bashrc/3/\n", "");
+
+        Ext4Tool.Listing listing = tool.list(image, "/");
+
+        assertThat(listing.names()).containsExactlyInAnyOrder("root", ".bashrc");
+        assertThat(listing.hasDirectory("root")).isTrue();
+        assertThat(listing.hasDirectory(".bashrc")).isFalse();
+        assertThat(host.recorded()).containsExactly(List.of("debugfs", "-R", "ls -p /", image.toString()));
+    }
 }
