@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.banger.host.disk.CloneStrategy;
 import dev.banger.host.disk.ClonedDisk;
+import dev.banger.model.Ipv4Subnet;
 import dev.banger.model.Vm;
 import dev.banger.model.VmInfo;
 import dev.banger.model.VmState;
-import dev.banger.store.Ipv4Subnet;
 import dev.banger.store.NewVm;
 import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.VmmInstance;
