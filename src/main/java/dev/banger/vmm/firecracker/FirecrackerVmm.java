@@ -150,7 +150,7 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
             String why = e instanceof VmmException ? e.getMessage() : e.toString();
             String leftover = kill(process.toHandle()) ? ""
                     : "\n(the process still runs " + KILL_WAIT.toMillis() + " ms after SIGKILL)";
-            throw new VmmException(who + ": " + why + leftover + LogTail.of(paths.logs()), e);
+            throw new VmmException(who + ": " + why + leftover + LogTails.of(paths.logs()), e);
         }
         LOG.info("{} started", who);
         return new VmmInstance(NAME, process.pid(), paths.vmDir(), paths.vsockSocket(),
@@ -242,7 +242,7 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
         try {
             api.send(paths.apiSocket(), FirecrackerPlan.start());
         } catch (VmmException e) {
-            throw new VmmException("firecracker pid " + instance.pid() + ": " + e.getMessage() + LogTail.of(paths.logs()), e);
+            throw new VmmException("firecracker pid " + instance.pid() + ": " + e.getMessage() + LogTails.of(paths.logs()), e);
         }
         try {
             Files.deleteIfExists(paths.preBootMarker());
@@ -300,7 +300,7 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
 
     private static VmmException stillRuns(VmmInstance instance, FirecrackerPaths paths) {
         return new VmmException("firecracker pid " + instance.pid() + " for " + instance.vmDir()
-                + " still runs " + KILL_WAIT.toMillis() + " ms after SIGKILL" + LogTail.of(paths.logs()));
+                + " still runs " + KILL_WAIT.toMillis() + " ms after SIGKILL" + LogTails.of(paths.logs()));
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.banger.host.Command;
 import dev.banger.host.CommandFailedException;
 import dev.banger.host.CommandResult;
 import dev.banger.host.HostCommands;
+import dev.banger.host.LogTail;
 import dev.banger.host.OpenFiles;
 import dev.banger.host.ProcStat;
 import dev.banger.model.ErrorKind;
@@ -15,12 +16,9 @@ import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmInstance;
 import dev.banger.vmm.VmmSelector;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -410,14 +408,8 @@ public final class QemuVmm implements Vmm {
     }
 
     static Optional<String> tail(Path log) {
-        try (FileChannel in = FileChannel.open(log, StandardOpenOption.READ)) {
-            long size = in.size();
-            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(size, CONSOLE_TAIL_BYTES));
-            long position = size - buffer.capacity();
-            while (buffer.hasRemaining() && in.read(buffer, position + buffer.position()) > 0) {
-                // read until the buffer is full or the file ends
-            }
-            String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).strip();
+        try {
+            String text = LogTail.read(log, CONSOLE_TAIL_BYTES).text().strip();
             return text.isEmpty() ? Optional.empty() : Optional.of(text);
         } catch (IOException e) {
             return Optional.empty();
