@@ -1,5 +1,6 @@
 package dev.banger.agent;
 
+import dev.banger.rpc.LineBuffer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -80,22 +81,22 @@ final class ChannelIo implements AutoCloseable {
      * {@code null} when the peer closes first; {@code partial} receives what arrived before a close.
      */
     String readLine(int maxBytes, Deadline deadline, String step, StringBuilder partial) {
-        StringBuilder line = new StringBuilder();
+        LineBuffer lines = new LineBuffer(maxBytes);
         while (true) {
-            while (readBuffer.hasRemaining()) {
-                byte b = readBuffer.get();
-                if (b == '\n') {
-                    return stripCr(line);
-                }
-                if (line.length() >= maxBytes) {
-                    throw new AgentException(AgentException.Reason.PROTOCOL,
-                            "agent at " + target + " sent a line longer than " + maxBytes + " bytes while " + step
-                                    + ": " + printable(line.toString()));
-                }
-                line.append((char) (b & 0xff));
+            byte[] line;
+            try {
+                line = lines.take(readBuffer);
+            } catch (LineBuffer.TooLongException e) {
+                throw new AgentException(AgentException.Reason.PROTOCOL,
+                        "agent at " + target + " sent a line longer than " + maxBytes + " bytes while " + step
+                                + ": " + printable(latin1(e.start(), e.start().length)));
+            }
+            if (line != null) {
+                return stripCr(latin1(line, line.length));
             }
             if (fill(deadline, step) < 0) {
-                partial.append(line);
+                byte[] rest = lines.pending();
+                partial.append(latin1(rest, rest.length));
                 return null;
             }
         }
@@ -219,9 +220,9 @@ final class ChannelIo implements AutoCloseable {
         }
     }
 
-    private static String stripCr(StringBuilder line) {
+    private static String stripCr(String line) {
         int n = line.length();
-        return n > 0 && line.charAt(n - 1) == '\r' ? line.substring(0, n - 1) : line.toString();
+        return n > 0 && line.charAt(n - 1) == '\r' ? line.substring(0, n - 1) : line;
     }
 
     static String describe(IOException e) {

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.banger.rpc.Json;
-import java.io.ByteArrayOutputStream;
+import dev.banger.rpc.LineBuffer;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.StandardProtocolFamily;
@@ -179,19 +179,18 @@ public final class QmpClient implements AutoCloseable {
     }
 
     private String readLine(long end, String step) {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        LineBuffer lines = new LineBuffer(MAX_LINE_BYTES);
         try {
             while (true) {
-                while (readBuffer.hasRemaining()) {
-                    byte b = readBuffer.get();
-                    if (b == '\n') {
-                        return line.toString(StandardCharsets.UTF_8).strip();
-                    }
-                    if (line.size() >= MAX_LINE_BYTES) {
-                        throw new QemuException("QMP at " + socket + " sent a line longer than " + MAX_LINE_BYTES
-                                + " bytes while " + step);
-                    }
-                    line.write(b);
+                byte[] line;
+                try {
+                    line = lines.take(readBuffer);
+                } catch (LineBuffer.TooLongException e) {
+                    throw new QemuException("QMP at " + socket + " sent a line longer than " + MAX_LINE_BYTES
+                            + " bytes while " + step);
+                }
+                if (line != null) {
+                    return new String(line, StandardCharsets.UTF_8).strip();
                 }
                 readBuffer.clear();
                 int n;
