@@ -4,6 +4,7 @@ import dev.banger.config.FirecrackerConfig;
 import dev.banger.host.Command;
 import dev.banger.host.HostCommands;
 import dev.banger.host.ProcessHostCommands;
+import dev.banger.model.Deadline;
 import dev.banger.model.ErrorKind;
 import dev.banger.vmm.Acceleration;
 import dev.banger.vmm.MachineSpec;
@@ -397,7 +398,7 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
 
     /** Waits until the API socket accepts connections; fails at once when the process exits. */
     private void awaitApiSocket(Process process, FirecrackerPaths layout, String who, List<String> argv) {
-        long end = System.nanoTime() + settings.socketTimeout().toNanos();
+        Deadline end = Deadline.after(settings.socketTimeout());
         while (true) {
             if (accepts(layout.apiSocket())) {
                 return;
@@ -406,7 +407,7 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
                 throw new VmmException("exited with code " + process.exitValue()
                         + " before opening its API socket " + layout.apiSocket() + "; command: " + Command.of(argv).display());
             }
-            long remaining = end - System.nanoTime();
+            long remaining = end.remainingNanos();
             if (remaining <= 0) {
                 throw new VmmException("did not open its API socket " + layout.apiSocket() + " within "
                         + settings.socketTimeout().toMillis() + " ms");

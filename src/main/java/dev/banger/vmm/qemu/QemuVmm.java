@@ -8,6 +8,7 @@ import dev.banger.host.HostCommands;
 import dev.banger.host.LogTail;
 import dev.banger.host.OpenFiles;
 import dev.banger.host.ProcStat;
+import dev.banger.model.Deadline;
 import dev.banger.model.ErrorKind;
 import dev.banger.vmm.Acceleration;
 import dev.banger.vmm.AccelerationSource;
@@ -60,7 +61,7 @@ public final class QemuVmm implements Vmm {
     static final Duration QMP_CALL_TIMEOUT = Duration.ofSeconds(2);
     static final Duration QUIT_WAIT = Duration.ofSeconds(5);
     static final Duration KILL_WAIT = Duration.ofSeconds(5);
-    private static final long POLL_MILLIS = 20;
+    private static final Duration POLL = Duration.ofMillis(20);
     /** {@code query-status} of a machine started with {@code -S} that has not run yet (QEMU 7+; older ones say paused). */
     private static final Set<String> NOT_RUN_YET = Set.of("prelaunch", "paused");
     private static final int CONSOLE_TAIL_BYTES = 4000;
@@ -330,14 +331,14 @@ public final class QemuVmm implements Vmm {
 
     /** Waits until QMP answers {@code query-status}; fails early, with the console tail, when QEMU exits. */
     private void awaitQmp(long pid, QemuFiles files, String vm, CommandResult launched) {
-        long end = System.nanoTime() + QMP_READY_TIMEOUT.toNanos();
+        Deadline end = Deadline.after(QMP_READY_TIMEOUT);
         QemuException last = null;
         while (true) {
             if (!isOurs(pid, files.vmDir())) {
                 throw new QemuException("QEMU for VM " + vm + " (pid " + pid + ") exited right after starting"
                         + stderr(launched) + consoleTail(files));
             }
-            long left = end - System.nanoTime();
+            long left = end.remainingNanos();
             if (left <= 0) {
                 throw new QemuException("QEMU for VM " + vm + " (pid " + pid + ") did not answer QMP at "
                         + files.qmpSocket() + " within " + QMP_READY_TIMEOUT.toSeconds() + " s"
@@ -350,7 +351,7 @@ public final class QemuVmm implements Vmm {
             } catch (QemuException e) {
                 last = e;
             }
-            pause();
+            pause(end);
         }
     }
 
@@ -378,23 +379,24 @@ public final class QemuVmm implements Vmm {
 
     /** Polls until the process is gone or {@code limit} passes; true when it is gone. */
     private boolean awaitExit(long pid, Path vmDir, Duration limit) {
-        long end = System.nanoTime() + limit.toNanos();
-        while (isOurs(pid, vmDir)) {
-            if (System.nanoTime() - end >= 0) {
-                return false;
-            }
-            pause();
+        try {
+            return Deadline.after(limit).await(() -> !isOurs(pid, vmDir), POLL);
+        } catch (InterruptedException e) {
+            throw interrupted();
         }
-        return true;
     }
 
-    private static void pause() {
+    private static void pause(Deadline end) {
         try {
-            Thread.sleep(POLL_MILLIS);
+            end.sleep(POLL);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new QemuException("interrupted while waiting for QEMU");
+            throw interrupted();
         }
+    }
+
+    private static QemuException interrupted() {
+        Thread.currentThread().interrupt();
+        return new QemuException("interrupted while waiting for QEMU");
     }
 
     private static String stderr(CommandResult launched) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.banger.model.Deadline;
 import dev.banger.rpc.Json;
 import dev.banger.rpc.LineBuffer;
 import java.io.IOException;
@@ -49,7 +50,7 @@ public final class QmpClient implements AutoCloseable {
      * @throws QemuException when nothing listens, the peer is not QMP, or time runs out
      */
     public static QmpClient connect(Path socket, Duration timeout) {
-        long end = deadline(timeout);
+        Deadline end = deadline(timeout);
         SocketChannel channel = null;
         Selector selector = null;
         try {
@@ -127,7 +128,7 @@ public final class QmpClient implements AutoCloseable {
         }
     }
 
-    private JsonNode execute(String command, JsonNode arguments, long end) {
+    private JsonNode execute(String command, JsonNode arguments, Deadline end) {
         long id = nextId++;
         ObjectNode request = JsonNodeFactory.instance.objectNode().put("execute", command);
         if (arguments != null) {
@@ -151,7 +152,7 @@ public final class QmpClient implements AutoCloseable {
         }
     }
 
-    private void write(byte[] bytes, long end, String step) {
+    private void write(byte[] bytes, Deadline end, String step) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         try {
             while (buffer.hasRemaining()) {
@@ -164,7 +165,7 @@ public final class QmpClient implements AutoCloseable {
         }
     }
 
-    private JsonNode readMessage(long end, String step) {
+    private JsonNode readMessage(Deadline end, String step) {
         String line = readLine(end, step);
         try {
             JsonNode message = Json.mapper().readTree(line);
@@ -178,7 +179,7 @@ public final class QmpClient implements AutoCloseable {
         }
     }
 
-    private String readLine(long end, String step) {
+    private String readLine(Deadline end, String step) {
         LineBuffer lines = new LineBuffer(MAX_LINE_BYTES);
         try {
             while (true) {
@@ -211,9 +212,9 @@ public final class QmpClient implements AutoCloseable {
         }
     }
 
-    private void await(int op, long end, String step) throws IOException {
+    private void await(int op, Deadline end, String step) throws IOException {
         while (true) {
-            long millis = (end - System.nanoTime()) / 1_000_000;
+            long millis = end.remainingNanos() / 1_000_000;
             if (millis <= 0) {
                 throw new QemuException("QMP at " + socket + " did not answer in time: timed out " + step);
             }
@@ -242,11 +243,11 @@ public final class QmpClient implements AutoCloseable {
         closeQuietly(channel, selector);
     }
 
-    private static long deadline(Duration timeout) {
+    private static Deadline deadline(Duration timeout) {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("a QMP call needs a positive timeout, got " + timeout);
         }
-        return System.nanoTime() + timeout.toNanos();
+        return Deadline.after(timeout);
     }
 
     private static void closeQuietly(SocketChannel channel, Selector selector) {
