@@ -7,22 +7,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.banger.model.Deadline;
 import dev.banger.rpc.Json;
 import dev.banger.rpc.LineBuffer;
+import dev.banger.rpc.SelectingSocket;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
  * A QMP (QEMU Machine Protocol) connection over QEMU's Unix control socket: {@link #connect} reads
  * the greeting and negotiates {@code qmp_capabilities}; {@link #execute} sends one command and waits
- * for its answer, skipping asynchronous events. Every read and write waits in a {@link Selector}
+ * for its answer, skipping asynchronous events. Every read and write waits in a {@link SelectingSocket}
  * bounded by the call's deadline, so a wedged QEMU cannot hang the daemon. QMP errors become a
  * {@link QemuException} carrying {@code error.desc} and {@code error.class}. Hand-written rather than
  * a library because QMP is a line of JSON each way and no maintained Java QMP client exists. Not
@@ -31,16 +27,16 @@ import java.time.Duration;
 public final class QmpClient implements AutoCloseable {
     /** QMP messages are small; a longer line means the peer is not QMP. */
     static final int MAX_LINE_BYTES = 1 << 20;
+    /** What an interrupted wait says, after "failed while STEP: ". */
+    private static final String INTERRUPTED = "interrupted";
 
-    private final SocketChannel channel;
-    private final Selector selector;
+    private final SelectingSocket channel;
     private final Path socket;
     private final ByteBuffer readBuffer = ByteBuffer.allocate(16 * 1024).flip();
     private long nextId = 1;
 
-    private QmpClient(SocketChannel channel, Selector selector, Path socket) {
+    private QmpClient(SelectingSocket channel, Path socket) {
         this.channel = channel;
-        this.selector = selector;
         this.socket = socket;
     }
 
@@ -51,17 +47,9 @@ public final class QmpClient implements AutoCloseable {
      */
     public static QmpClient connect(Path socket, Duration timeout) {
         Deadline end = deadline(timeout);
-        SocketChannel channel = null;
-        Selector selector = null;
+        QmpClient client = null;
         try {
-            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-            channel.configureBlocking(false);
-            selector = Selector.open();
-            QmpClient client = new QmpClient(channel, selector, socket);
-            if (!channel.connect(UnixDomainSocketAddress.of(socket))) {
-                client.await(SelectionKey.OP_CONNECT, end, "connecting");
-                channel.finishConnect();
-            }
+            client = new QmpClient(SelectingSocket.connect(socket, millis(socket, end, "connecting"), INTERRUPTED), socket);
             JsonNode greeting = client.readMessage(end, "reading the greeting");
             if (!greeting.has("QMP")) {
                 throw new QemuException("the socket " + socket + " did not greet with QMP: " + abbreviate(greeting.toString()));
@@ -69,10 +57,11 @@ public final class QmpClient implements AutoCloseable {
             client.execute("qmp_capabilities", null, end);
             return client;
         } catch (IOException e) {
-            closeQuietly(channel, selector);
             throw new QemuException("cannot connect to QMP at " + socket + ": " + describe(e), e);
         } catch (RuntimeException e) {
-            closeQuietly(channel, selector);
+            if (client != null) {
+                client.close();
+            }
             throw e;
         }
     }
@@ -153,13 +142,8 @@ public final class QmpClient implements AutoCloseable {
     }
 
     private void write(byte[] bytes, Deadline end, String step) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
         try {
-            while (buffer.hasRemaining()) {
-                if (channel.write(buffer) == 0) {
-                    await(SelectionKey.OP_WRITE, end, step);
-                }
-            }
+            channel.write(ByteBuffer.wrap(bytes), millis(socket, end, step));
         } catch (IOException e) {
             throw failure(step, e);
         }
@@ -196,15 +180,12 @@ public final class QmpClient implements AutoCloseable {
                 readBuffer.clear();
                 int n;
                 try {
-                    n = channel.read(readBuffer);
+                    n = channel.read(readBuffer, millis(socket, end, step));
                 } finally {
                     readBuffer.flip();
                 }
                 if (n < 0) {
                     throw failure(step, new ClosedByPeerException());
-                }
-                if (n == 0) {
-                    await(SelectionKey.OP_READ, end, step);
                 }
             }
         } catch (IOException e) {
@@ -212,26 +193,15 @@ public final class QmpClient implements AutoCloseable {
         }
     }
 
-    private void await(int op, Deadline end, String step) throws IOException {
-        while (true) {
+    /** The wait budget of one select: whole milliseconds left of {@code end}; fails naming {@code step} once none are. */
+    private static LongSupplier millis(Path socket, Deadline end, String step) {
+        return () -> {
             long millis = end.remainingNanos() / 1_000_000;
             if (millis <= 0) {
                 throw new QemuException("QMP at " + socket + " did not answer in time: timed out " + step);
             }
-            SelectionKey key = channel.register(selector, op);
-            try {
-                int ready = selector.select(millis);
-                if (Thread.interrupted()) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("interrupted");
-                }
-                if (ready > 0 && (key.readyOps() & op) != 0) {
-                    return;
-                }
-            } finally {
-                selector.selectedKeys().clear();
-            }
-        }
+            return millis;
+        };
     }
 
     private QemuException failure(String step, IOException e) {
@@ -240,7 +210,7 @@ public final class QmpClient implements AutoCloseable {
 
     @Override
     public void close() {
-        closeQuietly(channel, selector);
+        channel.close();
     }
 
     private static Deadline deadline(Duration timeout) {
@@ -248,19 +218,6 @@ public final class QmpClient implements AutoCloseable {
             throw new IllegalArgumentException("a QMP call needs a positive timeout, got " + timeout);
         }
         return Deadline.after(timeout);
-    }
-
-    private static void closeQuietly(SocketChannel channel, Selector selector) {
-        try {
-            if (selector != null) {
-                selector.close();
-            }
-            if (channel != null) {
-                channel.close();
-            }
-        } catch (IOException ignored) {
-            // Closing a socket we are done with: nothing useful to do about a failure.
-        }
     }
 
     private static String describe(IOException e) {
