@@ -6,9 +6,7 @@ import dev.banger.model.StageRunner;
 import dev.banger.host.Command;
 import dev.banger.host.CommandFailedException;
 import dev.banger.host.HostCommands;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,7 +19,8 @@ import java.util.stream.Stream;
  * Builds Debian images: {@code debootstrap} (minbase, the baseline packages and the cloud kernel
  * in one run, downloads cached under {@code $BANGER_CACHE_DIR/debootstrap/<release>}), the shared
  * customisation, the kernel staged from the image itself, the work seed from the prepared
- * {@code /root}, and {@code rootfs.ext4} made with {@code mkfs.ext4 -d} (no loop mount). The
+ * {@code /root}, and {@code rootfs.ext4} made with {@code mkfs.ext4 -d} (no loop mount) — the
+ * last of which, from customisation on, are {@link BuildTail}'s, shared with the Void builder. The
  * mirror is the config's, else the host's own apt source for the release. Thread-safe: concurrent
  * builds use different directories (the download cache is safe to share, debootstrap locks nothing
  * but only adds files).

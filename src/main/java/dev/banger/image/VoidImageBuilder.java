@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * cached under {@code $BANGER_CACHE_DIR/xbps}), a generic initramfs is made by dracut inside it,
  * the shared customisation runs with runit services (and, for the dev profile, pinned mise
  * installing opencode), and the image's own Void kernel, initramfs and modules are staged beside
- * the rootfs and work seed, as the Debian builder does. Thread-safe: concurrent builds use
+ * the rootfs and work seed by the same {@link BuildTail} as the Debian builder's. Thread-safe: concurrent builds use
  * different directories; the download cache only gains files.
  */
 public final class VoidImageBuilder implements ImageBuilder {
