@@ -36,16 +36,17 @@ class LayeringTest {
             row("capability", "guestconfig", "vmm", "host", "model"),
             row("image", "runtime", "store", "host", "config", "model"),
             row("doctor", "runtime", "host", "config", "model"),
-            row("vmm", "host", "config", "model"),
+            row("vmm", "host", "io", "config", "model"),
             row("runtime", "host", "config", "model"),
-            row("agent", "model"),
+            row("agent", "io", "model"),
             row("bench", "model"),
             row("dns", "model"),
-            row("rpc", "model"),
+            row("rpc", "io", "model"),
             row("store", "model"),
             row("guestconfig", "model"),
             row("host", "config", "model"),
             row("config", "model"),
+            row("io"),
             row("model"));
 
     private static JavaClasses main;

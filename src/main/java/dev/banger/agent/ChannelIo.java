@@ -1,66 +1,48 @@
 package dev.banger.agent;
 
+import dev.banger.io.LineBuffer;
+import dev.banger.io.SelectingSocket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.function.LongSupplier;
 
 /**
- * One non-blocking Unix socket connection whose every wait is a {@link Selector#select(long)} bounded
- * by a {@link Deadline}, so no step can hang past the call's deadline. Bytes read ahead of a line are
- * kept for the next read. Not thread-safe: one call, one thread.
+ * One agent connection: a {@link SelectingSocket} whose every wait is bounded by the call's
+ * {@link Deadline}, so no step can hang past it, with failures as {@link AgentException}s naming
+ * the step. Bytes read ahead of a line are kept for the next read. Not thread-safe: one call, one
+ * thread.
  */
 final class ChannelIo implements AutoCloseable {
-    private final SocketChannel channel;
-    private final Selector selector;
+    private static final String INTERRUPTED = "interrupted while talking to the agent";
+
+    private final SelectingSocket socket;
     private final String target;
     private final ByteBuffer readBuffer = ByteBuffer.allocate(8192).flip();
 
-    private ChannelIo(SocketChannel channel, Selector selector, String target) {
-        this.channel = channel;
-        this.selector = selector;
+    private ChannelIo(SelectingSocket socket, String target) {
+        this.socket = socket;
         this.target = target;
     }
 
     static ChannelIo connect(Path socket, Deadline deadline) {
-        SocketChannel channel = null;
-        Selector selector = null;
         try {
-            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-            channel.configureBlocking(false);
-            selector = Selector.open();
-            ChannelIo io = new ChannelIo(channel, selector, socket.toString());
-            if (!channel.connect(UnixDomainSocketAddress.of(socket))) {
-                io.await(SelectionKey.OP_CONNECT, deadline, "connecting to " + socket);
-                channel.finishConnect();
-            }
-            return io;
+            return new ChannelIo(SelectingSocket.connect(socket, millis(deadline, "connecting to " + socket), INTERRUPTED),
+                    socket.toString());
         } catch (IOException e) {
-            closeQuietly(channel, selector);
             throw new AgentException(AgentException.Reason.UNREACHABLE,
                     "cannot connect to the agent socket " + socket + ": " + describe(e)
                             + " (is the VM running, and is this its socket?)", e);
-        } catch (RuntimeException e) {
-            closeQuietly(channel, selector);
-            throw e;
         }
     }
 
     void write(byte[] bytes, Deadline deadline, String step) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
         try {
-            while (buffer.hasRemaining()) {
-                if (channel.write(buffer) == 0) {
-                    await(SelectionKey.OP_WRITE, deadline, step);
-                }
-            }
+            socket.write(ByteBuffer.wrap(bytes), millis(deadline, step));
         } catch (IOException e) {
             throw failure(step, e);
         }
@@ -69,7 +51,7 @@ final class ChannelIo implements AutoCloseable {
     /** Tells the peer nothing more will be sent (a half-close); reading stays possible. */
     void shutdownOutput() {
         try {
-            channel.shutdownOutput();
+            socket.shutdownOutput();
         } catch (IOException e) {
             throw failure("half-closing the connection", e);
         }
@@ -80,22 +62,22 @@ final class ChannelIo implements AutoCloseable {
      * {@code null} when the peer closes first; {@code partial} receives what arrived before a close.
      */
     String readLine(int maxBytes, Deadline deadline, String step, StringBuilder partial) {
-        StringBuilder line = new StringBuilder();
+        LineBuffer lines = new LineBuffer(maxBytes);
         while (true) {
-            while (readBuffer.hasRemaining()) {
-                byte b = readBuffer.get();
-                if (b == '\n') {
-                    return stripCr(line);
-                }
-                if (line.length() >= maxBytes) {
-                    throw new AgentException(AgentException.Reason.PROTOCOL,
-                            "agent at " + target + " sent a line longer than " + maxBytes + " bytes while " + step
-                                    + ": " + printable(line.toString()));
-                }
-                line.append((char) (b & 0xff));
+            byte[] line;
+            try {
+                line = lines.take(readBuffer);
+            } catch (LineBuffer.TooLongException e) {
+                throw new AgentException(AgentException.Reason.PROTOCOL,
+                        "agent at " + target + " sent a line longer than " + maxBytes + " bytes while " + step
+                                + ": " + printable(latin1(e.start(), e.start().length)));
+            }
+            if (line != null) {
+                return stripCr(latin1(line, line.length));
             }
             if (fill(deadline, step) < 0) {
-                partial.append(line);
+                byte[] rest = lines.pending();
+                partial.append(latin1(rest, rest.length));
                 return null;
             }
         }
@@ -140,7 +122,7 @@ final class ChannelIo implements AutoCloseable {
         }
         try {
             while (!deadline.expired()) {
-                if (waitFor(SelectionKey.OP_READ, Math.max(1, deadline.remainingNanos() / 1_000_000))) {
+                if (socket.waitFor(SelectionKey.OP_READ, Math.max(1, deadline.remainingNanos() / 1_000_000))) {
                     return true;
                 }
             }
@@ -154,13 +136,7 @@ final class ChannelIo implements AutoCloseable {
     private int fill(Deadline deadline, String step) {
         readBuffer.compact();
         try {
-            while (true) {
-                int n = channel.read(readBuffer);
-                if (n != 0) {
-                    return n;
-                }
-                await(SelectionKey.OP_READ, deadline, step);
-            }
+            return socket.read(readBuffer, millis(deadline, step));
         } catch (IOException e) {
             throw failure(step, e);
         } finally {
@@ -168,24 +144,9 @@ final class ChannelIo implements AutoCloseable {
         }
     }
 
-    private void await(int op, Deadline deadline, String step) throws IOException {
-        while (!waitFor(op, deadline.remainingMillisOrThrow(step))) {
-            // Spurious wake-up or time not yet up: the deadline check above ends the loop.
-        }
-    }
-
-    private boolean waitFor(int op, long millis) throws IOException {
-        SelectionKey key = channel.register(selector, op);
-        try {
-            int ready = selector.select(millis);
-            if (Thread.interrupted()) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while talking to the agent");
-            }
-            return ready > 0 && (key.readyOps() & op) != 0;
-        } finally {
-            selector.selectedKeys().clear();
-        }
+    /** The wait budget of one select: what is left of {@code deadline}, which throws naming {@code step} once spent. */
+    private static LongSupplier millis(Deadline deadline, String step) {
+        return () -> deadline.remainingMillisOrThrow(step);
     }
 
     private AgentException failure(String step, IOException e) {
@@ -199,29 +160,12 @@ final class ChannelIo implements AutoCloseable {
 
     @Override
     public void close() {
-        closeQuietly(channel, selector);
+        socket.close();
     }
 
-    private static void closeQuietly(SocketChannel channel, Selector selector) {
-        try {
-            if (selector != null) {
-                selector.close();
-            }
-        } catch (IOException ignored) {
-            // Nothing useful to do: the call has already succeeded or failed.
-        }
-        try {
-            if (channel != null) {
-                channel.close();
-            }
-        } catch (IOException ignored) {
-            // As above.
-        }
-    }
-
-    private static String stripCr(StringBuilder line) {
+    private static String stripCr(String line) {
         int n = line.length();
-        return n > 0 && line.charAt(n - 1) == '\r' ? line.substring(0, n - 1) : line.toString();
+        return n > 0 && line.charAt(n - 1) == '\r' ? line.substring(0, n - 1) : line;
     }
 
     static String describe(IOException e) {

@@ -3,16 +3,17 @@ package dev.banger.agent;
 import java.time.Duration;
 
 /**
- * The end of one agent call, on the monotonic clock. Every blocking step asks it how long it may
- * wait and reports the step by name when time is up. Immutable.
+ * The end of one agent call: the shared {@link dev.banger.model.Deadline} plus what an agent error
+ * names, the endpoint and the call's budget. Every blocking step asks it how long it may wait and
+ * reports the step by name when time is up. Immutable.
  */
 final class Deadline {
-    private final long endNanos;
+    private final dev.banger.model.Deadline end;
     private final Duration budget;
     private final String target;
 
-    private Deadline(long endNanos, Duration budget, String target) {
-        this.endNanos = endNanos;
+    private Deadline(dev.banger.model.Deadline end, Duration budget, String target) {
+        this.end = end;
         this.budget = budget;
         this.target = target;
     }
@@ -21,21 +22,21 @@ final class Deadline {
         if (budget.isNegative() || budget.isZero()) {
             throw new IllegalArgumentException("an agent call needs a positive deadline, got " + budget);
         }
-        return new Deadline(System.nanoTime() + budget.toNanos(), budget, target);
+        return new Deadline(dev.banger.model.Deadline.after(budget), budget, target);
     }
 
     /** A deadline at most {@code fraction} of the remaining time away, never later than this one. */
     Deadline portion(double fraction) {
-        long remaining = Math.max(0, endNanos - System.nanoTime());
-        return new Deadline(System.nanoTime() + (long) (remaining * fraction), budget, target);
+        long remaining = Math.max(0, end.remainingNanos());
+        return new Deadline(dev.banger.model.Deadline.after(Duration.ofNanos((long) (remaining * fraction))), budget, target);
     }
 
     long remainingNanos() {
-        return endNanos - System.nanoTime();
+        return end.remainingNanos();
     }
 
     boolean expired() {
-        return remainingNanos() <= 0;
+        return end.expired();
     }
 
     /** Milliseconds left (at least 1 while time remains), or throws naming {@code step}. */

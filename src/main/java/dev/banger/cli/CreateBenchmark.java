@@ -6,6 +6,7 @@ import dev.banger.bench.CreateRun;
 import dev.banger.host.Command;
 import dev.banger.host.HostCommands;
 import dev.banger.model.BangerException;
+import dev.banger.model.Deadline;
 import dev.banger.model.ErrorKind;
 import dev.banger.model.Operation;
 import dev.banger.model.OperationState;
@@ -218,14 +219,14 @@ final class CreateBenchmark {
     }
 
     private static Operation awaitEnd(RpcClient client, Operation started) {
-        long end = System.nanoTime() + CREATE_DEADLINE.toNanos();
+        Deadline end = Deadline.after(CREATE_DEADLINE);
         Operation current = started;
         while (current.state() == OperationState.RUNNING) {
-            if (System.nanoTime() > end) {
+            if (end.expired()) {
                 throw new BenchmarkException("create of " + started.target() + " still runs after " + Durations.human(CREATE_DEADLINE));
             }
             try {
-                Thread.sleep(POLL);
+                end.sleep(POLL);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new BenchmarkException("interrupted while waiting for the create of " + started.target());

@@ -3,12 +3,11 @@ package dev.banger.cli;
 import dev.banger.config.BangerPaths;
 import dev.banger.host.DetachedProcess;
 import dev.banger.host.HostException;
+import dev.banger.host.LogTail;
 import dev.banger.host.ProcessHostCommands;
 import dev.banger.rpc.DaemonUnavailableException;
 import dev.banger.rpc.RpcClient;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -91,13 +90,8 @@ final class DaemonLauncher {
     }
 
     static String tail(Path log) {
-        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
-            long length = file.length();
-            long from = Math.max(0, length - 2000);
-            byte[] bytes = new byte[(int) (length - from)];
-            file.seek(from);
-            file.readFully(bytes);
-            return new String(bytes, StandardCharsets.UTF_8).strip();
+        try {
+            return LogTail.read(log, 2000).text().strip();
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }

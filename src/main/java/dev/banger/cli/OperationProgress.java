@@ -1,6 +1,7 @@
 package dev.banger.cli;
 
 import dev.banger.model.BangerException;
+import dev.banger.model.Deadline;
 import dev.banger.model.ErrorKind;
 import dev.banger.model.Operation;
 import dev.banger.model.OperationState;
@@ -42,18 +43,18 @@ final class OperationProgress {
 
     /** Polls until the operation ends; returns it when it succeeded. */
     Operation follow(Operation started, Duration deadline) {
-        long end = System.nanoTime() + deadline.toNanos();
+        Deadline end = Deadline.after(deadline);
         Operation current = started;
         while (true) {
             render(current);
             if (current.state() != OperationState.RUNNING) {
                 return current;
             }
-            if (System.nanoTime() > end) {
+            if (end.expired()) {
                 throw new OperationFailedException("gave up waiting after " + Durations.human(deadline) + "; operation "
                         + current.id() + " is still running in bangerd");
             }
-            pause();
+            pause(end);
             current = client.call(statusMethod, Map.of("operationId", current.id()), Operation.class, Duration.ofSeconds(30));
         }
     }
@@ -99,9 +100,9 @@ final class OperationProgress {
         return ms < 10_000 ? ms + " ms" : Durations.human(duration);
     }
 
-    private static void pause() {
+    private static void pause(Deadline end) {
         try {
-            Thread.sleep(POLL);
+            end.sleep(POLL);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new OperationFailedException("interrupted while waiting for the daemon");

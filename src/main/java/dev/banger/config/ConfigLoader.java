@@ -148,7 +148,7 @@ public final class ConfigLoader {
                 v.parsed(ConfigKeys.DAEMON_GROUP, d.daemon().group(), ConfigValues::groupName));
         NetworkConfig network = new NetworkConfig(
                 v.parsed(ConfigKeys.NETWORK_BRIDGE, d.network().bridge(), ConfigValues::interfaceName),
-                v.parsed(ConfigKeys.NETWORK_SUBNET, d.network().subnet(), Ipv4Subnet::parse),
+                v.parsed(ConfigKeys.NETWORK_SUBNET, d.network().subnet(), SubnetSetting::parse),
                 v.parsed(ConfigKeys.NETWORK_DOMAIN, d.network().domain(), ConfigValues::dnsDomain),
                 v.integer(ConfigKeys.NETWORK_TAP_POOL_SIZE, 0, 64, d.network().tapPoolSize()),
                 v.choice(ConfigKeys.NETWORK_NAT, NatMode.values(), NatMode::configName, d.network().nat()));

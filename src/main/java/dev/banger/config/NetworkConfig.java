@@ -1,5 +1,6 @@
 package dev.banger.config;
 
+import dev.banger.model.Ipv4Subnet;
 import java.util.Objects;
 
 /**
@@ -14,7 +15,7 @@ import java.util.Objects;
  */
 public record NetworkConfig(String bridge, Ipv4Subnet subnet, String domain, int tapPoolSize, NatMode nat) {
     public static final NetworkConfig DEFAULTS =
-            new NetworkConfig("banger0", Ipv4Subnet.parse("172.30.0.0/24"), "banger.internal", 4, NatMode.AUTO);
+            new NetworkConfig("banger0", SubnetSetting.parse("172.30.0.0/24"), "banger.internal", 4, NatMode.AUTO);
 
     public NetworkConfig {
         Objects.requireNonNull(bridge, "bridge");

@@ -11,7 +11,6 @@ import dev.banger.model.BangerException;
 import dev.banger.model.ErrorKind;
 import dev.banger.runtime.RuntimeArtifacts;
 import dev.banger.runtime.RuntimeBundle;
-import dev.banger.store.Ipv4Subnet;
 import dev.banger.store.Store;
 import dev.banger.vm.BootDeadlines;
 import dev.banger.vm.VmHost;
@@ -60,7 +59,7 @@ final class VmSetup {
         VmHost vmHost = new VmHost(host, config.network(), backends, newVms, HostDiskFacts.probe(host, paths.stateDir()),
                 paths.stateDir().resolve("warm"), config.vm().warmMachines());
         VmService service = new VmService(store.vms(), store.images(), images, vmHost, paths.stateDir(), config.vm(),
-                () -> config.image().defaultImage(), config.agent().port(), Ipv4Subnet.parse(config.network().subnet().toString()),
+                () -> config.image().defaultImage(), config.agent().port(), config.network().subnet(),
                 BootDeadlines.BY_ACCELERATION, store.settings());
         LOG.info("new VMs: {}", newVmsNow(config, kvm, newVms));
         if (!store.vms().list().isEmpty()) {

@@ -2,6 +2,7 @@ package dev.banger.doctor;
 
 import dev.banger.model.CheckResult;
 import dev.banger.model.CheckStatus;
+import dev.banger.model.Deadline;
 import dev.banger.model.DoctorReport;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -130,7 +131,7 @@ public final class Doctor {
                 byName.put(check.name(), future);
                 futures.add(future);
             }
-            long end = System.nanoTime() + deadline.toNanos();
+            Deadline end = Deadline.after(deadline);
             List<CheckResult> results = new ArrayList<>();
             for (int i = 0; i < checks.size(); i++) {
                 results.add(await(checks.get(i), futures.get(i), end, deadline));
@@ -142,9 +143,9 @@ public final class Doctor {
         }
     }
 
-    private static CheckResult await(Check check, Future<CheckResult> future, long end, Duration deadline) {
+    private static CheckResult await(Check check, Future<CheckResult> future, Deadline end, Duration deadline) {
         try {
-            CheckResult result = future.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+            CheckResult result = future.get(end.remaining().toNanos(), TimeUnit.NANOSECONDS);
             return result != null ? result
                     : CheckResult.fail(check.name(), "the check returned no result", "report this as a banger bug");
         } catch (TimeoutException e) {

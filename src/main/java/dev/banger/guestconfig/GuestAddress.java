@@ -1,5 +1,6 @@
 package dev.banger.guestconfig;
 
+import dev.banger.model.Ipv4Subnet;
 import java.net.Inet4Address;
 import java.util.Objects;
 
@@ -19,8 +20,8 @@ public record GuestAddress(Inet4Address address, int prefixLength) {
                     + " has a prefix length outside 8..30");
         }
         int value = Ipv4.toInt(address);
-        int hostBits = ~mask(prefixLength);
-        if ((value & hostBits) == 0 || (value & hostBits) == hostBits) {
+        Ipv4Subnet subnet = Ipv4Subnet.containing(value, prefixLength);
+        if (value == subnet.network() || value == subnet.broadcast()) {
             throw GuestConfigException.invalid("guest address " + Ipv4.format(address) + "/" + prefixLength
                     + " is the network or broadcast address of its subnet, not a host address");
         }
@@ -41,17 +42,17 @@ public record GuestAddress(Inet4Address address, int prefixLength) {
 
     /** Whether {@code other} is in this address's subnet. */
     public boolean sameSubnet(Inet4Address other) {
-        int mask = mask(prefixLength);
-        return (Ipv4.toInt(address) & mask) == (Ipv4.toInt(other) & mask);
+        return subnet().contains(Ipv4.toInt(other));
+    }
+
+    /** The subnet this address is a host of. */
+    public Ipv4Subnet subnet() {
+        return Ipv4Subnet.containing(Ipv4.toInt(address), prefixLength);
     }
 
     /** {@code ADDR/PREFIX}, the form {@code banger.ip=} takes. */
     @Override
     public String toString() {
         return Ipv4.format(address) + "/" + prefixLength;
-    }
-
-    private static int mask(int prefix) {
-        return -1 << (32 - prefix);
     }
 }

@@ -1,37 +1,34 @@
 package dev.banger.image;
 
-import static dev.banger.image.BuildFiles.delete;
 import static dev.banger.image.BuildFiles.mkdirs;
-import static dev.banger.image.BuildFiles.write;
 
 import dev.banger.model.StageRunner;
 import dev.banger.host.Command;
 import dev.banger.host.CommandFailedException;
 import dev.banger.host.HostCommands;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Builds Debian images: {@code debootstrap} (minbase, the baseline packages and the cloud kernel
  * in one run, downloads cached under {@code $BANGER_CACHE_DIR/debootstrap/<release>}), the shared
  * customisation, the kernel staged from the image itself, the work seed from the prepared
- * {@code /root}, and {@code rootfs.ext4} made with {@code mkfs.ext4 -d} (no loop mount). The
+ * {@code /root}, and {@code rootfs.ext4} made with {@code mkfs.ext4 -d} (no loop mount) — the
+ * last of which, from customisation on, are {@link BuildTail}'s, shared with the Void builder. The
  * mirror is the config's, else the host's own apt source for the release. Thread-safe: concurrent
  * builds use different directories (the download cache is safe to share, debootstrap locks nothing
  * but only adds files).
  */
 public final class DebianImageBuilder implements ImageBuilder {
     public static final String DEFAULT_RELEASE = "bookworm";
-    static final List<String> STAGES = List.of("debootstrap", "packages", "customise", "kernel", "work-seed", "rootfs", "manifest");
+    static final List<String> STAGES = Stream.concat(Stream.of("debootstrap", "packages"), BuildTail.STAGES.stream()).toList();
     private static final Duration DEBOOTSTRAP_TIMEOUT = Duration.ofMinutes(30);
-    private static final String ROOTFS_LABEL = "banger-root";
 
     private final HostCommands host;
     private final java.util.function.Supplier<BuilderInputs> inputsSource;
@@ -68,7 +65,6 @@ public final class DebianImageBuilder implements ImageBuilder {
         Path treeDir = buildDir.resolve("tree");
         Path out = buildDir.resolve("out");
         GuestTree tree = new GuestTree(treeDir);
-        Ext4Images ext4 = new Ext4Images(host);
         Customiser customiser = new Customiser(host);
         mkdirs(out);
 
@@ -98,27 +94,7 @@ public final class DebianImageBuilder implements ImageBuilder {
                 customiser.runInside(tree, List.of(List.of("apt-get", "update", "-q"), install), Optional.of(cache));
             }
         });
-        stages.run("customise", () -> {
-            customiser.apply(tree, plan, Distro.DEBIAN, inputs.agentBinary());
-            customiser.seal(tree, plan);
-        });
-        KernelFiles.Staged kernel = stages.call("kernel", () -> new KernelFiles(host).stage(treeDir, out));
-        WorkSeeds.Seed seed = stages.call("work-seed", () -> {
-            Path home = buildDir.resolve("seed");
-            host.run(Command.of("cp", "-a", "--", treeDir.resolve("root").toString(), home.toString()));
-            return new WorkSeeds(ext4).build(home, out.resolve(ImageLayout.WORK_SEED));
-        });
-        Path rootfs = out.resolve(ImageLayout.ROOTFS);
-        stages.run("rootfs", () -> {
-            ext4.create(treeDir, rootfs, request.rootfsBytes(), ROOTFS_LABEL, 0755);
-            delete(treeDir);
-        });
-        ImageManifest manifest = stages.call("manifest", () -> {
-            ImageManifest written = new ImageManifest(Distro.DEBIAN, request.release(), kernel.version(), request.profile(),
-                    packages, seed.fingerprint(), clock.instant(), inputs.bangerVersion(), true, true);
-            write(out.resolve(ImageLayout.MANIFEST), written.toJson());
-            return written;
-        });
-        return new BuiltImage(out, manifest, kernel.vmlinux(), kernel.initrd(), kernel.modules(), rootfs, seed.file());
+        return new BuildTail(host, clock).finish(new BuildTail.Build(request, Distro.DEBIAN, packages, plan, inputs, buildDir),
+                stages, () -> { }, kernel -> { });
     }
 }

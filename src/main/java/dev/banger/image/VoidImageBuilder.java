@@ -1,8 +1,6 @@
 package dev.banger.image;
 
-import static dev.banger.image.BuildFiles.delete;
 import static dev.banger.image.BuildFiles.mkdirs;
-import static dev.banger.image.BuildFiles.write;
 
 import dev.banger.config.ConfigKeys;
 import dev.banger.host.Command;
@@ -20,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Builds experimental Void Linux images next to the Debian default: the repository and
@@ -28,16 +27,15 @@ import java.util.function.Supplier;
  * cached under {@code $BANGER_CACHE_DIR/xbps}), a generic initramfs is made by dracut inside it,
  * the shared customisation runs with runit services (and, for the dev profile, pinned mise
  * installing opencode), and the image's own Void kernel, initramfs and modules are staged beside
- * the rootfs and work seed, as the Debian builder does. Thread-safe: concurrent builds use
+ * the rootfs and work seed by the same {@link BuildTail} as the Debian builder's. Thread-safe: concurrent builds use
  * different directories; the download cache only gains files.
  */
 public final class VoidImageBuilder implements ImageBuilder {
     /** Void is rolling; the manifest records the repository branch it was built from. */
     public static final String DEFAULT_RELEASE = "current";
-    static final List<String> STAGES = List.of("repository", "xbps", "initramfs", "customise", "kernel", "work-seed", "rootfs", "manifest");
+    static final List<String> STAGES = Stream.concat(Stream.of("repository", "xbps", "initramfs"), BuildTail.STAGES.stream()).toList();
     static final Duration REPOSITORY_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration XBPS_TIMEOUT = Duration.ofMinutes(30);
-    private static final String ROOTFS_LABEL = "banger-root";
 
     private final HostCommands host;
     private final Supplier<BuilderInputs> inputsSource;
@@ -84,7 +82,6 @@ public final class VoidImageBuilder implements ImageBuilder {
         Path treeDir = buildDir.resolve("tree");
         Path out = buildDir.resolve("out");
         GuestTree tree = new GuestTree(treeDir);
-        Ext4Images ext4 = new Ext4Images(host);
         Customiser customiser = new Customiser(host);
         mkdirs(out);
 
@@ -111,36 +108,19 @@ public final class VoidImageBuilder implements ImageBuilder {
             customiser.runInside(tree, List.of(VoidSystemFiles.dracutArgv(kernel)), Optional.empty());
             return kernel;
         });
-        stages.run("customise", () -> {
+        Runnable voidEdits = () -> {
             tree.write(new GuestFile(VoidSystemFiles.SSHD_CONFIG, 0644,
                     VoidSystemFiles.sshdConfigWithDropIns(read(tree, VoidSystemFiles.SSHD_CONFIG))));
             tree.write(new GuestFile(VoidSystemFiles.PASSWD, 0644,
                     VoidSystemFiles.passwdWithRootShell(read(tree, VoidSystemFiles.PASSWD), VoidSystemFiles.ROOT_SHELL)));
-            customiser.apply(tree, plan, Distro.VOID, inputs.agentBinary());
-            customiser.seal(tree, plan);
-        });
-        KernelFiles.Staged kernel = stages.call("kernel", () -> new KernelFiles(host).stage(treeDir, out));
-        if (!kernel.version().equals(version)) {
-            throw ImageException.precondition("the Void root's kernel changed from " + version + " to " + kernel.version()
-                    + " during the build");
-        }
-        WorkSeeds.Seed seed = stages.call("work-seed", () -> {
-            Path home = buildDir.resolve("seed");
-            host.run(Command.of("cp", "-a", "--", treeDir.resolve("root").toString(), home.toString()));
-            return new WorkSeeds(ext4).build(home, out.resolve(ImageLayout.WORK_SEED));
-        });
-        Path rootfs = out.resolve(ImageLayout.ROOTFS);
-        stages.run("rootfs", () -> {
-            ext4.create(treeDir, rootfs, request.rootfsBytes(), ROOTFS_LABEL, 0755);
-            delete(treeDir);
-        });
-        ImageManifest manifest = stages.call("manifest", () -> {
-            ImageManifest written = new ImageManifest(Distro.VOID, request.release(), kernel.version(), request.profile(),
-                    packages, seed.fingerprint(), clock.instant(), inputs.bangerVersion(), true, true);
-            write(out.resolve(ImageLayout.MANIFEST), written.toJson());
-            return written;
-        });
-        return new BuiltImage(out, manifest, kernel.vmlinux(), kernel.initrd(), kernel.modules(), rootfs, seed.file());
+        };
+        return new BuildTail(host, clock).finish(new BuildTail.Build(request, Distro.VOID, packages, plan, inputs, buildDir),
+                stages, voidEdits, kernel -> {
+                    if (!kernel.version().equals(version)) {
+                        throw ImageException.precondition("the Void root's kernel changed from " + version + " to "
+                                + kernel.version() + " during the build");
+                    }
+                });
     }
 
     /** The repository keys of the host's xbps installation become the new root's trusted keys. */

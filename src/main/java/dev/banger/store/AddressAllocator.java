@@ -1,5 +1,6 @@
 package dev.banger.store;
 
+import dev.banger.model.Ipv4Subnet;
 import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.Set;

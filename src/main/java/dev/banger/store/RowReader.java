@@ -1,6 +1,7 @@
 package dev.banger.store;
 
 import dev.banger.model.ErrorKind;
+import dev.banger.model.Ipv4Subnet;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.sql.ResultSet;

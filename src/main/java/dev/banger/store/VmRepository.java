@@ -1,6 +1,7 @@
 package dev.banger.store;
 
 import dev.banger.model.ErrorKind;
+import dev.banger.model.Ipv4Subnet;
 import dev.banger.model.NetworkAllocation;
 import dev.banger.model.Vm;
 import dev.banger.model.VmState;

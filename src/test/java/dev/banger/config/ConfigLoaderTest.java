@@ -141,7 +141,7 @@ class ConfigLoaderTest {
         assertThat(c.vmm()).isEqualTo(VmmChoice.QEMU);
         assertThat(c.logLevel()).isEqualTo(LogLevel.DEBUG);
         assertThat(c.daemon().group()).isEqualTo("wheel");
-        assertThat(c.network()).isEqualTo(new NetworkConfig("br-dev", Ipv4Subnet.parse("10.9.0.0/16"), "vm.test", 0, NatMode.IPTABLES));
+        assertThat(c.network()).isEqualTo(new NetworkConfig("br-dev", SubnetSetting.parse("10.9.0.0/16"), "vm.test", 0, NatMode.IPTABLES));
         assertThat(c.vm()).isEqualTo(new VmDefaults(1, ByteSize.ofMebibytes(512), ByteSize.ofGibibytes(20), 3));
         assertThat(c.agent()).isEqualTo(new AgentConfig(Optional.of(Path.of("/opt/agent")), 1234));
         assertThat(c.image().defaultImage()).isEqualTo("void");

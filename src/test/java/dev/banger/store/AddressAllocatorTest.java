@@ -2,6 +2,7 @@ package dev.banger.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.banger.model.Ipv4Subnet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 

@@ -2,6 +2,7 @@ package dev.banger.store;
 
 import dev.banger.model.Image;
 import dev.banger.model.ImageStatus;
+import dev.banger.model.Ipv4Subnet;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;

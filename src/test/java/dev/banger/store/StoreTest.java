@@ -2,6 +2,7 @@ package dev.banger.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.banger.model.Ipv4Subnet;
 import dev.banger.model.OperationKind;
 import dev.banger.model.VmState;
 import java.nio.file.Path;

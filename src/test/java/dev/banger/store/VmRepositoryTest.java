@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.banger.model.ErrorKind;
+import dev.banger.model.Ipv4Subnet;
 import dev.banger.model.Vm;
 import dev.banger.model.VmState;
 import java.nio.file.Path;

@@ -14,7 +14,7 @@ import dev.banger.image.ImageManifest;
 import dev.banger.image.Profile;
 import dev.banger.model.Image;
 import dev.banger.model.ImageStatus;
-import dev.banger.store.Ipv4Subnet;
+import dev.banger.model.Ipv4Subnet;
 import dev.banger.store.Store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -103,7 +103,7 @@ public final class VmFixture implements AutoCloseable {
 
     /** As {@link #host(int)}, with up to {@code warmMachines} warm machines in {@code <state>/warm}. */
     VmHost host(int poolSize, int warmMachines) {
-        NetworkConfig config = new NetworkConfig("banger0", dev.banger.config.Ipv4Subnet.parse(SUBNET), "banger.internal",
+        NetworkConfig config = new NetworkConfig("banger0", Ipv4Subnet.parse(SUBNET), "banger.internal",
                 poolSize, NatMode.AUTO);
         VmHost host = new VmHost(commands, config, Map.of(FakeVmm.NAME, vmm), FakeVmm.NAME, null,
                 new HostDiskFacts(false, false, false), stateDir.resolve("warm"), warmMachines);
@@ -115,7 +115,7 @@ public final class VmFixture implements AutoCloseable {
 
     /** A host whose new VMs are chosen by {@code newVms} (which must name the fake backend). */
     VmHost host(BackendChooser newVms) {
-        NetworkConfig config = new NetworkConfig("banger0", dev.banger.config.Ipv4Subnet.parse(SUBNET), "banger.internal",
+        NetworkConfig config = new NetworkConfig("banger0", Ipv4Subnet.parse(SUBNET), "banger.internal",
                 0, NatMode.AUTO);
         VmHost host = new VmHost(commands, config, Map.of(FakeVmm.NAME, vmm), newVms, new HostDiskFacts(false, false, false),
                 stateDir.resolve("warm"), 0);

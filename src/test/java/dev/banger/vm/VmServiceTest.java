@@ -10,6 +10,7 @@ import dev.banger.host.net.NetworkPlanner;
 import dev.banger.model.BangerException;
 import dev.banger.model.ErrorKind;
 import dev.banger.model.ImageStatus;
+import dev.banger.model.Ipv4Subnet;
 import dev.banger.model.VmDeleteResult;
 import dev.banger.model.VmInfo;
 import dev.banger.model.VmState;
@@ -306,7 +307,7 @@ class VmServiceTest {
 
     @Test
     void natIsInstalledByTheFirstCreateAndRemovedByItsHandleWithTheLastVm() {
-        String table = new NetworkPlanner("banger0", dev.banger.config.Ipv4Subnet.parse(VmFixture.SUBNET)).nftTable();
+        String table = new NetworkPlanner("banger0", Ipv4Subnet.parse(VmFixture.SUBNET)).nftTable();
         List<String> install = List.of("nft", "-f", "-");
         List<String> remove = List.of("nft", "delete", "table", "ip", table);
 
@@ -327,7 +328,7 @@ class VmServiceTest {
 
     @Test
     void natHandlesAreOnRecordBeforeTheRulesAreInstalledSoADaemonKilledMeanwhileCanRemoveThem() {
-        String table = new NetworkPlanner("banger0", dev.banger.config.Ipv4Subnet.parse(VmFixture.SUBNET)).nftTable();
+        String table = new NetworkPlanner("banger0", Ipv4Subnet.parse(VmFixture.SUBNET)).nftTable();
         AtomicReference<java.util.Optional<String>> recordedWhileInstalling = new AtomicReference<>();
         fx.network.answer(List.of("nft", "-f", "-"), command -> {
             recordedWhileInstalling.set(fx.store.settings().get(VmHost.NAT_SETTING));
@@ -356,7 +357,7 @@ class VmServiceTest {
 
     @Test
     void natBegunByTheOnlyCreateIsRemovedWhenItRollsBack() {
-        String table = new NetworkPlanner("banger0", dev.banger.config.Ipv4Subnet.parse(VmFixture.SUBNET)).nftTable();
+        String table = new NetworkPlanner("banger0", Ipv4Subnet.parse(VmFixture.SUBNET)).nftTable();
         service = fx.service(SHORT);
         fx.vmm.health(vm -> null);
 

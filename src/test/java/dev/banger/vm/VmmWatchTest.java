@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.banger.config.NatMode;
 import dev.banger.config.NetworkConfig;
 import dev.banger.host.disk.HostDiskFacts;
+import dev.banger.model.Ipv4Subnet;
 import dev.banger.model.Vm;
 import dev.banger.model.VmState;
 import dev.banger.vmm.MachineSpec;
@@ -76,7 +77,7 @@ class VmmWatchTest {
     @BeforeEach
     void setUp() throws IOException {
         fx = new VmFixture(dir);
-        NetworkConfig config = new NetworkConfig("banger0", dev.banger.config.Ipv4Subnet.parse(VmFixture.SUBNET), "banger.internal",
+        NetworkConfig config = new NetworkConfig("banger0", Ipv4Subnet.parse(VmFixture.SUBNET), "banger.internal",
                 0, NatMode.AUTO);
         VmHost host = new VmHost(fx.commands, config, Map.of(FakeVmm.NAME, vmm), FakeVmm.NAME, null,
                 new HostDiskFacts(false, false, false));

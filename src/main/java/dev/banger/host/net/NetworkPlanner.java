@@ -1,9 +1,9 @@
 package dev.banger.host.net;
 
-import dev.banger.config.Ipv4Subnet;
 import dev.banger.config.NatMode;
 import dev.banger.host.Command;
 import dev.banger.model.ErrorKind;
+import dev.banger.model.Ipv4Subnet;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

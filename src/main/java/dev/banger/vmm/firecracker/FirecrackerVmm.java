@@ -6,6 +6,7 @@ import dev.banger.host.DetachedProcess;
 import dev.banger.host.HostCommands;
 import dev.banger.host.HostException;
 import dev.banger.host.ProcessHostCommands;
+import dev.banger.model.Deadline;
 import dev.banger.model.ErrorKind;
 import dev.banger.vmm.Acceleration;
 import dev.banger.vmm.MachineSpec;
@@ -158,7 +159,7 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
             String why = e instanceof VmmException ? e.getMessage() : e.toString();
             String leftover = kill(process.toHandle()) ? ""
                     : "\n(the process still runs " + KILL_WAIT.toMillis() + " ms after SIGKILL)";
-            throw new VmmException(who + ": " + why + leftover + LogTail.of(paths.logs()), e);
+            throw new VmmException(who + ": " + why + leftover + LogTails.of(paths.logs()), e);
         }
         LOG.info("{} started", who);
         return new VmmInstance(NAME, process.pid(), paths.vmDir(), paths.vsockSocket(),
@@ -259,7 +260,7 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
         try {
             api.send(paths.apiSocket(), FirecrackerPlan.start());
         } catch (VmmException e) {
-            throw new VmmException("firecracker pid " + instance.pid() + ": " + e.getMessage() + LogTail.of(paths.logs()), e);
+            throw new VmmException("firecracker pid " + instance.pid() + ": " + e.getMessage() + LogTails.of(paths.logs()), e);
         }
         try {
             Files.deleteIfExists(paths.preBootMarker());
@@ -317,7 +318,7 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
 
     private static VmmException stillRuns(VmmInstance instance, FirecrackerPaths paths) {
         return new VmmException("firecracker pid " + instance.pid() + " for " + instance.vmDir()
-                + " still runs " + KILL_WAIT.toMillis() + " ms after SIGKILL" + LogTail.of(paths.logs()));
+                + " still runs " + KILL_WAIT.toMillis() + " ms after SIGKILL" + LogTails.of(paths.logs()));
     }
 
     @Override
@@ -414,7 +415,7 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
 
     /** Waits until the API socket accepts connections; fails at once when the process exits. */
     private void awaitApiSocket(Process process, FirecrackerPaths layout, String who, List<String> argv) {
-        long end = System.nanoTime() + settings.socketTimeout().toNanos();
+        Deadline end = Deadline.after(settings.socketTimeout());
         while (true) {
             if (accepts(layout.apiSocket())) {
                 return;
@@ -423,7 +424,7 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
                 throw new VmmException("exited with code " + process.exitValue()
                         + " before opening its API socket " + layout.apiSocket() + "; command: " + Command.of(argv).display());
             }
-            long remaining = end - System.nanoTime();
+            long remaining = end.remainingNanos();
             if (remaining <= 0) {
                 throw new VmmException("did not open its API socket " + layout.apiSocket() + " within "
                         + settings.socketTimeout().toMillis() + " ms");

@@ -5,8 +5,10 @@ import dev.banger.host.Command;
 import dev.banger.host.CommandFailedException;
 import dev.banger.host.CommandResult;
 import dev.banger.host.HostCommands;
+import dev.banger.host.LogTail;
 import dev.banger.host.OpenFiles;
 import dev.banger.host.ProcStat;
+import dev.banger.model.Deadline;
 import dev.banger.model.ErrorKind;
 import dev.banger.vmm.Acceleration;
 import dev.banger.vmm.AccelerationSource;
@@ -15,12 +17,9 @@ import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmInstance;
 import dev.banger.vmm.VmmKind;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -62,7 +61,7 @@ public final class QemuVmm implements Vmm {
     static final Duration QMP_CALL_TIMEOUT = Duration.ofSeconds(2);
     static final Duration QUIT_WAIT = Duration.ofSeconds(5);
     static final Duration KILL_WAIT = Duration.ofSeconds(5);
-    private static final long POLL_MILLIS = 20;
+    private static final Duration POLL = Duration.ofMillis(20);
     /** {@code query-status} of a machine started with {@code -S} that has not run yet (QEMU 7+; older ones say paused). */
     private static final Set<String> NOT_RUN_YET = Set.of("prelaunch", "paused");
     private static final int CONSOLE_TAIL_BYTES = 4000;
@@ -337,14 +336,14 @@ public final class QemuVmm implements Vmm {
 
     /** Waits until QMP answers {@code query-status}; fails early, with the console tail, when QEMU exits. */
     private void awaitQmp(long pid, QemuFiles files, String vm, CommandResult launched) {
-        long end = System.nanoTime() + QMP_READY_TIMEOUT.toNanos();
+        Deadline end = Deadline.after(QMP_READY_TIMEOUT);
         QemuException last = null;
         while (true) {
             if (!isOurs(pid, files.vmDir())) {
                 throw new QemuException("QEMU for VM " + vm + " (pid " + pid + ") exited right after starting"
                         + stderr(launched) + consoleTail(files));
             }
-            long left = end - System.nanoTime();
+            long left = end.remainingNanos();
             if (left <= 0) {
                 throw new QemuException("QEMU for VM " + vm + " (pid " + pid + ") did not answer QMP at "
                         + files.qmpSocket() + " within " + QMP_READY_TIMEOUT.toSeconds() + " s"
@@ -357,7 +356,7 @@ public final class QemuVmm implements Vmm {
             } catch (QemuException e) {
                 last = e;
             }
-            pause();
+            pause(end);
         }
     }
 
@@ -385,23 +384,24 @@ public final class QemuVmm implements Vmm {
 
     /** Polls until the process is gone or {@code limit} passes; true when it is gone. */
     private boolean awaitExit(long pid, Path vmDir, Duration limit) {
-        long end = System.nanoTime() + limit.toNanos();
-        while (isOurs(pid, vmDir)) {
-            if (System.nanoTime() - end >= 0) {
-                return false;
-            }
-            pause();
+        try {
+            return Deadline.after(limit).await(() -> !isOurs(pid, vmDir), POLL);
+        } catch (InterruptedException e) {
+            throw interrupted();
         }
-        return true;
     }
 
-    private static void pause() {
+    private static void pause(Deadline end) {
         try {
-            Thread.sleep(POLL_MILLIS);
+            end.sleep(POLL);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new QemuException("interrupted while waiting for QEMU");
+            throw interrupted();
         }
+    }
+
+    private static QemuException interrupted() {
+        Thread.currentThread().interrupt();
+        return new QemuException("interrupted while waiting for QEMU");
     }
 
     private static String stderr(CommandResult launched) {
@@ -415,14 +415,8 @@ public final class QemuVmm implements Vmm {
     }
 
     static Optional<String> tail(Path log) {
-        try (FileChannel in = FileChannel.open(log, StandardOpenOption.READ)) {
-            long size = in.size();
-            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(size, CONSOLE_TAIL_BYTES));
-            long position = size - buffer.capacity();
-            while (buffer.hasRemaining() && in.read(buffer, position + buffer.position()) > 0) {
-                // read until the buffer is full or the file ends
-            }
-            String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).strip();
+        try {
+            String text = LogTail.read(log, CONSOLE_TAIL_BYTES).text().strip();
             return text.isEmpty() ? Optional.empty() : Optional.of(text);
         } catch (IOException e) {
             return Optional.empty();

@@ -7,23 +7,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
+import dev.banger.model.Deadline;
+import dev.banger.io.LineBuffer;
+import dev.banger.io.SelectingSocket;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
  * A QMP (QEMU Machine Protocol) connection over QEMU's Unix control socket: {@link #connect} reads
  * the greeting and negotiates {@code qmp_capabilities}; {@link #execute} sends one command and waits
- * for its answer, skipping asynchronous events. Every read and write waits in a {@link Selector}
+ * for its answer, skipping asynchronous events. Every read and write waits in a {@link SelectingSocket}
  * bounded by the call's deadline, so a wedged QEMU cannot hang the daemon. QMP errors become a
  * {@link QemuException} carrying {@code error.desc} and {@code error.class}. Hand-written rather than
  * a library because QMP is a line of JSON each way and no maintained Java QMP client exists. Not
@@ -39,16 +36,16 @@ public final class QmpClient implements AutoCloseable {
     private static final ObjectMapper QMP_JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
+    /** What an interrupted wait says, after "failed while STEP: ". */
+    private static final String INTERRUPTED = "interrupted";
 
-    private final SocketChannel channel;
-    private final Selector selector;
+    private final SelectingSocket channel;
     private final Path socket;
     private final ByteBuffer readBuffer = ByteBuffer.allocate(16 * 1024).flip();
     private long nextId = 1;
 
-    private QmpClient(SocketChannel channel, Selector selector, Path socket) {
+    private QmpClient(SelectingSocket channel, Path socket) {
         this.channel = channel;
-        this.selector = selector;
         this.socket = socket;
     }
 
@@ -58,18 +55,10 @@ public final class QmpClient implements AutoCloseable {
      * @throws QemuException when nothing listens, the peer is not QMP, or time runs out
      */
     public static QmpClient connect(Path socket, Duration timeout) {
-        long end = deadline(timeout);
-        SocketChannel channel = null;
-        Selector selector = null;
+        Deadline end = deadline(timeout);
+        QmpClient client = null;
         try {
-            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-            channel.configureBlocking(false);
-            selector = Selector.open();
-            QmpClient client = new QmpClient(channel, selector, socket);
-            if (!channel.connect(UnixDomainSocketAddress.of(socket))) {
-                client.await(SelectionKey.OP_CONNECT, end, "connecting");
-                channel.finishConnect();
-            }
+            client = new QmpClient(SelectingSocket.connect(socket, millis(socket, end, "connecting"), INTERRUPTED), socket);
             JsonNode greeting = client.readMessage(end, "reading the greeting");
             if (!greeting.has("QMP")) {
                 throw new QemuException("the socket " + socket + " did not greet with QMP: " + abbreviate(greeting.toString()));
@@ -77,10 +66,11 @@ public final class QmpClient implements AutoCloseable {
             client.execute("qmp_capabilities", null, end);
             return client;
         } catch (IOException e) {
-            closeQuietly(channel, selector);
             throw new QemuException("cannot connect to QMP at " + socket + ": " + describe(e), e);
         } catch (RuntimeException e) {
-            closeQuietly(channel, selector);
+            if (client != null) {
+                client.close();
+            }
             throw e;
         }
     }
@@ -136,7 +126,7 @@ public final class QmpClient implements AutoCloseable {
         }
     }
 
-    private JsonNode execute(String command, JsonNode arguments, long end) {
+    private JsonNode execute(String command, JsonNode arguments, Deadline end) {
         long id = nextId++;
         ObjectNode request = JsonNodeFactory.instance.objectNode().put("execute", command);
         if (arguments != null) {
@@ -160,20 +150,15 @@ public final class QmpClient implements AutoCloseable {
         }
     }
 
-    private void write(byte[] bytes, long end, String step) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    private void write(byte[] bytes, Deadline end, String step) {
         try {
-            while (buffer.hasRemaining()) {
-                if (channel.write(buffer) == 0) {
-                    await(SelectionKey.OP_WRITE, end, step);
-                }
-            }
+            channel.write(ByteBuffer.wrap(bytes), millis(socket, end, step));
         } catch (IOException e) {
             throw failure(step, e);
         }
     }
 
-    private JsonNode readMessage(long end, String step) {
+    private JsonNode readMessage(Deadline end, String step) {
         String line = readLine(end, step);
         try {
             JsonNode message = QMP_JSON.readTree(line);
@@ -187,33 +172,29 @@ public final class QmpClient implements AutoCloseable {
         }
     }
 
-    private String readLine(long end, String step) {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
+    private String readLine(Deadline end, String step) {
+        LineBuffer lines = new LineBuffer(MAX_LINE_BYTES);
         try {
             while (true) {
-                while (readBuffer.hasRemaining()) {
-                    byte b = readBuffer.get();
-                    if (b == '\n') {
-                        return line.toString(StandardCharsets.UTF_8).strip();
-                    }
-                    if (line.size() >= MAX_LINE_BYTES) {
-                        throw new QemuException("QMP at " + socket + " sent a line longer than " + MAX_LINE_BYTES
-                                + " bytes while " + step);
-                    }
-                    line.write(b);
+                byte[] line;
+                try {
+                    line = lines.take(readBuffer);
+                } catch (LineBuffer.TooLongException e) {
+                    throw new QemuException("QMP at " + socket + " sent a line longer than " + MAX_LINE_BYTES
+                            + " bytes while " + step);
+                }
+                if (line != null) {
+                    return new String(line, StandardCharsets.UTF_8).strip();
                 }
                 readBuffer.clear();
                 int n;
                 try {
-                    n = channel.read(readBuffer);
+                    n = channel.read(readBuffer, millis(socket, end, step));
                 } finally {
                     readBuffer.flip();
                 }
                 if (n < 0) {
                     throw failure(step, new ClosedByPeerException());
-                }
-                if (n == 0) {
-                    await(SelectionKey.OP_READ, end, step);
                 }
             }
         } catch (IOException e) {
@@ -221,26 +202,15 @@ public final class QmpClient implements AutoCloseable {
         }
     }
 
-    private void await(int op, long end, String step) throws IOException {
-        while (true) {
-            long millis = (end - System.nanoTime()) / 1_000_000;
+    /** The wait budget of one select: whole milliseconds left of {@code end}; fails naming {@code step} once none are. */
+    private static LongSupplier millis(Path socket, Deadline end, String step) {
+        return () -> {
+            long millis = end.remainingNanos() / 1_000_000;
             if (millis <= 0) {
                 throw new QemuException("QMP at " + socket + " did not answer in time: timed out " + step);
             }
-            SelectionKey key = channel.register(selector, op);
-            try {
-                int ready = selector.select(millis);
-                if (Thread.interrupted()) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("interrupted");
-                }
-                if (ready > 0 && (key.readyOps() & op) != 0) {
-                    return;
-                }
-            } finally {
-                selector.selectedKeys().clear();
-            }
-        }
+            return millis;
+        };
     }
 
     private QemuException failure(String step, IOException e) {
@@ -249,27 +219,14 @@ public final class QmpClient implements AutoCloseable {
 
     @Override
     public void close() {
-        closeQuietly(channel, selector);
+        channel.close();
     }
 
-    private static long deadline(Duration timeout) {
+    private static Deadline deadline(Duration timeout) {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("a QMP call needs a positive timeout, got " + timeout);
         }
-        return System.nanoTime() + timeout.toNanos();
-    }
-
-    private static void closeQuietly(SocketChannel channel, Selector selector) {
-        try {
-            if (selector != null) {
-                selector.close();
-            }
-            if (channel != null) {
-                channel.close();
-            }
-        } catch (IOException ignored) {
-            // Closing a socket we are done with: nothing useful to do about a failure.
-        }
+        return Deadline.after(timeout);
     }
 
     private static String describe(IOException e) {

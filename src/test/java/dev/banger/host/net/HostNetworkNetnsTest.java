@@ -2,10 +2,10 @@ package dev.banger.host.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.banger.config.Ipv4Subnet;
 import dev.banger.config.NatMode;
 import dev.banger.config.NetworkConfig;
 import dev.banger.host.ProcessHostCommands;
+import dev.banger.model.Ipv4Subnet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

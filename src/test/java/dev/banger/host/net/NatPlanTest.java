@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.banger.config.Ipv4Subnet;
 import dev.banger.config.NatMode;
 import dev.banger.config.NetworkConfig;
 import dev.banger.host.Command;
 import dev.banger.host.RecordingHostCommands;
 import dev.banger.model.BangerException;
 import dev.banger.model.ErrorKind;
+import dev.banger.model.Ipv4Subnet;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -3,9 +3,9 @@ package dev.banger.host.net;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.banger.config.Ipv4Subnet;
 import dev.banger.model.BangerException;
 import dev.banger.model.ErrorKind;
+import dev.banger.model.Ipv4Subnet;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

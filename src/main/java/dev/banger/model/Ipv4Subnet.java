@@ -1,16 +1,20 @@
-package dev.banger.store;
-
-import dev.banger.model.ErrorKind;
+package dev.banger.model;
 
 /**
- * An IPv4 subnet such as {@code 172.30.0.0/24} from which guest addresses are allocated. The
- * first host address is the gateway (the bridge's own address); guests get the addresses after
- * it, up to but excluding the broadcast address. Immutable and thread-safe.
+ * An IPv4 subnet such as {@code 172.30.0.0/24}: the guests' network. The first host address is
+ * the gateway (the bridge's own address); guests get the addresses after it, up to but excluding
+ * the broadcast address. The one subnet type of config, store, host network and guest config.
+ * Immutable and thread-safe.
  *
- * @param network      the network address as an unsigned 32-bit value in an int
+ * <p>The record allows prefixes 1..30, the store's rule: room for the gateway and one guest is all
+ * allocation needs. The config file is held to the stricter 8..30 ({@code config.SubnetSetting}),
+ * since a wider network is implausible for a VM bridge.
+ *
+ * @param network      the network address as an unsigned 32-bit value in an int, no host bits set
  * @param prefixLength 1..30: a subnet needs room for the gateway and at least one guest
  */
 public record Ipv4Subnet(int network, int prefixLength) {
+    /** @throws InvalidSubnetException when the prefix is out of range or host bits are set */
     public Ipv4Subnet {
         if (prefixLength < 1 || prefixLength > 30) {
             throw invalid(formatAddress(network) + "/" + prefixLength,
@@ -23,7 +27,12 @@ public record Ipv4Subnet(int network, int prefixLength) {
         }
     }
 
-    /** Parses {@code a.b.c.d/len}; anything else is an {@link ErrorKind#INVALID_ARGUMENT} error. */
+    /** The subnet of {@code prefixLength} bits that holds {@code address}. */
+    public static Ipv4Subnet containing(int address, int prefixLength) {
+        return new Ipv4Subnet(address & mask(prefixLength), prefixLength);
+    }
+
+    /** Parses {@code a.b.c.d/len} with a strict dotted quad; anything else is an {@link InvalidSubnetException}. */
     public static Ipv4Subnet parse(String cidr) {
         if (cidr == null) {
             throw invalid("null", "expected a subnet such as 172.30.0.0/24");
@@ -45,9 +54,17 @@ public record Ipv4Subnet(int network, int prefixLength) {
         return new Ipv4Subnet(address, Integer.parseInt(len));
     }
 
-    /** The bridge's address: the first host address. */
-    public int gateway() {
-        return network + 1;
+    public String networkAddress() {
+        return formatAddress(network);
+    }
+
+    public String netmask() {
+        return formatAddress(mask(prefixLength));
+    }
+
+    /** The bridge's address, the first host address, as a dotted quad. */
+    public String gateway() {
+        return formatAddress(network + 1);
     }
 
     /** The lowest address a guest may get (the one after the gateway). */
@@ -57,10 +74,14 @@ public record Ipv4Subnet(int network, int prefixLength) {
 
     /** The highest address a guest may get (the one before the broadcast address). */
     public int lastGuest() {
-        return (network | ~mask(prefixLength)) - 1;
+        return broadcast() - 1;
     }
 
-    /** How many guest addresses the subnet holds. */
+    public int broadcast() {
+        return network | ~mask(prefixLength);
+    }
+
+    /** How many guest addresses the subnet holds: all hosts minus the gateway. */
     public long guestCapacity() {
         return Integer.toUnsignedLong(lastGuest()) - Integer.toUnsignedLong(firstGuest()) + 1;
     }
@@ -74,7 +95,11 @@ public record Ipv4Subnet(int network, int prefixLength) {
         return formatAddress(network) + "/" + prefixLength;
     }
 
-    /** Parses a strict dotted quad (four decimal parts 0..255, no leading zeros, no spaces). */
+    /**
+     * Parses a strict dotted quad (four decimal parts 0..255, no leading zeros, no spaces).
+     *
+     * @throws IllegalArgumentException quoting the text
+     */
     public static int parseAddress(String text) {
         String[] parts = text.split("\\.", -1);
         if (parts.length != 4) {
@@ -94,11 +119,12 @@ public record Ipv4Subnet(int network, int prefixLength) {
         return (address >>> 24) + "." + ((address >>> 16) & 0xff) + "." + ((address >>> 8) & 0xff) + "." + (address & 0xff);
     }
 
-    private static int mask(int prefixLength) {
+    /** The network mask of a prefix length 0..32, as an int. */
+    public static int mask(int prefixLength) {
         return prefixLength == 0 ? 0 : -1 << (32 - prefixLength);
     }
 
-    private static StoreException invalid(String cidr, String why) {
-        return new StoreException(ErrorKind.INVALID_ARGUMENT, "invalid subnet '" + cidr + "': " + why);
+    private static InvalidSubnetException invalid(String cidr, String why) {
+        return new InvalidSubnetException("invalid subnet '" + cidr + "': " + why);
     }
 }

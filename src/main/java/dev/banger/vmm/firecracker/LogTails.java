@@ -1,17 +1,16 @@
 package dev.banger.vmm.firecracker;
 
+import dev.banger.host.LogTail;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The end of Firecracker's logs, appended to error messages. Stateless and thread-safe. */
-final class LogTail {
+/** The ends of Firecracker's logs, appended to error messages, each under a header naming its file. Stateless and thread-safe. */
+final class LogTails {
     static final int MAX_BYTES = 4096;
 
-    private LogTail() {
+    private LogTails() {
     }
 
     /** The last {@link #MAX_BYTES} of each non-empty log, each under a header naming the file; empty when none has content. */
@@ -30,14 +29,8 @@ final class LogTail {
         if (!Files.isRegularFile(log)) {
             return "";
         }
-        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
-            long length = file.length();
-            long start = Math.max(0, length - MAX_BYTES);
-            byte[] bytes = new byte[(int) (length - start)];
-            file.seek(start);
-            file.readFully(bytes);
-            String text = new String(bytes, StandardCharsets.UTF_8);
-            return start > 0 ? "…" + text : text;
+        try {
+            return LogTail.read(log, MAX_BYTES).marked();
         } catch (IOException e) {
             return "(could not read: " + e.getMessage() + ")";
         }

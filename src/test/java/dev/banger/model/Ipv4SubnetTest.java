@@ -1,9 +1,8 @@
-package dev.banger.store;
+package dev.banger.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.banger.model.ErrorKind;
 import org.junit.jupiter.api.Test;
 
 class Ipv4SubnetTest {
@@ -11,7 +10,7 @@ class Ipv4SubnetTest {
     void slash24ReservesTheGatewayAndBroadcast() {
         Ipv4Subnet subnet = Ipv4Subnet.parse("172.30.0.0/24");
 
-        assertThat(Ipv4Subnet.formatAddress(subnet.gateway())).isEqualTo("172.30.0.1");
+        assertThat(subnet.gateway()).isEqualTo("172.30.0.1");
         assertThat(Ipv4Subnet.formatAddress(subnet.firstGuest())).isEqualTo("172.30.0.2");
         assertThat(Ipv4Subnet.formatAddress(subnet.lastGuest())).isEqualTo("172.30.0.254");
         assertThat(subnet.guestCapacity()).isEqualTo(253);
@@ -31,7 +30,7 @@ class Ipv4SubnetTest {
     @Test
     void hostBitsAreRejectedWithTheLikelyIntendedSubnet() {
         assertThatThrownBy(() -> Ipv4Subnet.parse("172.30.0.5/24"))
-                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
+                .isInstanceOfSatisfying(InvalidSubnetException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
                 .hasMessageContaining("did you mean 172.30.0.0/24?");
     }
 
@@ -41,8 +40,35 @@ class Ipv4SubnetTest {
                 "01.2.3.0/24", " 1.2.3.0/24", "1.2.3.0/"}) {
             assertThatThrownBy(() -> Ipv4Subnet.parse(bad))
                     .as(bad)
-                    .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
+                    .isInstanceOfSatisfying(InvalidSubnetException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
                     .hasMessageContaining("invalid subnet '" + bad + "'");
         }
+    }
+
+    @Test
+    void exposesNetworkAddressAndMask() {
+        Ipv4Subnet subnet = Ipv4Subnet.parse("192.168.128.0/17");
+
+        assertThat(subnet.networkAddress()).isEqualTo("192.168.128.0");
+        assertThat(subnet.netmask()).isEqualTo("255.255.128.0");
+        assertThat(Ipv4Subnet.formatAddress(subnet.broadcast())).isEqualTo("192.168.255.255");
+    }
+
+    @Test
+    void prefixesOneToThirtyAreAllowedOthersRefused() {
+        assertThat(Ipv4Subnet.parse("0.0.0.0/1").guestCapacity()).isEqualTo((1L << 31) - 3);
+        assertThat(Ipv4Subnet.parse("10.0.0.0/30").guestCapacity()).isEqualTo(1);
+        assertThatThrownBy(() -> new Ipv4Subnet(0, 0)).isInstanceOf(InvalidSubnetException.class)
+                .hasMessageContaining("between 1 and 30");
+        assertThatThrownBy(() -> Ipv4Subnet.parse("10.0.0.0/31")).hasMessageContaining("between 1 and 30");
+    }
+
+    @Test
+    void containingClearsTheHostBits() {
+        Ipv4Subnet subnet = Ipv4Subnet.containing(Ipv4Subnet.parseAddress("172.30.0.9"), 24);
+
+        assertThat(subnet).hasToString("172.30.0.0/24");
+        assertThat(subnet.contains(Ipv4Subnet.parseAddress("172.30.0.255"))).isTrue();
+        assertThat(subnet.contains(Ipv4Subnet.parseAddress("172.30.1.0"))).isFalse();
     }
 }
