@@ -1,5 +1,6 @@
 package dev.banger.rpc;
 
+import dev.banger.io.LineBuffer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
