@@ -70,7 +70,7 @@ final class VmSetup {
                 LOG.error("{}", e.getMessage());
             }
         }
-        return new Vms(service, new VmInspector(service, () -> privateKey(config)), vmHost);
+        return new Vms(service, service.inspector(() -> privateKey(config)), vmHost);
     }
 
     /**

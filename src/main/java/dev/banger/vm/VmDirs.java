@@ -10,7 +10,7 @@ record VmDirs(Path stateDir) {
 
     Path of(String name) {
         // Defence in depth: a name that slipped past validation must not become a path outside vms/.
-        if (!dev.banger.model.Vm.isValidName(name)) {
+        if (!VmRules.isValidName(name)) {
             throw VmException.invalid("invalid VM name '" + name + "'");
         }
         return root().resolve(name);

@@ -1,28 +1,16 @@
 package dev.banger.vm;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.banger.capability.WorkDiskCapability;
 import dev.banger.guestconfig.ConfigDrive;
-import dev.banger.host.disk.CloneStrategy;
-import dev.banger.host.disk.ClonedDisk;
-import dev.banger.rpc.Json;
-import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmInstance;
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -55,68 +43,22 @@ final class WarmMachines implements AutoCloseable {
     static final String ROOT_FILE = "root.qcow2";
     static final String WORK_FILE = "work.qcow2";
     static final String CONFIG_FILE = "config.img";
-    static final String CONFIG_DRIVE_ID = "config";
-    private static final Duration STOP_GRACE = Duration.ZERO;
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(35);
 
-    /**
-     * What a machine is made for. Immutable value.
-     *
-     * @param image     the image's name (for logs)
-     * @param kernel    the image's kernel
-     * @param initrd    its initramfs, or null
-     * @param rootfs    its root file system, the root overlay's base
-     * @param workSeed  its work seed, the work overlay's base
-     * @param diskBytes the work drive's size; the one part a paused machine can still change (grow)
-     */
-    record Shape(String image, Path kernel, Path initrd, Path rootfs, Path workSeed, int vcpus, int memoryMib, long diskBytes) {
-        Shape {
-            Objects.requireNonNull(image, "image");
-            Objects.requireNonNull(kernel, "kernel");
-            Objects.requireNonNull(rootfs, "rootfs");
-            Objects.requireNonNull(workSeed, "workSeed");
-        }
-
-        /** The shape of a create from {@code image}, when the image has a work seed to make the work overlay on. */
-        static Optional<Shape> of(dev.banger.model.Image image, int vcpus, int memoryMib, long diskBytes) {
-            if (image.workSeed() == null || !Files.isRegularFile(image.workSeed())) {
-                return Optional.empty();
-            }
-            return Optional.of(new Shape(image.name(), image.kernel(), image.initrd(), image.rootfs(), image.workSeed(), vcpus,
-                    memoryMib, diskBytes));
-        }
-
-        /** Whether a machine of this shape can become a VM of {@code asked}: the same in all but a work drive no larger. */
-        boolean fits(Shape asked) {
-            return equals(new Shape(asked.image, asked.kernel, asked.initrd, asked.rootfs, asked.workSeed, asked.vcpus,
-                    asked.memoryMib, diskBytes)) && diskBytes <= asked.diskBytes;
-        }
-
-        /** The image files, which a machine keeps open: a rebuilt image (new files) makes its machines stale. */
-        List<Path> files() {
-            return initrd == null ? List.of(kernel, rootfs, workSeed) : List.of(kernel, initrd, rootfs, workSeed);
-        }
-
-        @Override
-        public String toString() {
-            return image + " (" + vcpus + " vCPU, " + memoryMib + " MiB, " + (diskBytes >> 20) + " MiB disk)";
-        }
-    }
-
     /** A started, paused machine waiting in {@code dir}; {@code stamps} identify the image files it opened. */
-    record Machine(Shape shape, Path dir, VmmInstance instance, String tap, List<String> stamps) {}
+    record Machine(WarmShape shape, Path dir, VmmInstance instance, String tap, List<String> stamps) {}
 
     /** {@value #STATE_FILE}. */
     record Recorded(VmmInstance instance, String tap) {}
 
-    private final VmHost host;
-    private final Path root;
+    private final Backends backends;
+    private final GuestStartGate guestStart;
+    private final WarmMachineFactory factory;
     private final int size;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Deque<Machine> idle = new ArrayDeque<>();
-    private final AtomicLong serial = new AtomicLong();
-    private Shape wanted;
+    private WarmShape wanted;
     private boolean stalled;
     private boolean closed;
     private Thread filler;
@@ -125,52 +67,25 @@ final class WarmMachines implements AutoCloseable {
      * @param root where warm machines wait ({@code <state>/warm}), or null for a host that never has any
      * @param size how many wait at most; 0 turns the pool off
      */
-    WarmMachines(VmHost host, Path root, int size) {
-        this.host = host;
-        this.root = root;
+    WarmMachines(Backends backends, VmDisks disks, HostTaps taps, GuestStartGate guestStart, Path root, int size) {
+        this.backends = backends;
+        this.guestStart = guestStart;
+        this.factory = new WarmMachineFactory(backends, disks, taps, root);
         this.size = size;
     }
 
     /** Whether creates can get machines from here: a size above 0 and a backend for new VMs that adopts them. */
     boolean enabled() {
-        return size > 0 && host.newVmBackend().map(Vmm::adoptsPausedMachines).orElse(false);
+        return size > 0 && backends.newVmBackend().map(Vmm::adoptsPausedMachines).orElse(false);
     }
 
     int size() {
         return enabled() ? size : 0;
     }
 
-    /**
-     * Stops the machines a daemon that ended without {@link #close} left behind and removes their
-     * directories; their TAPs are then the TAP pool's to adopt. Before {@link #start}; also when
-     * the pool is off now (an earlier daemon may have had it on).
-     */
+    /** Stops the machines a daemon that ended without {@link #close} left; before {@link #start}, also when the pool is off now. */
     void removeLeftovers() {
-        if (root == null || !Files.isDirectory(root)) {
-            return;
-        }
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
-            for (Path dir : dirs) {
-                readRecord(dir).ifPresent(recorded -> {
-                    Vmm vmm = host.vmm(recorded.instance().backend());
-                    if (vmm.isAlive(recorded.instance())) {
-                        vmm.stop(recorded.instance(), STOP_GRACE);
-                        LOG.info("stopped the warm machine {} an earlier daemon left (pid {})", dir, recorded.instance().pid());
-                    }
-                });
-                VmCreator.deleteTree(dir);
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("cannot clear the warm machines an earlier daemon left in {}: {}", root, e.toString());
-        }
-    }
-
-    private static Optional<Recorded> readRecord(Path dir) {
-        try {
-            return Optional.of(Json.mapper().readValue(Files.readString(dir.resolve(STATE_FILE)), Recorded.class));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty(); // never got as far as a started machine
-        }
+        factory.removeLeftovers();
     }
 
     /** Starts filling in the background (nothing happens until a shape is {@linkplain #want wanted}). */
@@ -189,7 +104,7 @@ final class WarmMachines implements AutoCloseable {
     }
 
     /** The pool fills for {@code shape} from now on; machines of any other shape are stopped. */
-    void want(Shape shape) {
+    void want(WarmShape shape) {
         if (!enabled()) {
             return;
         }
@@ -209,14 +124,14 @@ final class WarmMachines implements AutoCloseable {
     }
 
     /**
-     * A waiting machine that {@linkplain Shape#fits fits} {@code shape} and whose image files are
+     * A waiting machine that {@linkplain WarmShape#fits fits} {@code shape} and whose image files are
      * still the ones it opened, taken out of the pool (which refills); empty when there is none. The
      * caller owns it: {@link #moveInto}, or {@link #discard}.
      */
-    Optional<Machine> claim(Shape shape) {
+    Optional<Machine> claim(WarmShape shape) {
         List<Machine> stale = new ArrayList<>();
         Optional<Machine> taken = Optional.empty();
-        List<String> current = stamps(shape); // file system calls: once, and outside the lock
+        List<String> current = WarmMachineFactory.stamps(shape); // file system calls: once, and outside the lock
         lock.lock();
         try {
             stalled = false;
@@ -243,26 +158,9 @@ final class WarmMachines implements AutoCloseable {
         return taken;
     }
 
-    /**
-     * Renames a claimed machine's directory to {@code vmDir} (which must not exist) and returns its
-     * instance there. On failure the machine is discarded.
-     */
+    /** Renames a claimed machine's directory to {@code vmDir} and returns its instance there; on failure it is discarded. */
     VmmInstance moveInto(Machine machine, Path vmDir) {
-        Vmm vmm = host.vmm(machine.instance().backend());
-        try {
-            Files.createDirectories(vmDir.getParent());
-            Files.move(machine.dir(), vmDir, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            discard(machine);
-            throw VmException.failed("cannot move the warm machine " + machine.dir() + " to " + vmDir + ": " + e);
-        }
-        VmCreator.deleteQuietly(vmDir.resolve(STATE_FILE));
-        try {
-            return vmm.moved(machine.instance(), vmDir);
-        } catch (RuntimeException e) {
-            discard(new Machine(machine.shape(), vmDir, machine.instance(), machine.tap(), machine.stamps()));
-            throw e;
-        }
+        return factory.moveInto(machine, vmDir);
     }
 
     /**
@@ -294,13 +192,7 @@ final class WarmMachines implements AutoCloseable {
 
     /** Stops a machine, gives its TAP back and removes its directory. */
     void discard(Machine machine) {
-        try {
-            host.vmm(machine.instance().backend()).stop(machine.instance(), STOP_GRACE);
-        } catch (RuntimeException e) {
-            LOG.warn("warm machine {} (pid {}) did not stop: {}", machine.dir(), machine.instance().pid(), e.getMessage());
-        }
-        host.releaseTap("warm machine " + machine.dir().getFileName(), machine.tap());
-        VmCreator.deleteTree(machine.dir());
+        factory.discard(machine);
     }
 
     /** How many machines of the wanted shape wait. */
@@ -345,7 +237,7 @@ final class WarmMachines implements AutoCloseable {
 
     private void fill() {
         while (true) {
-            Shape shape;
+            WarmShape shape;
             List<Machine> retired = new ArrayList<>();
             lock.lock();
             try {
@@ -372,10 +264,11 @@ final class WarmMachines implements AutoCloseable {
             }
             // Like the TAP pool's refills: a start-up costs a core for tens of milliseconds, which
             // the host side of creates under way needs more.
-            host.guestStart().awaitQuiet();
+            guestStart.awaitQuiet();
             Machine started;
             try {
-                started = startOne(shape);
+                started = factory.start(backends.newVmBackend().orElseThrow(
+                        () -> VmException.precondition("no backend for new VMs")), shape);
             } catch (RuntimeException e) {
                 LOG.warn("cannot start a warm machine for {}: {}; creates start their own until the next create", shape,
                         e.getMessage());
@@ -403,71 +296,6 @@ final class WarmMachines implements AutoCloseable {
                 discard(started);
             }
         }
-    }
-
-    /** Makes the machine's files, takes a TAP and starts the machine paused; on failure undoes all of it. */
-    private Machine startOne(Shape shape) {
-        Vmm vmm = host.newVmBackend().orElseThrow(() -> VmException.precondition("no backend for new VMs"));
-        long n = serial.incrementAndGet();
-        Path dir = root.resolve(System.currentTimeMillis() + "-" + n);
-        List<String> stamps = stamps(shape);
-        VmCreator.makeDir(dir);
-        String tap = null;
-        VmmInstance instance = null;
-        try {
-            // qcow2 overlays: O(1) to make, and the work drive can be grown to the VM's size while paused.
-            ClonedDisk rootDisk = host.disks().clone(CloneStrategy.QCOW2_OVERLAY, shape.rootfs(), dir.resolve(ROOT_FILE), 0);
-            ClonedDisk workDisk = host.disks().clone(CloneStrategy.QCOW2_OVERLAY, shape.workSeed(), dir.resolve(WORK_FILE),
-                    shape.diskBytes());
-            Path config = Files.write(dir.resolve(CONFIG_FILE), new byte[ConfigDrive.SIZE]);
-            tap = host.acquireTap(null);
-            List<MachineSpec.Drive> drives = List.of(
-                    new MachineSpec.Drive("root", rootDisk.path(), rootDisk.format(), false),
-                    new MachineSpec.Drive(WorkDiskCapability.DRIVE_ID, workDisk.path(), workDisk.format(), false),
-                    new MachineSpec.Drive(CONFIG_DRIVE_ID, config, MachineSpec.DiskFormat.RAW, true, ConfigDrive.SERIAL));
-            // The guest sets the VM's own MAC from the config drive; this one only has to be unique meanwhile.
-            String mac = String.format("02:b9:%02x:%02x:%02x:%02x", (n >> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff);
-            MachineSpec spec = new MachineSpec("warm-" + n, dir, shape.vcpus(), shape.memoryMib(), shape.kernel(), shape.initrd(),
-                    String.join(" ", Machines.kernelLine(vmm.name()).baseArgs()), drives, new MachineSpec.Nic(tap, mac),
-                    3, 0);
-            instance = vmm.startPaused(spec);
-            Files.writeString(dir.resolve(STATE_FILE), Json.mapper().writeValueAsString(new Recorded(instance, tap)));
-            LOG.debug("warm machine {} for {}: pid {}", dir.getFileName(), shape, instance.pid());
-            return new Machine(shape, dir, instance, tap, stamps);
-        } catch (IOException | RuntimeException e) {
-            if (instance != null) {
-                vmm.stop(instance, STOP_GRACE);
-            }
-            if (tap != null) {
-                host.releaseTap("warm machine " + dir.getFileName(), tap);
-            }
-            VmCreator.deleteTree(dir);
-            if (e instanceof JsonProcessingException json) {
-                throw VmException.failed("cannot record warm machine " + dir + ": " + json.getOriginalMessage());
-            }
-            throw e instanceof RuntimeException runtime ? runtime
-                    : VmException.failed("cannot make the config drive of warm machine " + dir + ": " + e.getMessage());
-        }
-    }
-
-    /** The root disk of a machine that became the VM in {@code vmDir}. */
-    static ClonedDisk rootDisk(Path vmDir) {
-        Path file = vmDir.resolve(ROOT_FILE);
-        return new ClonedDisk(CloneStrategy.QCOW2_OVERLAY, file, MachineSpec.DiskFormat.QCOW2, file, Optional.empty());
-    }
-
-    /** Identity of each image file (inode and change time), so a replaced file is noticed. */
-    private static List<String> stamps(Shape shape) {
-        List<String> stamps = new ArrayList<>();
-        for (Path file : shape.files()) {
-            try {
-                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-                stamps.add(attributes.fileKey() + "@" + attributes.lastModifiedTime().toMillis());
-            } catch (IOException e) {
-                stamps.add(file + " missing");
-            }
-        }
-        return List.copyOf(stamps);
     }
 
     /** Stops filling and stops every waiting machine, giving its TAP back. */

@@ -96,7 +96,7 @@ class VmCreateAccelerationTest {
         assertThat(first.vmm()).isEqualTo(FakeVmm.NAME);
         assertThat(first.acceleration()).isEqualTo("tcg: KVM cannot run a guest here: QEMU reported: failed to set MSR 0x10a");
         assertThat(second.acceleration()).isEqualTo("kvm");
-        assertThat(service.info(fx.store.vms().get("dev2")).acceleration()).isEqualTo("kvm");
+        assertThat(service.info("dev2").acceleration()).isEqualTo("kvm");
     }
 
     @Test

@@ -148,6 +148,11 @@ public final class VmFixture implements AutoCloseable {
         return stateDir.resolve("vms").resolve(name);
     }
 
+    /** The runtime recorded for VM {@code name}. */
+    VmRuntime runtime(String name) {
+        return VmRuntime.fromJson(store.vms().runtime(name).orElseThrow(), name);
+    }
+
     /** TAPs the pretend kernel has now. */
     Set<String> taps() {
         return Set.copyOf(taps);

@@ -58,7 +58,7 @@ class VmReconcilerTest {
         fx.vmm.kill(runtime("dev1").instance());
         VmService service = restartedDaemon();
 
-        List<String> changes = new VmReconciler(service).reconcileAndStart(fx.store.settings());
+        List<String> changes = service.reconciler().reconcileAndStart();
 
         Vm vm = fx.store.vms().get("dev1");
         assertThat(vm.state()).isEqualTo(VmState.STOPPED);
@@ -86,7 +86,7 @@ class VmReconcilerTest {
                 .withWorkDisk(work).withTap("tap-pool-0").withInstance(instance);
         fx.store.vms().recordLifecycle("half", VmState.CREATING, 777L, left.toJson());
 
-        List<String> changes = new VmReconciler(restartedDaemon()).reconcileAndStart(fx.store.settings());
+        List<String> changes = restartedDaemon().reconciler().reconcileAndStart();
 
         assertThat(fx.store.vms().find("half")).isEmpty();
         assertThat(vmDir).doesNotExist();
@@ -101,7 +101,7 @@ class VmReconcilerTest {
         Path orphan = Files.createDirectories(fx.vmDir("ghost"));
         Files.writeString(orphan.resolve("console.log"), "left over");
 
-        List<String> changes = new VmReconciler(restartedDaemon()).reconcileAndStart(fx.store.settings());
+        List<String> changes = restartedDaemon().reconciler().reconcileAndStart();
 
         assertThat(orphan).doesNotExist();
         assertThat(fx.vmDir("dev1").resolve("work.ext4")).isRegularFile();

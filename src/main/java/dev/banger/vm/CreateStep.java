@@ -1,0 +1,11 @@
+package dev.banger.vm;
+
+/**
+ * One host-side stage of a create ({@link CreatePipeline}): it changes the host for the job and
+ * pushes the undo of each change onto the job's {@link UndoLog} right beside it.
+ */
+interface CreateStep {
+    CreateStage stage();
+
+    void run(CreateJob job);
+}
