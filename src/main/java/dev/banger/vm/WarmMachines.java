@@ -1,38 +1,34 @@
 package dev.banger.vm;
 
 import dev.banger.guestconfig.ConfigDrive;
+import dev.banger.host.FilledPool;
 import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmInstance;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The warm pool: machines started paused before any VM asks for them, so that a create takes one
- * instead of starting its VMM (the one host-side stage that cannot be made O(1) otherwise: a QEMU
- * start-up costs tens of milliseconds of CPU, and eight at once hundreds). Each waits in its own
- * directory under {@code <state>/warm/}, with the VM's files already made — a root overlay on the
- * image's rootfs, a work overlay on its seed, an empty {@link ConfigDrive} — and a TAP from the
- * pool. A create takes one of the shape it needs (image files, vCPUs, memory: what cannot change
- * once a VMM runs; a work drive no larger than asked), renames its directory to the VM's, grows the
- * work drive if it asked for more and writes the VM's settings to the config drive before the
- * guest first runs.
+ * instead of starting its VMM, the one host-side stage that cannot be made O(1) otherwise. Each
+ * waits in its own directory under {@code <state>/warm/}, with the VM's files already made — a
+ * root overlay on the image's rootfs, a work overlay on its seed, an empty {@link ConfigDrive} —
+ * and a TAP from the pool ({@link WarmMachineFactory}). A create takes one of the shape it needs
+ * (image files, vCPUs, memory: what cannot change once a VMM runs; a work drive no larger than
+ * asked), renames its directory to the VM's, grows the work drive if it asked for more and writes
+ * the VM's settings to the config drive before the guest first runs.
  *
- * <p>The pool fills for one shape at a time, the one {@link #want} named last (the default image
- * and size at start, then whatever was created or prepared for last), up to {@code size}
- * machines; machines of another shape, or whose image files changed since they started, are
- * stopped. Filling waits, as the TAP pool's does, until no create is on its host side. Only
- * backends that {@linkplain Vmm#adoptsPausedMachines adopt paused machines} (QEMU) and images
- * whose guests read a config drive get warm machines. Machines do not outlive the daemon:
+ * <p>A {@link FilledPool} fills for one shape at a time, the one {@link #want} named last (the
+ * default image and size at start, then whatever was created or prepared for last), up to
+ * {@code size} machines; machines of another shape, or whose image files changed since they
+ * started, are stopped. Filling waits, as the TAP pool's does, until no create is on its host
+ * side. Only backends that {@linkplain Vmm#adoptsPausedMachines adopt paused machines} (QEMU) and
+ * images whose guests read a config drive get warm machines. Machines do not outlive the daemon:
  * {@link #close} stops them, and {@link #removeLeftovers} stops those a killed daemon left.
  * Thread-safe.
  */
@@ -43,6 +39,7 @@ final class WarmMachines implements AutoCloseable {
     static final String ROOT_FILE = "root.qcow2";
     static final String WORK_FILE = "work.qcow2";
     static final String CONFIG_FILE = "config.img";
+    /** A start in flight ends within QEMU's own launch bounds; the filler then discards it. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(35);
 
     /** A started, paused machine waiting in {@code dir}; {@code stamps} identify the image files it opened. */
@@ -52,16 +49,10 @@ final class WarmMachines implements AutoCloseable {
     record Recorded(VmmInstance instance, String tap) {}
 
     private final Backends backends;
-    private final GuestStartGate guestStart;
     private final WarmMachineFactory factory;
     private final int size;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private final Deque<Machine> idle = new ArrayDeque<>();
-    private WarmShape wanted;
-    private boolean stalled;
-    private boolean closed;
-    private Thread filler;
+    private final FilledPool<Machine> pool;
+    private volatile WarmShape wanted;
 
     /**
      * @param root where warm machines wait ({@code <state>/warm}), or null for a host that never has any
@@ -69,9 +60,21 @@ final class WarmMachines implements AutoCloseable {
      */
     WarmMachines(Backends backends, VmDisks disks, HostTaps taps, GuestStartGate guestStart, Path root, int size) {
         this.backends = backends;
-        this.guestStart = guestStart;
         this.factory = new WarmMachineFactory(backends, disks, taps, root);
         this.size = size;
+        this.pool = new FilledPool<>("warm-machines", size, guestStart::awaitQuiet, new FilledPool.Source<>() {
+            @Override
+            public Machine make() {
+                WarmShape shape = Objects.requireNonNull(wanted, "no shape is wanted");
+                return factory.start(backends.newVmBackend().orElseThrow(() -> VmException.precondition("no backend for new VMs")),
+                        shape);
+            }
+
+            @Override
+            public void discard(Machine machine) {
+                factory.discard(machine);
+            }
+        });
     }
 
     /** Whether creates can get machines from here: a size above 0 and a backend for new VMs that adopts them. */
@@ -90,16 +93,8 @@ final class WarmMachines implements AutoCloseable {
 
     /** Starts filling in the background (nothing happens until a shape is {@linkplain #want wanted}). */
     void start() {
-        if (!enabled()) {
-            return;
-        }
-        lock.lock();
-        try {
-            if (filler == null && !closed) {
-                filler = Thread.ofVirtual().name("warm-machines").start(this::fill);
-            }
-        } finally {
-            lock.unlock();
+        if (enabled()) {
+            pool.start(List.of());
         }
     }
 
@@ -110,52 +105,28 @@ final class WarmMachines implements AutoCloseable {
         }
         // The backend may have become known after the host started (the first create's KVM test boot).
         start();
-        lock.lock();
-        try {
-            if (!shape.equals(wanted)) {
-                LOG.info("warm machines now for {}", shape);
-            }
-            wanted = shape;
-            stalled = false;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
+        if (!shape.equals(wanted)) {
+            LOG.info("warm machines now for {}", shape);
         }
+        wanted = shape;
+        pool.want(machine -> machine.shape().equals(shape));
     }
 
     /**
-     * A waiting machine that {@linkplain WarmShape#fits fits} {@code shape} and whose image files are
-     * still the ones it opened, taken out of the pool (which refills); empty when there is none. The
-     * caller owns it: {@link #moveInto}, or {@link #discard}.
+     * A waiting machine that {@linkplain WarmShape#fits fits} {@code shape} and whose image files
+     * are still the ones it opened, taken out of the pool (which refills); empty when there is
+     * none. The caller owns it: {@link #moveInto}, or {@link #discard}.
      */
     Optional<Machine> claim(WarmShape shape) {
-        List<Machine> stale = new ArrayList<>();
-        Optional<Machine> taken = Optional.empty();
-        List<String> current = WarmMachineFactory.stamps(shape); // file system calls: once, and outside the lock
-        lock.lock();
-        try {
-            stalled = false;
-            for (var it = idle.iterator(); it.hasNext() && taken.isEmpty(); ) {
-                Machine machine = it.next();
-                if (!machine.shape().fits(shape)) {
-                    continue;
-                }
-                it.remove();
-                if (current.equals(machine.stamps())) {
-                    taken = Optional.of(machine);
-                } else {
-                    stale.add(machine);
-                }
+        List<String> current = WarmMachineFactory.stamps(shape); // file system calls: once, and outside the pool's lock
+        while (true) {
+            Optional<Machine> taken = pool.take(machine -> machine.shape().fits(shape));
+            if (taken.isEmpty() || current.equals(taken.get().stamps())) {
+                return taken;
             }
-            changed.signalAll();
-        } finally {
-            lock.unlock();
+            LOG.info("warm machine {} is stale: the files of image {} changed since it started", taken.get().dir(), shape.image());
+            discard(taken.get());
         }
-        stale.forEach(machine -> {
-            LOG.info("warm machine {} is stale: the files of image {} changed since it started", machine.dir(), shape.image());
-            discard(machine);
-        });
-        return taken;
     }
 
     /** Renames a claimed machine's directory to {@code vmDir} and returns its instance there; on failure it is discarded. */
@@ -169,25 +140,12 @@ final class WarmMachines implements AutoCloseable {
      * the new ones.
      */
     void retire(String image) {
-        List<Machine> retired = new ArrayList<>();
-        lock.lock();
-        try {
-            for (var it = idle.iterator(); it.hasNext(); ) {
-                Machine machine = it.next();
-                if (machine.shape().image().equals(image)) {
-                    it.remove();
-                    retired.add(machine);
-                }
-            }
-            if (wanted != null && wanted.image().equals(image) && !Files.exists(wanted.rootfs())) {
-                wanted = null;
-            }
-            stalled = false;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
+        WarmShape shape = wanted;
+        if (shape != null && shape.image().equals(image) && !Files.exists(shape.rootfs())) {
+            wanted = null;
+            pool.want(null);
         }
-        retired.forEach(this::discard);
+        pool.remove(machine -> machine.shape().image().equals(image)).forEach(this::discard);
     }
 
     /** Stops a machine, gives its TAP back and removes its directory. */
@@ -197,12 +155,7 @@ final class WarmMachines implements AutoCloseable {
 
     /** How many machines of the wanted shape wait. */
     int idleCount() {
-        lock.lock();
-        try {
-            return (int) matching();
-        } finally {
-            lock.unlock();
-        }
+        return pool.idleCount();
     }
 
     /**
@@ -212,122 +165,13 @@ final class WarmMachines implements AutoCloseable {
      *         deadline, when the pool closed, or as soon as a start failed
      */
     boolean awaitWarm(Duration timeout) throws InterruptedException {
-        if (!enabled()) {
-            return true;
-        }
-        long remaining = timeout.toNanos();
-        lock.lock();
-        try {
-            while (wanted != null && matching() < size) {
-                if (closed || stalled || remaining <= 0) {
-                    return false;
-                }
-                remaining = changed.awaitNanos(remaining);
-            }
-            return true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Machines of the wanted shape; with the lock held. */
-    private long matching() {
-        return idle.stream().filter(m -> m.shape().equals(wanted)).count();
-    }
-
-    private void fill() {
-        while (true) {
-            WarmShape shape;
-            List<Machine> retired = new ArrayList<>();
-            lock.lock();
-            try {
-                while (!closed && (wanted == null || stalled || (matching() >= size && idle.size() == matching()))) {
-                    changed.awaitUninterruptibly();
-                }
-                if (closed) {
-                    return;
-                }
-                shape = wanted;
-                for (var it = idle.iterator(); it.hasNext(); ) {
-                    Machine machine = it.next();
-                    if (!machine.shape().equals(shape)) {
-                        it.remove();
-                        retired.add(machine);
-                    }
-                }
-            } finally {
-                lock.unlock();
-            }
-            retired.forEach(this::discard);
-            if (!retired.isEmpty()) {
-                continue;
-            }
-            // Like the TAP pool's refills: a start-up costs a core for tens of milliseconds, which
-            // the host side of creates under way needs more.
-            guestStart.awaitQuiet();
-            Machine started;
-            try {
-                started = factory.start(backends.newVmBackend().orElseThrow(
-                        () -> VmException.precondition("no backend for new VMs")), shape);
-            } catch (RuntimeException e) {
-                LOG.warn("cannot start a warm machine for {}: {}; creates start their own until the next create", shape,
-                        e.getMessage());
-                lock.lock();
-                try {
-                    stalled = true;
-                    changed.signalAll();
-                } finally {
-                    lock.unlock();
-                }
-                continue;
-            }
-            boolean keep;
-            lock.lock();
-            try {
-                keep = !closed && shape.equals(wanted) && matching() < size;
-                if (keep) {
-                    idle.addLast(started);
-                    changed.signalAll();
-                }
-            } finally {
-                lock.unlock();
-            }
-            if (!keep) {
-                discard(started);
-            }
-        }
+        return !enabled() || pool.awaitFull(timeout);
     }
 
     /** Stops filling and stops every waiting machine, giving its TAP back. */
     @Override
     public void close() {
-        Thread thread;
-        List<Machine> left;
-        lock.lock();
-        try {
-            closed = true;
-            changed.signalAll();
-            thread = filler;
-        } finally {
-            lock.unlock();
-        }
-        if (thread != null) {
-            try {
-                // A start in flight ends within QEMU's own launch bounds; the filler then discards it.
-                if (!thread.join(CLOSE_WAIT)) {
-                    LOG.warn("the warm machine filler did not end within {} s", CLOSE_WAIT.toSeconds());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        lock.lock();
-        try {
-            left = List.copyOf(idle);
-            idle.clear();
-        } finally {
-            lock.unlock();
-        }
-        left.forEach(this::discard);
+        pool.close(CLOSE_WAIT);
+        pool.drain().forEach(this::discard);
     }
 }
