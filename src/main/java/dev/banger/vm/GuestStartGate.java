@@ -8,8 +8,8 @@ import java.util.function.BooleanSupplier;
 /**
  * Lets the guests of creates whose host-side work overlapped run together, once the last of them
  * has its VMM started. A booting guest keeps a core busy (all of it under TCG), so a guest let run
- * while other creates still clone disks and start VMMs takes the cores from them: eight creates at
- * once took 1.2–2.2 s host-side each instead of ~80 ms. Held at most {@code maxHold}, so a slow
+ * while other creates still clone disks and start VMMs takes the cores from them (docs/bench.md has
+ * the figures). Held at most {@code maxHold}, so a slow
  * create (a full disk copy) cannot keep the others' guests waiting for long; a create waits only
  * for creates that began before its own host side ended, never for later ones. Background host
  * work waits for a quiet moment the same way ({@link #awaitQuiet}). Thread-safe.

@@ -26,12 +26,12 @@ final class VmPower {
     private final VmDisks disks;
     private final BootSequence boot;
 
-    VmPower(VmLifecycle lifecycle, ImagePolicy images, VmHost host, BootSequence boot) {
+    VmPower(VmLifecycle lifecycle, ImagePolicy images, Backends backends, HostTaps taps, VmDisks disks, BootSequence boot) {
         this.lifecycle = lifecycle;
         this.images = images;
-        this.backends = host.backends();
-        this.taps = host.taps();
-        this.disks = host.disks();
+        this.backends = backends;
+        this.taps = taps;
+        this.disks = disks;
         this.boot = boot;
     }
 

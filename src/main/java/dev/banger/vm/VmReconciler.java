@@ -1,8 +1,8 @@
 package dev.banger.vm;
 
+import dev.banger.capability.GuestNames;
 import dev.banger.model.Vm;
 import dev.banger.model.VmState;
-import dev.banger.store.SettingsRepository;
 import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmInstance;
 import java.io.IOException;
@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,18 +28,23 @@ final class VmReconciler {
     private static final Logger LOG = LoggerFactory.getLogger(VmReconciler.class);
 
     private final VmLifecycle lifecycle;
-    private final VmHost host;
     private final Backends backends;
+    private final HostTaps taps;
+    private final GuestNames names;
+    private final NatController nat;
     private final VmRemoval removal;
-    private final SettingsRepository settings;
+    private final Consumer<Set<String>> startHost;
 
-    /** @param host started here, after the VMs' state is known; its owners are used for what reconcile changes */
-    VmReconciler(VmLifecycle lifecycle, VmHost host, VmRemoval removal, SettingsRepository settings) {
+    /** @param startHost starts the host network, leaving the given TAPs (live VMs') alone ({@link VmHost#start}) */
+    VmReconciler(VmLifecycle lifecycle, Backends backends, HostTaps taps, GuestNames names, NatController nat, VmRemoval removal,
+            Consumer<Set<String>> startHost) {
         this.lifecycle = lifecycle;
-        this.host = host;
-        this.backends = host.backends();
+        this.backends = backends;
+        this.taps = taps;
+        this.names = names;
+        this.nat = nat;
         this.removal = removal;
-        this.settings = settings;
+        this.startHost = startHost;
     }
 
     /** Reconciles and starts the host network; returns one line per change made. */
@@ -71,8 +77,8 @@ final class VmReconciler {
                 default -> { }
             }
         }
-        host.start(settings, liveTaps);
-        for (String tap : host.taps().removeStrays(liveTaps)) {
+        startHost.accept(liveTaps);
+        for (String tap : taps.removeStrays(liveTaps)) {
             changes.add("deleted TAP " + tap + ", attached to the bridge but used by no VM");
         }
         for (Vm vm : unfinished) {
@@ -86,10 +92,10 @@ final class VmReconciler {
             }
         }
         for (Vm vm : lifecycle.list()) {
-            host.dns().publish(vm.name(), vm.network().ip());
+            names.publish(vm.name(), vm.network().ip());
         }
         // NAT rules a crashed daemon left behind with no VM to serve.
-        host.nat().removeIfUnused(!lifecycle.list().isEmpty());
+        nat.removeIfUnused(!lifecycle.list().isEmpty());
         removeOrphanDirs(changes);
         changes.forEach(change -> LOG.warn("reconcile: {}", change));
         return changes;

@@ -31,13 +31,14 @@ final class VmRemoval {
     private final ShutdownGate deletes = new ShutdownGate();
     private volatile FaultPoints faults = FaultPoints.NONE;
 
-    VmRemoval(VmLifecycle lifecycle, VmLocks locks, VmHost host, Machines machines) {
+    VmRemoval(VmLifecycle lifecycle, VmLocks locks, Backends backends, HostTaps taps, VmDisks disks, NatController nat,
+            Machines machines) {
         this.lifecycle = lifecycle;
         this.locks = locks;
-        this.backends = host.backends();
-        this.taps = host.taps();
-        this.disks = host.disks();
-        this.nat = host.nat();
+        this.backends = backends;
+        this.taps = taps;
+        this.disks = disks;
+        this.nat = nat;
         this.machines = machines;
     }
 

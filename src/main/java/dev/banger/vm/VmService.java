@@ -80,9 +80,10 @@ public final class VmService {
         Machines machines = new Machines(host.capabilities(), host.prefixLength(), agentPort);
         this.boot = new BootSequence(machines, deadlines, agentPort, sshPort);
         this.pipeline = new CreatePipeline(lifecycle, host, catalog, boot);
-        this.power = new VmPower(lifecycle, images, host, boot);
-        this.removal = new VmRemoval(lifecycle, locks, host, machines);
-        this.reconciler = new VmReconciler(lifecycle, host, removal, settings);
+        this.power = new VmPower(lifecycle, images, host.backends(), host.taps(), host.disks(), boot);
+        this.removal = new VmRemoval(lifecycle, locks, host.backends(), host.taps(), host.disks(), host.nat(), machines);
+        this.reconciler = new VmReconciler(lifecycle, host.backends(), host.taps(), host.dns(), host.nat(), removal,
+                liveTaps -> host.start(settings, liveTaps));
         this.startup = new HostStartup(reconciler, images, host.warm(), defaults);
         this.views = new VmViews(lifecycle, host.dns().domain());
     }
@@ -249,7 +250,7 @@ public final class VmService {
 
     /** An unscheduled watch that tells {@code onStopped} of each VM it marks stopped (tests sweep by hand). */
     VmmWatch watch(Consumer<String> onStopped) {
-        return new VmmWatch(lifecycle, locks, host, startup::started, onStopped);
+        return new VmmWatch(lifecycle, locks, host.backends(), host.taps(), host.dns(), startup::started, onStopped);
     }
 
     /** The per-VM operation locks, for tests that hold one while something else runs. */

@@ -1,5 +1,6 @@
 package dev.banger.vm;
 
+import dev.banger.capability.GuestNames;
 import dev.banger.model.Vm;
 import dev.banger.model.VmState;
 import dev.banger.vmm.VmmInstance;
@@ -43,7 +44,7 @@ public final class VmmWatch implements AutoCloseable {
     private final VmLocks locks;
     private final Backends backends;
     private final HostTaps taps;
-    private final GuestDns names;
+    private final GuestNames names;
     private final BooleanSupplier hostReady;
     private final Consumer<String> onStopped;
     private final Map<String, Long> watched = new ConcurrentHashMap<>();
@@ -51,12 +52,13 @@ public final class VmmWatch implements AutoCloseable {
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
 
     /** @param hostReady whether the host is up (reconcile done); before that nothing runs that could die */
-    VmmWatch(VmLifecycle lifecycle, VmLocks locks, VmHost host, BooleanSupplier hostReady, Consumer<String> onStopped) {
+    VmmWatch(VmLifecycle lifecycle, VmLocks locks, Backends backends, HostTaps taps, GuestNames names, BooleanSupplier hostReady,
+            Consumer<String> onStopped) {
         this.lifecycle = lifecycle;
         this.locks = locks;
-        this.backends = host.backends();
-        this.taps = host.taps();
-        this.names = host.dns();
+        this.backends = backends;
+        this.taps = taps;
+        this.names = names;
         this.hostReady = hostReady;
         this.onStopped = onStopped;
         this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("vmm-watch").factory());
