@@ -45,6 +45,11 @@ final class BootJob {
         this.planned = planned;
     }
 
+    /** The started (or adopted) machine, once vmm-start ran. */
+    VmmInstance instance() {
+        return instance;
+    }
+
     String name() {
         return vm.name();
     }

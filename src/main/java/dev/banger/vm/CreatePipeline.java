@@ -42,7 +42,7 @@ final class CreatePipeline {
             Parallel.run(sideBySide.stream().<Runnable>map(step -> () -> run(step, job, stages)).toArray(Runnable[]::new));
             BootJob booting = job.boot();
             HealthReport ready = boot.run(booting, stages);
-            return lifecycle.record(plan.name(), VmState.RUNNING, booting.instance.pid(),
+            return lifecycle.record(plan.name(), VmState.RUNNING, booting.instance().pid(),
                     job.runtime.get().withHostKeys(ready.hostKeys()));
         } catch (RuntimeException e) {
             job.undos.rollBack(plan.name(), stages);

@@ -27,14 +27,17 @@ final class CreatePlanner {
      */
     record HostFacts(HostDiskFacts disks, boolean adoptsPausedMachines, boolean workSeedPresent) {}
 
-    static CreatePlan plan(String name, VmRules.CheckedCreate request, Image image, Optional<ImageManifest> manifest,
+    /** A create request that met every rule, with the defaults filled in. */
+    record Request(String image, int vcpus, int memoryMib, long diskBytes, boolean slowPath) {}
+
+    static CreatePlan plan(String name, Request request, Image image, Optional<ImageManifest> manifest,
             BackendChoice backend, HostFacts facts) {
         boolean guestGrows = manifest.map(ImageManifest::workDiskGrowsInGuest).orElse(false);
         boolean configDrive = manifest.map(ImageManifest::guestConfigDrive).orElse(false);
         LaunchPath.ColdBoot cold = request.slowPath() ? LaunchPath.ColdBoot.slowPath()
                 : new LaunchPath.ColdBoot(CloneStrategyChooser.choose(facts.disks(), DiskRole.ROOT),
                         new LaunchPath.CloneSeed(CloneStrategyChooser.choose(facts.disks(), DiskRole.WORK, guestGrows), guestGrows),
-                        LaunchPath.TapSource.POOL);
+                        TapSource.POOL);
         // A warm machine's guest reads its settings from the config drive and grows /root itself;
         // the slow path measures a VMM started for the VM, so it never takes one.
         boolean warm = !request.slowPath() && configDrive && guestGrows && facts.adoptsPausedMachines() && facts.workSeedPresent();

@@ -33,7 +33,7 @@ final class GuestBootStep implements BootStep {
         LOG.info("VM {}: runs as {}", job.name(), got == null ? job.vmm.name() : got.describe(job.vmm.name()));
         if (job.cohort != null && !job.cohort.leaveAndAwaitCohort()) {
             LOG.info("VM {}: creates begun alongside it are still on their host side after {} ms; its guest runs now",
-                    job.name(), VmHost.GUEST_START_HOLD.toMillis());
+                    job.name(), GuestStartGate.HOLD.toMillis());
         }
         machines.awaitReady(machines.context(job.vm, job.runtime.get()));
         job.vmm.resume(job.instance);

@@ -15,6 +15,9 @@ import java.util.function.BooleanSupplier;
  * work waits for a quiet moment the same way ({@link #awaitQuiet}). Thread-safe.
  */
 final class GuestStartGate {
+    /** The longest a guest waits for the host side of creates begun alongside it, or background work for creates. */
+    static final Duration HOLD = Duration.ofSeconds(2);
+
     private final Duration maxHold;
     private final TreeSet<Long> inHostSide = new TreeSet<>();
     private long issued;

@@ -32,7 +32,7 @@ final class HostTaps implements AutoCloseable {
     }
 
     /** A TAP from {@code source}; {@code dedicatedName} names a dedicated one. */
-    String acquire(LaunchPath.TapSource source, String dedicatedName) {
+    String acquire(TapSource source, String dedicatedName) {
         return switch (source) {
             case POOL -> pool.acquire();
             case DEDICATED -> {

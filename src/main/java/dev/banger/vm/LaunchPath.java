@@ -9,14 +9,6 @@ import dev.banger.host.disk.CloneStrategy;
  */
 sealed interface LaunchPath permits LaunchPath.ColdBoot, LaunchPath.WarmMachine {
 
-    /** Where the VM's TAP comes from. */
-    enum TapSource {
-        /** A warm TAP from the pool, given back to it. */
-        POOL,
-        /** A TAP made for this VM alone ({@code tap-vm-<cid>}), deleted with it: the benchmark's slow path. */
-        DEDICATED
-    }
-
     /** How the work disk is made. */
     sealed interface WorkDisk permits CloneSeed, FromRootfs {}
 

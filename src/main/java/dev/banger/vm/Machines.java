@@ -26,6 +26,8 @@ final class Machines {
     /** The vsock CID of every warm machine: any valid guest CID, since no agent is asked before it becomes a VM. */
     static final int WARM_CID = 3;
     static final String CONFIG_DRIVE_ID = "config";
+    /** A warm machine's config drive, in the VM's directory once it became the VM. */
+    static final String CONFIG_FILE = "config.img";
 
     private final List<Capability> capabilities;
     private final int prefixLength;
@@ -88,15 +90,15 @@ final class Machines {
      * vsock CID {@link #WARM_CID} and agent port 0 (nothing asks its agent before it is a VM; the
      * VM's CID is not known when it starts, and QEMU's agent is on virtio-serial anyway).
      */
-    static MachineSpec warm(long serial, Path dir, WarmShape shape, String backend, ClonedDisk root, ClonedDisk work,
-            Path configDrive, String tap) {
+    static MachineSpec warm(long serial, Path dir, int vcpus, int memoryMib, Path kernel, Path initrd, String backend,
+            ClonedDisk root, ClonedDisk work, Path configDrive, String tap) {
         List<MachineSpec.Drive> drives = List.of(
                 new MachineSpec.Drive("root", root.path(), root.format(), false),
                 new MachineSpec.Drive(WorkDiskCapability.DRIVE_ID, work.path(), work.format(), false),
                 new MachineSpec.Drive(CONFIG_DRIVE_ID, configDrive, MachineSpec.DiskFormat.RAW, true, ConfigDrive.SERIAL));
         String mac = String.format("02:b9:%02x:%02x:%02x:%02x", (serial >> 24) & 0xff, (serial >> 16) & 0xff,
                 (serial >> 8) & 0xff, serial & 0xff);
-        return new MachineSpec("warm-" + serial, dir, shape.vcpus(), shape.memoryMib(), shape.kernel(), shape.initrd(),
+        return new MachineSpec("warm-" + serial, dir, vcpus, memoryMib, kernel, initrd,
                 String.join(" ", Backends.kernelLine(backend).baseArgs()), drives, new MachineSpec.Nic(tap, mac), WARM_CID, 0);
     }
 

@@ -14,7 +14,6 @@ import dev.banger.vmm.Acceleration;
 import dev.banger.vmm.BackendChooser;
 import dev.banger.vmm.Vmm;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -33,14 +32,12 @@ public final class VmHost implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VmHost.class);
     /** What a fixed backend is said to run with: the test doubles do not emulate anything. */
     private static final Acceleration FIXED = Acceleration.kvm("the backend was fixed by the caller");
-    /** The longest a guest waits for the host side of creates begun alongside it, or a TAP refill for creates ({@link GuestStartGate}). */
-    static final Duration GUEST_START_HOLD = Duration.ofSeconds(2);
     static final String NAT_SETTING = NatController.NAT_SETTING;
 
     private final NetworkConfig config;
     private final HostCommands commands;
     private final HostNetwork network;
-    private final GuestStartGate guestStart = new GuestStartGate(GUEST_START_HOLD);
+    private final GuestStartGate guestStart = new GuestStartGate(GuestStartGate.HOLD);
     private final Backends backends;
     private final VmDisks disks;
     private final HostTaps taps;

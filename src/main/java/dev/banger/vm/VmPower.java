@@ -49,7 +49,7 @@ final class VmPower {
             LOG.warn("VM {}: repaired a nested /root layout on its work disk before boot", vm.name());
         }
         Image image = images.get(vm.image());
-        String tap = taps.acquire(LaunchPath.TapSource.POOL, null);
+        String tap = taps.acquire(TapSource.POOL, null);
         RuntimeRecord record = new RuntimeRecord(lifecycle, vm.name(), VmState.RUNNING, runtime.withTap(tap));
         UndoLog undos = new UndoLog();
         BootJob job = new BootJob(vm, image, CreatePlanner.declaredServices(ImagePolicy.manifest(image)), vmm, record, undos,

@@ -5,26 +5,13 @@ import dev.banger.model.Vm;
 
 /**
  * The one set of rules a VM's name and sizes must meet, checked once where a request enters
- * (create, prepare, edit) with messages that say what is allowed. Pure.
+ * (create and prepare through {@link dev.banger.vm.CreateRequest#check}, edit) with messages that
+ * say what is allowed. Pure.
  */
 final class VmRules {
     static final long GIB = 1L << 30;
 
     private VmRules() {}
-
-    /** A create request with the defaults filled in and every rule met; {@code name} null means generate one. */
-    record CheckedCreate(String name, String image, int vcpus, int memoryMib, long diskBytes, boolean slowPath) {}
-
-    static CheckedCreate check(CreateRequest request, VmDefaults defaults) {
-        if (request.name() != null) {
-            requireName(request.name());
-        }
-        int vcpus = request.vcpus() == null ? defaults.vcpus() : request.vcpus();
-        int memory = request.memoryMib() == null ? defaultMemoryMib(defaults) : request.memoryMib();
-        long disk = request.diskGib() == null ? defaults.disk().bytes() : request.diskGib() * GIB;
-        requireSizes(vcpus, memory, disk);
-        return new CheckedCreate(request.name(), request.image(), vcpus, memory, disk, request.slowPath());
-    }
 
     static int defaultMemoryMib(VmDefaults defaults) {
         return (int) (defaults.memory().bytes() >> 20);

@@ -107,7 +107,7 @@ public final class VmService {
      */
     public HostReady prepareHost(Duration deadline, String image, Integer vcpus, Integer memoryMib, Integer diskGib) {
         Image chosen = image == null ? images.findDefault().orElse(null) : images.get(image);
-        VmRules.CheckedCreate sizes = VmRules.check(new CreateRequest(null, image, vcpus, memoryMib, diskGib), defaults);
+        CreatePlanner.Request sizes = new CreateRequest(null, image, vcpus, memoryMib, diskGib).check(defaults);
         ensureHostStarted();
         if (chosen != null) {
             ImagePolicy.warmShape(chosen, sizes.vcpus(), sizes.memoryMib(), sizes.diskBytes()).ifPresent(host.warm()::want);
@@ -143,8 +143,8 @@ public final class VmService {
      * is started or stored; then, the request being good, brings the host up for it.
      */
     public CreatePlan plan(CreateRequest request) {
-        VmRules.CheckedCreate checked = VmRules.check(request, defaults);
-        String name = checked.name() != null ? checked.name()
+        CreatePlanner.Request checked = request.check(defaults);
+        String name = request.name() != null ? request.name()
                 : VmNames.generate(lifecycle.list().stream().map(Vm::name).collect(Collectors.toSet()), random);
         if (lifecycle.find(name).isPresent()) {
             throw VmRules.nameTaken(name);

@@ -41,7 +41,7 @@ final class VmmStartStep implements BootStep {
     }
 
     private static void writeConfigDrive(Path vmDir, byte[] content) {
-        Path drive = vmDir.resolve(WarmMachines.CONFIG_FILE);
+        Path drive = vmDir.resolve(Machines.CONFIG_FILE);
         try {
             Files.write(drive, content, StandardOpenOption.WRITE);
         } catch (IOException e) {

@@ -59,8 +59,9 @@ final class WarmMachineFactory {
             ClonedDisk workDisk = disks.clone(CloneStrategy.QCOW2_OVERLAY, shape.workSeed(), dir.resolve(WarmMachines.WORK_FILE),
                     shape.diskBytes());
             Path config = Files.write(dir.resolve(WarmMachines.CONFIG_FILE), new byte[ConfigDrive.SIZE]);
-            tap = taps.acquire(LaunchPath.TapSource.POOL, null);
-            instance = vmm.startPaused(Machines.warm(n, dir, shape, vmm.name(), rootDisk, workDisk, config, tap));
+            tap = taps.acquire(TapSource.POOL, null);
+            instance = vmm.startPaused(Machines.warm(n, dir, shape.vcpus(), shape.memoryMib(), shape.kernel(), shape.initrd(),
+                    vmm.name(), rootDisk, workDisk, config, tap));
             Files.writeString(dir.resolve(WarmMachines.STATE_FILE),
                     Json.mapper().writeValueAsString(new WarmMachines.Recorded(instance, tap)));
             LOG.debug("warm machine {} for {}: pid {}", dir.getFileName(), shape, instance.pid());

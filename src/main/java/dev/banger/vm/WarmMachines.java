@@ -38,7 +38,7 @@ final class WarmMachines implements AutoCloseable {
     static final String STATE_FILE = "warm.json";
     static final String ROOT_FILE = "root.qcow2";
     static final String WORK_FILE = "work.qcow2";
-    static final String CONFIG_FILE = "config.img";
+    static final String CONFIG_FILE = Machines.CONFIG_FILE;
     /** A start in flight ends within QEMU's own launch bounds; the filler then discards it. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(35);
 

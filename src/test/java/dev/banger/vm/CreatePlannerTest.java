@@ -2,8 +2,6 @@ package dev.banger.vm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.banger.config.ByteSize;
-import dev.banger.config.VmDefaults;
 import dev.banger.host.disk.CloneStrategy;
 import dev.banger.host.disk.HostDiskFacts;
 import dev.banger.image.Distro;
@@ -25,7 +23,6 @@ class CreatePlannerTest {
     private static final Image IMAGE = new Image("dev", "debian", DIR.resolve("vmlinux"), null, null, DIR.resolve("rootfs.ext4"),
             DIR.resolve("work-seed.ext4"), "{}", null, ImageStatus.READY, Instant.parse("2026-11-23T10:00:00Z"), false, false);
     private static final BackendChoice QEMU = new BackendChoice("qemu", Acceleration.kvm("test"));
-    private static final VmDefaults DEFAULTS = new VmDefaults(2, ByteSize.ofMebibytes(1024), ByteSize.ofGibibytes(8));
     /** A host with reflink but no device mapper, for a backend that opens qcow2 and adopts paused machines. */
     private static final CreatePlanner.HostFacts QEMU_HOST = new CreatePlanner.HostFacts(new HostDiskFacts(false, true, true), true,
             true);
@@ -36,7 +33,7 @@ class CreatePlannerTest {
     }
 
     private static CreatePlan plan(boolean slowPath, Optional<ImageManifest> manifest, CreatePlanner.HostFacts facts) {
-        VmRules.CheckedCreate request = VmRules.check(new CreateRequest("dev1", null, null, null, null, slowPath), DEFAULTS);
+        CreatePlanner.Request request = new CreatePlanner.Request(null, 2, 1024, 8L << 30, slowPath);
         return CreatePlanner.plan("dev1", request, IMAGE, manifest, QEMU, facts);
     }
 
@@ -45,7 +42,7 @@ class CreatePlannerTest {
         CreatePlan plan = plan(false, Optional.empty(), QEMU_HOST);
 
         assertThat(plan.launch()).isEqualTo(new LaunchPath.ColdBoot(CloneStrategy.QCOW2_OVERLAY,
-                new LaunchPath.CloneSeed(CloneStrategy.REFLINK, false), LaunchPath.TapSource.POOL));
+                new LaunchPath.CloneSeed(CloneStrategy.REFLINK, false), TapSource.POOL));
         assertThat(plan.services()).isEmpty();
         assertThat(plan.diskBytes()).isEqualTo(8L << 30);
         assertThat(plan.memoryMib()).isEqualTo(1024);
@@ -57,7 +54,7 @@ class CreatePlannerTest {
                 new CreatePlanner.HostFacts(new HostDiskFacts(true, false, false), false, true));
 
         assertThat(plan.launch()).isEqualTo(new LaunchPath.ColdBoot(CloneStrategy.DM_SNAPSHOT,
-                new LaunchPath.CloneSeed(CloneStrategy.SPARSE_COPY, true), LaunchPath.TapSource.POOL));
+                new LaunchPath.CloneSeed(CloneStrategy.SPARSE_COPY, true), TapSource.POOL));
     }
 
     @Test
@@ -67,7 +64,7 @@ class CreatePlannerTest {
 
         assertThat(plan.launch()).isEqualTo(new LaunchPath.WarmMachine(WarmShape.of(IMAGE, 2, 1024, 8L << 30),
                 new LaunchPath.ColdBoot(CloneStrategy.QCOW2_OVERLAY, new LaunchPath.CloneSeed(CloneStrategy.QCOW2_OVERLAY, true),
-                        LaunchPath.TapSource.POOL)));
+                        TapSource.POOL)));
         assertThat(plan.services()).containsExactly("opencode");
     }
 
@@ -88,7 +85,7 @@ class CreatePlannerTest {
         CreatePlan plan = plan(true, manifest(Profile.DEV, true, true), QEMU_HOST);
 
         assertThat(plan.launch()).isEqualTo(new LaunchPath.ColdBoot(CloneStrategy.SPARSE_COPY, new LaunchPath.FromRootfs(),
-                LaunchPath.TapSource.DEDICATED));
+                TapSource.DEDICATED));
         assertThat(plan.services()).containsExactly("opencode");
     }
 }
