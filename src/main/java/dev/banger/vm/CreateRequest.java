@@ -1,6 +1,8 @@
 package dev.banger.vm;
 
 import dev.banger.config.VmDefaults;
+import dev.banger.vm.create.CreatePlanner;
+import dev.banger.vm.state.VmRules;
 
 /**
  * {@code vm create} as asked: any part may be null and takes the configured default (a generated

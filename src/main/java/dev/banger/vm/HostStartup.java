@@ -1,6 +1,9 @@
 package dev.banger.vm;
 
 import dev.banger.config.VmDefaults;
+import dev.banger.vm.state.VmException;
+import dev.banger.vm.state.VmRules;
+import dev.banger.vm.warm.WarmMachines;
 
 /**
  * Brings the host up for VMs once: reconcile the store with the host, start the host network, and

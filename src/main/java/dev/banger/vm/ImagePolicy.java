@@ -5,6 +5,8 @@ import dev.banger.model.BangerException;
 import dev.banger.model.Image;
 import dev.banger.model.ImageStatus;
 import dev.banger.store.ImageRepository;
+import dev.banger.vm.state.VmException;
+import dev.banger.vm.warm.WarmShape;
 import java.nio.file.Files;
 import java.util.Optional;
 import java.util.function.Supplier;

@@ -5,6 +5,18 @@ import dev.banger.model.Image;
 import dev.banger.model.StageRunner;
 import dev.banger.model.Vm;
 import dev.banger.model.VmState;
+import dev.banger.vm.boot.BootJob;
+import dev.banger.vm.boot.BootSequence;
+import dev.banger.vm.boot.UndoLog;
+import dev.banger.vm.create.CreatePlanner;
+import dev.banger.vm.host.Backends;
+import dev.banger.vm.host.HostTaps;
+import dev.banger.vm.host.TapSource;
+import dev.banger.vm.host.VmDisks;
+import dev.banger.vm.state.RuntimeRecord;
+import dev.banger.vm.state.VmException;
+import dev.banger.vm.state.VmLifecycle;
+import dev.banger.vm.state.VmRuntime;
 import dev.banger.vmm.Vmm;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -56,7 +68,7 @@ final class VmPower {
                 null, null, null);
         try {
             HealthReport ready = boot.run(job, StageRunner.UNRECORDED);
-            Vm running = lifecycle.record(vm.name(), VmState.RUNNING, job.instance.pid(), record.get().withHostKeys(ready.hostKeys()));
+            Vm running = lifecycle.record(vm.name(), VmState.RUNNING, job.instance().pid(), record.get().withHostKeys(ready.hostKeys()));
             LOG.info("VM {}: started", vm.name());
             return running;
         } catch (RuntimeException e) {

@@ -12,6 +12,18 @@ import dev.banger.store.ImageRepository;
 import dev.banger.store.Ipv4Subnet;
 import dev.banger.store.SettingsRepository;
 import dev.banger.store.VmRepository;
+import dev.banger.vm.boot.BootDeadlines;
+import dev.banger.vm.boot.BootSequence;
+import dev.banger.vm.boot.BootWaiter;
+import dev.banger.vm.boot.CreateStage;
+import dev.banger.vm.boot.Machines;
+import dev.banger.vm.create.CreatePipeline;
+import dev.banger.vm.create.CreatePlan;
+import dev.banger.vm.create.CreatePlanner;
+import dev.banger.vm.state.VmDirs;
+import dev.banger.vm.state.VmException;
+import dev.banger.vm.state.VmLifecycle;
+import dev.banger.vm.state.VmRules;
 import dev.banger.vmm.Acceleration;
 import dev.banger.vmm.BackendChoice;
 import dev.banger.vmm.Vmm;
@@ -79,7 +91,8 @@ public final class VmService {
         this.images = new ImagePolicy(imageRows, defaultImage);
         Machines machines = new Machines(host.capabilities(), host.prefixLength(), agentPort);
         this.boot = new BootSequence(machines, deadlines, agentPort, sshPort);
-        this.pipeline = new CreatePipeline(lifecycle, host, catalog, boot);
+        this.pipeline = new CreatePipeline(lifecycle, host.backends(), host.guestStart(), host.warm(), host.taps(), host.disks(),
+                host.nat(), catalog, boot);
         this.power = new VmPower(lifecycle, images, host.backends(), host.taps(), host.disks(), boot);
         this.removal = new VmRemoval(lifecycle, locks, host.backends(), host.taps(), host.disks(), host.nat(), machines);
         this.reconciler = new VmReconciler(lifecycle, host.backends(), host.taps(), host.dns(), host.nat(), removal,

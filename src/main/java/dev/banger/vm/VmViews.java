@@ -2,6 +2,8 @@ package dev.banger.vm;
 
 import dev.banger.model.Vm;
 import dev.banger.model.VmInfo;
+import dev.banger.vm.state.VmLifecycle;
+import dev.banger.vm.state.VmRuntime;
 import java.util.Locale;
 
 /** What {@code vm show} and {@code vm list} say of a VM: its row and its recorded runtime. Thread-safe. */

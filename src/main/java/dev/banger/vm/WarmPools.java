@@ -1,5 +1,8 @@
 package dev.banger.vm;
 
+import dev.banger.vm.host.HostTaps;
+import dev.banger.vm.state.VmException;
+import dev.banger.vm.warm.WarmMachines;
 import java.time.Duration;
 
 /** Waits, bounded, until the warm machines and the TAP pool are full; the benchmark prepares a warm host this way. */

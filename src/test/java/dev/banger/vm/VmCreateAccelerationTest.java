@@ -3,6 +3,7 @@ package dev.banger.vm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.banger.model.VmInfo;
+import dev.banger.vm.create.CreatePlan;
 import dev.banger.vmm.Acceleration;
 import dev.banger.vmm.AccelerationSource;
 import dev.banger.vmm.BackendChoice;

@@ -9,6 +9,7 @@ import dev.banger.model.VmInfo;
 import dev.banger.model.VmState;
 import dev.banger.store.Ipv4Subnet;
 import dev.banger.store.NewVm;
+import dev.banger.vm.state.VmRuntime;
 import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.VmmInstance;
 import java.io.IOException;

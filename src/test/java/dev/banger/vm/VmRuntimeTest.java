@@ -7,6 +7,8 @@ import dev.banger.host.disk.CloneStrategy;
 import dev.banger.host.disk.ClonedDisk;
 import dev.banger.model.BangerException;
 import dev.banger.model.ErrorKind;
+import dev.banger.vm.state.VmException;
+import dev.banger.vm.state.VmRuntime;
 import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.VmmInstance;
 import java.nio.file.Path;

@@ -7,6 +7,7 @@ import dev.banger.config.NetworkConfig;
 import dev.banger.host.disk.HostDiskFacts;
 import dev.banger.model.Vm;
 import dev.banger.model.VmState;
+import dev.banger.vm.state.VmRuntime;
 import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmInstance;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.banger.guestconfig.ConfigDrive;
 import dev.banger.model.VmInfo;
 import dev.banger.rpc.Json;
+import dev.banger.vm.warm.WarmMachines;
 import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.VmmInstance;
 import java.io.IOException;

@@ -1,0 +1,31 @@
+package dev.banger.vm.create;
+
+import dev.banger.model.Image;
+import dev.banger.vmm.Acceleration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A create with every choice made and checked: name, image, sizes, backend, the services to wait
+ * for, and how the machine is launched. Made by {@link CreatePlanner}. Immutable value.
+ *
+ * @param name      the VM name
+ * @param image     the image it is made from
+ * @param vcpus     virtual CPUs
+ * @param memoryMib guest memory
+ * @param diskBytes work disk size
+ * @param vmm       backend name
+ * @param acceleration KVM or emulation for the new machine, and why (the create reports it)
+ * @param services  services the image declares (the agent's names, e.g. {@code opencode})
+ * @param launch    cold boot or warm machine, with the clone strategy per disk and the TAP source
+ */
+public record CreatePlan(String name, Image image, int vcpus, int memoryMib, long diskBytes, String vmm, Acceleration acceleration,
+        List<String> services, LaunchPath launch) {
+    public CreatePlan {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(acceleration, "acceleration");
+        Objects.requireNonNull(launch, "launch");
+        services = List.copyOf(services);
+    }
+}
