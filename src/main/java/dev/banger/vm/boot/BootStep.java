@@ -2,7 +2,7 @@ package dev.banger.vm.boot;
 
 /**
  * One stage of the {@link BootSequence}, run for a create and for a start alike; like a
- * {@link CreateStep} it pushes the undo of each change beside it.
+ * create step it pushes the undo of each change beside it.
  */
 interface BootStep {
     CreateStage stage();

@@ -39,7 +39,7 @@ public final class BootWaiter {
     private final int sshPort;
 
     /** @param sshPort the TCP port probed for sshd; {@link #SSH_PORT} except in tests, which listen on a free port */
-    public BootWaiter(Vmm vmm, int agentPort, int sshPort) {
+    BootWaiter(Vmm vmm, int agentPort, int sshPort) {
         this.vmm = vmm;
         this.agentPort = agentPort;
         this.sshPort = sshPort;
@@ -53,7 +53,7 @@ public final class BootWaiter {
     }
 
     /** The first health report the agent gives. */
-    public HealthReport awaitAgent(String vm, VmmInstance instance, Duration deadline) {
+    HealthReport awaitAgent(String vm, VmmInstance instance, Duration deadline) {
         AgentClient client = agent(instance);
         return poll(vm, instance, "the guest agent to answer", deadline, () -> {
             try {
@@ -68,7 +68,7 @@ public final class BootWaiter {
      * sshd accepting TCP connections on the guest address, with the work disk mounted at
      * {@code /root} (the agent's view first, then a real connect).
      */
-    public HealthReport awaitSsh(String vm, VmmInstance instance, String ip, Duration deadline) {
+    HealthReport awaitSsh(String vm, VmmInstance instance, String ip, Duration deadline) {
         AgentClient client = agent(instance);
         return poll(vm, instance, "sshd on " + ip + ":" + sshPort + " and /root mounted", deadline, () -> {
             HealthReport report;
@@ -91,7 +91,7 @@ public final class BootWaiter {
     }
 
     /** Every named service listening, as the agent reports them; returns the last report. */
-    public HealthReport awaitServices(String vm, VmmInstance instance, List<String> services, Duration deadline) {
+    HealthReport awaitServices(String vm, VmmInstance instance, List<String> services, Duration deadline) {
         AgentClient client = agent(instance);
         return poll(vm, instance, "services " + services, deadline, () -> {
             try {
@@ -128,7 +128,7 @@ public final class BootWaiter {
     }
 
     /** The last few KiB of a console log, for error messages. */
-    public static String consoleTail(Path log) {
+    static String consoleTail(Path log) {
         if (!Files.isRegularFile(log)) {
             return "(no console log at " + log + ")";
         }

@@ -26,8 +26,8 @@ import java.util.List;
  */
 public final class Machines {
     /** The vsock CID of every warm machine: any valid guest CID, since no agent is asked before it becomes a VM. */
-    public static final int WARM_CID = 3;
-    public static final String CONFIG_DRIVE_ID = "config";
+    static final int WARM_CID = 3;
+    static final String CONFIG_DRIVE_ID = "config";
     /** A warm machine's config drive, in the VM's directory once it became the VM. */
     public static final String CONFIG_FILE = "config.img";
 
@@ -105,7 +105,7 @@ public final class Machines {
     }
 
     /** What a warm machine's guest reads instead of the kernel command line it was started with: {@link ConfigDrive}. */
-    public byte[] configDrive(Vm vm, VmRuntime runtime) {
+    byte[] configDrive(Vm vm, VmRuntime runtime) {
         return ConfigDrive.content(contribute(vm, runtime, new MachineDevices()), vm.network().mac());
     }
 

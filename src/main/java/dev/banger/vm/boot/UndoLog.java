@@ -21,7 +21,7 @@ public final class UndoLog {
     private static final Logger LOG = LoggerFactory.getLogger(UndoLog.class);
 
     /** One stage's undo. */
-    public record Undo(CreateStage stage, Runnable action) {}
+    record Undo(CreateStage stage, Runnable action) {}
 
     private final Deque<Undo> undos = new ConcurrentLinkedDeque<>();
 
@@ -30,7 +30,7 @@ public final class UndoLog {
     }
 
     /** The undos in the order {@link #rollBack} runs them. */
-    public List<Undo> inRollbackOrder() {
+    List<Undo> inRollbackOrder() {
         List<Undo> ordered = new ArrayList<>(undos); // newest first
         ordered.sort(Comparator.comparing(Undo::stage).reversed()); // stable: newest first within a stage
         return ordered;

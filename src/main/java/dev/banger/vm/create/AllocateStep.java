@@ -6,7 +6,6 @@ import dev.banger.vm.boot.CreateStage;
 import dev.banger.vm.host.HostTaps;
 import dev.banger.vm.state.VmFiles;
 import dev.banger.vm.state.VmLifecycle;
-import dev.banger.vm.warm.WarmMachineFactory;
 import dev.banger.vm.warm.WarmMachines;
 import dev.banger.vmm.VmmInstance;
 import java.nio.file.Path;
@@ -67,7 +66,7 @@ final class AllocateStep implements CreateStep {
             job.vmm.stop(instance, Duration.ofSeconds(5));
             taps.release(job.name(), tap);
         });
-        job.runtime.record(r -> r.withRootDisk(WarmMachineFactory.rootDisk(dir)).withWorkDisk(dir.resolve(WarmMachines.WORK_FILE))
+        job.runtime.record(r -> r.withRootDisk(WarmMachines.rootDisk(dir)).withWorkDisk(dir.resolve(WarmMachines.WORK_FILE))
                 .withTap(tap).withInstance(instance), instance.pid());
         job.allocated(created, new CreateJob.Adopted(instance, machine.shape().diskBytes()));
     }

@@ -4,7 +4,7 @@ import dev.banger.vm.boot.CreateStage;
 
 /**
  * One host-side stage of a create ({@link CreatePipeline}): it changes the host for the job and
- * pushes the undo of each change onto the job's {@link UndoLog} right beside it.
+ * pushes the undo of each change onto the job's {@link dev.banger.vm.boot.UndoLog} right beside it.
  */
 interface CreateStep {
     CreateStage stage();

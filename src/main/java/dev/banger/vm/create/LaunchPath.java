@@ -21,7 +21,7 @@ public sealed interface LaunchPath permits LaunchPath.ColdBoot, LaunchPath.WarmM
     public record CloneSeed(CloneStrategy strategy, boolean guestGrows) implements WorkDisk {}
 
     /** {@code /root} copied out of the rootfs into a new file system, grown on the host (the slow path). */
-    public record FromRootfs() implements WorkDisk {}
+    record FromRootfs() implements WorkDisk {}
 
     /** A VMM started for this VM on disks cloned for it. */
     public record ColdBoot(CloneStrategy rootDisk, WorkDisk workDisk, TapSource tap) implements LaunchPath {
@@ -38,5 +38,5 @@ public sealed interface LaunchPath permits LaunchPath.ColdBoot, LaunchPath.WarmM
      * A paused machine of {@code shape} from the warm pool becomes the VM; when none waits at
      * allocate, the create boots {@code otherwise}.
      */
-    public record WarmMachine(WarmShape shape, ColdBoot otherwise) implements LaunchPath {}
+    record WarmMachine(WarmShape shape, ColdBoot otherwise) implements LaunchPath {}
 }

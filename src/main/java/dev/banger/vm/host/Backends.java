@@ -50,7 +50,7 @@ public final class Backends {
     }
 
     /** Whether {@code vmm} opens qcow2 overlays (QEMU does, Firecracker only raw files). */
-    public static boolean opensQcow2(Vmm vmm) {
+    static boolean opensQcow2(Vmm vmm) {
         return vmm.name().equals(VmmSelector.QEMU);
     }
 

@@ -12,7 +12,7 @@ import java.util.Optional;
  * The one writer of a VM's row and lifecycle state: every state change, and the row's insert and
  * delete, go through here and are checked against {@link VmTransitions}. Everything else reads
  * through it too ({@link #get}, {@link #runtime}). Thread-safe; callers hold the VM's
- * {@link VmLocks} lock, so a check and its write see the same row.
+ * operation lock ({@code VmLocks}), so a check and its write see the same row.
  */
 public final class VmLifecycle {
     private final VmRepository vms;

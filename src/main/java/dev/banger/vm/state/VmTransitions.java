@@ -25,7 +25,7 @@ public final class VmTransitions {
 
     private VmTransitions() {}
 
-    public static boolean allowed(VmState from, VmState to) {
+    static boolean allowed(VmState from, VmState to) {
         return NEXT.get(from).contains(to);
     }
 

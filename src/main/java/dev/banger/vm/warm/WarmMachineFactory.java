@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * started paused from {@link Machines#warm}'s spec. Each records itself in {@value WarmMachines#STATE_FILE}
  * so a later daemon can stop what a killed one left. Thread-safe.
  */
-public final class WarmMachineFactory {
+final class WarmMachineFactory {
     private static final Logger LOG = LoggerFactory.getLogger(WarmMachineFactory.class);
     private static final Duration STOP_GRACE = Duration.ZERO;
 
@@ -46,7 +46,7 @@ public final class WarmMachineFactory {
     private final Path root;
     private final AtomicLong serial = new AtomicLong();
 
-    public WarmMachineFactory(Backends backends, VmDisks disks, HostTaps taps, Path root) {
+    WarmMachineFactory(Backends backends, VmDisks disks, HostTaps taps, Path root) {
         this.backends = backends;
         this.disks = disks;
         this.taps = taps;
@@ -160,7 +160,7 @@ public final class WarmMachineFactory {
     }
 
     /** Identity of each image file (inode and change time), so a replaced file is noticed. */
-    public static List<String> stamps(WarmShape shape) {
+    static List<String> stamps(WarmShape shape) {
         List<String> stamps = new ArrayList<>();
         for (Path file : shape.files()) {
             try {

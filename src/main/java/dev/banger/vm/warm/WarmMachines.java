@@ -42,7 +42,7 @@ public final class WarmMachines implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WarmMachines.class);
     /** What a warm directory records of its machine, so a later daemon can stop it. */
     public static final String STATE_FILE = "warm.json";
-    public static final String ROOT_FILE = "root.qcow2";
+    static final String ROOT_FILE = "root.qcow2";
     public static final String WORK_FILE = "work.qcow2";
     public static final String CONFIG_FILE = Machines.CONFIG_FILE;
     /** A start in flight ends within QEMU's own launch bounds; the filler then discards it. */
@@ -84,7 +84,7 @@ public final class WarmMachines implements AutoCloseable {
     }
 
     /** Whether creates can get machines from here: a size above 0 and a backend for new VMs that adopts them. */
-    public boolean enabled() {
+    boolean enabled() {
         return size > 0 && backends.newVmBackend().map(Vmm::adoptsPausedMachines).orElse(false);
     }
 
@@ -133,6 +133,11 @@ public final class WarmMachines implements AutoCloseable {
             LOG.info("warm machine {} is stale: the files of image {} changed since it started", taken.get().dir(), shape.image());
             discard(taken.get());
         }
+    }
+
+    /** The root disk of a machine that became the VM in {@code vmDir}. */
+    public static dev.banger.host.disk.ClonedDisk rootDisk(Path vmDir) {
+        return WarmMachineFactory.rootDisk(vmDir);
     }
 
     /** Renames a claimed machine's directory to {@code vmDir} and returns its instance there; on failure it is discarded. */

@@ -30,7 +30,7 @@ public record WarmShape(String image, Path kernel, Path initrd, Path rootfs, Pat
     }
 
     /** Whether a machine of this shape can become a VM of {@code asked}: the same in all but a work drive no larger. */
-    public boolean fits(WarmShape asked) {
+    boolean fits(WarmShape asked) {
         return equals(new WarmShape(asked.image, asked.kernel, asked.initrd, asked.rootfs, asked.workSeed, asked.vcpus,
                 asked.memoryMib, diskBytes)) && diskBytes <= asked.diskBytes;
     }
