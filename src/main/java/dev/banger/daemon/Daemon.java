@@ -93,7 +93,7 @@ public final class Daemon implements AutoCloseable {
             VmSetup.Vms vms = VmSetup.start(paths, config, host, store, images, doctor.context());
             opened.push(vms.host());
             vms.service().useFaultPoints(faults);
-            opened.push(VmmWatch.start(vms.service(), VmmWatch.SWEEP_EVERY));
+            opened.push(vms.service().startWatch(VmmWatch.SWEEP_EVERY));
             ImageVerifier verifier = new ImageVerifier(vms.service(), vms.inspector(), host, paths.stateDir().resolve("tmp"));
             methods.addAll(new ImageMethods(images, store.images(), store.operations(), runner, verifier,
                     vms.service()::imageChanged, () -> config.image().defaultImage()).methods());

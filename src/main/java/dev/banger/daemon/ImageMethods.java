@@ -179,7 +179,7 @@ final class ImageMethods {
 
     private Operation beginVerify(String name) {
         images.get(name);
-        dev.banger.vm.CreatePlan plan = verifier.plan(name);
+        dev.banger.vm.create.CreatePlan plan = verifier.plan(name);
         return runner.begin(OperationKind.IMAGE_VERIFY, name, verifier.stages(), stages -> verifier.verify(plan, stages));
     }
 

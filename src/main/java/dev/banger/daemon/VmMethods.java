@@ -8,10 +8,10 @@ import dev.banger.model.VmList;
 import dev.banger.rpc.InvalidParameterException;
 import dev.banger.rpc.RpcMethod;
 import dev.banger.store.OperationRepository;
-import dev.banger.vm.CreatePlan;
 import dev.banger.vm.CreateRequest;
 import dev.banger.vm.VmInspector;
 import dev.banger.vm.VmService;
+import dev.banger.vm.create.CreatePlan;
 import java.util.List;
 
 /**

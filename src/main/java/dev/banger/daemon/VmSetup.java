@@ -12,10 +12,10 @@ import dev.banger.model.ErrorKind;
 import dev.banger.runtime.RuntimeArtifacts;
 import dev.banger.runtime.RuntimeBundle;
 import dev.banger.store.Store;
-import dev.banger.vm.BootDeadlines;
 import dev.banger.vm.VmHost;
 import dev.banger.vm.VmInspector;
 import dev.banger.vm.VmService;
+import dev.banger.vm.boot.BootDeadlines;
 import dev.banger.vmm.AccelerationSource;
 import dev.banger.vmm.BackendChooser;
 import dev.banger.vmm.Vmm;
@@ -69,7 +69,7 @@ final class VmSetup {
                 LOG.error("{}", e.getMessage());
             }
         }
-        return new Vms(service, new VmInspector(service, () -> privateKey(config)), vmHost);
+        return new Vms(service, service.inspector(() -> privateKey(config)), vmHost);
     }
 
     /**

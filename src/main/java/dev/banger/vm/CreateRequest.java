@@ -1,5 +1,9 @@
 package dev.banger.vm;
 
+import dev.banger.config.VmDefaults;
+import dev.banger.vm.create.CreatePlanner;
+import dev.banger.vm.state.VmRules;
+
 /**
  * {@code vm create} as asked: any part may be null and takes the configured default (a generated
  * name, the default image, {@code [vm]} sizes). Immutable value.
@@ -12,5 +16,17 @@ public record CreateRequest(String name, String image, Integer vcpus, Integer me
     /** An ordinary create, by the fast paths. */
     public CreateRequest(String name, String image, Integer vcpus, Integer memoryMib, Integer diskGib) {
         this(name, image, vcpus, memoryMib, diskGib, false);
+    }
+
+    /** This request with the defaults filled in, once every rule ({@link VmRules}) is met; a null name is generated later. */
+    CreatePlanner.Request check(VmDefaults defaults) {
+        if (name != null) {
+            VmRules.requireName(name);
+        }
+        int cpus = vcpus == null ? defaults.vcpus() : vcpus;
+        int memory = memoryMib == null ? VmRules.defaultMemoryMib(defaults) : memoryMib;
+        long disk = diskGib == null ? defaults.disk().bytes() : diskGib * VmRules.GIB;
+        VmRules.requireSizes(cpus, memory, disk);
+        return new CreatePlanner.Request(image, cpus, memory, disk, slowPath);
     }
 }

@@ -1,6 +1,7 @@
 package dev.banger.vm;
 
 import dev.banger.host.OpenFiles;
+import dev.banger.vm.state.VmException;
 import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmInstance;
 import java.io.IOException;

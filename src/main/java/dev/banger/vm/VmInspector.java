@@ -1,6 +1,7 @@
 package dev.banger.vm;
 
 import dev.banger.host.Command;
+import dev.banger.host.HostCommands;
 import dev.banger.host.ProcStat;
 import dev.banger.model.HealthReport;
 import dev.banger.model.SshTarget;
@@ -8,6 +9,11 @@ import dev.banger.model.Vm;
 import dev.banger.model.VmLogChunk;
 import dev.banger.model.VmState;
 import dev.banger.model.VmStats;
+import dev.banger.vm.boot.BootSequence;
+import dev.banger.vm.host.Backends;
+import dev.banger.vm.state.VmException;
+import dev.banger.vm.state.VmLifecycle;
+import dev.banger.vm.state.VmRuntime;
 import dev.banger.vmm.VmmInstance;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -26,28 +32,34 @@ import java.util.function.Supplier;
 public final class VmInspector {
     static final int MAX_LOG_CHUNK = 256 * 1024;
 
-    private final VmService vms;
+    private final VmLifecycle vms;
+    private final Backends backends;
+    private final HostCommands commands;
+    private final BootSequence boot;
     private final Supplier<String> privateKey;
     private final SharedProbes<HealthReport> health = new SharedProbes<>();
 
     /** @param privateKey the runtime bundle's SSH private key text, read when asked */
-    public VmInspector(VmService vms, Supplier<String> privateKey) {
+    VmInspector(VmLifecycle vms, Backends backends, HostCommands commands, BootSequence boot, Supplier<String> privateKey) {
         this.vms = vms;
+        this.backends = backends;
+        this.commands = commands;
+        this.boot = boot;
         this.privateKey = privateKey;
     }
 
     public HealthReport health(String name) {
-        Vm vm = vms.vms().get(name);
-        VmmInstance instance = vms.running(vm);
-        return health.get(name, () -> vms.boot(vm).agent(instance).health(Duration.ofSeconds(5)));
+        Vm vm = vms.get(name);
+        VmmInstance instance = running(vm);
+        return health.get(name, () -> boot.waiter(backends.vmm(vm.vmm())).agent(instance).health(Duration.ofSeconds(5)));
     }
 
     public VmStats stats(String name) {
-        Vm vm = vms.vms().get(name);
+        Vm vm = vms.get(name);
         VmRuntime runtime = vms.runtime(vm);
         long used = diskUsed(runtime);
         VmmInstance instance = runtime.instance();
-        if (vm.state() != VmState.RUNNING || instance == null || !vms.host().vmm(vm.vmm()).isAlive(instance)) {
+        if (vm.state() != VmState.RUNNING || instance == null || !backends.vmm(vm.vmm()).isAlive(instance)) {
             return new VmStats(name, vm.state(), null, null, null, vm.memoryMib(), vm.diskBytes(), used, null);
         }
         try {
@@ -75,17 +87,17 @@ public final class VmInspector {
         if (argv.size() == 4) {
             return 0;
         }
-        String[] lines = vms.host().commands().run(Command.of(argv)).stdout().strip().split("\\R");
+        String[] lines = commands.run(Command.of(argv)).stdout().strip().split("\\R");
         return Long.parseLong(lines[lines.length - 1].split("\\s+")[0]);
     }
 
     /** Up to {@link #MAX_LOG_CHUNK} bytes of the console log from {@code offset}. */
     public VmLogChunk logs(String name, long offset) {
-        Vm vm = vms.vms().get(name);
+        Vm vm = vms.get(name);
         if (offset < 0) {
             throw VmException.invalid("offset must not be negative, got " + offset);
         }
-        Path log = vms.host().vmm(vm.vmm()).consoleLog(vms.runtime(vm).vmDir());
+        Path log = backends.vmm(vm.vmm()).consoleLog(vms.runtime(vm).vmDir());
         boolean running = vm.state() == VmState.RUNNING;
         if (!Files.isRegularFile(log)) {
             return new VmLogChunk("", 0, running);
@@ -102,10 +114,20 @@ public final class VmInspector {
         }
     }
 
+    /** The running VM's VMM instance, or a precondition error saying how to start it. */
+    private VmmInstance running(Vm vm) {
+        VmmInstance instance = vms.runtime(vm).instance();
+        if (vm.state() != VmState.RUNNING || instance == null) {
+            throw VmException.precondition("VM '" + vm.name() + "' is " + vm.state().wireName() + "; start it with 'banger vm start "
+                    + vm.name() + "'");
+        }
+        return instance;
+    }
+
     /** Address, key and the host keys pinned at the VM's last boot. */
     public SshTarget ssh(String name) {
-        Vm vm = vms.vms().get(name);
-        vms.running(vm);
+        Vm vm = vms.get(name);
+        running(vm);
         VmRuntime runtime = vms.runtime(vm);
         if (runtime.hostKeys().isEmpty()) {
             throw VmException.precondition("VM '" + name + "' reported no SSH host keys, so none can be pinned;"

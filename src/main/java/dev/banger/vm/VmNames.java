@@ -1,5 +1,6 @@
 package dev.banger.vm;
 
+import dev.banger.vm.state.VmException;
 import java.util.List;
 import java.util.Set;
 import java.util.random.RandomGenerator;

@@ -1,8 +1,14 @@
 package dev.banger.vm;
 
+import dev.banger.capability.GuestNames;
 import dev.banger.model.Vm;
 import dev.banger.model.VmState;
-import dev.banger.store.SettingsRepository;
+import dev.banger.vm.host.Backends;
+import dev.banger.vm.host.HostTaps;
+import dev.banger.vm.host.NatController;
+import dev.banger.vm.state.VmFiles;
+import dev.banger.vm.state.VmLifecycle;
+import dev.banger.vm.state.VmRuntime;
 import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmInstance;
 import java.io.IOException;
@@ -13,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,30 +30,44 @@ import org.slf4j.LoggerFactory;
  * rolled back or finished; VM directories without a VM are removed. Then the host network starts
  * with the TAPs of live VMs left alone. Everything it changes is returned for the log.
  */
-public final class VmReconciler {
+final class VmReconciler {
     private static final Logger LOG = LoggerFactory.getLogger(VmReconciler.class);
 
-    private final VmService service;
+    private final VmLifecycle lifecycle;
+    private final Backends backends;
+    private final HostTaps taps;
+    private final GuestNames names;
+    private final NatController nat;
+    private final VmRemoval removal;
+    private final Consumer<Set<String>> startHost;
 
-    public VmReconciler(VmService service) {
-        this.service = service;
+    /** @param startHost starts the host network, leaving the given TAPs (live VMs') alone ({@link VmHost#start}) */
+    VmReconciler(VmLifecycle lifecycle, Backends backends, HostTaps taps, GuestNames names, NatController nat, VmRemoval removal,
+            Consumer<Set<String>> startHost) {
+        this.lifecycle = lifecycle;
+        this.backends = backends;
+        this.taps = taps;
+        this.names = names;
+        this.nat = nat;
+        this.removal = removal;
+        this.startHost = startHost;
     }
 
     /** Reconciles and starts the host network; returns one line per change made. */
-    public List<String> reconcileAndStart(SettingsRepository settings) {
+    List<String> reconcileAndStart() {
         List<String> changes = new ArrayList<>();
         Set<String> liveTaps = new HashSet<>();
         List<Vm> unfinished = new ArrayList<>();
-        for (Vm vm : service.vms().list()) {
-            VmRuntime runtime = service.runtime(vm);
-            boolean alive = runtime.instance() != null && service.host().vmm(vm.vmm()).isAlive(runtime.instance());
+        for (Vm vm : lifecycle.list()) {
+            VmRuntime runtime = lifecycle.runtime(vm);
+            boolean alive = runtime.instance() != null && backends.vmm(vm.vmm()).isAlive(runtime.instance());
             if (alive && runtime.tap() != null) {
                 liveTaps.add(runtime.tap());
             }
             if (!alive && runtime.tap() != null) {
                 // The pool adopts a dead VM's TAP when it starts; the VM must not hold it any more.
                 runtime = runtime.stopped();
-                service.vms().recordLifecycle(vm.name(), vm.state(), null, runtime.toJson());
+                lifecycle.record(vm.name(), vm.state(), null, runtime);
             }
             if (vm.state() == VmState.CREATING && runtime.instance() == null) {
                 stopUnrecordedVmms(vm, runtime, changes);
@@ -55,23 +76,20 @@ public final class VmReconciler {
                 case CREATING, DELETING -> unfinished.add(vm);
                 case RUNNING -> {
                     if (!alive) {
-                        service.vms().recordLifecycle(vm.name(), VmState.STOPPED, null, runtime.stopped().toJson());
+                        lifecycle.record(vm.name(), VmState.STOPPED, null, runtime.stopped());
                         changes.add("VM " + vm.name() + ": its " + vm.vmm() + " process is gone; marked stopped, disks kept");
                     }
                 }
                 default -> { }
             }
         }
-        service.host().start(settings, liveTaps);
-        for (String tap : service.host().network().tapsOnBridge()) {
-            if (!tap.startsWith("tap-pool-") && !liveTaps.contains(tap)) {
-                service.host().network().deleteTap(tap);
-                changes.add("deleted TAP " + tap + ", attached to the bridge but used by no VM");
-            }
+        startHost.accept(liveTaps);
+        for (String tap : taps.removeStrays(liveTaps)) {
+            changes.add("deleted TAP " + tap + ", attached to the bridge but used by no VM");
         }
         for (Vm vm : unfinished) {
             try {
-                service.deleteLocked(service.vms().get(vm.name()));
+                removal.deleteLocked(lifecycle.get(vm.name()));
                 changes.add("VM " + vm.name() + ": " + (vm.state() == VmState.CREATING
                         ? "rolled back a create the previous daemon did not finish" : "finished an interrupted delete"));
             } catch (RuntimeException e) {
@@ -79,11 +97,11 @@ public final class VmReconciler {
                         + vm.name() + "'");
             }
         }
-        for (Vm vm : service.vms().list()) {
-            service.host().publish(vm.name(), vm.network().ip());
+        for (Vm vm : lifecycle.list()) {
+            names.publish(vm.name(), vm.network().ip());
         }
         // NAT rules a crashed daemon left behind with no VM to serve.
-        service.host().removeNatIfUnused(!service.vms().list().isEmpty());
+        nat.removeIfUnused(!lifecycle.list().isEmpty());
         removeOrphanDirs(changes);
         changes.forEach(change -> LOG.warn("reconcile: {}", change));
         return changes;
@@ -91,7 +109,7 @@ public final class VmReconciler {
 
     /** Before the TAP pool adopts the TAPs: an unrecorded VMM may hold one. */
     private void stopUnrecordedVmms(Vm vm, VmRuntime runtime, List<String> changes) {
-        Vmm vmm = service.host().vmm(vm.vmm());
+        Vmm vmm = backends.vmm(vm.vmm());
         for (VmmInstance orphan : OrphanVmms.find(vmm, runtime.vmDir())) {
             vmm.stop(orphan, Duration.ZERO);
             changes.add("VM " + vm.name() + ": stopped " + vm.vmm() + " pid " + orphan.pid()
@@ -100,16 +118,16 @@ public final class VmReconciler {
     }
 
     private void removeOrphanDirs(List<String> changes) {
-        Path root = service.dirs().root();
+        Path root = lifecycle.dirs().root();
         if (!Files.isDirectory(root)) {
             return;
         }
         Set<String> known = new HashSet<>();
-        service.vms().list().forEach(vm -> known.add(vm.name()));
+        lifecycle.list().forEach(vm -> known.add(vm.name()));
         try (Stream<Path> dirs = Files.list(root)) {
             for (Path dir : dirs.toList()) {
                 if (!known.contains(dir.getFileName().toString())) {
-                    VmCreator.deleteTree(dir);
+                    VmFiles.deleteTree(dir);
                     changes.add("removed " + dir + ", which belongs to no VM");
                 }
             }

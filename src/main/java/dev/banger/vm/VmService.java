@@ -1,36 +1,37 @@
 package dev.banger.vm;
 
 import dev.banger.config.VmDefaults;
-import dev.banger.host.disk.ClonedDisk;
-import dev.banger.host.disk.DiskFormat;
 import dev.banger.image.ImageCatalog;
-import dev.banger.image.ImageManifest;
-import dev.banger.image.NestedWorkDisks;
-import dev.banger.image.Profile;
-import dev.banger.model.ErrorKind;
-import dev.banger.model.HealthReport;
 import dev.banger.model.Image;
-import dev.banger.model.ImageStatus;
-import dev.banger.model.BangerException;
-import dev.banger.model.Ipv4Subnet;
 import dev.banger.model.StageRunner;
 import dev.banger.model.Vm;
 import dev.banger.model.VmDeleteResult;
 import dev.banger.model.VmInfo;
 import dev.banger.model.VmState;
 import dev.banger.store.ImageRepository;
+import dev.banger.model.Ipv4Subnet;
 import dev.banger.store.SettingsRepository;
 import dev.banger.store.VmRepository;
+import dev.banger.vm.boot.BootDeadlines;
+import dev.banger.vm.boot.BootSequence;
+import dev.banger.vm.boot.BootWaiter;
+import dev.banger.vm.boot.CreateStage;
+import dev.banger.vm.boot.Machines;
+import dev.banger.vm.create.CreatePipeline;
+import dev.banger.vm.create.CreatePlan;
+import dev.banger.vm.create.CreatePlanner;
+import dev.banger.vm.state.VmDirs;
+import dev.banger.vm.state.VmException;
+import dev.banger.vm.state.VmLifecycle;
+import dev.banger.vm.state.VmRules;
 import dev.banger.vmm.Acceleration;
 import dev.banger.vmm.BackendChoice;
 import dev.banger.vmm.Vmm;
-import dev.banger.vmm.VmmInstance;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -38,38 +39,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * VM lifecycle: plan and run creates, start, stop, restart, delete (several at once), edit, and
- * the views ({@link #info}, {@link #list}). One operation per VM at a time ({@link VmLocks});
- * operations on different VMs run concurrently, and the store's write lock is only held around
- * its own writes. Thread-safe.
+ * The VM requests, at the boundary: each is checked once here ({@link VmRules}), then handed to
+ * the part that owns it — {@link CreatePlanner} and {@link CreatePipeline} for creates,
+ * {@link VmPower} for start/stop/restart, {@link VmRemoval} for deletes, {@link HostStartup} for
+ * bringing the host up. This class builds those parts and holds no policy of its own. One
+ * operation per VM at a time ({@link VmLocks}); different VMs run concurrently. Thread-safe.
  */
 public final class VmService {
     private static final Logger LOG = LoggerFactory.getLogger("dev.banger.lifecycle");
-    static final Duration STOP_GRACE = Duration.ofSeconds(30);
-    private static final long GIB = 1L << 30;
 
-    private final VmRepository vms;
-    private final ImageRepository imageRows;
     private final VmHost host;
-    private final VmDirs dirs;
     private final VmDefaults defaults;
-    private final Supplier<String> defaultImage;
     private final VmLocks locks = new VmLocks();
-    private final Machines machines;
-    private final int agentPort;
-    private final int sshPort;
-    private final VmCreator creator;
-    private final Function<Acceleration, BootDeadlines> deadlines;
     private final Random random = new Random();
-    private final SettingsRepository settings;
-    private final ShutdownGate deletes = new ShutdownGate();
-    private volatile FaultPoints faults = FaultPoints.NONE;
-    private volatile boolean hostStarted;
-    private volatile RuntimeException hostProblem;
+    private final VmLifecycle lifecycle;
+    private final ImagePolicy images;
+    private final CreatePipeline pipeline;
+    private final VmPower power;
+    private final VmRemoval removal;
+    private final VmReconciler reconciler;
+    private final HostStartup startup;
+    private final VmViews views;
+    private final BootSequence boot;
 
-    /**
-     * @param defaultImage the configured default image name; an image promoted with {@code image promote} wins over it
-     */
+    /** @param defaultImage the configured default image name; an image promoted with {@code image promote} wins over it */
     public VmService(VmRepository vms, ImageRepository imageRows, ImageCatalog images, VmHost host, Path stateDir,
             VmDefaults defaults, Supplier<String> defaultImage, int agentPort, Ipv4Subnet subnet, BootDeadlines deadlines,
             SettingsRepository settings) {
@@ -89,46 +82,31 @@ public final class VmService {
     }
 
     /** As the public constructor, with the port boot waits probe for sshd (tests listen on a free one). */
-    VmService(VmRepository vms, ImageRepository imageRows, ImageCatalog images, VmHost host, Path stateDir,
+    VmService(VmRepository vms, ImageRepository imageRows, ImageCatalog catalog, VmHost host, Path stateDir,
             VmDefaults defaults, Supplier<String> defaultImage, int agentPort, int sshPort, Ipv4Subnet subnet,
             Function<Acceleration, BootDeadlines> deadlines, SettingsRepository settings) {
-        this.vms = vms;
-        this.settings = settings;
-        this.imageRows = imageRows;
         this.host = host;
-        this.dirs = new VmDirs(stateDir);
         this.defaults = defaults;
-        this.defaultImage = defaultImage;
-        this.deadlines = deadlines;
-        this.machines = new Machines(host, agentPort);
-        this.agentPort = agentPort;
-        this.sshPort = sshPort;
-        this.creator = new VmCreator(vms, images, host, machines, agentPort, sshPort, dirs, subnet, deadlines);
+        this.lifecycle = new VmLifecycle(vms, subnet, new VmDirs(stateDir));
+        this.images = new ImagePolicy(imageRows, defaultImage);
+        Machines machines = new Machines(host.capabilities(), host.prefixLength(), agentPort);
+        this.boot = new BootSequence(machines, deadlines, agentPort, sshPort);
+        this.pipeline = new CreatePipeline(lifecycle, host.backends(), host.guestStart(), host.warm(), host.taps(), host.disks(),
+                host.nat(), catalog, boot);
+        this.power = new VmPower(lifecycle, images, host.backends(), host.taps(), host.disks(), boot);
+        this.removal = new VmRemoval(lifecycle, locks, host.backends(), host.taps(), host.disks(), host.nat(), machines);
+        this.reconciler = new VmReconciler(lifecycle, host.backends(), host.taps(), host.dns(), host.nat(), removal,
+                liveTaps -> host.start(settings, liveTaps));
+        this.startup = new HostStartup(reconciler, images, host.warm(), defaults);
+        this.views = new VmViews(lifecycle, host.dns().domain());
     }
 
     /**
-     * Reconciles the store with the host and brings the host network up, once. It runs at daemon
-     * start when VMs exist, else on the first create or start, so a daemon that only builds images
-     * never touches the host's network. A failure is remembered and reported to every VM request.
+     * Reconciles the store with the host and brings the host network up, once ({@link HostStartup});
+     * a failure is remembered and reported to every VM request.
      */
-    public synchronized void ensureHostStarted() {
-        if (hostStarted) {
-            return;
-        }
-        if (hostProblem != null) {
-            throw hostProblem;
-        }
-        try {
-            new VmReconciler(this).reconcileAndStart(settings);
-            hostStarted = true;
-            // The pool's first shape: what a create that names nothing gets.
-            defaultImage().flatMap(image -> warmShape(image, defaults.vcpus(), defaultMemoryMib(), defaults.disk().bytes()))
-                    .ifPresent(host.warm()::want);
-        } catch (RuntimeException e) {
-            hostProblem = VmException.precondition("the host network for VMs could not be set up: " + e.getMessage()
-                    + "; fix it (see 'banger doctor') and restart bangerd");
-            throw hostProblem;
-        }
+    public void ensureHostStarted() {
+        startup.ensureStarted();
     }
 
     /** What {@link #prepareHost} left ready. */
@@ -141,30 +119,13 @@ public final class VmService {
      * {@code banger bench create} measures creates against a warm host this way.
      */
     public HostReady prepareHost(Duration deadline, String image, Integer vcpus, Integer memoryMib, Integer diskGib) {
-        Image chosen = image == null ? defaultImage().orElse(null) : imageRows.get(image);
-        int cpus = vcpus == null ? defaults.vcpus() : vcpus;
-        int memory = memoryMib == null ? defaultMemoryMib() : memoryMib;
-        long disk = diskGib == null ? defaults.disk().bytes() : diskGib * GIB;
-        checkSizes(cpus, memory, disk);
+        Image chosen = image == null ? images.findDefault().orElse(null) : images.get(image);
+        CreatePlanner.Request sizes = new CreateRequest(null, image, vcpus, memoryMib, diskGib).check(defaults);
         ensureHostStarted();
         if (chosen != null) {
-            warmShape(chosen, cpus, memory, disk).ifPresent(host.warm()::want);
+            ImagePolicy.warmShape(chosen, sizes.vcpus(), sizes.memoryMib(), sizes.diskBytes()).ifPresent(host.warm()::want);
         }
-        long end = System.nanoTime() + deadline.toNanos();
-        try {
-            if (!host.warm().awaitWarm(deadline)) {
-                throw VmException.failed("the warm machines did not start within " + deadline.toSeconds() + " s; "
-                        + host.warm().idleCount() + " of " + host.warm().size() + " wait (see bangerd.log)");
-            }
-            if (!host.taps().awaitWarm(Duration.ofNanos(Math.max(0, end - System.nanoTime())))) {
-                throw VmException.failed("the TAP pool did not fill within " + deadline.toSeconds() + " s; "
-                        + host.taps().idleCount() + " of " + host.taps().size() + " TAPs are warm (see bangerd.log)");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw VmException.failed("interrupted while waiting for the warm pools");
-        }
-        return new HostReady(host.network().bridge(), host.taps().idleCount(), host.warm().idleCount());
+        return new WarmPools(host.warm(), host.taps()).await(deadline, host.bridge());
     }
 
     /** An image was deleted or rebuilt: the warm machines made from its old files go. */
@@ -172,37 +133,9 @@ public final class VmService {
         host.warm().retire(image);
     }
 
-    /** The image creates get when they name none: the promoted one, else the configured one. */
-    private Optional<Image> defaultImage() {
-        return imageRows.findDefault().or(() -> imageRows.find(defaultImage.get()));
-    }
-
-    private int defaultMemoryMib() {
-        return (int) (defaults.memory().bytes() >> 20);
-    }
-
-    /** The warm pool's shape for creates from {@code image}, when its guests can come from the pool at all. */
-    private static Optional<WarmMachines.Shape> warmShape(Image image, int vcpus, int memoryMib, long diskBytes) {
-        return manifest(image).filter(m -> m.guestConfigDrive() && m.workDiskGrowsInGuest())
-                .flatMap(m -> WarmMachines.Shape.of(image, vcpus, memoryMib, diskBytes));
-    }
-
-    /**
-     * Refuses an unknown VM before the host network is started for it. Rows exist only after the
-     * host was started (at daemon start when VMs exist), so the lookup needs no reconcile first.
-     */
-    private void requireKnown(String name) {
-        vms.get(name);
-    }
-
-    /** Whether the host network is up (reconcile done); before that nothing runs that a watch could see die. */
-    boolean hostReady() {
-        return hostStarted;
-    }
-
     /** Arms the fault suite's hold points ({@code vm-delete:<vm>} holds before that VM's delete). */
     public void useFaultPoints(FaultPoints points) {
-        this.faults = points;
+        removal.useFaultPoints(points);
     }
 
     /**
@@ -210,225 +143,78 @@ public final class VmService {
      * waiting at most {@code limit}, so no VM is left half-deleted. Returns whether all finished.
      */
     public boolean drainDeletes(Duration limit) {
-        return deletes.closeAndAwait(limit);
+        return removal.drain(limit);
     }
 
+    /** The create's stage names, in order, as operations store them. */
     public List<String> createStages() {
-        return VmCreator.STAGES;
+        return CreateStage.wireNames();
     }
 
-    /** Checks a create request and makes every choice, before anything is started or stored. */
+    /**
+     * Checks a create request once and makes every choice ({@link CreatePlanner}), before anything
+     * is started or stored; then, the request being good, brings the host up for it.
+     */
     public CreatePlan plan(CreateRequest request) {
-        String name = request.name();
-        if (name == null) {
-            name = VmNames.generate(vms.list().stream().map(Vm::name).collect(Collectors.toSet()), random);
-        } else if (!Vm.isValidName(name) || name.endsWith("-")) {
-            throw VmException.invalid("VM name '" + name + "' is invalid: use 1 to 63 lower-case letters, digits and '-',"
-                    + " starting and ending with a letter or digit (e.g. dev1)");
+        CreatePlanner.Request checked = request.check(defaults);
+        String name = request.name() != null ? request.name()
+                : VmNames.generate(lifecycle.list().stream().map(Vm::name).collect(Collectors.toSet()), random);
+        if (lifecycle.find(name).isPresent()) {
+            throw VmRules.nameTaken(name);
         }
-        if (vms.find(name).isPresent()) {
-            throw VmException.conflict("a VM named '" + name + "' already exists; pick another name or delete it first");
-        }
-        Image image = request.image() == null
-                ? defaultImage().orElseThrow(() -> VmException.precondition(
-                        "there is no default image '" + defaultImage.get() + "'; build it with 'banger image build'"
-                                + " (a 'banger vm create' without --no-build builds it first) or promote another with"
-                                + " 'banger image promote NAME'"))
-                : imageRows.get(request.image());
-        if (image.status() == ImageStatus.NEEDS_REBUILD) {
-            throw VmException.precondition("image '" + image.name() + "' needs a rebuild (its files are missing or its"
-                    + " work seed does not match its fingerprint); run 'banger image rebuild-rootfs " + image.name() + "'");
-        }
-        int vcpus = request.vcpus() == null ? defaults.vcpus() : request.vcpus();
-        int memory = request.memoryMib() == null ? defaultMemoryMib() : request.memoryMib();
-        long disk = request.diskGib() == null ? defaults.disk().bytes() : request.diskGib() * GIB;
-        checkSizes(vcpus, memory, disk);
+        Image image = images.forCreate(checked.image());
         // Decided for each create, not once at start: the KVM verdict may have arrived since (doctor),
         // or be found out now by its bounded test boot. A vmm = "firecracker" this host cannot run
         // fails here, before the host network is touched.
-        BackendChoice backend = host.chooseBackend();
+        BackendChoice backend = host.backends().choose();
         LOG.info("VM {}: new VM gets {}", name, backend.describe());
+        Vmm vmm = host.backends().vmm(backend.backend());
+        CreatePlan plan = CreatePlanner.plan(name, checked, image, ImagePolicy.manifest(image), backend,
+                new CreatePlanner.HostFacts(host.disks().factsFor(vmm), vmm.adoptsPausedMachines(), ImagePolicy.hasWorkSeed(image)));
         // Only a request that passed every check may set up the host network (bad input changes nothing).
         ensureHostStarted();
-        // Read once: a create is on the hot path. For images banger did not build the host grows
-        // /root, and no warm machine can become their VMs.
-        Optional<ImageManifest> manifest = manifest(image);
-        return new CreatePlan(name, image, vcpus, memory, disk, backend.backend(), backend.acceleration(), declaredServices(manifest),
-                manifest.map(ImageManifest::workDiskGrowsInGuest).orElse(false),
-                manifest.map(ImageManifest::guestConfigDrive).orElse(false), request.slowPath());
-    }
-
-    static void checkSizes(int vcpus, int memoryMib, long diskBytes) {
-        if (vcpus < 1 || vcpus > 32) {
-            throw VmException.invalid("vcpus must be 1 to 32, got " + vcpus);
-        }
-        if (memoryMib < 128 || memoryMib > 1024 * 1024) {
-            throw VmException.invalid("memory must be 128 to 1048576 MiB, got " + memoryMib);
-        }
-        if (diskBytes < GIB || diskBytes > (64L << 40)) {
-            throw VmException.invalid("disk must be 1 to 65536 GiB, got " + (diskBytes / (double) GIB) + " GiB");
-        }
-    }
-
-    /** Services the image promises (the dev profile serves opencode); registered images promise none. */
-    static List<String> declaredServices(Optional<ImageManifest> manifest) {
-        return manifest.filter(m -> m.profile() == Profile.DEV).map(m -> List.of("opencode")).orElse(List.of());
-    }
-
-    private static Optional<ImageManifest> manifest(Image image) {
-        try {
-            return Optional.of(ImageManifest.fromJson(image.manifestJson(), "manifest"));
-        } catch (BangerException notBuiltByBanger) {
-            return Optional.empty();
-        }
+        return plan;
     }
 
     /** Runs a planned create to the end (the VM running and reachable), or rolls it back completely. */
     public VmInfo create(CreatePlan plan, StageRunner stages) {
         return locks.with(plan.name(), () -> {
             long start = System.nanoTime();
-            Vm vm;
-            try {
-                vm = creator.create(plan, stages);
-            } catch (RuntimeException e) {
-                // Rolled back: the NAT rules this create may have installed go with the last VM.
-                host.removeNatIfUnused(!vms.list().isEmpty());
-                throw e;
-            }
-            VmInfo created = info(vm);
-            LOG.info("VM {}: created in {} ms, running as {}", vm.name(), (System.nanoTime() - start) / 1_000_000,
+            VmInfo created = views.info(pipeline.run(plan, stages));
+            LOG.info("VM {}: created in {} ms, running as {}", created.name(), (System.nanoTime() - start) / 1_000_000,
                     created.acceleration() == null ? created.vmm() : created.vmm() + " (" + created.acceleration() + ")");
             return created;
         });
     }
 
     public VmInfo start(String name) {
-        requireKnown(name);
-        ensureHostStarted();
-        return locks.with(name, () -> info(startLocked(vms.get(name))));
+        return withHost(name, vm -> power.start(vm));
     }
 
     public VmInfo stop(String name) {
-        requireKnown(name);
-        ensureHostStarted();
-        return locks.with(name, () -> info(stopLocked(vms.get(name))));
+        return withHost(name, vm -> power.stop(vm));
     }
 
     public VmInfo restart(String name) {
-        requireKnown(name);
+        return withHost(name, vm -> power.restart(vm));
+    }
+
+    /**
+     * Refuses an unknown VM before the host is started for it (rows exist only after the host was
+     * started, so the lookup needs no reconcile first), then runs {@code action} under its lock.
+     */
+    private VmInfo withHost(String name, Function<Vm, Vm> action) {
+        lifecycle.get(name);
         ensureHostStarted();
-        return locks.with(name, () -> {
-            Vm vm = vms.get(name);
-            if (vm.state() == VmState.RUNNING) {
-                vm = stopLocked(vm);
-            }
-            return info(startLocked(vm));
-        });
-    }
-
-    private Vm startLocked(Vm vm) {
-        Vmm vmm = host.vmm(vm.vmm());
-        if (vm.state() == VmState.RUNNING && runtime(vm).instance() != null && vmm.isAlive(runtime(vm).instance())) {
-            return vm;
-        }
-        if (vm.state() != VmState.STOPPED && vm.state() != VmState.FAILED && vm.state() != VmState.RUNNING) {
-            throw VmException.conflict("VM '" + vm.name() + "' is " + vm.state().wireName() + " and cannot be started");
-        }
-        VmRuntime runtime = runtime(vm).stopped();
-        if (runtime.workDisk() != null && DiskFormat.ofFile(runtime.workDisk()) == DiskFormat.RAW
-                && new NestedWorkDisks(host.ext4()).repair(runtime.workDisk())) {
-            LOG.warn("VM {}: repaired a nested /root layout on its work disk before boot", vm.name());
-        }
-        Image image = imageRows.get(vm.image());
-        String tap = host.taps().acquire();
-        VmmInstance instance = null;
-        try {
-            runtime = runtime.withTap(tap);
-            machines.prepare(machines.context(vm, runtime));
-            instance = vmm.start(machines.spec(vm, image, runtime));
-            runtime = runtime.withInstance(instance);
-            vms.recordLifecycle(vm.name(), VmState.RUNNING, instance.pid(), runtime.toJson());
-            machines.awaitReady(machines.context(vm, runtime));
-            BootDeadlines deadlines = this.deadlines.apply(instance.acceleration());
-            LOG.info("VM {}: starting as {}", vm.name(), instance.acceleration() == null ? vmm.name()
-                    : instance.acceleration().describe(vmm.name()));
-            BootWaiter boot = new BootWaiter(vmm, agentPort, sshPort);
-            boot.awaitAgent(vm.name(), instance, deadlines.agent());
-            HealthReport withSsh = boot.awaitSsh(vm.name(), instance, vm.network().ip(), deadlines.sshd());
-            List<String> services = declaredServices(manifest(image));
-            if (!services.isEmpty()) {
-                boot.awaitServices(vm.name(), instance, services, deadlines.services());
-            }
-            Vm running = vms.recordLifecycle(vm.name(), VmState.RUNNING, instance.pid(), runtime.withHostKeys(withSsh.hostKeys()).toJson());
-            LOG.info("VM {}: started", vm.name());
-            return running;
-        } catch (RuntimeException e) {
-            if (instance != null) {
-                vmm.stop(instance, Duration.ofSeconds(5));
-            }
-            host.releaseTap(vm.name(), tap);
-            vms.recordLifecycle(vm.name(), VmState.STOPPED, null, runtime.stopped().toJson());
-            throw e;
-        }
-    }
-
-    private Vm stopLocked(Vm vm) {
-        VmRuntime runtime = runtime(vm);
-        if (runtime.instance() != null) {
-            host.vmm(vm.vmm()).stop(runtime.instance(), STOP_GRACE);
-        }
-        releaseTap(vm.name(), runtime.tap());
-        LOG.info("VM {}: stopped", vm.name());
-        return vms.recordLifecycle(vm.name(), VmState.STOPPED, null, runtime.stopped().toJson());
+        return locks.with(name, () -> views.info(action.apply(lifecycle.get(name))));
     }
 
     /** Deletes each named VM independently; one failure does not stop the others. */
     public VmDeleteResult delete(List<String> names) {
-        if (names.stream().anyMatch(name -> vms.find(name).isPresent())) {
+        if (names.stream().anyMatch(name -> lifecycle.find(name).isPresent())) {
             ensureHostStarted();
         }
-        List<VmDeleteResult.Outcome> outcomes = new ArrayList<>();
-        for (String name : new java.util.LinkedHashSet<>(names)) {
-            if (!deletes.enter()) {
-                outcomes.add(new VmDeleteResult.Outcome(name, false, "not deleted: bangerd is shutting down; run 'banger vm delete "
-                        + name + "' again once it is back", ErrorKind.PRECONDITION_FAILED.wireName()));
-                continue;
-            }
-            try {
-                faults.reach("vm-delete", name);
-                locks.with(name, () -> {
-                    deleteLocked(vms.get(name));
-                    return null;
-                });
-                outcomes.add(new VmDeleteResult.Outcome(name, true, null, null));
-            } catch (BangerException e) {
-                outcomes.add(new VmDeleteResult.Outcome(name, false, e.getMessage(), e.kind().wireName()));
-            } catch (RuntimeException e) {
-                outcomes.add(new VmDeleteResult.Outcome(name, false, e.toString(), ErrorKind.INTERNAL.wireName()));
-            } finally {
-                deletes.exit();
-            }
-        }
-        host.removeNatIfUnused(!vms.list().isEmpty());
-        return new VmDeleteResult(outcomes);
-    }
-
-    /** Tears a VM down from whatever state it is in; steps whose state is already gone are skipped. */
-    void deleteLocked(Vm vm) {
-        VmRuntime runtime = runtime(vm);
-        vms.recordLifecycle(vm.name(), VmState.DELETING, vm.pid(), null);
-        if (runtime.instance() != null) {
-            host.vmm(vm.vmm()).stop(runtime.instance(), Duration.ofSeconds(10));
-        }
-        releaseTap(vm.name(), runtime.tap());
-        machines.teardown(machines.context(vm, runtime));
-        ClonedDisk root = runtime.rootDisk();
-        if (root != null) {
-            host.disks().remove(root);
-        }
-        VmCreator.deleteTree(runtime.vmDir());
-        vms.delete(vm.name());
-        LOG.info("VM {}: deleted", vm.name());
+        return removal.delete(names);
     }
 
     /** Changes sizes of a stopped VM; the disk only grows (the filesystem is grown with it). */
@@ -437,96 +223,56 @@ public final class VmService {
             throw VmException.invalid("nothing to change: give --vcpus, --memory or --disk");
         }
         return locks.with(name, () -> {
-            Vm vm = vms.get(name);
+            Vm vm = lifecycle.get(name);
             if (vm.state() != VmState.STOPPED && vm.state() != VmState.FAILED) {
                 throw VmException.conflict("VM '" + name + "' is " + vm.state().wireName() + "; stop it first with 'banger vm stop "
                         + name + "'");
             }
             int newVcpus = vcpus == null ? vm.vcpus() : vcpus;
             int newMemory = memoryMib == null ? vm.memoryMib() : memoryMib;
-            long newDisk = diskGib == null ? vm.diskBytes() : diskGib * GIB;
-            checkSizes(newVcpus, newMemory, newDisk);
+            long newDisk = diskGib == null ? vm.diskBytes() : diskGib * VmRules.GIB;
+            VmRules.requireSizes(newVcpus, newMemory, newDisk);
             if (newDisk < vm.diskBytes()) {
-                throw VmException.invalid("the disk only grows: VM '" + name + "' has " + vm.diskBytes() / GIB
+                throw VmException.invalid("the disk only grows: VM '" + name + "' has " + vm.diskBytes() / VmRules.GIB
                         + " GiB, asked for " + diskGib + " GiB");
             }
             if (newDisk > vm.diskBytes()) {
-                growWorkDisk(runtime(vm).workDisk(), newDisk);
+                host.disks().growWork(lifecycle.runtime(vm).workDisk(), newDisk);
             }
-            return info(vms.resize(name, newVcpus, newMemory, newDisk));
+            return views.info(lifecycle.resize(name, newVcpus, newMemory, newDisk));
         });
     }
 
-    /**
-     * A raw work disk is grown with its file system on the host; a qcow2 one (only made for images
-     * whose guest grows {@code /root} at boot) only gets the larger virtual size.
-     */
-    private void growWorkDisk(Path disk, long bytes) {
-        if (DiskFormat.ofFile(disk) == DiskFormat.QCOW2) {
-            host.disks().growOverlay(disk, bytes);
-        } else {
-            host.ext4().grow(disk, bytes);
-        }
-    }
-
     public VmInfo info(String name) {
-        return info(vms.get(name));
+        return views.info(lifecycle.get(name));
     }
 
     public List<VmInfo> list() {
-        return vms.list().stream().map(this::info).toList();
+        return lifecycle.list().stream().map(views::info).toList();
     }
 
-    /** The running VM's VMM instance, or a precondition error saying how to start it. */
-    VmmInstance running(Vm vm) {
-        VmmInstance instance = runtime(vm).instance();
-        if (vm.state() != VmState.RUNNING || instance == null) {
-            throw VmException.precondition("VM '" + vm.name() + "' is " + vm.state().wireName() + "; start it with 'banger vm start "
-                    + vm.name() + "'");
-        }
-        return instance;
+    /** The read-only views of VMs ({@code vm stats}, {@code health}, {@code logs}, {@code ssh}). */
+    public VmInspector inspector(Supplier<String> privateKey) {
+        return new VmInspector(lifecycle, host.backends(), host.commands(), boot, privateKey);
     }
 
-    VmInfo info(Vm vm) {
-        VmRuntime runtime = runtime(vm);
-        return new VmInfo(vm.name(), vm.image(), vm.state(), vm.vcpus(), vm.memoryMib(), vm.diskBytes(), vm.network().ip(),
-                vm.network().mac(), vm.network().vsockCid(), vm.name() + "." + host.domain(), vm.vmm(),
-                runtime.instance() == null || runtime.instance().acceleration() == null ? null
-                        : runtime.instance().acceleration().summary(),
-                vm.pid(), runtime.tap(),
-                runtime.rootDisk() == null ? null : runtime.rootDisk().strategy().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
-                runtime.vmDir().toString(), vm.createdAt(), vm.updatedAt());
+    /** Starts watching running VMs' VMMs: a sweep at once, then every {@code every}. */
+    public VmmWatch startWatch(Duration every) {
+        return watch(vm -> { }).schedule(every);
     }
 
-    VmRuntime runtime(Vm vm) {
-        return vms.runtime(vm.name()).map(json -> VmRuntime.fromJson(json, vm.name())).orElseGet(() -> VmRuntime.empty(dirs.of(vm.name())));
+    /** An unscheduled watch that tells {@code onStopped} of each VM it marks stopped (tests sweep by hand). */
+    VmmWatch watch(Consumer<String> onStopped) {
+        return new VmmWatch(lifecycle, locks, host.backends(), host.taps(), host.dns(), startup::started, onStopped);
     }
 
-    /** The boot and health waits for a VM, over its own backend's agent channel. */
-    BootWaiter boot(Vm vm) {
-        return new BootWaiter(host.vmm(vm.vmm()), agentPort, sshPort);
-    }
-
-    VmRepository vms() {
-        return vms;
-    }
-
-    VmHost host() {
-        return host;
-    }
-
-    VmDirs dirs() {
-        return dirs;
-    }
-
+    /** The per-VM operation locks, for tests that hold one while something else runs. */
     VmLocks locks() {
         return locks;
     }
 
-    void releaseTap(String vm, String tap) {
-        if (tap != null) {
-            host.releaseTap(vm, tap);
-        }
+    /** The start-up reconcile, for tests that run it against a store an earlier daemon left. */
+    VmReconciler reconciler() {
+        return reconciler;
     }
-
 }

@@ -1,7 +1,12 @@
 package dev.banger.vm;
 
+import dev.banger.capability.GuestNames;
 import dev.banger.model.Vm;
 import dev.banger.model.VmState;
+import dev.banger.vm.host.Backends;
+import dev.banger.vm.host.HostTaps;
+import dev.banger.vm.state.VmLifecycle;
+import dev.banger.vm.state.VmRuntime;
 import dev.banger.vmm.VmmInstance;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -38,21 +44,28 @@ public final class VmmWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("dev.banger.lifecycle");
     public static final Duration SWEEP_EVERY = Duration.ofSeconds(2);
 
-    private final VmService service;
+    private final VmLifecycle lifecycle;
+    private final VmLocks locks;
+    private final Backends backends;
+    private final HostTaps taps;
+    private final GuestNames names;
+    private final BooleanSupplier hostReady;
     private final Consumer<String> onStopped;
     private final Map<String, Long> watched = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper;
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
 
-    VmmWatch(VmService service, Consumer<String> onStopped) {
-        this.service = service;
+    /** @param hostReady whether the host is up (reconcile done); before that nothing runs that could die */
+    VmmWatch(VmLifecycle lifecycle, VmLocks locks, Backends backends, HostTaps taps, GuestNames names, BooleanSupplier hostReady,
+            Consumer<String> onStopped) {
+        this.lifecycle = lifecycle;
+        this.locks = locks;
+        this.backends = backends;
+        this.taps = taps;
+        this.names = names;
+        this.hostReady = hostReady;
         this.onStopped = onStopped;
         this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("vmm-watch").factory());
-    }
-
-    /** Starts watching: a sweep at once, then every {@code every}. */
-    public static VmmWatch start(VmService service, Duration every) {
-        return new VmmWatch(service, vm -> { }).schedule(every);
     }
 
     VmmWatch schedule(Duration every) {
@@ -73,21 +86,21 @@ public final class VmmWatch implements AutoCloseable {
      * watched gets its exit callback. Returns the VMs marked stopped.
      */
     List<String> sweep() {
-        if (!service.hostReady()) {
+        if (!hostReady.getAsBoolean()) {
             return List.of(); // reconcile at start handles what died while no daemon ran
         }
         List<String> stopped = new ArrayList<>();
         Set<String> running = new HashSet<>();
-        for (Vm vm : service.vms().list()) {
+        for (Vm vm : lifecycle.list()) {
             if (vm.state() != VmState.RUNNING) {
                 continue;
             }
-            VmmInstance instance = service.runtime(vm).instance();
+            VmmInstance instance = lifecycle.runtime(vm).instance();
             if (instance == null) {
                 continue;
             }
             running.add(vm.name());
-            if (!service.host().vmm(vm.vmm()).isAlive(instance)) {
+            if (!backends.vmm(vm.vmm()).isAlive(instance)) {
                 if (stopIfGone(vm.name(), instance)) {
                     stopped.add(vm.name());
                 }
@@ -116,20 +129,20 @@ public final class VmmWatch implements AutoCloseable {
      * VMM process by now, or is not running.
      */
     boolean stopIfGone(String vm, VmmInstance seen) {
-        Optional<Boolean> done = service.locks().tryWith(vm, () -> {
-            Optional<Vm> current = service.vms().find(vm);
+        Optional<Boolean> done = locks.tryWith(vm, () -> {
+            Optional<Vm> current = lifecycle.find(vm);
             if (current.isEmpty() || current.get().state() != VmState.RUNNING) {
                 return false;
             }
-            VmRuntime runtime = service.runtime(current.get());
+            VmRuntime runtime = lifecycle.runtime(current.get());
             VmmInstance instance = runtime.instance();
-            if (instance == null || instance.pid() != seen.pid() || service.host().vmm(current.get().vmm()).isAlive(instance)) {
+            if (instance == null || instance.pid() != seen.pid() || backends.vmm(current.get().vmm()).isAlive(instance)) {
                 return false;
             }
             removeSockets(runtime.vmDir());
-            service.releaseTap(vm, runtime.tap());
-            service.host().unpublish(vm);
-            service.vms().recordLifecycle(vm, VmState.STOPPED, null, runtime.stopped().toJson());
+            taps.release(vm, runtime.tap());
+            names.unpublish(vm);
+            lifecycle.record(vm, VmState.STOPPED, null, runtime.stopped());
             LOG.warn("VM {}: its {} process {} exited; marked stopped, TAP {} released, disks kept", vm,
                     current.get().vmm(), instance.pid(), runtime.tap());
             return true;

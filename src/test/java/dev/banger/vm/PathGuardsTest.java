@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.banger.image.ImageLayout;
 import dev.banger.model.BangerException;
 import dev.banger.model.ErrorKind;
+import dev.banger.vm.state.VmDirs;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -12,7 +12,7 @@ import java.util.function.Supplier;
  * {@code rolled back X} in order, and can run a hook as a stage starts (to line up a concurrent
  * request with a create in progress). Thread-safe.
  */
-final class RecordingStages implements StageRunner {
+public final class RecordingStages implements StageRunner {
     private final List<String> events = new CopyOnWriteArrayList<>();
     private final Map<String, Runnable> onStart = new ConcurrentHashMap<>();
 
@@ -49,7 +49,7 @@ final class RecordingStages implements StageRunner {
         return events.stream().filter(e -> e.startsWith("done ")).map(e -> e.substring(5)).toList();
     }
 
-    List<String> rolledBackStages() {
+    public List<String> rolledBackStages() {
         return events.stream().filter(e -> e.startsWith("rolled back ")).map(e -> e.substring(12)).toList();
     }
 }

@@ -7,6 +7,8 @@ import dev.banger.host.disk.ClonedDisk;
 import dev.banger.host.disk.DiskFormat;
 import dev.banger.host.net.IptablesRule;
 import dev.banger.host.net.NatHandles;
+import dev.banger.vm.state.VmRuntime;
+import dev.banger.vm.warm.WarmMachines;
 import dev.banger.store.StoredJson;
 import dev.banger.vmm.Acceleration;
 import dev.banger.vmm.VmmInstance;

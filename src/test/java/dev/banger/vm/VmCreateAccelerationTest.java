@@ -3,6 +3,7 @@ package dev.banger.vm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.banger.model.VmInfo;
+import dev.banger.vm.create.CreatePlan;
 import dev.banger.vmm.Acceleration;
 import dev.banger.vmm.AccelerationSource;
 import dev.banger.vmm.BackendChoice;
@@ -96,7 +97,7 @@ class VmCreateAccelerationTest {
         assertThat(first.vmm()).isEqualTo(FakeVmm.NAME);
         assertThat(first.acceleration()).isEqualTo("tcg: KVM cannot run a guest here: QEMU reported: failed to set MSR 0x10a");
         assertThat(second.acceleration()).isEqualTo("kvm");
-        assertThat(service.info(fx.store.vms().get("dev2")).acceleration()).isEqualTo("kvm");
+        assertThat(service.info("dev2").acceleration()).isEqualTo("kvm");
     }
 
     @Test

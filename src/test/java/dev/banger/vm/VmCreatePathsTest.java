@@ -8,6 +8,9 @@ import dev.banger.image.Ext4Images;
 import dev.banger.model.Image;
 import dev.banger.model.ImageStatus;
 import dev.banger.model.VmInfo;
+import dev.banger.vm.boot.CreateStage;
+import dev.banger.vm.create.CreatePlan;
+import dev.banger.vm.create.LaunchPath;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +50,7 @@ class VmCreatePathsTest {
         service.create(plan, new RecordingStages());
 
         Path work = fx.vmDir("dev1").resolve("work.ext4");
-        assertThat(plan.workDiskGrowsInGuest()).isTrue();
+        assertThat(guestGrows(plan)).isTrue();
         assertThat(work).hasSize(GIB);
         assertThat(new Ext4Tool(fx.real).superblock(work).sizeBytes()).as("the seed's file system, for the guest to grow")
                 .isEqualTo(SEED_BYTES);
@@ -59,7 +62,7 @@ class VmCreatePathsTest {
 
         service.create(plan, new RecordingStages());
 
-        assertThat(plan.workDiskGrowsInGuest()).isFalse();
+        assertThat(guestGrows(plan)).isFalse();
         assertThat(new Ext4Tool(fx.real).superblock(fx.vmDir("dev1").resolve("work.ext4")).sizeBytes()).isEqualTo(GIB);
     }
 
@@ -70,7 +73,7 @@ class VmCreatePathsTest {
 
         VmInfo info = service.create(service.plan(new CreateRequest("dev1", "slow-image", null, null, null, true)), stages);
 
-        assertThat(stages.done()).containsExactlyInAnyOrderElementsOf(VmCreator.STAGES);
+        assertThat(stages.done()).containsExactlyInAnyOrderElementsOf(CreateStage.wireNames());
         assertThat(info.rootDisk()).isEqualTo("sparse-copy");
         assertThat(info.tap()).startsWith("tap-vm-");
         assertThat(fx.taps()).containsExactly(info.tap());
@@ -106,5 +109,11 @@ class VmCreatePathsTest {
         fx.real.run(Command.of("mkfs.ext4", "-q", "-F", "-d", tree.getParent().toString(), rootfs.toString(), "16M"));
         return new Image(name, "debian", fx.image.kernel(), null, null, rootfs, fx.image.workSeed(), "{}", null,
                 ImageStatus.READY, fx.image.createdAt(), false, false);
+    }
+
+    /** Whether the plan leaves growing {@code /root} to the guest. */
+    private static boolean guestGrows(CreatePlan plan) {
+        return plan.launch() instanceof LaunchPath.ColdBoot(var root, LaunchPath.CloneSeed(var strategy, boolean grows), var tap)
+                && grows;
     }
 }

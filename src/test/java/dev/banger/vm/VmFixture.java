@@ -16,6 +16,9 @@ import dev.banger.model.Image;
 import dev.banger.model.ImageStatus;
 import dev.banger.model.Ipv4Subnet;
 import dev.banger.store.Store;
+import dev.banger.vm.boot.BootDeadlines;
+import dev.banger.vm.state.VmRuntime;
+import dev.banger.vmm.BackendChooser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -23,7 +26,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
-import dev.banger.vmm.BackendChooser;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -146,6 +148,11 @@ public final class VmFixture implements AutoCloseable {
 
     public Path vmDir(String name) {
         return stateDir.resolve("vms").resolve(name);
+    }
+
+    /** The runtime recorded for VM {@code name}. */
+    VmRuntime runtime(String name) {
+        return VmRuntime.fromJson(store.vms().runtime(name).orElseThrow(), name);
     }
 
     /** TAPs the pretend kernel has now. */

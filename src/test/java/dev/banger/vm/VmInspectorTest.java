@@ -29,7 +29,7 @@ class VmInspectorTest {
     void setUp() throws IOException {
         fx = new VmFixture(dir);
         service = fx.service(VmFixture.QUICK);
-        inspector = new VmInspector(service, () -> "-----BEGIN OPENSSH PRIVATE KEY-----");
+        inspector = service.inspector(() -> "-----BEGIN OPENSSH PRIVATE KEY-----");
     }
 
     @AfterEach

@@ -1,15 +1,16 @@
 package dev.banger.vm;
 
+import dev.banger.host.disk.DiskFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.banger.host.disk.CloneStrategy;
 import dev.banger.host.disk.ClonedDisk;
-import dev.banger.host.disk.DiskFormat;
-import dev.banger.model.Ipv4Subnet;
 import dev.banger.model.Vm;
 import dev.banger.model.VmInfo;
 import dev.banger.model.VmState;
+import dev.banger.model.Ipv4Subnet;
 import dev.banger.store.NewVm;
+import dev.banger.vm.state.VmRuntime;
 import dev.banger.vmm.VmmInstance;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ class VmReconcilerTest {
         fx.vmm.kill(runtime("dev1").instance());
         VmService service = restartedDaemon();
 
-        List<String> changes = new VmReconciler(service).reconcileAndStart(fx.store.settings());
+        List<String> changes = service.reconciler().reconcileAndStart();
 
         Vm vm = fx.store.vms().get("dev1");
         assertThat(vm.state()).isEqualTo(VmState.STOPPED);
@@ -86,7 +87,7 @@ class VmReconcilerTest {
                 .withWorkDisk(work).withTap("tap-pool-0").withInstance(instance);
         fx.store.vms().recordLifecycle("half", VmState.CREATING, 777L, left.toJson());
 
-        List<String> changes = new VmReconciler(restartedDaemon()).reconcileAndStart(fx.store.settings());
+        List<String> changes = restartedDaemon().reconciler().reconcileAndStart();
 
         assertThat(fx.store.vms().find("half")).isEmpty();
         assertThat(vmDir).doesNotExist();
@@ -101,7 +102,7 @@ class VmReconcilerTest {
         Path orphan = Files.createDirectories(fx.vmDir("ghost"));
         Files.writeString(orphan.resolve("console.log"), "left over");
 
-        List<String> changes = new VmReconciler(restartedDaemon()).reconcileAndStart(fx.store.settings());
+        List<String> changes = restartedDaemon().reconciler().reconcileAndStart();
 
         assertThat(orphan).doesNotExist();
         assertThat(fx.vmDir("dev1").resolve("work.ext4")).isRegularFile();

@@ -1,13 +1,15 @@
 package dev.banger.vm;
 
+import dev.banger.host.disk.DiskFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.banger.host.disk.CloneStrategy;
 import dev.banger.host.disk.ClonedDisk;
-import dev.banger.host.disk.DiskFormat;
 import dev.banger.model.BangerException;
 import dev.banger.model.ErrorKind;
+import dev.banger.vm.state.VmException;
+import dev.banger.vm.state.VmRuntime;
 import dev.banger.vmm.VmmInstance;
 import java.nio.file.Path;
 import java.util.List;

@@ -14,7 +14,11 @@ import dev.banger.model.Ipv4Subnet;
 import dev.banger.model.VmDeleteResult;
 import dev.banger.model.VmInfo;
 import dev.banger.model.VmState;
-import dev.banger.rpc.Json;
+import dev.banger.store.StoredJson;
+import dev.banger.vm.boot.BootDeadlines;
+import dev.banger.vm.boot.CreateStage;
+import dev.banger.vm.create.CreatePlan;
+import dev.banger.vm.state.VmException;
 import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.VmmException;
 import java.io.IOException;
@@ -73,11 +77,11 @@ class VmServiceTest {
         VmInfo info = service.create(service.plan(new CreateRequest("dev1", null, null, null, null)), stages);
 
         // Root disk, work disk and network run side by side, so they end in any order.
-        assertThat(stages.done()).containsExactlyInAnyOrderElementsOf(VmCreator.STAGES);
+        assertThat(stages.done()).containsExactlyInAnyOrderElementsOf(CreateStage.wireNames());
         assertThat(stages.done().subList(0, 2)).containsExactly("validate", "allocate");
         assertThat(stages.done().subList(2, 5)).containsExactlyInAnyOrder("root-disk", "work-disk", "network");
-        assertThat(stages.done().subList(5, VmCreator.STAGES.size())).containsExactlyElementsOf(
-                VmCreator.STAGES.subList(5, VmCreator.STAGES.size()));
+        assertThat(stages.done().subList(5, CreateStage.wireNames().size())).containsExactlyElementsOf(
+                CreateStage.wireNames().subList(5, CreateStage.wireNames().size()));
         assertThat(stages.rolledBackStages()).isEmpty();
         assertThat(info.state()).isEqualTo(VmState.RUNNING);
         assertThat(info.ip()).isEqualTo("127.77.0.2");
@@ -93,7 +97,7 @@ class VmServiceTest {
         assertThat(spec.bootArgs()).contains("banger.hostname=dev1").contains("127.77.0.2/24");
         assertThat(fx.vmDir("dev1").resolve("root.img")).isRegularFile();
         assertThat(new Ext4Tool(fx.real).sizeOf(fx.vmDir("dev1").resolve("work.ext4"))).isEqualTo(GIB);
-        assertThat(new VmInspector(service, () -> "KEY").ssh("dev1").knownHosts())
+        assertThat(service.inspector(() -> "KEY").ssh("dev1").knownHosts())
                 .containsExactly("127.77.0.2 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTests");
     }
 
@@ -252,7 +256,7 @@ class VmServiceTest {
         assertThat(started.tap()).isEqualTo("tap-pool-0");
         assertThat(fx.vmm.started()).hasSize(2);
         assertThat(fx.vmm.started().get(1).drives()).isEqualTo(fx.vmm.started().get(0).drives());
-        assertThat(fx.vmm.isAlive(service.running(fx.store.vms().get("dev1")))).isTrue();
+        assertThat(fx.vmm.isAlive(fx.runtime("dev1").instance())).isTrue();
     }
 
     @Test
@@ -383,7 +387,7 @@ class VmServiceTest {
     @Test
     void natIsRemovedByTheHandlesRecordedAtInstallNotByWhatTheConfigSaysNow() throws Exception {
         create("dev1");
-        fx.store.settings().put(VmHost.NAT_SETTING, Json.mapper().writeValueAsString(NatHandles.nftables("banger-old0")));
+        fx.store.settings().put(VmHost.NAT_SETTING, StoredJson.mapper().writeValueAsString(NatHandles.nftables("banger-old0")));
 
         service.delete(List.of("dev1"));
 

@@ -8,6 +8,7 @@ import dev.banger.host.disk.HostDiskFacts;
 import dev.banger.model.Ipv4Subnet;
 import dev.banger.model.Vm;
 import dev.banger.model.VmState;
+import dev.banger.vm.state.VmRuntime;
 import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmInstance;
@@ -100,7 +101,7 @@ class VmmWatchTest {
         service.create(service.plan(new CreateRequest(name, null, null, null, null)), new RecordingStages());
         process = new ProcessBuilder("sleep", "300").start();
         vmm.realPids.add(process.pid());
-        VmRuntime runtime = service.runtime(fx.store.vms().get(name));
+        VmRuntime runtime = fx.runtime(name);
         VmmInstance real = new VmmInstance(FakeVmm.NAME, process.pid(), runtime.vmDir(), runtime.instance().agentSocket(),
                 VmmInstance.AgentTransport.UNIX_STREAM);
         fx.store.vms().recordLifecycle(name, VmState.RUNNING, process.pid(), runtime.withInstance(real).toJson());
@@ -110,16 +111,16 @@ class VmmWatchTest {
     @Test
     void vmWhoseVmmProcessExitsIsMarkedStoppedWithItsTapReleasedAndItsDisksKept() throws Exception {
         VmmInstance instance = runningOnARealProcess("dev1");
-        VmRuntime before = service.runtime(fx.store.vms().get("dev1"));
+        VmRuntime before = fx.runtime("dev1");
         CompletableFuture<String> stopped = new CompletableFuture<>();
-        watch = new VmmWatch(service, stopped::complete);
+        watch = service.watch(stopped::complete);
         assertThat(watch.sweep()).as("nothing has died yet").isEmpty();
 
         process.destroyForcibly();
 
         assertThat(stopped.get(20, TimeUnit.SECONDS)).isEqualTo("dev1");
         Vm vm = fx.store.vms().get("dev1");
-        VmRuntime after = service.runtime(vm);
+        VmRuntime after = fx.runtime(vm.name());
         assertThat(vm.state()).isEqualTo(VmState.STOPPED);
         assertThat(vm.pid()).isNull();
         assertThat(after.tap()).isNull();
@@ -138,7 +139,7 @@ class VmmWatchTest {
         process.destroyForcibly();
         assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
 
-        watch = new VmmWatch(service, vm -> { });
+        watch = service.watch(vm -> { });
 
         assertThat(watch.sweep()).containsExactly("dev1");
         assertThat(fx.store.vms().get("dev1").state()).isEqualTo(VmState.STOPPED);
@@ -150,7 +151,7 @@ class VmmWatchTest {
         VmmInstance instance = runningOnARealProcess("dev1");
         process.destroyForcibly();
         assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
-        watch = new VmmWatch(service, vm -> { });
+        watch = service.watch(vm -> { });
 
         boolean stoppedWhileBusy = service.locks().with("dev1", () -> watch.stopIfGone("dev1", instance));
 
@@ -163,7 +164,7 @@ class VmmWatchTest {
         runningOnARealProcess("dev1");
         VmmInstance older = new VmmInstance(FakeVmm.NAME, Integer.MAX_VALUE, fx.vmDir("dev1"), fx.vmDir("dev1").resolve("old.sock"),
                 VmmInstance.AgentTransport.UNIX_STREAM);
-        watch = new VmmWatch(service, vm -> { });
+        watch = service.watch(vm -> { });
 
         assertThat(watch.stopIfGone("dev1", older)).isFalse();
         assertThat(fx.store.vms().get("dev1").state()).isEqualTo(VmState.RUNNING);

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.banger.guestconfig.ConfigDrive;
 import dev.banger.model.VmInfo;
-import dev.banger.rpc.Json;
+import dev.banger.store.StoredJson;
+import dev.banger.vm.warm.WarmMachines;
 import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.VmmInstance;
 import java.io.IOException;
@@ -211,7 +212,7 @@ class WarmMachinesTest {
         VmmInstance running = new VmmInstance(FakeVmm.NAME, 4242, left, left.resolve("agent.sock"),
                 VmmInstance.AgentTransport.UNIX_STREAM);
         Files.writeString(left.resolve(WarmMachines.STATE_FILE),
-                Json.mapper().writeValueAsString(new WarmMachines.Recorded(running, "tap-pool-7")));
+                StoredJson.mapper().writeValueAsString(new WarmMachines.Recorded(running, "tap-pool-7")));
         fx.vmm.adopt(running);
         return running;
     }

@@ -1,18 +1,15 @@
 package dev.banger.host.net;
 
+import dev.banger.host.FilledPool;
 import dev.banger.model.ErrorKind;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * records the name it got. Safe for concurrent use.
  *
  * <p>{@link #acquire()} returns a warm TAP at once, or creates one in the caller's thread when
- * none is ready; either way it wakes the refiller, one virtual thread that tops the pool up in
+ * none is ready; either way it wakes the refiller, a {@link FilledPool} that tops the pool up in
  * the background. {@link #release(String)} keeps the TAP when the pool has room and deletes it
  * otherwise. {@link #close()} stops refilling and leaves the idle TAPs on the host for the next
  * {@link #start(Collection)} to adopt. Size 0 means every TAP is made on demand and deleted on
@@ -39,25 +36,14 @@ public final class TapPool implements AutoCloseable {
 
     private final HostNetwork network;
     private final int size;
-    private final Runnable beforeRefill;
-
-    private final ReentrantLock lock = new ReentrantLock();
-    /** Signalled when the refiller may have work: a TAP was taken, or the pool closed. */
-    private final Condition refillWanted = lock.newCondition();
-    /** Signalled whenever the idle count changes or refilling stops, for {@link #awaitWarm}. */
-    private final Condition changed = lock.newCondition();
-    private final Deque<String> idle = new ArrayDeque<>();
+    private final FilledPool<String> warm;
+    /** Guards {@link #names}, {@link #leased} and {@link #started}. */
+    private final Object lock = new Object();
+    /** Every name this pool knows of: idle, handed out, or being created; so no two TAPs share one. */
+    private final Set<String> names = new HashSet<>();
     private final Set<String> leased = new HashSet<>();
-    /** Names being created right now (by the refiller or on demand), so no two creations share a name. */
-    private final Set<String> creating = new HashSet<>();
-    /** Background creations in progress; they count towards the pool size, on-demand ones do not. */
-    private int refillsInFlight;
-    /** Set when start() begins, so it runs once; the pool serves only once {@link #refiller} is set. */
+    /** Set when start() begins, so it runs once; the pool serves only once {@link #warm} is started. */
     private boolean started;
-    private boolean closed;
-    /** Set when a background creation failed; cleared by the next acquire or release, so failures do not spin. */
-    private boolean refillStalled;
-    private Thread refiller;
 
     public TapPool(HostNetwork network, int size) {
         this(network, size, () -> { });
@@ -69,12 +55,25 @@ public final class TapPool implements AutoCloseable {
      *                     busy on the host, whose CPU the {@code ip} processes would otherwise take
      */
     public TapPool(HostNetwork network, int size, Runnable beforeRefill) {
-        this.beforeRefill = Objects.requireNonNull(beforeRefill, "beforeRefill");
+        Objects.requireNonNull(beforeRefill, "beforeRefill");
         this.network = Objects.requireNonNull(network, "network");
         if (size < 0 || size > MAX_SIZE) {
             throw new NetworkException(ErrorKind.INVALID_ARGUMENT, "TAP pool size must be 0.." + MAX_SIZE + ", got " + size);
         }
         this.size = size;
+        this.warm = new FilledPool<>("tap-pool-refill", size, beforeRefill, new FilledPool.Source<>() {
+            @Override
+            public String make() {
+                return create();
+            }
+
+            @Override
+            public void discard(String tap) {
+                deleteQuietly(tap);
+                forget(tap);
+            }
+        });
+        warm.want(tap -> true);
     }
 
     public int size() {
@@ -95,14 +94,11 @@ public final class TapPool implements AutoCloseable {
      * @param inUse TAP names recorded for live VMs
      */
     public void start(Collection<String> inUse) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (started) {
                 throw new IllegalStateException("the TAP pool is already started");
             }
             started = true;
-        } finally {
-            lock.unlock();
         }
         List<String> existing;
         try {
@@ -111,11 +107,8 @@ public final class TapPool implements AutoCloseable {
                     .sorted(Comparator.comparingLong(TapPool::index))
                     .toList();
         } catch (RuntimeException e) {
-            lock.lock();
-            try {
+            synchronized (lock) {
                 started = false;
-            } finally {
-                lock.unlock();
             }
             throw e;
         }
@@ -130,15 +123,12 @@ public final class TapPool implements AutoCloseable {
                 deleteQuietly(name);
             }
         }
-        lock.lock();
-        try {
-            idle.addAll(adopted);
+        synchronized (lock) {
+            names.addAll(adopted);
+            names.addAll(busy);
             leased.addAll(busy);
-            refiller = Thread.ofVirtual().name("tap-pool-refill").start(this::refill);
-            changed.signalAll();
-        } finally {
-            lock.unlock();
         }
+        warm.start(adopted);
         if (!adopted.isEmpty()) {
             LOG.info("adopted {} warm TAP(s) from an earlier run: {}", adopted.size(), adopted);
         }
@@ -150,39 +140,15 @@ public final class TapPool implements AutoCloseable {
      * @throws NetworkException when no TAP is ready and creating one fails, or the pool is closed
      */
     public String acquire() {
-        String name;
-        lock.lock();
-        try {
-            requireOpen();
-            refillStalled = false;
-            refillWanted.signal();
-            name = idle.pollFirst();
-            if (name != null) {
-                leased.add(name);
-                changed.signalAll();
-                return name;
-            }
-            name = freeName();
-            creating.add(name);
-        } finally {
-            lock.unlock();
+        requireOpen();
+        String name = warm.take(tap -> true).orElse(null);
+        if (name == null) {
+            name = create();
+            LOG.debug("no warm TAP ready; created {} on demand", name);
         }
-        boolean made = false;
-        try {
-            network.createTap(name);
-            made = true;
-        } finally {
-            lock.lock();
-            try {
-                creating.remove(name);
-                if (made) {
-                    leased.add(name);
-                }
-            } finally {
-                lock.unlock();
-            }
+        synchronized (lock) {
+            leased.add(name);
         }
-        LOG.debug("no warm TAP ready; created {} on demand", name);
         return name;
     }
 
@@ -196,34 +162,23 @@ public final class TapPool implements AutoCloseable {
      */
     public void release(String name) {
         InterfaceName.require("TAP", name);
-        boolean keep;
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (!leased.remove(name)) {
                 throw new NetworkException(ErrorKind.INVALID_ARGUMENT, "TAP " + name + " was not handed out by this pool");
             }
-            keep = !closed && idle.size() < size;
-            if (keep) {
-                idle.addLast(name);
-                refillStalled = false;
-                changed.signalAll();
-            }
-        } finally {
-            lock.unlock();
         }
-        if (!keep) {
-            network.deleteTap(name);
+        if (!warm.offer(name)) {
+            try {
+                network.deleteTap(name);
+            } finally {
+                forget(name);
+            }
         }
     }
 
     /** How many TAPs are warm right now. */
     public int idleCount() {
-        lock.lock();
-        try {
-            return idle.size();
-        } finally {
-            lock.unlock();
-        }
+        return warm.idleCount();
     }
 
     /**
@@ -233,46 +188,13 @@ public final class TapPool implements AutoCloseable {
      *         background creation failed (so a broken host is reported without waiting it out)
      */
     public boolean awaitWarm(Duration timeout) throws InterruptedException {
-        long remaining = timeout.toNanos();
-        lock.lock();
-        try {
-            while (idle.size() < size) {
-                if (closed || refillStalled || remaining <= 0) {
-                    return false;
-                }
-                remaining = changed.awaitNanos(remaining);
-            }
-            return true;
-        } finally {
-            lock.unlock();
-        }
+        return warm.awaitFull(timeout);
     }
 
     /** Stops refilling (waiting for a creation in flight) and leaves idle TAPs on the host. */
     @Override
     public void close() {
-        Thread thread;
-        lock.lock();
-        try {
-            closed = true;
-            refillWanted.signalAll();
-            changed.signalAll();
-            thread = refiller;
-        } finally {
-            lock.unlock();
-        }
-        if (thread == null) {
-            return;
-        }
-        try {
-            if (!thread.join(CLOSE_GRACE)) {
-                LOG.warn("TAP pool refill did not stop within {}; interrupting it", CLOSE_GRACE);
-                thread.interrupt();
-                thread.join(CLOSE_GRACE);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        warm.close(CLOSE_GRACE);
     }
 
     static boolean isPoolName(String name) {
@@ -285,59 +207,33 @@ public final class TapPool implements AutoCloseable {
         return Long.parseLong(name.substring(PREFIX.length()));
     }
 
-    private void refill() {
-        while (true) {
-            String name;
-            lock.lock();
-            try {
-                while (!closed && (refillStalled || idle.size() + refillsInFlight >= size)) {
-                    refillWanted.awaitUninterruptibly();
-                }
-                if (closed) {
-                    return;
-                }
-                name = freeName();
-                creating.add(name);
-                refillsInFlight++;
-            } finally {
-                lock.unlock();
-            }
-            boolean made = false;
-            try {
-                beforeRefill.run();
-                network.createTap(name);
-                made = true;
-            } catch (RuntimeException e) {
-                LOG.warn("could not create warm TAP {}; refilling again on the next acquire: {}", name, e.getMessage());
-            }
-            boolean surplus;
-            lock.lock();
-            try {
-                creating.remove(name);
-                refillsInFlight--;
-                surplus = made && (closed || idle.size() >= size);
-                if (made && !surplus) {
-                    idle.addLast(name);
-                }
-                if (!made) {
-                    refillStalled = true;
-                }
-                changed.signalAll();
-            } finally {
-                lock.unlock();
-            }
-            if (surplus) {
-                // Releases filled the pool while this TAP was being made.
-                deleteQuietly(name);
-            }
+    /** Creates a TAP under the lowest free {@code tap-pool-N}; the name is given up again when that fails. */
+    private String create() {
+        String name;
+        synchronized (lock) {
+            name = freeName();
+            names.add(name);
+        }
+        try {
+            network.createTap(name);
+            return name;
+        } catch (RuntimeException e) {
+            forget(name);
+            throw e;
         }
     }
 
-    /** The lowest {@code tap-pool-N} not idle, handed out or being created. Call with the lock held. */
+    private void forget(String name) {
+        synchronized (lock) {
+            names.remove(name);
+        }
+    }
+
+    /** The lowest {@code tap-pool-N} this pool does not know of. Call with the lock held. */
     private String freeName() {
         for (int n = 0; ; n++) {
             String candidate = PREFIX + n;
-            if (!idle.contains(candidate) && !leased.contains(candidate) && !creating.contains(candidate)) {
+            if (!names.contains(candidate)) {
                 return candidate;
             }
         }
@@ -363,12 +259,12 @@ public final class TapPool implements AutoCloseable {
     }
 
     private void requireOpen() {
-        // The refiller exists once start() has adopted what is on the host; handing out names
+        // Refilling starts once start() has adopted what is on the host; handing out names
         // before that could collide with a TAP about to be adopted.
-        if (refiller == null) {
+        if (!warm.started()) {
             throw new NetworkException(ErrorKind.PRECONDITION_FAILED, "the TAP pool is not started");
         }
-        if (closed) {
+        if (warm.closed()) {
             throw new NetworkException(ErrorKind.PRECONDITION_FAILED, "the TAP pool is closed");
         }
     }

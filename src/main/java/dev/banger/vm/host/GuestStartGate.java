@@ -1,4 +1,4 @@
-package dev.banger.vm;
+package dev.banger.vm.host;
 
 import java.time.Duration;
 import java.util.TreeSet;
@@ -8,23 +8,26 @@ import java.util.function.BooleanSupplier;
 /**
  * Lets the guests of creates whose host-side work overlapped run together, once the last of them
  * has its VMM started. A booting guest keeps a core busy (all of it under TCG), so a guest let run
- * while other creates still clone disks and start VMMs takes the cores from them: eight creates at
- * once took 1.2–2.2 s host-side each instead of ~80 ms. Held at most {@code maxHold}, so a slow
+ * while other creates still clone disks and start VMMs takes the cores from them (docs/bench.md has
+ * the figures). Held at most {@code maxHold}, so a slow
  * create (a full disk copy) cannot keep the others' guests waiting for long; a create waits only
  * for creates that began before its own host side ended, never for later ones. Background host
  * work waits for a quiet moment the same way ({@link #awaitQuiet}). Thread-safe.
  */
-final class GuestStartGate {
+public final class GuestStartGate {
+    /** The longest a guest waits for the host side of creates begun alongside it, or background work for creates. */
+    public static final Duration HOLD = Duration.ofSeconds(2);
+
     private final Duration maxHold;
     private final TreeSet<Long> inHostSide = new TreeSet<>();
     private long issued;
 
-    GuestStartGate(Duration maxHold) {
+    public GuestStartGate(Duration maxHold) {
         this.maxHold = maxHold;
     }
 
     /** A create's host side begins. */
-    synchronized Pass enter() {
+    public synchronized Pass enter() {
         long ticket = ++issued;
         inHostSide.add(ticket);
         return new Pass(ticket);
@@ -41,7 +44,7 @@ final class GuestStartGate {
      * TAP pool's refills, warm machines' start-ups) then does not compete with creates for the cores.
      * True when none is.
      */
-    synchronized boolean awaitQuiet() {
+    public synchronized boolean awaitQuiet() {
         return awaitWhile(() -> !inHostSide.isEmpty());
     }
 
@@ -71,7 +74,7 @@ final class GuestStartGate {
     }
 
     /** One create's place at the gate. */
-    final class Pass {
+    public final class Pass {
         private final long ticket;
 
         private Pass(long ticket) {
@@ -79,7 +82,7 @@ final class GuestStartGate {
         }
 
         /** The host side ended without a guest to run (the create failed); idempotent. */
-        void leave() {
+        public void leave() {
             GuestStartGate.this.leave(ticket);
         }
 
@@ -87,7 +90,7 @@ final class GuestStartGate {
          * The host side is done: waits until every create that entered before now has its VMM
          * started (or failed), at most the gate's hold. Returns false when the hold ran out.
          */
-        boolean leaveAndAwaitCohort() {
+        public boolean leaveAndAwaitCohort() {
             return leaveAndAwait(ticket);
         }
     }

@@ -1,4 +1,4 @@
-package dev.banger.vm;
+package dev.banger.vm.boot;
 
 import dev.banger.vmm.Acceleration;
 import java.time.Duration;
@@ -19,7 +19,7 @@ public record BootDeadlines(Duration agent, Duration sshd, Duration services) {
      * 10 min; their first-boot SSH host keys then took 4 to over 10 min for want of entropy
      * (docs/faults.md), which a virtio-rng device should remove.
      */
-    public static final BootDeadlines EMULATED = new BootDeadlines(Duration.ofMinutes(12), Duration.ofMinutes(10), Duration.ofMinutes(5));
+    static final BootDeadlines EMULATED = new BootDeadlines(Duration.ofMinutes(12), Duration.ofMinutes(10), Duration.ofMinutes(5));
     public static final BootDeadlines KVM = new BootDeadlines(Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(2));
 
     /** {@link #KVM} for a machine running under KVM, else (emulated, or not recorded) {@link #EMULATED}. */

@@ -1,4 +1,4 @@
-package dev.banger.vm;
+package dev.banger.vm.state;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.banger.host.disk.ClonedDisk;
@@ -26,36 +26,36 @@ public record VmRuntime(Path vmDir, ClonedDisk rootDisk, Path workDisk, String t
         hostKeys = hostKeys == null ? List.of() : List.copyOf(hostKeys);
     }
 
-    static VmRuntime empty(Path vmDir) {
+    public static VmRuntime empty(Path vmDir) {
         return new VmRuntime(vmDir, null, null, null, null, List.of());
     }
 
-    VmRuntime withRootDisk(ClonedDisk disk) {
+    public VmRuntime withRootDisk(ClonedDisk disk) {
         return new VmRuntime(vmDir, disk, workDisk, tap, instance, hostKeys);
     }
 
-    VmRuntime withWorkDisk(Path disk) {
+    public VmRuntime withWorkDisk(Path disk) {
         return new VmRuntime(vmDir, rootDisk, disk, tap, instance, hostKeys);
     }
 
-    VmRuntime withTap(String newTap) {
+    public VmRuntime withTap(String newTap) {
         return new VmRuntime(vmDir, rootDisk, workDisk, newTap, instance, hostKeys);
     }
 
-    VmRuntime withInstance(VmmInstance newInstance) {
+    public VmRuntime withInstance(VmmInstance newInstance) {
         return new VmRuntime(vmDir, rootDisk, workDisk, tap, newInstance, hostKeys);
     }
 
-    VmRuntime withHostKeys(List<String> keys) {
+    public VmRuntime withHostKeys(List<String> keys) {
         return new VmRuntime(vmDir, rootDisk, workDisk, tap, instance, keys);
     }
 
     /** The same VM with nothing running: no TAP, no VMM process. */
-    VmRuntime stopped() {
+    public VmRuntime stopped() {
         return new VmRuntime(vmDir, rootDisk, workDisk, null, null, hostKeys);
     }
 
-    String toJson() {
+    public String toJson() {
         try {
             return StoredJson.mapper().writeValueAsString(this);
         } catch (JsonProcessingException e) {
@@ -63,7 +63,7 @@ public record VmRuntime(Path vmDir, ClonedDisk rootDisk, Path workDisk, String t
         }
     }
 
-    static VmRuntime fromJson(String json, String vm) {
+    public static VmRuntime fromJson(String json, String vm) {
         try {
             return StoredJson.mapper().readValue(json, VmRuntime.class);
         } catch (JsonProcessingException e) {

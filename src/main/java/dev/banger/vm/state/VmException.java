@@ -1,4 +1,4 @@
-package dev.banger.vm;
+package dev.banger.vm.state;
 
 import dev.banger.model.BangerException;
 import dev.banger.model.ErrorKind;
@@ -8,27 +8,27 @@ import dev.banger.model.ErrorKind;
  * up in time (with the console tail). Messages say what to do next. Immutable.
  */
 public final class VmException extends BangerException {
-    VmException(ErrorKind kind, String message) {
+    public VmException(ErrorKind kind, String message) {
         super(kind, message);
     }
 
-    VmException(ErrorKind kind, String message, Throwable cause) {
+    public VmException(ErrorKind kind, String message, Throwable cause) {
         super(kind, message, cause);
     }
 
-    static VmException invalid(String message) {
+    public static VmException invalid(String message) {
         return new VmException(ErrorKind.INVALID_ARGUMENT, message);
     }
 
-    static VmException conflict(String message) {
+    public static VmException conflict(String message) {
         return new VmException(ErrorKind.CONFLICT, message);
     }
 
-    static VmException precondition(String message) {
+    public static VmException precondition(String message) {
         return new VmException(ErrorKind.PRECONDITION_FAILED, message);
     }
 
-    static VmException failed(String message) {
+    public static VmException failed(String message) {
         return new VmException(ErrorKind.INTERNAL, message);
     }
 }

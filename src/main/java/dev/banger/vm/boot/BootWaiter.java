@@ -1,9 +1,10 @@
-package dev.banger.vm;
+package dev.banger.vm.boot;
 
 import dev.banger.agent.AgentClient;
 import dev.banger.agent.HttpAgentClient;
 import dev.banger.model.ErrorKind;
 import dev.banger.model.HealthReport;
+import dev.banger.vm.state.VmException;
 import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmInstance;
 import java.io.IOException;
@@ -25,13 +26,13 @@ import java.util.function.Supplier;
  * the agent reports them. Every poll first checks that the VMM still runs, so a guest that died
  * fails at once with the end of its console log instead of at the deadline. Thread-safe.
  */
-final class BootWaiter {
-    static final Duration POLL = Duration.ofMillis(50);
+public final class BootWaiter {
+    public static final Duration POLL = Duration.ofMillis(50);
     private static final Duration PROBE = Duration.ofSeconds(2);
     private static final int CONSOLE_TAIL_BYTES = 4096;
 
     /** The port guests' sshd listens on. */
-    static final int SSH_PORT = 22;
+    public static final int SSH_PORT = 22;
 
     private final Vmm vmm;
     private final int agentPort;
@@ -44,7 +45,7 @@ final class BootWaiter {
         this.sshPort = sshPort;
     }
 
-    AgentClient agent(VmmInstance instance) {
+    public AgentClient agent(VmmInstance instance) {
         return switch (instance.agentTransport()) {
             case HYBRID_VSOCK -> HttpAgentClient.overHybridVsock(instance.agentSocket(), agentPort);
             case UNIX_STREAM -> HttpAgentClient.overUnixSocket(instance.agentSocket());

@@ -1,5 +1,6 @@
-package dev.banger.vm;
+package dev.banger.vm.create;
 
+import dev.banger.vm.state.VmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;

@@ -1,4 +1,4 @@
-package dev.banger.vm;
+package dev.banger.vm.create;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

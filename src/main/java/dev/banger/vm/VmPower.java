@@ -1,0 +1,95 @@
+package dev.banger.vm;
+
+import dev.banger.model.HealthReport;
+import dev.banger.model.Image;
+import dev.banger.model.StageRunner;
+import dev.banger.model.Vm;
+import dev.banger.model.VmState;
+import dev.banger.vm.boot.BootJob;
+import dev.banger.vm.boot.BootSequence;
+import dev.banger.vm.boot.UndoLog;
+import dev.banger.vm.create.CreatePlanner;
+import dev.banger.vm.host.Backends;
+import dev.banger.vm.host.HostTaps;
+import dev.banger.vm.host.TapSource;
+import dev.banger.vm.host.VmDisks;
+import dev.banger.vm.state.RuntimeRecord;
+import dev.banger.vm.state.VmException;
+import dev.banger.vm.state.VmLifecycle;
+import dev.banger.vm.state.VmRuntime;
+import dev.banger.vmm.Vmm;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts and stops existing VMs; the caller holds the VM's lock. A start takes a TAP from the pool
+ * and runs the same {@link BootSequence} as a create (untimed); a failed one is undone and leaves
+ * the VM stopped. A stop keeps the disks and gives the TAP back. Thread-safe.
+ */
+final class VmPower {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.banger.lifecycle");
+    static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
+    private final VmLifecycle lifecycle;
+    private final ImagePolicy images;
+    private final Backends backends;
+    private final HostTaps taps;
+    private final VmDisks disks;
+    private final BootSequence boot;
+
+    VmPower(VmLifecycle lifecycle, ImagePolicy images, Backends backends, HostTaps taps, VmDisks disks, BootSequence boot) {
+        this.lifecycle = lifecycle;
+        this.images = images;
+        this.backends = backends;
+        this.taps = taps;
+        this.disks = disks;
+        this.boot = boot;
+    }
+
+    Vm start(Vm vm) {
+        Vmm vmm = backends.vmm(vm.vmm());
+        VmRuntime recorded = lifecycle.runtime(vm);
+        if (vm.state() == VmState.RUNNING && recorded.instance() != null && vmm.isAlive(recorded.instance())) {
+            return vm;
+        }
+        if (vm.state() != VmState.STOPPED && vm.state() != VmState.FAILED && vm.state() != VmState.RUNNING) {
+            throw VmException.conflict("VM '" + vm.name() + "' is " + vm.state().wireName() + " and cannot be started");
+        }
+        VmRuntime runtime = recorded.stopped();
+        if (disks.repairNestedLayout(runtime.workDisk())) {
+            LOG.warn("VM {}: repaired a nested /root layout on its work disk before boot", vm.name());
+        }
+        Image image = images.get(vm.image());
+        String tap = taps.acquire(TapSource.POOL, null);
+        RuntimeRecord record = new RuntimeRecord(lifecycle, vm.name(), VmState.RUNNING, runtime.withTap(tap));
+        UndoLog undos = new UndoLog();
+        BootJob job = new BootJob(vm, image, CreatePlanner.declaredServices(ImagePolicy.manifest(image)), vmm, record, undos,
+                null, null, null);
+        try {
+            HealthReport ready = boot.run(job, StageRunner.UNRECORDED);
+            Vm running = lifecycle.record(vm.name(), VmState.RUNNING, job.instance().pid(), record.get().withHostKeys(ready.hostKeys()));
+            LOG.info("VM {}: started", vm.name());
+            return running;
+        } catch (RuntimeException e) {
+            undos.rollBack(vm.name(), StageRunner.UNRECORDED);
+            taps.release(vm.name(), tap);
+            lifecycle.record(vm.name(), VmState.STOPPED, null, record.get().stopped());
+            throw e;
+        }
+    }
+
+    Vm stop(Vm vm) {
+        VmRuntime runtime = lifecycle.runtime(vm);
+        if (runtime.instance() != null) {
+            backends.vmm(vm.vmm()).stop(runtime.instance(), STOP_GRACE);
+        }
+        taps.release(vm.name(), runtime.tap());
+        LOG.info("VM {}: stopped", vm.name());
+        return lifecycle.record(vm.name(), VmState.STOPPED, null, runtime.stopped());
+    }
+
+    Vm restart(Vm vm) {
+        return start(vm.state() == VmState.RUNNING ? stop(vm) : vm);
+    }
+}

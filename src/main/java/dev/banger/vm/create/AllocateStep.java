@@ -1,0 +1,80 @@
+package dev.banger.vm.create;
+
+import dev.banger.model.Vm;
+import dev.banger.store.NewVm;
+import dev.banger.vm.boot.CreateStage;
+import dev.banger.vm.host.HostTaps;
+import dev.banger.vm.state.VmFiles;
+import dev.banger.vm.state.VmLifecycle;
+import dev.banger.vm.warm.WarmMachines;
+import dev.banger.vmm.VmmInstance;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The allocate stage: the VM's row (address, MAC, vsock CID) and its directory. On the warm path
+ * it takes a waiting machine of the plan's shape, whose directory, disks, TAP and paused VMM
+ * become the VM's, all recorded at once; when none waits, the create boots cold as the plan says.
+ */
+final class AllocateStep implements CreateStep {
+    private final VmLifecycle lifecycle;
+    private final WarmMachines warm;
+    private final HostTaps taps;
+
+    AllocateStep(VmLifecycle lifecycle, WarmMachines warm, HostTaps taps) {
+        this.lifecycle = lifecycle;
+        this.warm = warm;
+        this.taps = taps;
+    }
+
+    @Override
+    public CreateStage stage() {
+        return CreateStage.ALLOCATE;
+    }
+
+    @Override
+    public void run(CreateJob job) {
+        CreatePlan plan = job.plan;
+        String name = job.name();
+        Vm created = lifecycle.allocate(new NewVm(name, plan.image().name(), plan.vcpus(), plan.memoryMib(), plan.diskBytes(),
+                plan.vmm()));
+        job.undos.push(stage(), () -> lifecycle.remove(name));
+        Path dir = job.runtime.get().vmDir();
+        Optional<WarmMachines.Machine> claimed = switch (plan.launch()) {
+            case LaunchPath.WarmMachine path -> warm.claim(path.shape());
+            case LaunchPath.ColdBoot cold -> Optional.empty();
+        };
+        if (claimed.isEmpty()) {
+            VmFiles.makeDir(dir);
+            job.undos.push(stage(), () -> VmFiles.deleteTree(dir));
+            job.runtime.record(r -> r, null);
+            job.allocated(created, new CreateJob.Cold(coldBoot(plan.launch())));
+        } else {
+            adopt(job, claimed.get(), created, dir);
+        }
+        if (plan.launch() instanceof LaunchPath.WarmMachine path) {
+            warm.want(path.shape());
+        }
+    }
+
+    private void adopt(CreateJob job, WarmMachines.Machine machine, Vm created, Path dir) {
+        String tap = machine.tap();
+        VmmInstance instance = warm.moveInto(machine, dir);
+        job.undos.push(stage(), () -> VmFiles.deleteTree(dir));
+        job.undos.push(stage(), () -> {
+            job.vmm.stop(instance, Duration.ofSeconds(5));
+            taps.release(job.name(), tap);
+        });
+        job.runtime.record(r -> r.withRootDisk(WarmMachines.rootDisk(dir)).withWorkDisk(dir.resolve(WarmMachines.WORK_FILE))
+                .withTap(tap).withInstance(instance), instance.pid());
+        job.allocated(created, new CreateJob.Adopted(instance, machine.shape().diskBytes()));
+    }
+
+    private static LaunchPath.ColdBoot coldBoot(LaunchPath launch) {
+        return switch (launch) {
+            case LaunchPath.ColdBoot cold -> cold;
+            case LaunchPath.WarmMachine warm -> warm.otherwise();
+        };
+    }
+}

@@ -1,0 +1,69 @@
+package dev.banger.vm.create;
+
+import dev.banger.image.ImageCatalog;
+import dev.banger.model.HealthReport;
+import dev.banger.model.StageRunner;
+import dev.banger.model.Vm;
+import dev.banger.model.VmState;
+import dev.banger.vm.boot.BootJob;
+import dev.banger.vm.boot.BootSequence;
+import dev.banger.vm.host.Backends;
+import dev.banger.vm.host.GuestStartGate;
+import dev.banger.vm.host.HostTaps;
+import dev.banger.vm.host.NatController;
+import dev.banger.vm.host.VmDisks;
+import dev.banger.vm.state.VmLifecycle;
+import dev.banger.vm.warm.WarmMachines;
+import java.util.List;
+
+/**
+ * Runs a {@link CreatePlan}: validate and allocate, then root disk, work disk and network side by
+ * side ({@link Parallel}: the host-side total is the slowest of the three, and all end before any
+ * rollback), then the {@link BootSequence}. Each stage is timed through the {@link StageRunner}
+ * and pushes its undo; a failure rolls back in {@link dev.banger.vm.boot.CreateStage} order and the VM's row goes
+ * last, so nothing half-made remains. Thread-safe: concurrent creates of different VMs share
+ * nothing but the host's owners and the {@link GuestStartGate}.
+ */
+public final class CreatePipeline {
+    private final VmLifecycle lifecycle;
+    private final Backends backends;
+    private final GuestStartGate guestStart;
+    private final BootSequence boot;
+    private final CreateStep validate;
+    private final CreateStep allocate;
+    private final List<CreateStep> sideBySide;
+
+    public CreatePipeline(VmLifecycle lifecycle, Backends backends, GuestStartGate guestStart, WarmMachines warm, HostTaps taps,
+            VmDisks disks, NatController nat, ImageCatalog images, BootSequence boot) {
+        this.lifecycle = lifecycle;
+        this.backends = backends;
+        this.guestStart = guestStart;
+        this.boot = boot;
+        this.validate = new ValidateStep(lifecycle);
+        this.allocate = new AllocateStep(lifecycle, warm, taps);
+        this.sideBySide = List.of(new RootDiskStep(disks), new WorkDiskStep(disks, images), new NetworkStep(nat, taps, lifecycle));
+    }
+
+    /** Runs the plan to a running, reachable VM, or rolls it back completely and rethrows. */
+    public Vm run(CreatePlan plan, StageRunner stages) {
+        CreateJob job = new CreateJob(plan, backends.vmm(plan.vmm()), lifecycle, guestStart.enter());
+        try {
+            run(validate, job, stages);
+            run(allocate, job, stages);
+            Parallel.run(sideBySide.stream().<Runnable>map(step -> () -> run(step, job, stages)).toArray(Runnable[]::new));
+            BootJob booting = job.boot();
+            HealthReport ready = boot.run(booting, stages);
+            return lifecycle.record(plan.name(), VmState.RUNNING, booting.instance().pid(),
+                    job.runtime.get().withHostKeys(ready.hostKeys()));
+        } catch (RuntimeException e) {
+            job.undos.rollBack(plan.name(), stages);
+            throw e;
+        } finally {
+            job.hostSide.leave();
+        }
+    }
+
+    private static void run(CreateStep step, CreateJob job, StageRunner stages) {
+        stages.run(step.stage().wireName(), () -> step.run(job));
+    }
+}

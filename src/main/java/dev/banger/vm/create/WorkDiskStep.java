@@ -1,0 +1,82 @@
+package dev.banger.vm.create;
+
+import dev.banger.host.disk.DiskFormat;
+import dev.banger.capability.WorkDiskCapability;
+import dev.banger.host.disk.ClonedDisk;
+import dev.banger.image.ImageCatalog;
+import dev.banger.model.Image;
+import dev.banger.vm.boot.CreateStage;
+import dev.banger.vm.host.VmDisks;
+import dev.banger.vm.state.VmException;
+import dev.banger.vm.state.VmFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The work-disk stage, {@code /root}: the image's seed cloned by the plan's strategy (made first,
+ * the slow way, when the image has none), or built from the rootfs on the slow path. When the
+ * guest grows {@code /root} at boot the clone just gets the asked size; otherwise the host grows
+ * the file system. A warm machine's work drive is only grown to the asked size.
+ */
+final class WorkDiskStep implements CreateStep {
+    private final VmDisks disks;
+    private final ImageCatalog images;
+
+    WorkDiskStep(VmDisks disks, ImageCatalog images) {
+        this.disks = disks;
+        this.images = images;
+    }
+
+    @Override
+    public CreateStage stage() {
+        return CreateStage.WORK_DISK;
+    }
+
+    @Override
+    public void run(CreateJob job) {
+        switch (job.launch()) {
+            case CreateJob.Adopted warm -> {
+                if (warm.diskBytes() != job.plan.diskBytes()) {
+                    job.vmm.growDrive(warm.instance(), WorkDiskCapability.DRIVE_ID, job.plan.diskBytes());
+                }
+            }
+            case CreateJob.Cold cold -> {
+                Path vmDir = job.runtime.get().vmDir();
+                Path work = switch (cold.plan().workDisk()) {
+                    case LaunchPath.CloneSeed seed -> cloneSeed(seed, job.plan, vmDir);
+                    case LaunchPath.FromRootfs rootfs -> fromRootfs(job.plan, vmDir);
+                };
+                job.undos.push(stage(), () -> VmFiles.deleteQuietly(work));
+                job.runtime.record(r -> r.withWorkDisk(work), null);
+            }
+        }
+    }
+
+    private Path cloneSeed(LaunchPath.CloneSeed seed, CreatePlan plan, Path vmDir) {
+        Image image = plan.image();
+        Image seeded = image.workSeed() != null && Files.isRegularFile(image.workSeed()) ? image : images.ensureWorkSeed(image.name());
+        String file = seed.strategy().format() == DiskFormat.QCOW2 ? "work.qcow2" : "work.ext4";
+        ClonedDisk work = disks.clone(seed.strategy(), seeded.workSeed(), vmDir.resolve(file),
+                seed.guestGrows() ? plan.diskBytes() : 0);
+        if (!seed.guestGrows()) {
+            disks.growExt4OrDelete(work.file(), plan.diskBytes());
+        }
+        return work.file();
+    }
+
+    private Path fromRootfs(CreatePlan plan, Path vmDir) {
+        Path work = vmDir.resolve("work.ext4");
+        Path scratch = vmDir.resolve("work-tree");
+        try {
+            Files.createDirectories(scratch);
+            disks.workFromRootfs(plan.image().rootfs(), scratch, work);
+        } catch (IOException e) {
+            throw VmException.failed("cannot make the scratch directory " + scratch + ": " + e.getMessage());
+        } finally {
+            VmFiles.deleteTree(scratch);
+        }
+        disks.growExt4OrDelete(work, plan.diskBytes());
+        return work;
+    }
+}

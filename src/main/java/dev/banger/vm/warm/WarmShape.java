@@ -1,0 +1,47 @@
+package dev.banger.vm.warm;
+
+import dev.banger.model.Image;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a warm machine is made for: the image files and what a running VMM cannot change. Immutable value.
+ *
+ * @param image     the image's name (for logs)
+ * @param kernel    the image's kernel
+ * @param initrd    its initramfs, or null
+ * @param rootfs    its root file system, the root overlay's base
+ * @param workSeed  its work seed, the work overlay's base
+ * @param diskBytes the work drive's size; the one part a paused machine can still change (grow)
+ */
+public record WarmShape(String image, Path kernel, Path initrd, Path rootfs, Path workSeed, int vcpus, int memoryMib, long diskBytes) {
+    public WarmShape {
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(kernel, "kernel");
+        Objects.requireNonNull(rootfs, "rootfs");
+        Objects.requireNonNull(workSeed, "workSeed");
+    }
+
+    /** The shape of a create from {@code image}, which must have a work seed. */
+    public static WarmShape of(Image image, int vcpus, int memoryMib, long diskBytes) {
+        return new WarmShape(image.name(), image.kernel(), image.initrd(), image.rootfs(), image.workSeed(), vcpus, memoryMib,
+                diskBytes);
+    }
+
+    /** Whether a machine of this shape can become a VM of {@code asked}: the same in all but a work drive no larger. */
+    boolean fits(WarmShape asked) {
+        return equals(new WarmShape(asked.image, asked.kernel, asked.initrd, asked.rootfs, asked.workSeed, asked.vcpus,
+                asked.memoryMib, diskBytes)) && diskBytes <= asked.diskBytes;
+    }
+
+    /** The image files, which a machine keeps open: a rebuilt image (new files) makes its machines stale. */
+    public List<Path> files() {
+        return initrd == null ? List.of(kernel, rootfs, workSeed) : List.of(kernel, initrd, rootfs, workSeed);
+    }
+
+    @Override
+    public String toString() {
+        return image + " (" + vcpus + " vCPU, " + memoryMib + " MiB, " + (diskBytes >> 20) + " MiB disk)";
+    }
+}
