@@ -1,5 +1,6 @@
 package dev.banger.vm;
 
+import dev.banger.model.Deadline;
 import java.time.Duration;
 
 /**
@@ -29,9 +30,9 @@ final class ShutdownGate {
     /** Closes the gate and waits up to {@code limit} for running work; true when none is left. */
     synchronized boolean closeAndAwait(Duration limit) {
         closed = true;
-        long deadline = System.nanoTime() + limit.toNanos();
+        Deadline deadline = Deadline.after(limit);
         while (running > 0) {
-            long left = deadline - System.nanoTime();
+            long left = deadline.remainingNanos();
             if (left <= 0) {
                 return false;
             }

@@ -1,5 +1,6 @@
 package dev.banger.vm;
 
+import dev.banger.model.Deadline;
 import dev.banger.vm.host.HostTaps;
 import dev.banger.vm.state.VmException;
 import dev.banger.vm.warm.WarmMachines;
@@ -8,13 +9,13 @@ import java.time.Duration;
 /** Waits, bounded, until the warm machines and the TAP pool are full; the benchmark prepares a warm host this way. */
 record WarmPools(WarmMachines machines, HostTaps taps) {
     VmService.HostReady await(Duration deadline, String bridge) {
-        long end = System.nanoTime() + deadline.toNanos();
+        Deadline end = Deadline.after(deadline);
         try {
             if (!machines.awaitWarm(deadline)) {
                 throw VmException.failed("the warm machines did not start within " + deadline.toSeconds() + " s; "
                         + machines.idleCount() + " of " + machines.size() + " wait (see bangerd.log)");
             }
-            if (!taps.awaitWarm(Duration.ofNanos(Math.max(0, end - System.nanoTime())))) {
+            if (!taps.awaitWarm(end.remaining())) {
                 throw VmException.failed("the TAP pool did not fill within " + deadline.toSeconds() + " s; "
                         + taps.idleCount() + " of " + taps.size() + " TAPs are warm (see bangerd.log)");
             }

@@ -5,9 +5,9 @@ import java.time.Duration;
 import java.util.function.Function;
 
 /**
- * How long each boot wait may take. Under software emulation (QEMU TCG) a guest needs tens of
- * seconds to reach sshd alone, and minutes when several boot at once on a small host; with KVM
- * about a second. A guest whose VMM dies fails at once whatever the deadline. Immutable value.
+ * How long each boot wait may take: far longer under software emulation (QEMU TCG), where guests
+ * booting at once share a few cores, than with KVM (docs/bench.md, docs/faults.md). A guest whose
+ * VMM dies fails at once whatever the deadline. Immutable value.
  *
  * @param agent    VMM started → agent health
  * @param sshd     agent health → sshd accepting connections
@@ -15,9 +15,8 @@ import java.util.function.Function;
  */
 public record BootDeadlines(Duration agent, Duration sshd, Duration services) {
     /**
-     * 16 guests booting at once on two cores shared with other work reached the agent after up to
-     * 10 min; their first-boot SSH host keys then took 4 to over 10 min for want of entropy
-     * (docs/faults.md), which a virtio-rng device should remove.
+     * Sized for many guests booting at once on a small host under emulation, whose first-boot SSH
+     * host keys wait for entropy (the load test's figures are in docs/faults.md).
      */
     static final BootDeadlines EMULATED = new BootDeadlines(Duration.ofMinutes(12), Duration.ofMinutes(10), Duration.ofMinutes(5));
     public static final BootDeadlines KVM = new BootDeadlines(Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(2));

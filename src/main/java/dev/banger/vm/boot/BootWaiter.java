@@ -2,16 +2,16 @@ package dev.banger.vm.boot;
 
 import dev.banger.agent.AgentClient;
 import dev.banger.agent.HttpAgentClient;
+import dev.banger.host.LogTail;
+import dev.banger.model.Deadline;
 import dev.banger.model.ErrorKind;
 import dev.banger.model.HealthReport;
 import dev.banger.vm.state.VmException;
 import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmInstance;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,7 +104,7 @@ public final class BootWaiter {
     }
 
     private <T> T poll(String vm, VmmInstance instance, String what, Duration deadline, Supplier<Optional<T>> probe) {
-        long end = System.nanoTime() + deadline.toNanos();
+        Deadline end = Deadline.after(deadline);
         while (true) {
             if (!vmm.isAlive(instance)) {
                 throw new VmException(ErrorKind.INTERNAL, "VM '" + vm + "': the " + vmm.name() + " process exited while"
@@ -114,12 +114,12 @@ public final class BootWaiter {
             if (result.isPresent()) {
                 return result.get();
             }
-            if (System.nanoTime() > end) {
+            if (end.expired()) {
                 throw new VmException(ErrorKind.INTERNAL, "VM '" + vm + "': gave up waiting " + deadline.toSeconds()
                         + " s for " + what + ". Console log tail:\n" + consoleTail(vmm.consoleLog(instance.vmDir())));
             }
             try {
-                Thread.sleep(POLL);
+                end.sleep(POLL);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw VmException.failed("VM '" + vm + "': interrupted while waiting for " + what);
@@ -132,12 +132,8 @@ public final class BootWaiter {
         if (!Files.isRegularFile(log)) {
             return "(no console log at " + log + ")";
         }
-        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
-            long start = Math.max(0, file.length() - CONSOLE_TAIL_BYTES);
-            byte[] bytes = new byte[(int) (file.length() - start)];
-            file.seek(start);
-            file.readFully(bytes);
-            return new String(bytes, StandardCharsets.UTF_8).strip();
+        try {
+            return LogTail.read(log, CONSOLE_TAIL_BYTES).text().strip();
         } catch (IOException e) {
             return "(cannot read " + log + ": " + e.getMessage() + ")";
         }

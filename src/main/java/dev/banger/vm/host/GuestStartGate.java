@@ -1,5 +1,6 @@
 package dev.banger.vm.host;
 
+import dev.banger.model.Deadline;
 import java.time.Duration;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -57,10 +58,10 @@ public final class GuestStartGate {
 
     /** Waits, holding this gate's monitor, while {@code busy} holds, at most the hold; true when it stopped holding. */
     private boolean awaitWhile(BooleanSupplier busy) {
-        long deadline = System.nanoTime() + maxHold.toNanos();
+        Deadline deadline = Deadline.after(maxHold);
         try {
             while (busy.getAsBoolean()) {
-                long left = deadline - System.nanoTime();
+                long left = deadline.remainingNanos();
                 if (left <= 0) {
                     return false;
                 }
