@@ -4,6 +4,7 @@ import dev.banger.model.Vm;
 import dev.banger.store.NewVm;
 import dev.banger.vm.boot.CreateStage;
 import dev.banger.vm.host.HostTaps;
+import dev.banger.vm.host.NatController;
 import dev.banger.vm.state.VmFiles;
 import dev.banger.vm.state.VmLifecycle;
 import dev.banger.vm.warm.WarmMachines;
@@ -16,16 +17,20 @@ import java.util.Optional;
  * The allocate stage: the VM's row (address, MAC, vsock CID) and its directory. On the warm path
  * it takes a waiting machine of the plan's shape, whose directory, disks, TAP and paused VMM
  * become the VM's, all recorded at once; when none waits, the create boots cold as the plan says.
+ * Its undo, the rollback's last, removes the row and then the NAT rules when no VM is left: the
+ * rules exist while any VM does, and the NAT capability may have begun them for this one.
  */
 final class AllocateStep implements CreateStep {
     private final VmLifecycle lifecycle;
     private final WarmMachines warm;
     private final HostTaps taps;
+    private final NatController nat;
 
-    AllocateStep(VmLifecycle lifecycle, WarmMachines warm, HostTaps taps) {
+    AllocateStep(VmLifecycle lifecycle, WarmMachines warm, HostTaps taps, NatController nat) {
         this.lifecycle = lifecycle;
         this.warm = warm;
         this.taps = taps;
+        this.nat = nat;
     }
 
     @Override
@@ -39,7 +44,10 @@ final class AllocateStep implements CreateStep {
         String name = job.name();
         Vm created = lifecycle.allocate(new NewVm(name, plan.image().name(), plan.vcpus(), plan.memoryMib(), plan.diskBytes(),
                 plan.vmm()));
-        job.undos.push(stage(), () -> lifecycle.remove(name));
+        job.undos.push(stage(), () -> {
+            lifecycle.remove(name);
+            nat.removeIfUnused(lifecycle.othersExist(name));
+        });
         Path dir = job.runtime.get().vmDir();
         Optional<WarmMachines.Machine> claimed = switch (plan.launch()) {
             case LaunchPath.WarmMachine path -> warm.claim(path.shape());

@@ -40,8 +40,8 @@ public final class CreatePipeline {
         this.guestStart = guestStart;
         this.boot = boot;
         this.validate = new ValidateStep(lifecycle);
-        this.allocate = new AllocateStep(lifecycle, warm, taps);
-        this.sideBySide = List.of(new RootDiskStep(disks), new WorkDiskStep(disks, images), new NetworkStep(nat, taps, lifecycle));
+        this.allocate = new AllocateStep(lifecycle, warm, taps, nat);
+        this.sideBySide = List.of(new RootDiskStep(disks), new WorkDiskStep(disks, images), new NetworkStep(taps));
     }
 
     /** Runs the plan to a running, reachable VM, or rolls it back completely and rethrows. */
