@@ -8,7 +8,6 @@ import dev.banger.host.disk.DiskRole;
 import dev.banger.image.Ext4Images;
 import dev.banger.image.ImageCatalog;
 import dev.banger.image.WorkSeeds;
-import dev.banger.model.HealthReport;
 import dev.banger.model.Image;
 import dev.banger.model.StageRunner;
 import dev.banger.model.Vm;
@@ -67,6 +66,7 @@ final class VmCreator {
 
     private final int agentPort;
     private final int sshPort;
+    private volatile FaultPoints faults = FaultPoints.NONE;
 
     VmCreator(VmRepository vms, ImageCatalog images, VmHost host, Machines machines, int agentPort, int sshPort, VmDirs dirs,
             Ipv4Subnet subnet, Function<Acceleration, BootDeadlines> deadlines) {
@@ -79,6 +79,10 @@ final class VmCreator {
         this.dirs = dirs;
         this.subnet = subnet;
         this.deadlines = deadlines;
+    }
+
+    void useFaultPoints(FaultPoints points) {
+        this.faults = points;
     }
 
     /** A stage's undo. */
@@ -179,6 +183,8 @@ final class VmCreator {
                 return started;
             });
             BootWaiter boot = new BootWaiter(vmm, agentPort, sshPort);
+            // False only under the soak's test-only switch (FaultPoints): the host side without a guest boot.
+            boolean awaitGuest = !faults.skipsGuestWait(name);
             // What the machine really got (a warm one started earlier); the plan's when the backend does not say.
             Acceleration got = instance.acceleration() != null ? instance.acceleration() : plan.acceleration();
             BootDeadlines deadlines = this.deadlines.apply(got);
@@ -190,16 +196,19 @@ final class VmCreator {
                 }
                 machines.awaitReady(machines.context(vm, runtime.get()));
                 vmm.resume(instance);
-                boot.awaitAgent(name, instance, deadlines.agent());
+                if (awaitGuest) {
+                    boot.awaitAgent(name, instance, deadlines.agent());
+                }
             });
             // sshd only runs once the host keys exist, so this report carries them.
-            HealthReport withSsh = stages.call("sshd", () -> boot.awaitSsh(name, instance, vm.network().ip(), deadlines.sshd()));
+            List<String> hostKeys = stages.call("sshd", () -> awaitGuest
+                    ? boot.awaitSsh(name, instance, vm.network().ip(), deadlines.sshd()).hostKeys() : List.<String>of());
             stages.run("services", () -> {
-                if (!plan.services().isEmpty()) {
+                if (awaitGuest && !plan.services().isEmpty()) {
                     boot.awaitServices(name, instance, plan.services(), deadlines.services());
                 }
             });
-            return vms.recordLifecycle(name, VmState.RUNNING, instance.pid(), runtime.get().withHostKeys(withSsh.hostKeys()).toJson());
+            return vms.recordLifecycle(name, VmState.RUNNING, instance.pid(), runtime.get().withHostKeys(hostKeys).toJson());
         } catch (RuntimeException e) {
             rollBack(name, undos, stages);
             throw e;
