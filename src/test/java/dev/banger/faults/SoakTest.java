@@ -61,11 +61,20 @@ class SoakTest {
     /** One TCG boot at a time, on two cores shared with the fast cycles and other work. */
     private static final Duration BOOT = Duration.ofMinutes(8);
     private static final Duration DELETE = Duration.ofMinutes(2);
+    /** 100 cycles took 2–3 min on this shared two-core host; a hang or a crawl fails well before the next CI step. */
+    private static final Duration ALL_FAST_CYCLES = Duration.ofMinutes(30);
     private static final Duration VMM_GONE = Duration.ofSeconds(30);
     /** Idle pool threads (the JDK's process reaper among them) end after their keep-alive: 60 s. */
     private static final Duration SETTLE = Duration.ofSeconds(120);
     /** What "flat" allows: a few descriptors and threads in flight, and live heap within a few MiB. */
     private static final int FD_SLACK = 5;
+    /**
+     * The store's pool holds 1 to 4 SQLite connections (Hikari: minimum idle 1, maximum 4, idle
+     * ones closed after 10 min), each with {@code state.db} and its WAL open, and SQLite keeps one
+     * {@code state.db-shm} per process: how many the pool holds after the soak depends on how many
+     * calls overlapped, so those descriptors are judged by this bound rather than against the baseline.
+     */
+    private static final int STORE_FDS_MAX = 4 * 2 + 1;
     private static final int THREAD_SLACK = 5;
     private static final long HEAP_SLACK = 4L << 20;
     private static final Executor VIRTUAL = r -> Thread.ofVirtual().start(r);
@@ -98,6 +107,38 @@ class SoakTest {
         List<String> poolTaps = lab.taps();
         System.out.printf("soak: baseline after %d warm-up cycles, %d s in: %s; TAPs %s%n", WARM_UP, seconds(start), first, poolTaps);
 
+        runCycles();
+
+        HostReady pools = settlePools();
+        DaemonFigures settled = awaitCountsWithin(first);
+        DaemonFigures last = DaemonFigures.measure(lab.daemon(), lab.host);
+        System.out.printf("soak: open fds     first %d last %d (of which on the store's database: %d and %d; the counts"
+                + " settled at %d fds, %d threads)%n", first.fds(), last.fds(), first.storeFds(), last.storeFds(), settled.fds(),
+                settled.threads());
+        System.out.printf("soak: threads      first %d last %d%n", first.threads(), last.threads());
+        System.out.printf("soak: live heap    first %.1f MiB last %.1f MiB (after a full GC)%n", mib(first.liveHeapBytes()),
+                mib(last.liveHeapBytes()));
+        System.out.printf("soak: live bytes grown most, by class: %s%n", last.grownSince(first, 8));
+        System.out.printf("soak: descriptors that are new: %s%n", last.fdsGrownSince(first));
+
+        assertThat(last.otherFds()).as("open fds but the store's, baseline %d; new: %s", first.otherFds(), last.fdsGrownSince(first))
+                .isLessThanOrEqualTo(first.otherFds() + FD_SLACK);
+        assertThat(last.storeFds()).as("fds on the store's database").isLessThanOrEqualTo(STORE_FDS_MAX);
+        assertThat(last.threads()).as("threads, baseline %d", first.threads()).isLessThanOrEqualTo(first.threads() + THREAD_SLACK);
+        assertThat(last.liveHeapBytes()).as("live heap after a full GC, baseline %d", first.liveHeapBytes())
+                .isLessThanOrEqualTo(first.liveHeapBytes() + HEAP_SLACK);
+        assertThat(lab.vms()).as("VMs left").isEmpty();
+        // Pool TAPs are all named tap-pool-* (the leftover check allows only those), whether idle or held by a VM or a warm
+        // machine; with no VM left, each must be idle in the pool or a warm machine's, and they are as many as at the baseline.
+        assertThat(lab.taps()).as("TAPs after the soak (baseline %s; %s)", poolTaps, pools)
+                .hasSize(pools.warmTaps() + pools.warmMachines()).hasSameSizeAs(poolTaps);
+        assertThat(lab.leftoversOfAllVms()).as("left on the host").isEmpty();
+        assertThat(lab.log()).as("daemon log").doesNotContain("SQLITE_BUSY").doesNotContain("database is locked");
+        System.out.printf("soak: whole test %d s%n", seconds(start));
+    }
+
+    /** The fast cycles in {@value #LANES} lanes and, alongside, the SSH cycles all created together. */
+    private void runCycles() throws Exception {
         long cyclesStart = System.nanoTime();
         List<CompletableFuture<Long>> sshCycles = IntStream.rangeClosed(1, SSH_CYCLES)
                 .mapToObj(i -> CompletableFuture.supplyAsync(() -> sshCycle("ssh-" + i), VIRTUAL)).toList();
@@ -107,33 +148,13 @@ class SoakTest {
                 fastCycle(FAST + i);
             }
         }, VIRTUAL)).toList();
-        CompletableFuture.allOf(lanes.toArray(CompletableFuture[]::new)).get(CYCLES * 2L, TimeUnit.MINUTES);
+        CompletableFuture.allOf(lanes.toArray(CompletableFuture[]::new)).get(ALL_FAST_CYCLES.toMinutes(), TimeUnit.MINUTES);
         System.out.printf("soak: %d fast cycles in %d lanes in %d s (create ms median %d max %d; delete ms median %d max %d)%n",
                 CYCLES, LANES, seconds(cyclesStart), median(createMs), max(createMs), median(deleteMs), max(deleteMs));
         CompletableFuture.allOf(sshCycles.toArray(CompletableFuture[]::new)).get(BOOT.toMinutes() + 2, TimeUnit.MINUTES);
         System.out.printf("soak: %d SSH cycles alongside (created together), ms each %s; all cycles done %d s after they began%n",
                 SSH_CYCLES, sshCycles.stream().map(CompletableFuture::join).toList(), seconds(cyclesStart));
         System.out.printf("soak: %d of %d creates took a warm machine%n", warmTaken(), createMs.size() + SSH_CYCLES);
-
-        settlePools();
-        DaemonFigures settled = awaitCountsWithin(first);
-        DaemonFigures last = DaemonFigures.measure(lab.daemon(), lab.host);
-        System.out.printf("soak: open fds     first %d last %d (counts settled at %d/%d threads)%n", first.fds(), last.fds(),
-                settled.fds(), settled.threads());
-        System.out.printf("soak: threads      first %d last %d%n", first.threads(), last.threads());
-        System.out.printf("soak: live heap    first %.1f MiB last %.1f MiB (after a full GC)%n", mib(first.liveHeapBytes()),
-                mib(last.liveHeapBytes()));
-
-        assertThat(last.fds()).as("open fds, baseline %d", first.fds()).isLessThanOrEqualTo(first.fds() + FD_SLACK);
-        assertThat(last.threads()).as("threads, baseline %d", first.threads()).isLessThanOrEqualTo(first.threads() + THREAD_SLACK);
-        assertThat(last.liveHeapBytes()).as("live heap after a full GC, baseline %d", first.liveHeapBytes())
-                .isLessThanOrEqualTo(first.liveHeapBytes() + HEAP_SLACK);
-        assertThat(lab.vms()).as("VMs left").isEmpty();
-        // The warm pool's TAPs are named tap-pool-* (the leftover check allows only those); there are as many as at the baseline.
-        assertThat(lab.taps()).as("TAPs after the soak (baseline %s)", poolTaps).hasSameSizeAs(poolTaps);
-        assertThat(lab.leftoversOfAllVms()).as("left on the host").isEmpty();
-        assertThat(lab.log()).as("daemon log").doesNotContain("SQLITE_BUSY").doesNotContain("database is locked");
-        System.out.printf("soak: whole test %d s%n", seconds(start));
     }
 
     /** A create whose guest is not waited for, then its delete; the VMM must run in between and be gone after. */
@@ -197,11 +218,14 @@ class SoakTest {
         assertThat(lab.vmDir(name)).as("%s's directory", name).doesNotExist();
     }
 
+    /** What {@code vm.host.prepare} answers: the bridge, the idle TAPs of the pool and the idle warm machines. */
+    record HostReady(String bridge, int warmTaps, int warmMachines) {}
+
     /** The warm machines and the TAP pool full again for the soak's shape, so both figures see the same pools. */
-    private void settlePools() {
+    private HostReady settlePools() {
         try (RpcClient client = lab.client()) {
-            client.call("vm.host.prepare", Map.of("image", FaultLab.IMAGE, "vcpus", 1, "memoryMib", MEMORY_MIB, "diskGib", 2),
-                    Object.class, Duration.ofSeconds(90));
+            return client.call("vm.host.prepare", Map.of("image", FaultLab.IMAGE, "vcpus", 1, "memoryMib", MEMORY_MIB, "diskGib", 2),
+                    HostReady.class, Duration.ofSeconds(90));
         }
     }
 
@@ -213,7 +237,7 @@ class SoakTest {
     private DaemonFigures awaitCountsWithin(DaemonFigures first) {
         long deadline = System.nanoTime() + SETTLE.toNanos();
         DaemonFigures now = DaemonFigures.counts(lab.daemon());
-        while ((now.fds() > first.fds() + FD_SLACK || now.threads() > first.threads() + THREAD_SLACK)
+        while ((now.otherFds() > first.otherFds() + FD_SLACK || now.threads() > first.threads() + THREAD_SLACK)
                 && System.nanoTime() < deadline) {
             for (int i = 0; i < 10; i++) {
                 lab.pause();
