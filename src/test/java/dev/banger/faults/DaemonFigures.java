@@ -93,7 +93,8 @@ record DaemonFigures(int fds, int threads, long liveHeapBytes, Map<String, Long>
 
     @Override
     public String toString() {
-        return "fds " + fds + " (" + storeFds() + " on the store), threads " + threads + (liveHeapBytes < 0 ? "" : ", live heap " + liveHeapBytes + " bytes");
+        String heap = liveHeapBytes < 0 ? "" : ", live heap " + liveHeapBytes + " bytes";
+        return "fds " + fds + " (" + storeFds() + " on the store), threads " + threads + heap;
     }
 
     private static int entries(ProcessHandle daemon, String dir) {
