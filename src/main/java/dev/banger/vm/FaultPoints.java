@@ -21,35 +21,57 @@ import org.slf4j.LoggerFactory;
  * {@code <runtime dir>/fault-held.<kind>.<detail>} and blocks until the marker is deleted (the test
  * lets it go on), {@link #release} (the daemon's shutdown), an interrupt, or {@link #HOLD_LIMIT} —
  * so a test can kill the daemon exactly there, or change the host before the stage runs.
- * Without the variable every call returns at once. Thread-safe.
+ * Without the variable every call returns at once.
+ *
+ * <p>{@code BANGER_FAULT_SKIP_GUEST_WAIT=<prefix>} (test-only, for the soak) makes the boot, sshd
+ * and services stages of creates of VMs whose names start with {@code <prefix>} pass without
+ * waiting for the guest: such a create does all its host-side work (row, disks, TAP, capabilities,
+ * VMM started, guest resumed) and records the VM running at once, so a test can run a hundred
+ * create/delete cycles without a hundred guest boots, while creates of other names against the
+ * same daemon wait as usual. Such a VM has no host keys recorded and may not answer SSH yet, and
+ * its delete stops the VMM without the grace a booted guest gets to shut down (a guest still in
+ * early boot ignores Ctrl-Alt-Delete, so each delete would wait the full 10 s). Thread-safe.
  */
 public final class FaultPoints {
     private static final Logger LOG = LoggerFactory.getLogger(FaultPoints.class);
     public static final String ENV = "BANGER_FAULT_HOLD";
+    /** A VM name prefix: creates and deletes of such VMs do not wait for their guests (see the class comment). Test-only. */
+    public static final String SKIP_GUEST_WAIT_ENV = "BANGER_FAULT_SKIP_GUEST_WAIT";
     /** A held operation goes on after this long, so a forgotten variable cannot wedge a daemon for ever. */
     public static final Duration HOLD_LIMIT = Duration.ofMinutes(10);
     private static final Duration POLL = Duration.ofMillis(50);
-    public static final FaultPoints NONE = new FaultPoints(Set.of(), Path.of("."));
+    public static final FaultPoints NONE = new FaultPoints(Set.of(), Path.of("."), "");
 
     private final Set<String> points;
     private final Path markerDir;
+    /** Empty: every create waits for its guest. */
+    private final String skipGuestWaitPrefix;
     private final CountDownLatch released = new CountDownLatch(1);
 
-    FaultPoints(Set<String> points, Path markerDir) {
+    FaultPoints(Set<String> points, Path markerDir, String skipGuestWaitPrefix) {
         this.points = Set.copyOf(points);
         this.markerDir = markerDir;
+        this.skipGuestWaitPrefix = skipGuestWaitPrefix;
     }
 
     /** The points named by {@value #ENV} in {@code env}; markers go to {@code runtimeDir}. */
     public static FaultPoints fromEnvironment(Map<String, String> env, Path runtimeDir) {
-        String spec = env.get(ENV);
-        if (spec == null || spec.isBlank()) {
+        String spec = env.getOrDefault(ENV, "");
+        String skipPrefix = env.getOrDefault(SKIP_GUEST_WAIT_ENV, "").strip();
+        if (spec.isBlank() && skipPrefix.isEmpty()) {
             return NONE;
         }
         Set<String> points = Arrays.stream(spec.split(",")).map(String::strip).filter(p -> !p.isEmpty())
                 .collect(Collectors.toSet());
-        LOG.warn("fault points armed ({}={}): operations reaching them will hold", ENV, spec);
-        return new FaultPoints(points, runtimeDir);
+        if (!points.isEmpty()) {
+            LOG.warn("fault points armed ({}={}): operations reaching them will hold", ENV, spec);
+        }
+        if (!skipPrefix.isEmpty()) {
+            LOG.warn("TEST-ONLY fault switch armed ({}={}): creates of VMs named {}* do not wait for their guests' agent, sshd"
+                    + " or services (they are recorded running before their guests answer), and their deletes give the guests no"
+                    + " time to shut down", SKIP_GUEST_WAIT_ENV, skipPrefix, skipPrefix);
+        }
+        return new FaultPoints(points, runtimeDir, skipPrefix);
     }
 
     /** The marker file written when {@code kind:detail} is reached. */
@@ -59,6 +81,11 @@ public final class FaultPoints {
 
     public boolean armed() {
         return !points.isEmpty();
+    }
+
+    /** Whether the create and delete of {@code vm} skip their guest waits ({@value #SKIP_GUEST_WAIT_ENV}); false in production. */
+    public boolean skipsGuestWait(String vm) {
+        return !skipGuestWaitPrefix.isEmpty() && vm.startsWith(skipGuestWaitPrefix);
     }
 
     /** Holds the calling operation if {@code kind:detail} is armed; returns at once otherwise. */

@@ -1,6 +1,5 @@
 package dev.banger.vm;
 
-import dev.banger.model.HealthReport;
 import dev.banger.model.Image;
 import dev.banger.model.StageRunner;
 import dev.banger.model.Vm;
@@ -18,6 +17,7 @@ import dev.banger.vm.state.VmException;
 import dev.banger.vm.state.VmLifecycle;
 import dev.banger.vm.state.VmRuntime;
 import dev.banger.vmm.Vmm;
+import java.util.List;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,8 +67,8 @@ final class VmPower {
         BootJob job = new BootJob(vm, image, CreatePlanner.declaredServices(ImagePolicy.manifest(image)), vmm, record, undos,
                 null, null, null);
         try {
-            HealthReport ready = boot.run(job, StageRunner.UNRECORDED);
-            Vm running = lifecycle.record(vm.name(), VmState.RUNNING, job.instance().pid(), record.get().withHostKeys(ready.hostKeys()));
+            List<String> hostKeys = boot.run(job, StageRunner.UNRECORDED);
+            Vm running = lifecycle.record(vm.name(), VmState.RUNNING, job.instance().pid(), record.get().withHostKeys(hostKeys));
             LOG.info("VM {}: started", vm.name());
             return running;
         } catch (RuntimeException e) {

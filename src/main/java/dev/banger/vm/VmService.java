@@ -133,9 +133,10 @@ public final class VmService {
         host.warm().retire(image);
     }
 
-    /** Arms the fault suite's hold points ({@code vm-delete:<vm>} holds before that VM's delete). */
+    /** Arms the fault suite's hold points ({@code vm-delete:<vm>} holds before that VM's delete) and the soak's switch. */
     public void useFaultPoints(FaultPoints points) {
         removal.useFaultPoints(points);
+        boot.skipGuestWaits(points::skipsGuestWait);
     }
 
     /**

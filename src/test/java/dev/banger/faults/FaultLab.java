@@ -51,12 +51,20 @@ final class FaultLab implements AutoCloseable {
     final BangerSandbox sandbox;
     final ProcessHostCommands host = new ProcessHostCommands();
     private final List<Path> mounts = new ArrayList<>();
+    /** Extra environment of every daemon this lab starts (e.g. the soak's guest-wait switch). */
+    private final Map<String, String> daemonEnv = new HashMap<>();
     private ProcessHandle daemon;
 
     /** A lab with its daemon running and the cached image registered (the test is skipped without that image). */
     static FaultLab withCachedImage(Path root, int tapPoolSize) throws Exception {
+        return withCachedImage(root, tapPoolSize, Map.of());
+    }
+
+    /** The same, its daemons started with {@code daemonEnv} added to their environment. */
+    static FaultLab withCachedImage(Path root, int tapPoolSize, Map<String, String> daemonEnv) throws Exception {
         Path image = cachedImage();
         FaultLab lab = new FaultLab(root, tapPoolSize);
+        lab.daemonEnv.putAll(daemonEnv);
         try {
             lab.startDaemon();
             lab.registerImage(image);
@@ -122,6 +130,8 @@ final class FaultLab implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder("ip", "netns", "exec", ns, root.resolve("bin/bangerd").toString());
         builder.environment().putAll(sandbox.env());
         builder.environment().remove(FaultPoints.ENV);
+        builder.environment().remove(FaultPoints.SKIP_GUEST_WAIT_ENV);
+        builder.environment().putAll(daemonEnv);
         if (faultPoints.length > 0) {
             builder.environment().put(FaultPoints.ENV, String.join(",", faultPoints));
         }
@@ -292,6 +302,52 @@ final class FaultLab implements AutoCloseable {
      * with its directory on their command line. Empty when clean.
      */
     List<String> leftovers(String gone, boolean vmsExist) {
+        List<String> found = hostLeftovers(vmsExist);
+        if (Files.exists(vmDir(gone))) {
+            found.add("VM dir " + vmDir(gone));
+        }
+        processesMentioning(vmDir(gone).toString()).forEach(p -> found.add("process " + p));
+        return found;
+    }
+
+    /**
+     * What no VM should leave once every VM is gone: {@link #hostLeftovers} with no VM, any
+     * directory under {@code vms/}, any process holding a path under it, any mount of the lab's
+     * directory (seen from the host and from the daemon's mount namespace, which {@code ip netns
+     * exec} gives it) but the ones a test made with {@link #mountTmpfs}.
+     */
+    List<String> leftoversOfAllVms() {
+        List<String> found = hostLeftovers(false);
+        Path vmsDir = sandbox.paths().stateDir().resolve("vms");
+        if (Files.isDirectory(vmsDir)) {
+            try (Stream<Path> dirs = Files.list(vmsDir)) {
+                dirs.forEach(d -> found.add("VM dir " + d));
+            } catch (IOException e) {
+                found.add("cannot list " + vmsDir + ": " + e);
+            }
+        }
+        processesMentioning(vmsDir + "/").forEach(p -> found.add("process " + p));
+        List<String> mountInfos = new ArrayList<>(List.of("/proc/self/mountinfo"));
+        if (daemon != null && daemon.isAlive()) {
+            mountInfos.add("/proc/" + daemon.pid() + "/mountinfo");
+        }
+        for (String mountInfo : mountInfos) {
+            try {
+                Files.readAllLines(Path.of(mountInfo)).stream().filter(l -> l.contains(root.toString()))
+                        .filter(l -> mounts.stream().noneMatch(m -> l.contains(" " + m + " ")))
+                        .forEach(l -> found.add("mount (" + mountInfo + ") " + l));
+            } catch (IOException e) {
+                found.add("cannot read " + mountInfo + ": " + e);
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Leftovers that belong to no one VM: TAPs but the warm pool's, NAT rules while no VM exists
+     * ({@code vmsExist} false), loop devices backing a file of this lab, device-mapper devices of banger.
+     */
+    List<String> hostLeftovers(boolean vmsExist) {
         List<String> found = new ArrayList<>();
         for (String tap : taps()) {
             if (!tap.startsWith("tap-pool-")) {
@@ -314,10 +370,6 @@ final class FaultLab implements AutoCloseable {
             String dm = host.exec(Command.of("dmsetup", "ls")).stdout();
             Arrays.stream(dm.split("\n")).filter(l -> l.contains("banger")).forEach(l -> found.add("mapper " + l));
         }
-        if (Files.exists(vmDir(gone))) {
-            found.add("VM dir " + vmDir(gone));
-        }
-        processesMentioning(vmDir(gone).toString()).forEach(p -> found.add("process " + p));
         return found;
     }
 

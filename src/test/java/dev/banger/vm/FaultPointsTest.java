@@ -24,7 +24,17 @@ class FaultPointsTest {
         points.reach("vm-create", "boot");
 
         assertThat(points.armed()).isFalse();
+        assertThat(points.skipsGuestWait("soak-1")).isFalse();
         assertThat(dir).isEmptyDirectory();
+    }
+
+    @Test
+    void theGuestWaitSwitchSkipsOnlyCreatesOfNamesWithItsPrefix() {
+        FaultPoints points = FaultPoints.fromEnvironment(Map.of(FaultPoints.SKIP_GUEST_WAIT_ENV, "soak-"), dir);
+
+        assertThat(points.skipsGuestWait("soak-17")).isTrue();
+        assertThat(points.skipsGuestWait("ssh-1")).isFalse();
+        assertThat(points.armed()).as("no hold point").isFalse();
     }
 
     @Test

@@ -29,6 +29,8 @@ public final class BootJob {
     /** How the plan expected the machine to run, for a backend that does not say; null for a start. */
     final Acceleration planned;
     BootWaiter waiter;
+    /** False only under the soak's test-only switch ({@link BootSequence#skipGuestWaits}). */
+    boolean awaitGuest = true;
     MachineSpec spec;
     VmmInstance instance;
     BootDeadlines deadlines;

@@ -1,10 +1,10 @@
 package dev.banger.vm.boot;
 
-import dev.banger.model.HealthReport;
 import dev.banger.model.StageRunner;
 import dev.banger.vmm.Acceleration;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The one way a VM's machine comes to run, for a create, a start and a restart alike: capabilities
@@ -19,6 +19,9 @@ public final class BootSequence {
     private final int agentPort;
     private final int sshPort;
 
+    /** Which VMs' guests are not waited for: none, except under the soak's test-only switch. */
+    private volatile Predicate<String> guestNotAwaited = vm -> false;
+
     public BootSequence(Machines machines, Function<Acceleration, BootDeadlines> deadlines, int agentPort, int sshPort) {
         this.steps = List.of(new CapabilitiesStep(machines), new VmmStartStep(machines), new GuestBootStep(machines, deadlines),
                 new SshdStep(), new ServicesStep());
@@ -26,13 +29,22 @@ public final class BootSequence {
         this.sshPort = sshPort;
     }
 
-    /** Runs every step as a stage of {@code stages}; returns the agent's report with sshd up (it carries the host keys). */
-    public HealthReport run(BootJob job, StageRunner stages) {
+    /**
+     * The fault suite's soak: the guests of the VMs {@code vms} accepts are let run but not waited
+     * for (no agent, sshd or services), so create/delete cycles cost only their host side.
+     */
+    public void skipGuestWaits(Predicate<String> vms) {
+        this.guestNotAwaited = vms;
+    }
+
+    /** Runs every step as a stage of {@code stages}; returns the guest's SSH host keys, which the agent reports once sshd is up. */
+    public List<String> run(BootJob job, StageRunner stages) {
         job.waiter = waiter(job.vmm);
+        job.awaitGuest = !guestNotAwaited.test(job.name());
         for (BootStep step : steps) {
             stages.run(step.stage().wireName(), () -> step.run(job));
         }
-        return job.ready;
+        return job.ready == null ? List.of() : job.ready.hostKeys();
     }
 
     /** The boot and health waits for a machine of {@code vmm}, over its agent channel. */

@@ -38,6 +38,8 @@ final class GuestBootStep implements BootStep {
         }
         machines.awaitReady(machines.context(job.vm, job.runtime.get()));
         job.vmm.resume(job.instance);
-        job.waiter.awaitAgent(job.name(), job.instance, job.deadlines.agent());
+        if (job.awaitGuest) {
+            job.waiter.awaitAgent(job.name(), job.instance, job.deadlines.agent());
+        }
     }
 }

@@ -9,7 +9,7 @@ final class ServicesStep implements BootStep {
 
     @Override
     public void run(BootJob job) {
-        if (!job.services.isEmpty()) {
+        if (job.awaitGuest && !job.services.isEmpty()) {
             job.waiter.awaitServices(job.name(), job.instance, job.services, job.deadlines.services());
         }
     }

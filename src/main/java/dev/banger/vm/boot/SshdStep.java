@@ -9,6 +9,9 @@ final class SshdStep implements BootStep {
 
     @Override
     public void run(BootJob job) {
+        if (!job.awaitGuest) {
+            return;
+        }
         // sshd only runs once the host keys exist, so this report carries them.
         job.ready = job.waiter.awaitSsh(job.name(), job.instance, job.vm.network().ip(), job.deadlines.sshd());
     }

@@ -1,7 +1,6 @@
 package dev.banger.vm.create;
 
 import dev.banger.image.ImageCatalog;
-import dev.banger.model.HealthReport;
 import dev.banger.model.StageRunner;
 import dev.banger.model.Vm;
 import dev.banger.model.VmState;
@@ -52,9 +51,9 @@ public final class CreatePipeline {
             run(allocate, job, stages);
             Parallel.run(sideBySide.stream().<Runnable>map(step -> () -> run(step, job, stages)).toArray(Runnable[]::new));
             BootJob booting = job.boot();
-            HealthReport ready = boot.run(booting, stages);
+            List<String> hostKeys = boot.run(booting, stages);
             return lifecycle.record(plan.name(), VmState.RUNNING, booting.instance().pid(),
-                    job.runtime.get().withHostKeys(ready.hostKeys()));
+                    job.runtime.get().withHostKeys(hostKeys));
         } catch (RuntimeException e) {
             job.undos.rollBack(plan.name(), stages);
             throw e;
