@@ -9,7 +9,9 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
 import dev.banger.model.ErrorKind;
+import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,7 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +52,11 @@ class LayeringTest {
             row("config", "model"),
             row("io"),
             row("model"));
+
+    /** vm's own subpackages, lowest first: each may import only those before it (and anything {@code vm} may). */
+    private static final List<String> VM_LAYERS = List.of("state", "host", "boot", "warm", "create");
+    /** A newcomer reads a vm class whole; the VM layer's redesign (issue #20) keeps each this short. */
+    private static final int MAX_VM_CLASS_LINES = 300;
 
     private static JavaClasses main;
 
@@ -99,6 +108,39 @@ class LayeringTest {
 
         assertThat(left).as("rows that import each other").isEmpty();
         MAY_IMPORT.values().forEach(imports -> assertThat(MAY_IMPORT.keySet()).containsAll(imports));
+    }
+
+    @Test
+    void vmSubpackagesImportOnlyDownward() {
+        LayeredArchitecture layers = layeredArchitecture().consideringOnlyDependenciesInLayers();
+        for (String sub : VM_LAYERS) {
+            layers = layers.layer(sub).definedBy("dev.banger.vm." + sub + "..");
+        }
+        for (int i = 0; i < VM_LAYERS.size(); i++) {
+            String[] below = VM_LAYERS.subList(0, i).toArray(String[]::new);
+            layers = below.length == 0
+                    ? layers.whereLayer(VM_LAYERS.get(i)).mayNotAccessAnyLayer()
+                    : layers.whereLayer(VM_LAYERS.get(i)).mayOnlyAccessLayers(below);
+        }
+        layers.because("vm's subpackages import only the ones below them (see docs/architecture.md)").check(main);
+    }
+
+    @Test
+    void noClassInVmIsLongerThan300Lines() throws IOException {
+        Map<Path, Long> tooLong = new TreeMap<>();
+        try (Stream<Path> sources = Files.walk(Path.of("src/main/java/dev/banger/vm"))) {
+            for (Path source : sources.filter(f -> f.toString().endsWith(".java")).toList()) {
+                long lines;
+                try (Stream<String> text = Files.lines(source)) {
+                    lines = text.count();
+                }
+                if (lines > MAX_VM_CLASS_LINES) {
+                    tooLong.put(source, lines);
+                }
+            }
+        }
+
+        assertThat(tooLong).as("vm classes over " + MAX_VM_CLASS_LINES + " lines: split them by concern").isEmpty();
     }
 
     @Test
