@@ -24,10 +24,10 @@ import java.util.stream.Collectors;
 
 /**
  * {@code banger vm list} and {@code banger vm list --json} without picocli's model or Jackson databind: the
- * command people and scripts run most, whose round trip the benchmark holds to 150 ms. picocli
- * reads its annotations by reflection at every start (annotation proxies, which the JVM's AOT cache
- * cannot keep: ~60 ms here) and databind's {@code ObjectMapper} takes ~35 ms to build, together
- * more than half of that budget. So jackson-core streams the answer, and the fields the table shows
+ * command people and scripts run most, whose round trip the benchmark holds to a target
+ * (docs/bench.md). picocli reads its annotations by reflection at every start (annotation proxies,
+ * which the JVM's AOT cache cannot keep) and databind's {@code ObjectMapper} is slow to build:
+ * together more than half of that budget. So jackson-core streams the answer, and the fields the table shows
  * go through {@link VmView#row} and {@link VmView#printList}, the renderer {@link VmListCommand}
  * uses, so both print the same. Anything unusual returns empty and the full command runs instead:
  * other arguments, no daemon (the full command starts one), an error answer, or an answer the full

@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes stage starts and ends behind the operations that make them: {@link #submit} queues a
  * change stamped with its own time and returns, one virtual thread commits whatever has queued up
- * in one transaction. Eight creates at once make ~120 stage changes in their host side; written
- * one transaction each, under the store's single write lock, they held it ~150 ms of a ~400 ms batch
- * and every create queued behind it. A status read may lag a change by one commit; {@link #flush}
+ * in one transaction. Creates at once make many stage changes in their host side; written one
+ * transaction each, under the store's single write lock, they held it for much of a batch and every
+ * create queued behind it (docs/bench.md). A status read may lag a change by one commit; {@link #flush}
  * makes an operation's changes durable before it ends. A daemon killed in between loses the changes
  * not yet written, and the next start fails the operation as interrupted all the same. Thread-safe.
  */

@@ -110,8 +110,8 @@ public final class RpcClient implements AutoCloseable {
 
     /**
      * Sends a request without parameters and returns the daemon's answer line undecoded, for
-     * callers that read it with a streaming parser: building Jackson's {@code ObjectMapper} costs
-     * a CLI start about 35 ms, a fifth of {@code banger vm list} (see {@code QuickVmList}).
+     * callers that read it with a streaming parser: building Jackson's {@code ObjectMapper} is a
+     * large share of a short CLI run such as {@code banger vm list} (see {@code QuickVmList}).
      *
      * @throws DaemonUnavailableException when the connection fails or the deadline passes
      */

@@ -140,8 +140,8 @@ public final class DiskCloner {
     }
 
     /**
-     * Writes the overlay in-process ({@link Qcow2Overlay}): spawning {@code qemu-img create} cost
-     * 20-30 ms of every VM create. The file is created new, never overwritten, with qemu-img's
+     * Writes the overlay in-process ({@link Qcow2Overlay}): spawning {@code qemu-img create} was a
+     * large part of every VM create's host side (docs/bench.md). The file is created new, never overwritten, with qemu-img's
      * 0644; it is not fsynced, as a create cut short by a crash is rolled back by reconcile.
      */
     private ClonedDisk overlay(Path base, Path target, long virtualBytes) {
