@@ -141,8 +141,9 @@ public final class DiskCloner {
 
     /**
      * Writes the overlay in-process ({@link Qcow2Overlay}): spawning {@code qemu-img create} was a
-     * large part of every VM create's host side (docs/bench.md). The file is created new, never overwritten, with qemu-img's
-     * 0644; it is not fsynced, as a create cut short by a crash is rolled back by reconcile.
+     * large part of every VM create's host side (docs/bench.md). The file is created new, never
+     * overwritten, with qemu-img's 0644; it is not fsynced, as a create cut short by a crash is
+     * rolled back by reconcile.
      */
     private ClonedDisk overlay(Path base, Path target, long virtualBytes) {
         String what = "cannot make a qcow2 overlay of " + base + " at " + target;
