@@ -5,6 +5,7 @@ import dev.banger.host.DetachedProcess;
 import dev.banger.host.HostException;
 import dev.banger.host.LogTail;
 import dev.banger.host.ProcessHostCommands;
+import dev.banger.model.Deadline;
 import dev.banger.rpc.DaemonUnavailableException;
 import dev.banger.rpc.RpcClient;
 import java.io.IOException;
@@ -48,7 +49,7 @@ final class DaemonLauncher {
             Throwable why = e.getCause() != null ? e.getCause() : e;
             throw new DaemonUnavailableException("cannot start " + bangerd + ": " + why.getMessage(), why);
         }
-        long deadline = System.nanoTime() + START_DEADLINE.toNanos();
+        Deadline deadline = Deadline.after(START_DEADLINE);
         while (true) {
             try {
                 return RpcClient.connect(paths.socket());
@@ -57,14 +58,14 @@ final class DaemonLauncher {
                     throw new DaemonUnavailableException("bangerd exited with status " + process.exitValue()
                             + " while starting; end of " + log + ":\n" + tail(log));
                 }
-                if (System.nanoTime() > deadline) {
+                if (deadline.expired()) {
                     throw new DaemonUnavailableException("bangerd did not open " + paths.socket() + " within "
                             + START_DEADLINE.toSeconds() + " s; end of " + log + ":\n" + tail(log));
                 }
             }
             try {
                 // Polling a socket that appears within milliseconds; the deadline above bounds it.
-                Thread.sleep(POLL_MILLIS);
+                deadline.sleep(Duration.ofMillis(POLL_MILLIS));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new DaemonUnavailableException("interrupted while starting bangerd");
