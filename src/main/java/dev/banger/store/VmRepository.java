@@ -12,6 +12,8 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -131,13 +133,27 @@ public final class VmRepository {
      * runtime JSON (null to keep what is stored).
      */
     public Vm recordLifecycle(String name, VmState state, Long pid, String runtimeJson) {
+        return recordLifecycleIf(name, EnumSet.allOf(VmState.class), state, pid, runtimeJson).orElseThrow(() -> notFound(name));
+    }
+
+    /**
+     * {@link #recordLifecycle}, only while the VM's state is one of {@code from}: the guard is part
+     * of the same statement, so a checked transition costs no read of its own.
+     *
+     * @return the VM as written; empty when no VM of that name is in one of {@code from}
+     */
+    public Optional<Vm> recordLifecycleIf(String name, Set<VmState> from, VmState state, Long pid, String runtimeJson) {
         Objects.requireNonNull(state, "state");
         if (pid != null && pid < 1) {
             throw new StoreException(ErrorKind.INVALID_ARGUMENT, "a process id must be positive, got " + pid);
         }
+        if (from.isEmpty()) {
+            return Optional.empty();
+        }
+        String states = String.join(", ", Collections.nCopies(from.size(), "?"));
         return db.write("record the " + ColumnCodec.enumText(state) + " state of VM '" + name + "'", c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE vms SET state = ?, pid = ?, runtime_json = COALESCE(?, runtime_json), updated_at = ? WHERE name = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE vms SET state = ?, pid = ?, runtime_json = COALESCE(?, runtime_json),"
+                    + " updated_at = ? WHERE name = ? AND state IN (" + states + ")")) {
                 ps.setString(1, ColumnCodec.enumText(state));
                 if (pid == null) {
                     ps.setNull(2, Types.INTEGER);
@@ -147,11 +163,15 @@ public final class VmRepository {
                 ps.setString(3, runtimeJson);
                 ps.setString(4, ColumnCodec.timeText(db.now()));
                 ps.setString(5, name);
+                int i = 6;
+                for (VmState allowed : from) {
+                    ps.setString(i++, ColumnCodec.enumText(allowed));
+                }
                 if (ps.executeUpdate() == 0) {
-                    throw notFound(name);
+                    return Optional.empty();
                 }
             }
-            return select(c, name).orElseThrow();
+            return select(c, name);
         });
     }
 

@@ -12,7 +12,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -46,6 +48,24 @@ class VmRepositoryTest {
     @AfterEach
     void close() {
         store.close();
+    }
+
+    @Test
+    void aGuardedLifecycleWriteHappensOnlyFromTheGivenStatesAndLeavesTheRowAloneOtherwise() {
+        vms.create(StoreFixtures.vm("dev1", "debian-12"), SUBNET);
+
+        assertThat(vms.recordLifecycleIf("dev1", EnumSet.of(VmState.STOPPED), VmState.RUNNING, 42L, "{\"a\":1}")).isEmpty();
+        assertThat(vms.get("dev1").state()).isEqualTo(VmState.CREATING);
+        assertThat(vms.get("dev1").pid()).isNull();
+        assertThat(vms.runtime("dev1")).isEmpty();
+
+        Optional<Vm> written = vms.recordLifecycleIf("dev1", EnumSet.of(VmState.CREATING, VmState.STOPPED), VmState.RUNNING, 42L,
+                "{\"a\":1}");
+
+        assertThat(written).map(Vm::state).contains(VmState.RUNNING);
+        assertThat(written).map(Vm::pid).contains(42L);
+        assertThat(vms.runtime("dev1")).contains("{\"a\":1}");
+        assertThat(vms.recordLifecycleIf("ghost", EnumSet.allOf(VmState.class), VmState.RUNNING, null, null)).isEmpty();
     }
 
     @Test

@@ -37,8 +37,12 @@ public final class VmLifecycle {
      * @throws VmException (conflict) when the table does not allow the transition
      */
     public Vm record(String vm, VmState to, Long pid, VmRuntime runtime) {
-        VmTransitions.require(vm, vms.get(vm).state(), to);
-        return vms.recordLifecycle(vm, to, pid, runtime == null ? null : runtime.toJson());
+        String json = runtime == null ? null : runtime.toJson();
+        return vms.recordLifecycleIf(vm, VmTransitions.before(to), to, pid, json).orElseGet(() -> {
+            // Refused, or no such VM: the row says which (get throws not-found).
+            VmTransitions.require(vm, vms.get(vm).state(), to);
+            throw VmException.conflict("VM '" + vm + "' changed state while becoming " + to.wireName() + "; try again");
+        });
     }
 
     /** Removes the row: the end of a delete, or of a rolled-back create. */

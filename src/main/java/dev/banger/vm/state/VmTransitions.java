@@ -12,6 +12,8 @@ import java.util.Set;
  */
 public final class VmTransitions {
     private static final Map<VmState, Set<VmState>> NEXT = new EnumMap<>(VmState.class);
+    /** The table read the other way: the states each state may follow. */
+    private static final Map<VmState, Set<VmState>> BEFORE = new EnumMap<>(VmState.class);
 
     static {
         // A create ends running, or is rolled back (its row deleted) or, after a killed daemon, torn down.
@@ -21,9 +23,23 @@ public final class VmTransitions {
         NEXT.put(VmState.FAILED, EnumSet.of(VmState.FAILED, VmState.RUNNING, VmState.STOPPED, VmState.DELETING));
         // A delete only ends with the row gone; a killed daemon's next start finishes it.
         NEXT.put(VmState.DELETING, EnumSet.of(VmState.DELETING));
+        for (VmState to : VmState.values()) {
+            Set<VmState> from = EnumSet.noneOf(VmState.class);
+            NEXT.forEach((state, next) -> {
+                if (next.contains(to)) {
+                    from.add(state);
+                }
+            });
+            BEFORE.put(to, from);
+        }
     }
 
     private VmTransitions() {}
+
+    /** The states from which {@code to} may be written: the guard of {@link VmLifecycle#record}'s write. */
+    static Set<VmState> before(VmState to) {
+        return BEFORE.get(to);
+    }
 
     static boolean allowed(VmState from, VmState to) {
         return NEXT.get(from).contains(to);

@@ -37,6 +37,16 @@ class VmTransitionsTest {
     }
 
     @Test
+    void theStatesBeforeEachStateAreExactlyThoseItMayFollow() {
+        for (VmState to : VmState.values()) {
+            for (VmState from : VmState.values()) {
+                assertThat(VmTransitions.before(to).contains(from)).as(from.wireName() + " -> " + to.wireName())
+                        .isEqualTo(VmTransitions.allowed(from, to));
+            }
+        }
+    }
+
+    @Test
     void anIllegalTransitionIsAConflictNamingBothStates() {
         assertThatThrownBy(() -> VmTransitions.require("dev1", VmState.DELETING, VmState.RUNNING))
                 .isInstanceOfSatisfying(VmException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT))
