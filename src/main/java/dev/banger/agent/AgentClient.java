@@ -15,4 +15,15 @@ public interface AgentClient {
      * @throws AgentException naming the step that failed or ran out of time
      */
     HealthReport health(Duration deadline);
+
+    /**
+     * Gives a restored guest its identity ({@code POST /identity}) and returns once the guest has
+     * applied all of it; applying the same identity twice is harmless. The whole call finishes within
+     * {@code deadline}.
+     *
+     * @throws AgentException when the agent refuses a field, fails to apply one, or runs out of time
+     */
+    default void applyIdentity(GuestIdentity identity, Duration deadline) {
+        throw new UnsupportedOperationException("this agent client does not send identities");
+    }
 }

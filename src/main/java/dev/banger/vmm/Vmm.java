@@ -98,9 +98,45 @@ public interface Vmm {
         throw new UnsupportedOperationException(name() + " does not adopt paused machines");
     }
 
-    /** Grows drive {@code driveId} of a paused machine to {@code bytes}, the size its guest sees at boot. */
+    /**
+     * Grows drive {@code driveId} to {@code bytes}: of a paused machine from the warm pool, whose guest
+     * reads the size at boot, or of a restored one, whose guest is told of the new capacity.
+     */
     default void growDrive(VmmInstance instance, String driveId, long bytes) {
         throw new UnsupportedOperationException(name() + " does not adopt paused machines");
+    }
+
+    /**
+     * Whether it can save a running machine to files ({@link #saveSnapshot}) and start new machines
+     * from them ({@link #restorePaused}): the golden snapshots creates restore instead of booting.
+     */
+    default boolean savesSnapshots() {
+        return false;
+    }
+
+    /**
+     * Pauses the running machine, writes its memory and device state into {@code dir} (which exists
+     * and is empty; the files are made 0600), then ends the process. On failure the files written so
+     * far are removed and the process is ended too: a half-saved machine is never kept.
+     *
+     * @throws VmmException when the VMM refuses, fails to write or runs out of time
+     */
+    default SnapshotFiles saveSnapshot(VmmInstance instance, java.nio.file.Path dir) {
+        throw new UnsupportedOperationException(name() + " does not save snapshots");
+    }
+
+    /**
+     * Starts a machine that loads {@code snapshot} instead of booting, paused until {@link #resume}.
+     * {@code spec} must describe the same machine as the saved one (vCPUs, memory, kernel, boot
+     * arguments, drive ids and order, a NIC and the agent), but in this VM's directory, on this VM's
+     * drive files and TAP. Returns once the saved state is loaded; same guarantees as
+     * {@link #startPaused}.
+     *
+     * @throws VmmException when the process cannot start or the snapshot does not load (the caller then
+     *                      discards the snapshot and boots cold)
+     */
+    default VmmInstance restorePaused(MachineSpec spec, SnapshotFiles snapshot) {
+        throw new UnsupportedOperationException(name() + " does not restore snapshots");
     }
 
     /** The file the guest's serial console goes to for a machine in {@code vmDir} (for {@code vm logs} and error messages). */
