@@ -9,11 +9,17 @@ import java.util.Objects;
  *
  * @param image    the stored image
  * @param manifest the manifest JSON
- * @param vms      names of the VMs made from it, sorted
+ * @param vms       names of the VMs made from it, sorted
+ * @param snapshots its golden snapshots, one per shape
  */
-public record ImageDetails(Image image, String manifest, List<String> vms) {
+public record ImageDetails(Image image, String manifest, List<String> vms, List<ImageSnapshot> snapshots) {
     public ImageDetails {
         Objects.requireNonNull(image, "image");
         vms = List.copyOf(vms);
+        snapshots = snapshots == null ? List.of() : List.copyOf(snapshots);
+    }
+
+    public ImageDetails(Image image, String manifest, List<String> vms) {
+        this(image, manifest, vms, List.of());
     }
 }

@@ -6,7 +6,8 @@ import java.util.Locale;
 public enum OperationKind {
     VM_CREATE,
     IMAGE_BUILD,
-    IMAGE_VERIFY;
+    IMAGE_VERIFY,
+    IMAGE_SNAPSHOT;
 
     /** The stable lower-case, hyphenated name used on the wire and in the database. */
     public String wireName() {

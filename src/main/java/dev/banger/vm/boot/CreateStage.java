@@ -16,6 +16,10 @@ public enum CreateStage {
     WORK_DISK,
     NETWORK,
     CAPABILITIES,
+    /** A golden snapshot loaded instead of a boot ({@code vmm-start} and {@code boot} are then skipped). */
+    RESTORE,
+    /** The restored guest given this VM's identity over the agent channel. */
+    IDENTITY,
     VMM_START,
     BOOT,
     SSHD,
