@@ -77,8 +77,8 @@ b image verify "$image" || fail "image verify $image"
 b image show "$image" --json | grep -q "\"name\":\"$image\"" || fail "image show"
 [ -z "$(ls -A "$BANGER_STATE_DIR/vms" 2>/dev/null)" ] || fail "image verify left a VM dir behind"
 
-step "create v1"
-create v1 || fail "create v1"
+step "create v1 (--cold: it boots, from the warm pool)"
+create v1 --cold || fail "create v1"
 b vm show v1 | grep -q "vmm: *$vmm" || fail "vm show does not say the backend is $vmm"
 if [ "$vmm" = qemu ]; then
     # Started paused before v1 was asked for; its guest learnt its name and address from the config drive.
@@ -116,6 +116,54 @@ after=$(ssh_vm v1 df -B1 --output=size /root | tail -n 1 | tr -d ' ')
 b vm stats v1 || fail "stats"
 step "delete v1"
 b vm delete v1 || fail "delete v1"
+
+if [ "$vmm" = qemu ]; then
+    # The image verify's create booted cold, so a snapshot of this shape is being made in the background.
+    step "golden snapshot: made in the background after the first cold create, listed by image show"
+    deadline=$((SECONDS + 240))
+    until b image show "$image" | grep -q '^  1 vCPU, 512 MiB, qemu'; do
+        [ $SECONDS -lt $deadline ] || fail "no snapshot of $image listed within 240 s: $(b image show "$image")"
+        sleep 2
+    done
+    step "image snapshot: made again on demand"
+    b image snapshot "$image" --vcpus 1 --memory 512 || fail "image snapshot"
+    step "two VMs restored from one snapshot"
+    for n in r1 r2; do
+        create "$n" >"$work/create-$n.log" 2>&1 || { cat "$work/create-$n.log" >&2; fail "create $n"; }
+        grep -q 'restore' "$work/create-$n.log" || fail "$n did not restore: $(cat "$work/create-$n.log")"
+        grep -q 'identity' "$work/create-$n.log" || fail "$n took no identity: $(cat "$work/create-$n.log")"
+    done
+    step "each has its own hostname, address, MAC, host key, machine-id and randomness"
+    identity='hostname; ip -4 -o addr show scope global | awk "{print \$4}"; cat /sys/class/net/*/address | grep -v 00:00:00:00:00:00;
+cat /etc/ssh/ssh_host_ed25519_key.pub | cut -d" " -f2; cat /etc/machine-id; head -c 32 /dev/urandom | od -An -tx1 | tr -d " \n"'
+    ssh_vm r1 "$identity" >"$work/id-r1" || fail "read r1's identity"
+    ssh_vm r2 "$identity" >"$work/id-r2" || fail "read r2's identity"
+    [ "$(wc -l <"$work/id-r1")" -ge 6 ] || fail "r1's identity is incomplete: $(cat "$work/id-r1")"
+    for line in 1 2 3 4 5 6; do
+        a=$(sed -n "${line}p" "$work/id-r1"); c=$(sed -n "${line}p" "$work/id-r2")
+        [ -n "$a" ] && [ "$a" != "$c" ] || fail "r1 and r2 share line $line of their identity: '$a'"
+    done
+    [ "$(sed -n 1p "$work/id-r1")" = r1 ] || fail "r1's hostname is $(sed -n 1p "$work/id-r1")"
+    step "both answer DNS; /root is each VM's own"
+    ssh_vm r1 getent hosts r2.banger.internal >/dev/null || fail "r2.banger.internal does not resolve in r1"
+    ssh_vm r2 getent hosts r1.banger.internal >/dev/null || fail "r1.banger.internal does not resolve in r2"
+    ssh_vm r1 'echo only-in-r1 > /root/restored-marker && sync' || fail "write r1's marker"
+    ssh_vm r2 test ! -e /root/restored-marker || fail "r1's /root file shows in r2"
+    step "a restored VM keeps its identity across stop and start"
+    b vm stop r1 || fail "stop r1"
+    b vm start r1 || fail "start r1"
+    ssh_vm r1 "$identity" >"$work/id-r1-again" || fail "read r1's identity after start"
+    for line in 1 2 3 4 5; do
+        [ "$(sed -n "${line}p" "$work/id-r1")" = "$(sed -n "${line}p" "$work/id-r1-again")" ] \
+            || fail "r1's identity line $line changed across stop/start"
+    done
+    [ "$(ssh_vm r1 cat /root/restored-marker)" = only-in-r1 ] || fail "r1's /root file lost across stop/start"
+    b vm delete r1 r2 || fail "delete r1 r2"
+    step "image snapshot --delete removes it"
+    b image snapshot "$image" --delete || fail "image snapshot --delete"
+    b image show "$image" | grep -q '^  1 vCPU, 512 MiB, qemu' && fail "the snapshot is still listed after --delete"
+    [ -z "$(ls -A "$BANGER_STATE_DIR/images/$image/snapshots" 2>/dev/null)" ] || fail "snapshot files remain: $(ls "$BANGER_STATE_DIR/images/$image/snapshots")"
+fi
 
 step "three VMs, deleted with one call"
 pids=()

@@ -30,6 +30,7 @@ public final class ConfigKeys {
     public static final String VM_MEMORY = key("vm.memory");
     public static final String VM_DISK = key("vm.disk");
     public static final String VM_WARM_MACHINES = key("vm.warm_machines");
+    public static final String VM_GOLDEN_SNAPSHOTS = key("vm.golden_snapshots");
     public static final String AGENT_PATH = key("agent.path");
     public static final String AGENT_PORT = key("agent.port");
     public static final String IMAGE_DEFAULT = key("image.default");

@@ -156,7 +156,8 @@ public final class ConfigLoader {
                 v.integer(ConfigKeys.VM_VCPUS, 1, 32, d.vm().vcpus()),
                 v.size(ConfigKeys.VM_MEMORY, d.vm().memory(), ByteSize.ofMebibytes(128), ByteSize.ofGibibytes(1024), true),
                 v.size(ConfigKeys.VM_DISK, d.vm().disk(), ByteSize.ofMebibytes(256), ByteSize.MAX, false),
-                v.integer(ConfigKeys.VM_WARM_MACHINES, 0, VmDefaults.MAX_WARM_MACHINES, d.vm().warmMachines()));
+                v.integer(ConfigKeys.VM_WARM_MACHINES, 0, VmDefaults.MAX_WARM_MACHINES, d.vm().warmMachines()),
+                v.bool(ConfigKeys.VM_GOLDEN_SNAPSHOTS, d.vm().goldenSnapshots()));
         AgentConfig agent = new AgentConfig(
                 v.optional(ConfigKeys.AGENT_PATH, ConfigValues::absolutePath),
                 v.integer(ConfigKeys.AGENT_PORT, 1, 65535, d.agent().port()));

@@ -96,7 +96,9 @@ public final class Daemon implements AutoCloseable {
             opened.push(vms.service().startWatch(VmmWatch.SWEEP_EVERY));
             ImageVerifier verifier = new ImageVerifier(vms.service(), vms.inspector(), host, paths.stateDir().resolve("tmp"));
             methods.addAll(new ImageMethods(images, store.images(), store.operations(), runner, verifier,
-                    vms.service()::imageChanged, () -> config.image().defaultImage()).methods());
+                    vms.service()::imageChanged, () -> config.image().defaultImage(),
+                    image -> vms.service().snapshots().list(image)).methods());
+            methods.addAll(new SnapshotMethods(vms.service(), store.images(), store.operations(), runner).methods());
             methods.addAll(new VmMethods(vms.service(), vms.inspector(), store.operations(), runner).methods());
 
             PeerAuthorizer authorizer = new PeerAuthorizer(config.daemon().group(), new HostGroupLookup(host));

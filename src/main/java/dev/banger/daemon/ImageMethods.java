@@ -12,6 +12,7 @@ import dev.banger.model.BangerException;
 import dev.banger.model.ErrorKind;
 import dev.banger.model.Image;
 import dev.banger.model.ImageDetails;
+import dev.banger.model.ImageSnapshot;
 import dev.banger.model.Operation;
 import dev.banger.model.OperationKind;
 import dev.banger.rpc.InvalidParameterException;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -39,13 +41,17 @@ final class ImageMethods {
     private final ImageVerifier verifier;
     private final Consumer<String> imageChanged;
     private final DefaultImageBuilds builds;
+    private final Function<Image, List<ImageSnapshot>> snapshots;
 
     /**
      * @param imageChanged      told the name of an image deleted or rebuilt (warm machines hold its old files open)
      * @param configuredDefault {@code [image] default}: the one image a first create builds
+     * @param snapshots         an image's golden snapshots, for {@code image.show}
      */
     ImageMethods(ImageCatalog catalog, ImageRepository images, OperationRepository operations, OperationRunner runner,
-            ImageVerifier verifier, Consumer<String> imageChanged, Supplier<String> configuredDefault) {
+            ImageVerifier verifier, Consumer<String> imageChanged, Supplier<String> configuredDefault,
+            Function<Image, List<ImageSnapshot>> snapshots) {
+        this.snapshots = snapshots;
         this.verifier = verifier;
         this.imageChanged = imageChanged;
         this.catalog = catalog;
@@ -180,10 +186,15 @@ final class ImageMethods {
     private Operation beginVerify(String name) {
         images.get(name);
         dev.banger.vm.create.CreatePlan plan = verifier.plan(name);
-        return runner.begin(OperationKind.IMAGE_VERIFY, name, verifier.stages(), stages -> verifier.verify(plan, stages));
+        return runner.begin(OperationKind.IMAGE_VERIFY, name, verifier.stages(plan), stages -> verifier.verify(plan, stages));
     }
 
     private Operation status(String operationId, OperationKind kind) {
+        return status(operations, operationId, kind);
+    }
+
+    /** The operation {@code operationId} of {@code kind}, else not-found. */
+    static Operation status(OperationRepository operations, String operationId, OperationKind kind) {
         return operations.find(operationId)
                 .filter(op -> op.kind() == kind)
                 .orElseThrow(() -> new DaemonException(ErrorKind.NOT_FOUND, "no " + kind.wireName().replace('-', ' ')
@@ -192,6 +203,6 @@ final class ImageMethods {
 
     private ImageDetails show(String name) {
         Image image = images.get(name);
-        return new ImageDetails(image, image.manifestJson(), images.users(name));
+        return new ImageDetails(image, image.manifestJson(), images.users(name), snapshots.apply(image));
     }
 }

@@ -53,8 +53,8 @@ final class ImageVerifier {
         return vms.plan(new CreateRequest(name.replaceAll("-+", "-"), image, null, null, 2));
     }
 
-    List<String> stages() {
-        List<String> stages = new ArrayList<>(vms.createStages());
+    List<String> stages(CreatePlan plan) {
+        List<String> stages = new ArrayList<>(plan.stages());
         stages.add("checks");
         stages.add("delete");
         return stages;

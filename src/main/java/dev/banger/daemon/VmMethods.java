@@ -50,7 +50,8 @@ final class VmMethods {
     }
 
     /** {@code slowPath}: the benchmark's deliberate slow path (see {@link CreateRequest#slowPath()}). */
-    record CreateParams(String name, String image, Integer vcpus, Integer memoryMib, Integer diskGib, Boolean slowPath) {
+    record CreateParams(String name, String image, Integer vcpus, Integer memoryMib, Integer diskGib, Boolean slowPath,
+            Boolean cold) {
         CreateParams {
             if (name != null) {
                 checkName("name", name);
@@ -147,7 +148,7 @@ final class VmMethods {
 
     private Operation beginCreate(CreateParams p) {
         CreatePlan plan = vms.plan(new CreateRequest(p.name(), p.image(), p.vcpus(), p.memoryMib(), p.diskGib(),
-                Boolean.TRUE.equals(p.slowPath())));
-        return runner.begin(OperationKind.VM_CREATE, plan.name(), vms.createStages(), stages -> vms.create(plan, stages));
+                Boolean.TRUE.equals(p.slowPath()), Boolean.TRUE.equals(p.cold())));
+        return runner.begin(OperationKind.VM_CREATE, plan.name(), plan.stages(), stages -> vms.create(plan, stages));
     }
 }

@@ -11,6 +11,8 @@ import dev.banger.model.BangerException;
 import dev.banger.model.ErrorKind;
 import dev.banger.runtime.RuntimeArtifacts;
 import dev.banger.runtime.RuntimeBundle;
+import dev.banger.vm.snapshot.FileDigests;
+import java.util.function.Supplier;
 import dev.banger.store.Store;
 import dev.banger.vm.VmHost;
 import dev.banger.vm.VmInspector;
@@ -62,6 +64,9 @@ final class VmSetup {
                 () -> config.image().defaultImage(), config.agent().port(), config.network().subnet(),
                 BootDeadlines.BY_ACCELERATION, store.settings());
         LOG.info("new VMs: {}", newVmsNow(config, kvm, newVms));
+        if (config.vm().goldenSnapshots()) {
+            service.snapshots().enable(agentVersion(config));
+        }
         if (!store.vms().list().isEmpty()) {
             try {
                 service.ensureHostStarted();
@@ -69,6 +74,7 @@ final class VmSetup {
                 LOG.error("{}", e.getMessage());
             }
         }
+        service.collectSnapshots();
         return new Vms(service, service.inspector(() -> privateKey(config)), vmHost);
     }
 
@@ -99,6 +105,24 @@ final class VmSetup {
         } catch (RuntimeException noBundle) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The guest agent images get ({@code [agent] path}, else the runtime bundle's), by its sha256: a
+     * snapshot holds a running agent, so a new one makes the old snapshots stale. Read once, when
+     * first asked (a daemon without a bundle only builds images).
+     */
+    private static Supplier<String> agentVersion(BangerConfig config) {
+        FileDigests digests = new FileDigests();
+        return () -> {
+            try {
+                Path agent = config.agent().path().orElseGet(() -> config.runtime().bundle().map(RuntimeBundle::at)
+                        .orElseGet(RuntimeBundle::locate).require(RuntimeArtifacts.AGENT));
+                return digests.sha256(agent);
+            } catch (RuntimeException noAgent) {
+                return "unknown";
+            }
+        };
     }
 
     private static String privateKey(BangerConfig config) {

@@ -11,8 +11,14 @@ import dev.banger.vm.state.VmRules;
  * @param slowPath take the slow path on purpose (a fresh TAP, {@code /root} built from the rootfs,
  *                 a full copy of the root disk), so {@code banger bench create --compare-slow-path}
  *                 can show what the fast paths save on the same host at the same moment
+ * @param cold     boot the kernel even when a golden snapshot of the shape exists ({@code vm create --cold})
  */
-public record CreateRequest(String name, String image, Integer vcpus, Integer memoryMib, Integer diskGib, boolean slowPath) {
+public record CreateRequest(String name, String image, Integer vcpus, Integer memoryMib, Integer diskGib, boolean slowPath,
+        boolean cold) {
+    public CreateRequest(String name, String image, Integer vcpus, Integer memoryMib, Integer diskGib, boolean slowPath) {
+        this(name, image, vcpus, memoryMib, diskGib, slowPath, false);
+    }
+
     /** An ordinary create, by the fast paths. */
     public CreateRequest(String name, String image, Integer vcpus, Integer memoryMib, Integer diskGib) {
         this(name, image, vcpus, memoryMib, diskGib, false);
@@ -27,6 +33,6 @@ public record CreateRequest(String name, String image, Integer vcpus, Integer me
         int memory = memoryMib == null ? VmRules.defaultMemoryMib(defaults) : memoryMib;
         long disk = diskGib == null ? defaults.disk().bytes() : diskGib * VmRules.GIB;
         VmRules.requireSizes(cpus, memory, disk);
-        return new CreatePlanner.Request(image, cpus, memory, disk, slowPath);
+        return new CreatePlanner.Request(image, cpus, memory, disk, slowPath, cold);
     }
 }

@@ -8,6 +8,7 @@ import dev.banger.store.ImageRepository;
 import dev.banger.vm.state.VmException;
 import dev.banger.vm.warm.WarmShape;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -59,6 +60,15 @@ final class ImagePolicy {
 
     static boolean hasWorkSeed(Image image) {
         return image.workSeed() != null && Files.isRegularFile(image.workSeed());
+    }
+
+    /** Whether a restored guest of this image can take a VM's identity (RESTORABLE_TODO: the manifest's flag). */
+    static boolean restorable(Image image) {
+        return manifest(image).isPresent() && hasWorkSeed(image);
+    }
+
+    List<Image> all() {
+        return images.list();
     }
 
     /** The warm pool's shape for creates from {@code image}, when its guests can come from the pool at all. */

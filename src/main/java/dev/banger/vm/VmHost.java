@@ -51,6 +51,7 @@ public final class VmHost implements AutoCloseable {
     private final NatController nat;
     private final GuestDns dns;
     private final WarmMachines warm;
+    private final Path warmDir;
 
     /**
      * @param backends     every VMM backend this daemon can drive, by {@link Vmm#name()} (existing VMs keep theirs)
@@ -93,6 +94,7 @@ public final class VmHost implements AutoCloseable {
         this.nat = new NatController(network, config.nat());
         this.dns = new GuestDns(config.subnet().gateway(), config.domain());
         this.warm = new WarmMachines(this.backends, disks, taps, guestStart, warmDir, warmDir == null ? 0 : warmMachines);
+        this.warmDir = warmDir;
     }
 
     /**
@@ -126,6 +128,11 @@ public final class VmHost implements AutoCloseable {
 
     String bridge() {
         return network.bridge();
+    }
+
+    /** Where machines made ahead of creates wait (warm machines, golden machines being made); null in tests without one. */
+    Path warmDir() {
+        return warmDir;
     }
 
     Backends backends() {

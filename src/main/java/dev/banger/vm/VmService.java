@@ -14,6 +14,10 @@ import dev.banger.store.SettingsRepository;
 import dev.banger.store.VmRepository;
 import dev.banger.vm.boot.BootDeadlines;
 import dev.banger.vm.boot.BootSequence;
+import dev.banger.vm.boot.IdentityParts;
+import dev.banger.vm.host.HostKeys;
+import dev.banger.vm.snapshot.GoldenSnapshots;
+import dev.banger.vm.warm.GoldenMaker;
 import dev.banger.vm.boot.BootWaiter;
 import dev.banger.vm.boot.CreateStage;
 import dev.banger.vm.boot.Machines;
@@ -61,6 +65,7 @@ public final class VmService {
     private final HostStartup startup;
     private final VmViews views;
     private final BootSequence boot;
+    private final VmSnapshots snapshots;
 
     /** @param defaultImage the configured default image name; an image promoted with {@code image promote} wins over it */
     public VmService(VmRepository vms, ImageRepository imageRows, ImageCatalog images, VmHost host, Path stateDir,
@@ -90,9 +95,13 @@ public final class VmService {
         this.lifecycle = new VmLifecycle(vms, subnet, new VmDirs(stateDir));
         this.images = new ImagePolicy(imageRows, defaultImage);
         Machines machines = new Machines(host.capabilities(), host.prefixLength(), agentPort);
-        this.boot = new BootSequence(machines, deadlines, agentPort, sshPort);
+        GoldenSnapshots goldens = new GoldenSnapshots();
+        this.boot = new BootSequence(machines, deadlines, agentPort, sshPort,
+                new IdentityParts(host.taps(), new HostKeys(host.commands()), goldens));
         this.pipeline = new CreatePipeline(lifecycle, host.backends(), host.guestStart(), host.warm(), host.taps(), host.disks(),
-                host.nat(), catalog, boot);
+                host.nat(), catalog, boot, goldens);
+        this.snapshots = new VmSnapshots(goldens, new GoldenMaker(host.disks(), host.taps(), goldens, boot, host.warmDir()),
+                host.backends(), images, lifecycle, deadlines);
         this.power = new VmPower(lifecycle, images, host.backends(), host.taps(), host.disks(), boot);
         this.removal = new VmRemoval(lifecycle, locks, host.backends(), host.taps(), host.disks(), host.nat(), machines);
         this.reconciler = new VmReconciler(lifecycle, host.backends(), host.taps(), host.dns(), host.nat(), removal,
@@ -128,9 +137,30 @@ public final class VmService {
         return new WarmPools(host.warm(), host.taps()).await(deadline, host.bridge());
     }
 
-    /** An image was deleted or rebuilt: the warm machines made from its old files go. */
+    /** An image was deleted or rebuilt: the warm machines made from its old files go (its snapshots went with its directory). */
     public void imageChanged(String image) {
         host.warm().retire(image);
+    }
+
+    /** The golden snapshots: off until enabled; made, listed and deleted for {@code banger image snapshot}. */
+    public VmSnapshots snapshots() {
+        return snapshots;
+    }
+
+    /**
+     * Checks a request to make a snapshot of {@code image} at the given size (null: the {@code [vm]}
+     * defaults) and brings the host up for it: the golden machine takes a TAP.
+     */
+    public VmSnapshots.MakeRequest snapshotRequest(String image, Integer vcpus, Integer memoryMib) {
+        CreatePlanner.Request sizes = new CreateRequest(null, image, vcpus, memoryMib, null).check(defaults);
+        VmSnapshots.MakeRequest request = snapshots.checkMake(images.get(image), sizes.vcpus(), sizes.memoryMib());
+        ensureHostStarted();
+        return request;
+    }
+
+    /** Retires stale snapshots and removes the retired ones no VM uses (at start, and after deletes). */
+    public void collectSnapshots() {
+        snapshots.collect(images.all());
     }
 
     /** Arms the fault suite's hold points ({@code vm-delete:<vm>} holds before that VM's delete) and the soak's switch. */
@@ -145,11 +175,6 @@ public final class VmService {
      */
     public boolean drainDeletes(Duration limit) {
         return removal.drain(limit);
-    }
-
-    /** The create's stage names, in order, as operations store them. */
-    public List<String> createStages() {
-        return CreateStage.wireNames();
     }
 
     /**
@@ -171,7 +196,8 @@ public final class VmService {
         LOG.info("VM {}: new VM gets {}", name, backend.describe());
         Vmm vmm = host.backends().vmm(backend.backend());
         CreatePlan plan = CreatePlanner.plan(name, checked, image, ImagePolicy.manifest(image), backend,
-                new CreatePlanner.HostFacts(host.disks().factsFor(vmm), vmm.adoptsPausedMachines(), ImagePolicy.hasWorkSeed(image)));
+                new CreatePlanner.HostFacts(host.disks().factsFor(vmm), vmm.adoptsPausedMachines(), ImagePolicy.hasWorkSeed(image),
+                        snapshots.forCreate(image, vmm, checked.vcpus(), checked.memoryMib())));
         // Only a request that passed every check may set up the host network (bad input changes nothing).
         ensureHostStarted();
         return plan;
@@ -182,6 +208,7 @@ public final class VmService {
         return locks.with(plan.name(), () -> {
             long start = System.nanoTime();
             VmInfo created = views.info(pipeline.run(plan, stages));
+            snapshots.afterCreate(plan);
             LOG.info("VM {}: created in {} ms, running as {}", created.name(), (System.nanoTime() - start) / 1_000_000,
                     created.acceleration() == null ? created.vmm() : created.vmm() + " (" + created.acceleration() + ")");
             return created;
@@ -215,7 +242,9 @@ public final class VmService {
         if (names.stream().anyMatch(name -> lifecycle.find(name).isPresent())) {
             ensureHostStarted();
         }
-        return removal.delete(names);
+        VmDeleteResult result = removal.delete(names);
+        collectSnapshots();
+        return result;
     }
 
     /** Changes sizes of a stopped VM; the disk only grows (the filesystem is grown with it). */

@@ -83,7 +83,7 @@ class FirstCreateBuildsDefaultImageTest {
         VmService vms = host.service(VmFixture.QUICK, configuredDefault);
         List<RpcMethod<?, ?>> methods = new ArrayList<>();
         for (RpcMethod<?, ?> method : new ImageMethods(catalog, host.store.images(), host.store.operations(), runner,
-                null, image -> { }, () -> configuredDefault).methods()) {
+                null, image -> { }, () -> configuredDefault, image -> List.of()).methods()) {
             methods.add(method.name().equals("image.default.ensure") ? counted(method) : method);
         }
         methods.addAll(new VmMethods(vms, null, host.store.operations(), runner).methods());

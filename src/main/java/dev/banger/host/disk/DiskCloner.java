@@ -79,7 +79,11 @@ public final class DiskCloner {
         if (to.getParent() == null || !Files.isDirectory(to.getParent())) {
             throw DiskException.precondition("directory of clone target " + to + " does not exist");
         }
-        long baseBytes = size(from);
+        DiskFormat baseFormat = DiskFormat.ofFile(from);
+        if (baseFormat == DiskFormat.QCOW2 && strategy != CloneStrategy.QCOW2_OVERLAY) {
+            throw DiskException.invalid("a qcow2 base such as " + from + " can only get a qcow2 overlay, not a " + strategy + " clone");
+        }
+        long baseBytes = baseFormat == DiskFormat.QCOW2 ? Qcow2Overlay.virtualSizeOf(from) : size(from);
         if (sizeBytes != 0 && sizeBytes < baseBytes) {
             throw DiskException.invalid("a clone of " + from + " cannot be smaller than its " + baseBytes
                     + " bytes, asked for " + sizeBytes);
@@ -87,7 +91,7 @@ public final class DiskCloner {
         return switch (strategy) {
             case REFLINK -> copy(List.of("cp", "--reflink=always", from.toString(), to.toString()), strategy, to, baseBytes, sizeBytes);
             case SPARSE_COPY -> copy(List.of("cp", "--sparse=always", from.toString(), to.toString()), strategy, to, baseBytes, sizeBytes);
-            case QCOW2_OVERLAY -> overlay(from, to, sizeBytes == 0 ? baseBytes : sizeBytes);
+            case QCOW2_OVERLAY -> overlay(from, baseFormat, to, sizeBytes == 0 ? baseBytes : sizeBytes);
             case DM_SNAPSHOT -> snapshot(from, to, baseBytes, sizeBytes);
         };
     }
@@ -119,6 +123,11 @@ public final class DiskCloner {
     }
 
     /** Gives a qcow2 overlay a larger virtual size; the guest grows its file system into it. */
+    /** The size a guest sees: a qcow2 file's virtual size, any other file's length. */
+    public static long virtualSize(Path disk) {
+        return DiskFormat.ofFile(disk) == DiskFormat.QCOW2 ? Qcow2Overlay.virtualSizeOf(disk) : size(disk);
+    }
+
     public void growOverlay(Path overlay, long sizeBytes) {
         Path file = DiskArguments.absolute("overlay", overlay);
         DiskArguments.nonNegativeSize("overlay size", sizeBytes);
@@ -145,12 +154,12 @@ public final class DiskCloner {
      * overwritten, with qemu-img's 0644; it is not fsynced, as a create cut short by a crash is
      * rolled back by reconcile.
      */
-    private ClonedDisk overlay(Path base, Path target, long virtualBytes) {
+    private ClonedDisk overlay(Path base, DiskFormat baseFormat, Path target, long virtualBytes) {
         String what = "cannot make a qcow2 overlay of " + base + " at " + target;
         byte[] image;
         FileChannel channel;
         try {
-            image = Qcow2Overlay.image(base.toString(), virtualBytes);
+            image = Qcow2Overlay.image(base.toString(), baseFormat, virtualBytes);
             channel = FileChannel.open(target, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                     PosixFilePermissions.asFileAttribute(OVERLAY_PERMISSIONS));
         } catch (FileAlreadyExistsException e) {

@@ -27,6 +27,8 @@ final class Qcow2Overlay {
     static final int BACKING_FORMAT_EXTENSION = 0xe2792aca;
     static final int FEATURE_NAME_TABLE_EXTENSION = 0x6803f857;
     static final String BACKING_FORMAT = "raw";
+    /** Byte offset of the virtual size in a qcow2 header. */
+    static final int SIZE_OFFSET = 24;
     static final long REFCOUNT_TABLE_OFFSET = CLUSTER_SIZE;
     static final long REFCOUNT_BLOCK_OFFSET = 2L * CLUSTER_SIZE;
     static final long L1_TABLE_OFFSET = 3L * CLUSTER_SIZE;
@@ -92,6 +94,14 @@ final class Qcow2Overlay {
      * @throws DiskException  on a relative, empty, too long or NUL-containing backing name, or a bad size
      */
     static byte[] image(String backingFile, long requestedBytes) {
+        return image(backingFile, DiskFormat.RAW, requestedBytes);
+    }
+
+    /**
+     * The same, on a backing file laid out as {@code backingFormat}: a restored VM's overlay sits on
+     * a golden snapshot's frozen qcow2 overlay, as {@code qemu-img create -F qcow2} would record it.
+     */
+    static byte[] image(String backingFile, DiskFormat backingFormat, long requestedBytes) {
         byte[] backing = backingName(backingFile);
         long size = virtualSize(requestedBytes);
         int l1Entries = l1Entries(size);
@@ -100,7 +110,7 @@ final class Qcow2Overlay {
         // At most 3 + 512 clusters: one refcount block (32768 entries) always covers them.
         ByteBuffer file = ByteBuffer.allocate(Math.toIntExact(length));
 
-        ByteBuffer extensions = extensions();
+        ByteBuffer extensions = extensions(backingFormat.name().toLowerCase(java.util.Locale.ROOT));
         int backingOffset = HEADER_LENGTH + extensions.remaining();
         file.putInt(MAGIC)
                 .putInt(VERSION)
@@ -130,6 +140,23 @@ final class Qcow2Overlay {
         return file.array();
     }
 
+    /** The virtual size a qcow2 file's header records. */
+    static long virtualSizeOf(java.nio.file.Path qcow2) {
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(qcow2)) {
+            ByteBuffer header = ByteBuffer.allocate(SIZE_OFFSET + Long.BYTES);
+            int read = 0;
+            while (header.hasRemaining() && read >= 0) {
+                read = channel.read(header);
+            }
+            if (header.hasRemaining() || header.getInt(0) != MAGIC) {
+                throw DiskException.invalid(qcow2 + " is not a qcow2 file");
+            }
+            return header.getLong(SIZE_OFFSET);
+        } catch (java.io.IOException e) {
+            throw DiskException.failed("cannot read the qcow2 header of " + qcow2, e);
+        }
+    }
+
     private static byte[] backingName(String backingFile) {
         if (backingFile == null || !backingFile.startsWith("/")) {
             throw DiskException.invalid("the backing file of a qcow2 overlay must be an absolute path, got " + backingFile);
@@ -146,8 +173,8 @@ final class Qcow2Overlay {
     }
 
     /** Backing file format, feature name table, end marker; each extension's data padded to 8 bytes. */
-    private static ByteBuffer extensions() {
-        byte[] format = BACKING_FORMAT.getBytes(StandardCharsets.US_ASCII);
+    private static ByteBuffer extensions(String backingFormat) {
+        byte[] format = backingFormat.getBytes(StandardCharsets.US_ASCII);
         int featureBytes = FEATURES.size() * FEATURE_ENTRY_BYTES;
         ByteBuffer out = ByteBuffer.allocate(8 + padded(format.length) + 8 + padded(featureBytes) + 8);
         out.putInt(BACKING_FORMAT_EXTENSION).putInt(format.length).put(format);

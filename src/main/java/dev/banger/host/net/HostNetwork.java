@@ -82,6 +82,11 @@ public final class HostNetwork {
         run(planner.attachTap(name), "attach TAP " + name + " to " + bridge());
     }
 
+    /** Takes a TAP off the bridge ({@link NetworkPlanner#detachTap}). */
+    public void detachTap(String name) {
+        run(planner.detachTap(name), "detach TAP " + name + " from " + bridge());
+    }
+
     /** Deletes a TAP; a TAP that does not exist is not an error. */
     public void deleteTap(String name) {
         NetworkPlan plan = planner.deleteTap(name);

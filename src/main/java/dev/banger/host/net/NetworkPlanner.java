@@ -113,6 +113,15 @@ public final class NetworkPlanner {
         return NetworkPlan.of(cmd("ip", "link", "set", "dev", name, "master", bridge, "up"));
     }
 
+    /**
+     * Takes a TAP off the bridge, up still: a restored guest's NIC starts with its snapshot's MAC, so
+     * its TAP joins the bridge only once the guest has taken its own.
+     */
+    public NetworkPlan detachTap(String name) {
+        InterfaceName.require("TAP", name);
+        return NetworkPlan.of(cmd("ip", "link", "set", "dev", name, "nomaster"));
+    }
+
     /** Deletes a TAP. {@code ip tuntap del} refuses non-TAP devices, so a typo cannot delete the bridge. */
     public NetworkPlan deleteTap(String name) {
         InterfaceName.require("TAP", name);

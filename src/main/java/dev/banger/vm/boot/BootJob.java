@@ -4,6 +4,7 @@ import dev.banger.model.HealthReport;
 import dev.banger.model.Image;
 import dev.banger.model.Vm;
 import dev.banger.vm.host.GuestStartGate;
+import dev.banger.vm.snapshot.GoldenSnapshot;
 import dev.banger.vm.state.RuntimeRecord;
 import dev.banger.vmm.Acceleration;
 import dev.banger.vmm.MachineSpec;
@@ -28,6 +29,10 @@ public final class BootJob {
     final VmmInstance adopted;
     /** How the plan expected the machine to run, for a backend that does not say; null for a start. */
     final Acceleration planned;
+    /** The golden snapshot this VM is restored from, or null for a boot. */
+    GoldenSnapshot restoring;
+    /** The work disk's asked size, which a restored guest is grown to. */
+    long diskBytes;
     BootWaiter waiter;
     /** False only under the soak's test-only switch ({@link BootSequence#skipGuestWaits}). */
     boolean awaitGuest = true;
@@ -47,6 +52,12 @@ public final class BootJob {
         this.cohort = cohort;
         this.adopted = adopted;
         this.planned = planned;
+    }
+
+    /** This VM loads {@code snapshot} instead of booting ({@link RestoreStep}), its work disk then grown to {@code bytes}. */
+    public void restoreFrom(GoldenSnapshot snapshot, long bytes) {
+        this.restoring = snapshot;
+        this.diskBytes = bytes;
     }
 
     /** The started (or adopted) machine, once vmm-start ran. */

@@ -10,21 +10,26 @@ import java.util.function.Predicate;
  * The one way a VM's machine comes to run, for a create, a start and a restart alike: capabilities
  * prepared and the spec made, the VMM started paused (or a warm machine's settings written), the
  * host services the guest needs ready, the guest let run, then its agent, sshd and services
- * awaited. A warm machine is this sequence's first half done ahead of time ({@link
+ * awaited. A create that restores a golden snapshot loads it instead of starting and booting
+ * ({@link RestoreStep}) and gives the guest its identity ({@link IdentityStep}) before sshd. A warm machine is this sequence's first half done ahead of time ({@link
  * WarmMachineFactory}). Each step pushes its undo onto the job's log; the caller rolls back.
  * Thread-safe: jobs share nothing here.
  */
 public final class BootSequence {
     private final List<BootStep> steps;
+    private final List<BootStep> restoring;
     private final int agentPort;
     private final int sshPort;
 
     /** Which VMs' guests are not waited for: none, except under the soak's test-only switch. */
     private volatile Predicate<String> guestNotAwaited = vm -> false;
 
-    public BootSequence(Machines machines, Function<Acceleration, BootDeadlines> deadlines, int agentPort, int sshPort) {
+    public BootSequence(Machines machines, Function<Acceleration, BootDeadlines> deadlines, int agentPort, int sshPort,
+            IdentityParts identity) {
         this.steps = List.of(new CapabilitiesStep(machines), new VmmStartStep(machines), new GuestBootStep(machines, deadlines),
                 new SshdStep(), new ServicesStep());
+        this.restoring = List.of(new CapabilitiesStep(machines), new RestoreStep(machines, deadlines),
+                new IdentityStep(machines, identity), new SshdStep(), new ServicesStep());
         this.agentPort = agentPort;
         this.sshPort = sshPort;
     }
@@ -41,7 +46,7 @@ public final class BootSequence {
     public List<String> run(BootJob job, StageRunner stages) {
         job.waiter = waiter(job.vmm);
         job.awaitGuest = !guestNotAwaited.test(job.name());
-        for (BootStep step : steps) {
+        for (BootStep step : job.restoring != null ? restoring : steps) {
             stages.run(step.stage().wireName(), () -> step.run(job));
         }
         return job.ready == null ? List.of() : job.ready.hostKeys();

@@ -90,6 +90,24 @@ public final class BootWaiter {
         });
     }
 
+    /**
+     * A guest with no address yet (a golden snapshot's) ready as the agent sees it: sshd and every
+     * named service listening, {@code /root} mounted.
+     */
+    public HealthReport awaitReadyUnaddressed(String vm, VmmInstance instance, List<String> services, Duration deadline) {
+        AgentClient client = agent(instance);
+        return poll(vm, instance, "the agent, sshd, /root and services " + services, deadline, () -> {
+            try {
+                HealthReport report = client.health(PROBE);
+                boolean workDiskReady = report.workDisk() == null || report.workDisk().mounted();
+                return workDiskReady && report.listening("sshd") && services.stream().allMatch(report::listening)
+                        ? Optional.of(report) : Optional.empty();
+            } catch (RuntimeException notYet) {
+                return Optional.empty();
+            }
+        });
+    }
+
     /** Every named service listening, as the agent reports them; returns the last report. */
     HealthReport awaitServices(String vm, VmmInstance instance, List<String> services, Duration deadline) {
         AgentClient client = agent(instance);

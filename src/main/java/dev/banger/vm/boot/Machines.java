@@ -12,6 +12,8 @@ import dev.banger.host.disk.ClonedDisk;
 import dev.banger.model.Image;
 import dev.banger.model.Vm;
 import dev.banger.vm.host.Backends;
+import dev.banger.vm.snapshot.GoldenSnapshot;
+import dev.banger.vm.snapshot.SnapshotShape;
 import dev.banger.vm.state.VmRuntime;
 import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.Vmm;
@@ -102,12 +104,36 @@ public final class Machines {
                 new MachineSpec.Drive(CONFIG_DRIVE_ID, configDrive, DiskFormat.RAW, true, ConfigDrive.SERIAL));
         String mac = String.format("02:b9:%02x:%02x:%02x:%02x", (serial >> 24) & 0xff, (serial >> 16) & 0xff,
                 (serial >> 8) & 0xff, serial & 0xff);
-        return new MachineSpec("warm-" + serial, dir, vcpus, memoryMib, kernel, initrd,
-                String.join(" ", Backends.kernelLine(vmm).baseArgs()), drives, new MachineSpec.Nic(tap, mac), WARM_CID, 0);
+        return new MachineSpec("warm-" + serial, dir, vcpus, memoryMib, kernel, initrd, unaddressedBootArgs(vmm), drives,
+                new MachineSpec.Nic(tap, mac), WARM_CID, 0);
+    }
+
+    /** The kernel command line of a machine made before any VM (warm, golden): the backend's base line alone. */
+    public static String unaddressedBootArgs(Vmm vmm) {
+        return String.join(" ", Backends.kernelLine(vmm).baseArgs());
+    }
+
+    /**
+     * A restored VM's machine: the one its golden snapshot saved (sizes, kernel, boot arguments, the
+     * drives in the same order, the NIC's MAC), on this VM's disks, config drive and TAP.
+     */
+    public MachineSpec restored(Vm vm, Image image, VmRuntime runtime, GoldenSnapshot snapshot) {
+        SnapshotShape shape = snapshot.shape();
+        List<MachineSpec.Drive> drives = List.of(
+                new MachineSpec.Drive("root", runtime.rootDisk().path(), runtime.rootDisk().format(), false),
+                new MachineSpec.Drive(WorkDiskCapability.DRIVE_ID, runtime.workDisk(), DiskFormat.ofFile(runtime.workDisk()), false),
+                new MachineSpec.Drive(CONFIG_DRIVE_ID, runtime.vmDir().resolve(CONFIG_FILE), DiskFormat.RAW, true, ConfigDrive.SERIAL));
+        return new MachineSpec(vm.name(), runtime.vmDir(), shape.vcpus(), shape.memoryMib(), image.kernel(), image.initrd(),
+                shape.bootArgs(), drives, new MachineSpec.Nic(runtime.tap(), snapshot.meta().mac()), WARM_CID, agentPort);
+    }
+
+    /** What the capabilities tell this VM's guest: hostname, address, gateway, resolvers, mounts. */
+    public GuestConfig guestConfig(Vm vm, VmRuntime runtime) {
+        return contribute(vm, runtime, new MachineDevices());
     }
 
     /** What a warm machine's guest reads instead of the kernel command line it was started with: {@link ConfigDrive}. */
-    byte[] configDrive(Vm vm, VmRuntime runtime) {
+    public byte[] configDrive(Vm vm, VmRuntime runtime) {
         return ConfigDrive.content(contribute(vm, runtime, new MachineDevices()), vm.network().mac());
     }
 

@@ -3,6 +3,7 @@ package dev.banger.vm.boot;
 import dev.banger.model.StageRunner;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,8 +39,20 @@ public final class UndoLog {
 
     /** Runs every undo and marks each stage that had one rolled back. */
     public void rollBack(String vm, StageRunner stages) {
+        rollBack(vm, stages, EnumSet.allOf(CreateStage.class));
+    }
+
+    /**
+     * Runs the undos of {@code only} those stages, in rollback order, and marks them rolled back;
+     * the others stay for a later rollback (a failed restore undoes its disks and machine, not its row).
+     */
+    public void rollBack(String vm, StageRunner stages, Set<CreateStage> only) {
         Set<CreateStage> undone = new LinkedHashSet<>();
         for (Undo undo : inRollbackOrder()) {
+            if (!only.contains(undo.stage())) {
+                continue;
+            }
+            undos.remove(undo);
             try {
                 undo.action().run();
             } catch (RuntimeException e) {
@@ -48,7 +61,6 @@ public final class UndoLog {
             }
             undone.add(undo.stage());
         }
-        undos.clear();
         undone.forEach(stage -> stages.rolledBack(stage.wireName()));
     }
 }

@@ -30,7 +30,7 @@ final class VmmStartStep implements BootStep {
     @Override
     public void run(BootJob job) {
         if (job.adopted != null) {
-            writeConfigDrive(job.runtime.get().vmDir(), machines.configDrive(job.vm, job.runtime.get()));
+            writeConfigDrive(job.runtime.get().vmDir(), machines.configDrive(job.vm, job.runtime.get()), false);
             LOG.info("VM {}: {} pid {} from the warm pool", job.name(), job.vmm.name(), job.adopted.pid());
             job.instance = job.adopted;
             return;
@@ -41,10 +41,16 @@ final class VmmStartStep implements BootStep {
         job.instance = started;
     }
 
-    private static void writeConfigDrive(Path vmDir, byte[] content) {
+    /** Writes a VM's config drive: into the file its machine has open, or ({@code create}) a new one. */
+    static void writeConfigDrive(Path vmDir, byte[] content, boolean create) {
         Path drive = vmDir.resolve(Machines.CONFIG_FILE);
         try {
-            Files.write(drive, content, StandardOpenOption.WRITE);
+            if (create) {
+                Files.write(drive, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                Files.setPosixFilePermissions(drive, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            } else {
+                Files.write(drive, content, StandardOpenOption.WRITE);
+            }
         } catch (IOException e) {
             throw VmException.failed("cannot write the config drive " + drive + ": " + e.getMessage());
         }

@@ -52,12 +52,13 @@ final class AllocateStep implements CreateStep {
         Optional<WarmMachines.Machine> claimed = switch (plan.launch()) {
             case LaunchPath.WarmMachine path -> warm.claim(path.shape());
             case LaunchPath.ColdBoot cold -> Optional.empty();
+            case LaunchPath.Restore restore -> Optional.empty();
         };
         if (claimed.isEmpty()) {
             VmFiles.makeDir(dir);
             job.undos.push(stage(), () -> VmFiles.deleteTree(dir));
             job.runtime.record(r -> r, null);
-            job.allocated(created, new CreateJob.Cold(coldBoot(plan.launch())));
+            job.allocated(created, launch(plan.launch()));
         } else {
             adopt(job, claimed.get(), created, dir);
         }
@@ -79,10 +80,12 @@ final class AllocateStep implements CreateStep {
         job.allocated(created, new CreateJob.Adopted(instance, machine.shape().diskBytes()));
     }
 
-    private static LaunchPath.ColdBoot coldBoot(LaunchPath launch) {
+    /** How a create without a claimed warm machine runs. */
+    private static CreateJob.Launch launch(LaunchPath launch) {
         return switch (launch) {
-            case LaunchPath.ColdBoot cold -> cold;
-            case LaunchPath.WarmMachine warm -> warm.otherwise();
+            case LaunchPath.ColdBoot cold -> new CreateJob.Cold(cold);
+            case LaunchPath.WarmMachine warm -> new CreateJob.Cold(warm.otherwise());
+            case LaunchPath.Restore restore -> new CreateJob.Restored(restore);
         };
     }
 }

@@ -18,10 +18,13 @@ import dev.banger.vmm.VmmInstance;
  */
 final class CreateJob {
     /** How this create's machine comes to run, as allocate settled it: the plan's launch path, or its fallback. */
-    sealed interface Launch permits Cold, Adopted {}
+    sealed interface Launch permits Cold, Adopted, Restored {}
 
     /** A VMM started for the VM on disks cloned for it. */
     record Cold(LaunchPath.ColdBoot plan) implements Launch {}
+
+    /** A golden snapshot is restored as the VM. */
+    record Restored(LaunchPath.Restore plan) implements Launch {}
 
     /** A warm machine became the VM; {@code diskBytes} is the size its work drive was made at. */
     record Adopted(VmmInstance instance, long diskBytes) implements Launch {}
@@ -60,9 +63,18 @@ final class CreateJob {
         return launch;
     }
 
+    /** A restore that failed gives way to the cold boot its plan names. */
+    void bootColdInstead(LaunchPath.ColdBoot plan) {
+        this.launch = new Cold(plan);
+    }
+
     /** The boot that follows the host-side stages. */
     BootJob boot() {
         VmmInstance adopted = launch instanceof Adopted warm ? warm.instance() : null;
-        return new BootJob(vm, plan.image(), plan.services(), vmm, runtime, undos, hostSide, adopted, plan.acceleration());
+        BootJob job = new BootJob(vm, plan.image(), plan.services(), vmm, runtime, undos, hostSide, adopted, plan.acceleration());
+        if (launch instanceof Restored restored) {
+            job.restoreFrom(restored.plan().snapshot(), plan.diskBytes());
+        }
+        return job;
     }
 }

@@ -2,7 +2,11 @@ package dev.banger.vm.create;
 
 import dev.banger.model.Image;
 import dev.banger.vmm.Acceleration;
+import dev.banger.vm.boot.CreateStage;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 
 /**
@@ -27,5 +31,16 @@ public record CreatePlan(String name, Image image, int vcpus, int memoryMib, lon
         Objects.requireNonNull(acceleration, "acceleration");
         Objects.requireNonNull(launch, "launch");
         services = List.copyOf(services);
+    }
+
+    /**
+     * The stages this create will run, in order, as its operation lists them: a restore's
+     * {@code restore} and {@code identity} instead of a boot's {@code vmm-start} and {@code boot}
+     * (a restore that fails adds the boot's after it).
+     */
+    public List<String> stages() {
+        Set<CreateStage> skipped = launch instanceof LaunchPath.Restore
+                ? EnumSet.of(CreateStage.VMM_START, CreateStage.BOOT) : EnumSet.of(CreateStage.RESTORE, CreateStage.IDENTITY);
+        return Arrays.stream(CreateStage.values()).filter(stage -> !skipped.contains(stage)).map(CreateStage::wireName).toList();
     }
 }

@@ -2,14 +2,15 @@ package dev.banger.vm.create;
 
 import dev.banger.host.disk.CloneStrategy;
 import dev.banger.vm.host.TapSource;
+import dev.banger.vm.snapshot.GoldenSnapshot;
 import dev.banger.vm.warm.WarmShape;
 
 /**
  * How a planned create gets its running machine. Decided by {@link CreatePlanner}, carried out by
- * the create's stages; a new way in (restoring a snapshot) is one more record here and its case in
- * the stages that switch on it. Immutable values.
+ * the create's stages; each way in is one record here and its case in the stages that switch on it.
+ * Immutable values.
  */
-public sealed interface LaunchPath permits LaunchPath.ColdBoot, LaunchPath.WarmMachine {
+public sealed interface LaunchPath permits LaunchPath.ColdBoot, LaunchPath.WarmMachine, LaunchPath.Restore {
 
     /** How the work disk is made. */
     public sealed interface WorkDisk permits CloneSeed, FromRootfs {}
@@ -39,4 +40,12 @@ public sealed interface LaunchPath permits LaunchPath.ColdBoot, LaunchPath.WarmM
      * allocate, the create boots {@code otherwise}.
      */
     record WarmMachine(WarmShape shape, ColdBoot otherwise) implements LaunchPath {}
+
+    /**
+     * A golden snapshot of the plan's shape loaded instead of a boot, on disks cloned from its frozen
+     * ones ({@code disks}: a qcow2 overlay where the backend opens qcow2, else a clone of the file),
+     * the guest then given this VM's identity; when the snapshot does not load, it is retired and
+     * the create boots {@code otherwise}.
+     */
+    record Restore(GoldenSnapshot snapshot, CloneStrategy rootDisk, CloneStrategy workDisk, ColdBoot otherwise) implements LaunchPath {}
 }

@@ -1,11 +1,16 @@
 package dev.banger.vm.create;
 
-import dev.banger.host.disk.DiskFormat;
+import dev.banger.host.disk.CloneStrategy;
 import dev.banger.host.disk.ClonedDisk;
+import dev.banger.host.disk.DiskFormat;
 import dev.banger.vm.boot.CreateStage;
 import dev.banger.vm.host.VmDisks;
+import java.nio.file.Path;
 
-/** The root-disk stage: the image's rootfs cloned by the plan's strategy (a warm machine has its own already). */
+/**
+ * The root-disk stage: the image's rootfs cloned by the plan's strategy, or a snapshot's frozen root
+ * disk (a warm machine has its own already).
+ */
 final class RootDiskStep implements CreateStep {
     private final VmDisks disks;
 
@@ -20,12 +25,20 @@ final class RootDiskStep implements CreateStep {
 
     @Override
     public void run(CreateJob job) {
-        if (!(job.launch() instanceof CreateJob.Cold(LaunchPath.ColdBoot plan))) {
+        ClonedDisk root = switch (job.launch()) {
+            case CreateJob.Cold(LaunchPath.ColdBoot plan) -> clone(job, plan.rootDisk(), job.plan.image().rootfs());
+            case CreateJob.Restored(LaunchPath.Restore plan) -> clone(job, plan.rootDisk(), plan.snapshot().rootDisk());
+            case CreateJob.Adopted warm -> null;
+        };
+        if (root == null) {
             return;
         }
-        String file = plan.rootDisk().format() == DiskFormat.QCOW2 ? "root.qcow2" : "root.img";
-        ClonedDisk root = disks.clone(plan.rootDisk(), job.plan.image().rootfs(), job.runtime.get().vmDir().resolve(file), 0);
         job.undos.push(stage(), () -> disks.remove(root));
         job.runtime.record(r -> r.withRootDisk(root), null);
+    }
+
+    private ClonedDisk clone(CreateJob job, CloneStrategy strategy, Path base) {
+        String file = strategy.format() == DiskFormat.QCOW2 ? "root.qcow2" : "root.img";
+        return disks.clone(strategy, base, job.runtime.get().vmDir().resolve(file), 0);
     }
 }

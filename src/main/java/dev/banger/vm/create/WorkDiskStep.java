@@ -17,7 +17,8 @@ import java.nio.file.Path;
  * The work-disk stage, {@code /root}: the image's seed cloned by the plan's strategy (made first,
  * the slow way, when the image has none), or built from the rootfs on the slow path. When the
  * guest grows {@code /root} at boot the clone just gets the asked size; otherwise the host grows
- * the file system. A warm machine's work drive is only grown to the asked size.
+ * the file system. A warm machine's work drive is only grown to the asked size; a restored VM's is a
+ * clone of its snapshot's frozen one.
  */
 final class WorkDiskStep implements CreateStep {
     private final VmDisks disks;
@@ -40,6 +41,15 @@ final class WorkDiskStep implements CreateStep {
                 if (warm.diskBytes() != job.plan.diskBytes()) {
                     job.vmm.growDrive(warm.instance(), WorkDiskCapability.DRIVE_ID, job.plan.diskBytes());
                 }
+            }
+            case CreateJob.Restored restored -> {
+                // The frozen size: the guest is told of the asked size once it runs (restore stage).
+                LaunchPath.Restore plan = restored.plan();
+                String file = plan.workDisk().format() == DiskFormat.QCOW2 ? "work.qcow2" : "work.ext4";
+                ClonedDisk work = disks.clone(plan.workDisk(), plan.snapshot().workDisk(),
+                        job.runtime.get().vmDir().resolve(file), 0);
+                job.undos.push(stage(), () -> disks.remove(work));
+                job.runtime.record(r -> r.withWorkDisk(work.file()).withRestoredFrom(plan.snapshot().dir()), null);
             }
             case CreateJob.Cold cold -> {
                 Path vmDir = job.runtime.get().vmDir();

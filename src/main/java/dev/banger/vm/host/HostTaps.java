@@ -42,6 +42,16 @@ public final class HostTaps implements AutoCloseable {
         };
     }
 
+    /** Takes a VM's TAP off the bridge until {@link #attach}: nothing the guest sends reaches another VM meanwhile. */
+    public void detach(String tap) {
+        network.detachTap(tap);
+    }
+
+    /** Puts a TAP (back) on the bridge, up; harmless when it is there. */
+    public void attach(String tap) {
+        network.attachTap(tap);
+    }
+
     /** Gives a TAP back: a pool TAP to the pool (deleted if it will not take it), any other is deleted; null is nothing. */
     public void release(String owner, String tap) {
         if (tap == null) {

@@ -40,6 +40,11 @@ public final class VmDisks {
         return cloner.clone(strategy, base, target, sizeBytes);
     }
 
+    /** The size a guest sees of {@code disk} (a qcow2 file's virtual size). */
+    public long virtualSize(Path disk) {
+        return DiskCloner.virtualSize(disk);
+    }
+
     public void remove(ClonedDisk disk) {
         cloner.remove(disk);
     }

@@ -19,11 +19,18 @@ import java.util.Objects;
  * @param tap       the TAP device while the VM runs, else null
  * @param instance  the VMM process while the VM runs, else null
  * @param hostKeys  the guest's SSH host public keys as the agent reported them at the last boot
+ * @param restoredFrom the golden snapshot directory its disks are overlays on, or null for a VM that booted
+ *                  cold (the snapshot's files stay while a VM uses them)
  */
-public record VmRuntime(Path vmDir, ClonedDisk rootDisk, Path workDisk, String tap, VmmInstance instance, List<String> hostKeys) {
+public record VmRuntime(Path vmDir, ClonedDisk rootDisk, Path workDisk, String tap, VmmInstance instance, List<String> hostKeys,
+        Path restoredFrom) {
     public VmRuntime {
         Objects.requireNonNull(vmDir, "vmDir");
         hostKeys = hostKeys == null ? List.of() : List.copyOf(hostKeys);
+    }
+
+    public VmRuntime(Path vmDir, ClonedDisk rootDisk, Path workDisk, String tap, VmmInstance instance, List<String> hostKeys) {
+        this(vmDir, rootDisk, workDisk, tap, instance, hostKeys, null);
     }
 
     public static VmRuntime empty(Path vmDir) {
@@ -31,28 +38,32 @@ public record VmRuntime(Path vmDir, ClonedDisk rootDisk, Path workDisk, String t
     }
 
     public VmRuntime withRootDisk(ClonedDisk disk) {
-        return new VmRuntime(vmDir, disk, workDisk, tap, instance, hostKeys);
+        return new VmRuntime(vmDir, disk, workDisk, tap, instance, hostKeys, restoredFrom);
     }
 
     public VmRuntime withWorkDisk(Path disk) {
-        return new VmRuntime(vmDir, rootDisk, disk, tap, instance, hostKeys);
+        return new VmRuntime(vmDir, rootDisk, disk, tap, instance, hostKeys, restoredFrom);
     }
 
     public VmRuntime withTap(String newTap) {
-        return new VmRuntime(vmDir, rootDisk, workDisk, newTap, instance, hostKeys);
+        return new VmRuntime(vmDir, rootDisk, workDisk, newTap, instance, hostKeys, restoredFrom);
     }
 
     public VmRuntime withInstance(VmmInstance newInstance) {
-        return new VmRuntime(vmDir, rootDisk, workDisk, tap, newInstance, hostKeys);
+        return new VmRuntime(vmDir, rootDisk, workDisk, tap, newInstance, hostKeys, restoredFrom);
     }
 
     public VmRuntime withHostKeys(List<String> keys) {
-        return new VmRuntime(vmDir, rootDisk, workDisk, tap, instance, keys);
+        return new VmRuntime(vmDir, rootDisk, workDisk, tap, instance, keys, restoredFrom);
+    }
+
+    public VmRuntime withRestoredFrom(Path snapshot) {
+        return new VmRuntime(vmDir, rootDisk, workDisk, tap, instance, hostKeys, snapshot);
     }
 
     /** The same VM with nothing running: no TAP, no VMM process. */
     public VmRuntime stopped() {
-        return new VmRuntime(vmDir, rootDisk, workDisk, null, null, hostKeys);
+        return new VmRuntime(vmDir, rootDisk, workDisk, null, null, hostKeys, restoredFrom);
     }
 
     public String toJson() {

@@ -150,4 +150,28 @@ class Qcow2OverlayQemuImgTest {
         assertCheckIsClean(ours);
         host.run("qemu-io", "-f", "raw", "-c", "read -P 0xcd 0 1M", base.toString());
     }
+
+    @Test
+    void anOverlayOnAFrozenQcow2OverlayMatchesQemuImgAndReadsThroughBothLayers() throws IOException {
+        Path base = base("rootfs.ext4");
+        host.run("qemu-io", "-f", "raw", "-c", "write -P 0xcd 0 1M", base.toString());
+        Path frozen = tmp.resolve("snapshot/work.qcow2");
+        Files.createDirectories(frozen.getParent());
+        cloner.clone(CloneStrategy.QCOW2_OVERLAY, base, frozen, 2 * GIB);
+        assertThat(qemuIo(frozen, "write -P 0xee 64k 64k").exitCode()).isZero();
+        Path ours = tmp.resolve("ours.qcow2");
+        Path theirs = tmp.resolve("theirs.qcow2");
+
+        cloner.clone(CloneStrategy.QCOW2_OVERLAY, frozen, ours, 0);
+
+        host.run("qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", frozen.toString(), theirs.toString());
+        assertThat(Files.mismatch(ours, theirs)).as("first differing byte against qemu-img's file").isEqualTo(-1L);
+        assertThat(DiskCloner.virtualSize(ours)).isEqualTo(2 * GIB);
+        assertCheckIsClean(ours);
+        for (String read : List.of("read -P 0xcd 0 64k", "read -P 0xee 64k 64k", "read -P 0 1G 64k")) {
+            CommandResult result = qemuIo(ours, read);
+            assertThat(result.exitCode()).as("%s: %s", read, result.stderr()).isZero();
+            assertThat(result.stdout()).doesNotContain("Pattern verification failed");
+        }
+    }
 }

@@ -3,6 +3,10 @@ package dev.banger.vm.create;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.banger.host.disk.CloneStrategy;
+import dev.banger.host.disk.DiskFormat;
+import dev.banger.vm.snapshot.GoldenSnapshot;
+import dev.banger.vm.snapshot.SnapshotMeta;
+import dev.banger.vm.snapshot.SnapshotShape;
 import dev.banger.host.disk.HostDiskFacts;
 import dev.banger.image.Distro;
 import dev.banger.image.ImageManifest;
@@ -89,5 +93,58 @@ class CreatePlannerTest {
         assertThat(plan.launch()).isEqualTo(new LaunchPath.ColdBoot(CloneStrategy.SPARSE_COPY, new LaunchPath.FromRootfs(),
                 TapSource.DEDICATED));
         assertThat(plan.services()).containsExactly("opencode");
+    }
+
+    private static GoldenSnapshot snapshot(DiskFormat format, long workBytes) {
+        SnapshotShape shape = new SnapshotShape("dev", "qemu", 2, 1024, "k".repeat(64), "console=ttyS0", "agent", "0.1.0");
+        return new GoldenSnapshot(DIR.resolve("snapshots/x"), new SnapshotMeta(shape, "sha256:" + "ab".repeat(32),
+                Instant.parse("2026-12-05T10:00:00Z"), "02:b9:00:00:00:01", format, workBytes, false));
+    }
+
+    private static CreatePlanner.HostFacts withSnapshot(CreatePlanner.HostFacts facts, GoldenSnapshot snapshot) {
+        return new CreatePlanner.HostFacts(facts.disks(), facts.adoptsPausedMachines(), facts.workSeedPresent(), Optional.of(snapshot));
+    }
+
+    @Test
+    void aSnapshotOfTheShapeIsRestoredOverOverlaysOnItsFrozenDisksAndBootsColdOtherwise() {
+        GoldenSnapshot snapshot = snapshot(DiskFormat.QCOW2, 1L << 30);
+
+        CreatePlan plan = plan(false, manifest(Profile.DEV, true, true), withSnapshot(QEMU_HOST, snapshot));
+
+        assertThat(plan.launch()).isEqualTo(new LaunchPath.Restore(snapshot, CloneStrategy.QCOW2_OVERLAY, CloneStrategy.QCOW2_OVERLAY,
+                new LaunchPath.ColdBoot(CloneStrategy.QCOW2_OVERLAY, new LaunchPath.CloneSeed(CloneStrategy.REFLINK, true),
+                        TapSource.POOL)));
+        assertThat(plan.stages()).containsExactly("validate", "allocate", "root-disk", "work-disk", "network", "capabilities",
+                "restore", "identity", "sshd", "services");
+    }
+
+    @Test
+    void aRawSnapshotIsClonedByTheHostsCheapestCopyForABackendWithoutQcow2() {
+        GoldenSnapshot snapshot = snapshot(DiskFormat.RAW, 1L << 30);
+
+        CreatePlan plan = plan(false, manifest(Profile.MINIMAL, true, true),
+                withSnapshot(new CreatePlanner.HostFacts(new HostDiskFacts(false, true, false), false, true), snapshot));
+
+        assertThat(plan.launch()).isInstanceOfSatisfying(LaunchPath.Restore.class, restore -> {
+            assertThat(restore.rootDisk()).isEqualTo(CloneStrategy.REFLINK);
+            assertThat(restore.workDisk()).isEqualTo(CloneStrategy.REFLINK);
+        });
+    }
+
+    @Test
+    void coldTheSlowPathAndADiskSmallerThanTheFrozenOneBootInsteadOfRestoring() {
+        CreatePlanner.HostFacts facts = withSnapshot(QEMU_HOST, snapshot(DiskFormat.QCOW2, 1L << 30));
+        Optional<ImageManifest> manifest = manifest(Profile.DEV, true, true);
+
+        CreatePlan cold = CreatePlanner.plan("dev1", new CreatePlanner.Request(null, 2, 1024, 8L << 30, false, true), IMAGE, manifest,
+                QEMU, facts);
+        CreatePlan slow = plan(true, manifest, facts);
+        CreatePlan small = CreatePlanner.plan("dev1", new CreatePlanner.Request(null, 2, 1024, 512L << 20, false), IMAGE, manifest,
+                QEMU, facts);
+
+        assertThat(cold.launch()).isInstanceOf(LaunchPath.WarmMachine.class);
+        assertThat(slow.launch()).isEqualTo(LaunchPath.ColdBoot.slowPath());
+        assertThat(small.launch()).isInstanceOf(LaunchPath.WarmMachine.class);
+        assertThat(cold.stages()).contains("vmm-start", "boot").doesNotContain("restore", "identity");
     }
 }

@@ -1,0 +1,82 @@
+package dev.banger.vm.boot;
+
+import dev.banger.agent.AgentClient;
+import dev.banger.agent.GuestIdentity;
+import dev.banger.guestconfig.GuestConfig;
+import dev.banger.model.HealthReport;
+import dev.banger.vm.state.VmException;
+import java.net.Inet4Address;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The identity stage of a restored VM: every restored guest starts as a copy of its snapshot, so
+ * before anyone can reach it the daemon sends it this VM's own hostname, address, MAC, SSH host key
+ * (made here and pinned), machine-id, clock and fresh entropy over the host-only agent channel, and
+ * checks the guest took them; only then does its TAP join the bridge. A failure fails the create:
+ * a guest is never left running with another VM's identity.
+ */
+final class IdentityStep implements BootStep {
+    /** Applying takes a few hundred milliseconds (most of it the guest's network and sshd reload). */
+    static final Duration DEADLINE = Duration.ofSeconds(30);
+    private static final Duration CHECK = Duration.ofSeconds(5);
+    private static final int ENTROPY_BYTES = 64;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Machines machines;
+    private final IdentityParts parts;
+
+    IdentityStep(Machines machines, IdentityParts parts) {
+        this.machines = machines;
+        this.parts = parts;
+    }
+
+    @Override
+    public CreateStage stage() {
+        return CreateStage.IDENTITY;
+    }
+
+    @Override
+    public void run(BootJob job) {
+        GuestIdentity identity = identity(job);
+        if (job.awaitGuest) {
+            AgentClient agent = job.waiter.agent(job.instance);
+            agent.applyIdentity(identity, DEADLINE);
+            check(job.name(), identity, agent.health(CHECK));
+        }
+        parts.taps().attach(job.runtime.get().tap());
+        parts.snapshots().restored(job.restoring);
+    }
+
+    private GuestIdentity identity(BootJob job) {
+        GuestConfig guest = machines.guestConfig(job.vm, job.runtime.get());
+        String address = guest.address().map(Object::toString)
+                .orElseThrow(() -> VmException.failed("VM '" + job.name() + "' has no address to give its restored guest"));
+        String gateway = guest.gateway().map(Inet4Address::getHostAddress)
+                .orElseThrow(() -> VmException.failed("VM '" + job.name() + "' has no gateway to give its restored guest"));
+        byte[] machineId = new byte[16];
+        byte[] entropy = new byte[ENTROPY_BYTES];
+        RANDOM.nextBytes(machineId);
+        RANDOM.nextBytes(entropy);
+        return new GuestIdentity(guest.hostname(), address, gateway, guest.resolvers().stream().map(Inet4Address::getHostAddress).toList(),
+                job.vm.network().mac(), HexFormat.of().formatHex(machineId), Instant.now(), entropy,
+                parts.keys().of(job.runtime.get().vmDir()), job.diskBytes > job.restoring.meta().workBytes());
+    }
+
+    /** The guest reports this VM's hostname and exactly the host key made for it. */
+    static void check(String vm, GuestIdentity identity, HealthReport report) {
+        List<String> keys = report.hostKeys().stream().map(IdentityStep::typeAndKey).toList();
+        if (!identity.hostname().equals(report.hostname()) || !keys.equals(List.of(identity.hostKey().publicKey()))) {
+            throw VmException.failed("VM '" + vm + "': its restored guest did not take its identity: it reports hostname '"
+                    + report.hostname() + "' and host keys " + keys);
+        }
+    }
+
+    private static String typeAndKey(String line) {
+        String[] words = line.strip().split("\\s+");
+        return words.length >= 2 ? words[0] + " " + words[1] : line.strip();
+    }
+}
