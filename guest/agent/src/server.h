@@ -3,6 +3,9 @@
 #define BANGER_AGENT_SERVER_H
 
 #include <signal.h>
+#include <stdbool.h>
+
+#include "apply.h"
 
 #define SERVER_MAX_LISTENERS 4
 
@@ -14,6 +17,8 @@ struct server_config {
     const char *device_port;   /* its port name, looked up in sysfs when device_path cannot be opened (no udev link yet), or NULL */
     int read_timeout_ms;       /* per connection, from accept to a complete request head */
     int max_connections;
+    const struct apply_config *apply;  /* how POST /identity is applied */
+    bool identity_over_unix;   /* a Unix-socket peer counts as the host side (tests only) */
 };
 
 /*
