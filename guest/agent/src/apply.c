@@ -276,7 +276,11 @@ static bool run_program(const struct identity *id, const struct apply_config *co
         if (left <= 0) {
             timed_out = true;
             kill(-pid, SIGKILL);
-            waitpid(pid, &status, 0);
+            /* Bounded too: a process stuck in the kernel (a hung disk) ignores even SIGKILL for a while. */
+            for (int tries = 0; tries < 100 && waitpid(pid, &status, WNOHANG) == 0; tries++) {
+                struct timespec nap = {0, 10 * 1000 * 1000};
+                nanosleep(&nap, NULL);
+            }
             break;
         }
         if (open_pipe) {

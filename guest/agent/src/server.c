@@ -247,13 +247,11 @@ static void handle_write(struct server *s, struct conn *c) {
     c->deadline = now_ms() + DRAIN_MS;
 }
 
-/* Over vsock only the host's CID may send identities: a guest process could connect locally
- * (CID 1, or the guest's own CID) and must not rename the machine or replace its host key. */
-static bool is_host_peer(const struct server *s, const struct sockaddr_storage *peer) {
+bool server_peer_is_host(const struct sockaddr_storage *peer, bool identity_over_unix) {
     if (peer->ss_family == AF_VSOCK) {
         return ((const struct sockaddr_vm *)peer)->svm_cid == VMADDR_CID_HOST;
     }
-    return peer->ss_family == AF_UNIX && s->config->identity_over_unix;
+    return peer->ss_family == AF_UNIX && identity_over_unix;
 }
 
 static void accept_all(struct server *s, int listener) {
@@ -273,7 +271,7 @@ static void accept_all(struct server *s, int listener) {
         }
         for (int i = 0; i < s->config->max_connections; i++) {
             if (s->conns[i].state == CONN_FREE) {
-                conn_start(&s->conns[i], fd, false, is_host_peer(s, &peer), now_ms() + s->config->read_timeout_ms);
+                conn_start(&s->conns[i], fd, false, server_peer_is_host(&peer, s->config->identity_over_unix), now_ms() + s->config->read_timeout_ms);
                 s->active++;
                 break;
             }

@@ -4,6 +4,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <sys/socket.h>
 
 #include "apply.h"
 
@@ -20,6 +21,13 @@ struct server_config {
     const struct apply_config *apply;  /* how POST /identity is applied */
     bool identity_over_unix;   /* a Unix-socket peer counts as the host side (tests only) */
 };
+
+/*
+ * Whether an accepted peer is the host side and so may POST /identity. Over vsock only the host's
+ * CID (2) is: a guest process could connect locally (CID 1, or the guest's own CID) and must not
+ * rename the machine or replace its host key. A Unix-socket peer is only with --identity-over-unix.
+ */
+bool server_peer_is_host(const struct sockaddr_storage *peer, bool identity_over_unix);
 
 /*
  * Serves until *stop becomes non-zero. SIGTERM and SIGINT must be blocked by the caller; they are

@@ -5,13 +5,19 @@
 
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "http.h"
 #include "identity.h"
 #include "ports.h"
+#include "apply.h"
 #include "respond.h"
+#include "server.h"
+
+#include <linux/vm_sockets.h>
+#include <sys/un.h>
 
 static int passed;
 static int failed;
@@ -370,7 +376,105 @@ static void test_identity_parser(void) {
     CHECK(!identity_parse("hostname=a\0", 11, &id, err, sizeof err) && strstr(err, "NUL") != NULL, "NUL refused");
 }
 
+static void test_host_peer(void) {
+    struct sockaddr_storage peer;
+    memset(&peer, 0, sizeof peer);
+    struct sockaddr_vm *vm = (struct sockaddr_vm *)&peer;
+    vm->svm_family = AF_VSOCK;
+    vm->svm_cid = VMADDR_CID_HOST;
+    CHECK(server_peer_is_host(&peer, false), "vsock CID 2 is the host");
+    vm->svm_cid = 1;
+    CHECK(!server_peer_is_host(&peer, true), "vsock CID 1 (guest-local) is not the host");
+    vm->svm_cid = 3;
+    CHECK(!server_peer_is_host(&peer, true), "the guest's own CID is not the host");
+    memset(&peer, 0, sizeof peer);
+    peer.ss_family = AF_UNIX;
+    CHECK(!server_peer_is_host(&peer, false), "a Unix peer is not the host by default");
+    CHECK(server_peer_is_host(&peer, true), "a Unix peer is the host with --identity-over-unix");
+    peer.ss_family = AF_INET;
+    CHECK(!server_peer_is_host(&peer, true), "any other family is not the host");
+}
+
+/* mode 0: any mode. */
+static bool file_equals(const char *path, const char *want, mode_t mode) {
+    struct stat st;
+    char got[4096];
+    FILE *f = fopen(path, "r");
+    size_t n = f != NULL ? fread(got, 1, sizeof got - 1, f) : 0;
+    if (f != NULL) fclose(f);
+    got[n] = '\0';
+    return f != NULL && stat(path, &st) == 0 && (mode == 0 || (st.st_mode & 07777) == mode) && strcmp(got, want) == 0;
+}
+
+/* identity_apply against a scratch root with small scripts as the apply program (never the clock). */
+static void test_identity_apply(void) {
+    static struct identity id;
+    char err[IDENTITY_ERR] = "";
+    CHECK(identity_parse(valid_identity, strlen(valid_identity), &id, err, sizeof err), "valid body: %s", err);
+    char root[] = "/tmp/banger-apply-XXXXXX";
+    CHECK(mkdtemp(root) != NULL, "mkdtemp");
+    char path[512];
+    char script[512];
+    snprintf(script, sizeof script, "%s/apply.sh", root);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "#!/bin/sh\necho \"$1 $2\" > '%s/argv'\necho ' line one'\necho 'it broke' >&2\nexit \"${BANGER_EXIT:-0}\"\n",
+             root);
+    write_file(script, cmd);
+    chmod(script, 0700);
+    snprintf(path, sizeof path, "%s/etc", root);
+    mkdir(path, 0755);
+    snprintf(path, sizeof path, "%s/etc/ssh", root);
+    mkdir(path, 0755);
+    snprintf(path, sizeof path, "%s/etc/ssh/ssh_host_rsa_key", root);
+    write_file(path, "old");
+
+    struct apply_config config = {.root = root, .program = script, .test = true, .timeout_ms = 5000};
+    setenv("BANGER_EXIT", "0", 1);
+    CHECK(identity_apply(&id, &config, err, sizeof err), "applied: %s", err);
+    snprintf(path, sizeof path, "%s/etc/hostname", root);
+    CHECK(file_equals(path, "dev1\n", 0644), "hostname file");
+    snprintf(path, sizeof path, "%s/etc/machine-id", root);
+    CHECK(file_equals(path, "0123456789abcdef0123456789abcdef\n", 0444), "machine-id file");
+    snprintf(path, sizeof path, "%s/etc/ssh/ssh_host_ed25519_key", root);
+    CHECK(file_equals(path, "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n", 0600), "private key file");
+    snprintf(path, sizeof path, "%s/etc/ssh/ssh_host_rsa_key", root);
+    CHECK(access(path, F_OK) != 0, "the old RSA key is gone");
+    snprintf(path, sizeof path, "%s/run/banger/identity.cmdline", root);
+    CHECK(file_equals(path, "banger.hostname=dev1 banger.ip=172.16.0.5/24 banger.gw=172.16.0.1 "
+                            "banger.dns=1.1.1.1,8.8.8.8 banger.mac=02:fc:00:00:00:05\n", 0600), "cmdline file");
+    char argv_line[600];
+    snprintf(argv_line, sizeof argv_line, "%s/run/banger/identity.cmdline no\n", root);
+    snprintf(path, sizeof path, "%s/argv", root);
+    CHECK(file_equals(path, argv_line, 0), "the program's argv");
+
+    setenv("BANGER_EXIT", "3", 1);
+    CHECK(!identity_apply(&id, &config, err, sizeof err) && strstr(err, "exited with 3: ") != NULL
+              && strstr(err, "it broke") != NULL, "a failing program: %s", err);
+    unsetenv("BANGER_EXIT");
+
+    snprintf(cmd, sizeof cmd, "#!/bin/sh\necho waiting\nexec sleep 30\n");
+    write_file(script, cmd);
+    config.timeout_ms = 300;
+    struct timespec t0;
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    CHECK(!identity_apply(&id, &config, err, sizeof err) && strstr(err, "did not finish within 300 ms (killed): waiting")
+              != NULL, "a program past its bound is killed: %s", err);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    CHECK(ms < 3000, "the bound holds (%ld ms)", ms);
+
+    config.program = "/nonexistent/banger-identity-apply";
+    CHECK(!identity_apply(&id, &config, err, sizeof err) && strstr(err, "exited with 127") != NULL
+              && strstr(err, "cannot run") != NULL, "a missing program: %s", err);
+
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+    CHECK(system(cmd) == 0, "cleanup");
+}
+
 int main(void) {
+    test_host_peer();
+    test_identity_apply();
     test_identity_validators();
     test_identity_parser();
     test_port_lookup();
