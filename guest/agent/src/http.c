@@ -123,18 +123,28 @@ static enum http_verdict parse_header(const char *line, size_t n, struct http_re
         (*hosts)++;
     } else if (ieq(line, name_len, "transfer-encoding")) {
         req->has_body = true;
+        req->transfer_encoding = true;
+    } else if (ieq(line, name_len, "content-type")) {
+        size_t keep = vlen < sizeof req->content_type - 1 ? vlen : sizeof req->content_type - 1;
+        memcpy(req->content_type, value, keep);
+        req->content_type[keep] = '\0';
     } else if (ieq(line, name_len, "content-length")) {
         if (vlen == 0 || vlen > 18) {
             return HTTP_BAD;
         }
-        bool nonzero = false;
+        long long length = 0;
         for (size_t i = 0; i < vlen; i++) {
             if (value[i] < '0' || value[i] > '9') {
                 return HTTP_BAD;
             }
-            nonzero |= value[i] != '0';
+            length = length * 10 + (value[i] - '0');  /* 18 digits fit */
         }
-        req->has_body |= nonzero;
+        /* RFC 9112 6.3: differing lengths make the message's framing unknowable. */
+        if (req->content_length >= 0 && req->content_length != length) {
+            return HTTP_BAD;
+        }
+        req->content_length = length;
+        req->has_body |= length > 0;
     }
     return HTTP_REQUEST;
 }
@@ -142,6 +152,7 @@ static enum http_verdict parse_header(const char *line, size_t n, struct http_re
 enum http_verdict http_parse(const char *data, size_t len, size_t max_head, struct http_request *req,
                              size_t *consumed) {
     memset(req, 0, sizeof *req);
+    req->content_length = -1;
     *consumed = 0;
     if (len == 0) {
         return HTTP_NEED_MORE;  /* data may be NULL then, and memchr(NULL, ...) is undefined */

@@ -23,6 +23,9 @@ struct http_request {
     bool path_too_long;
     bool has_body;       /* Content-Length > 0 or any Transfer-Encoding */
     bool http10;
+    long long content_length;  /* -1 when absent */
+    bool transfer_encoding;    /* any Transfer-Encoding header */
+    char content_type[128];    /* trimmed value, "" when absent; truncated when longer */
 };
 
 /*

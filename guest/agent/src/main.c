@@ -1,6 +1,7 @@
 /*
  * banger-agent: the guest's health endpoint. Serves GET /healthz over AF_VSOCK and, where vsock
- * is missing, over a virtio-serial port; read-only by design.
+ * is missing, over a virtio-serial port; read-only apart from POST /identity, which only the host
+ * side may send (a restored golden snapshot learns who it is).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -15,12 +16,14 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "apply.h"
 #include "health.h"
 #include "server.h"
 
 #define DEFAULT_PORT 10000
 #define DEFAULT_DEVICE "/dev/virtio-ports/org.banger.agent.0"
 #define PORT_NAME "org.banger.agent.0"
+#define DEFAULT_APPLY "/usr/local/sbin/banger-identity-apply"
 
 static volatile sig_atomic_t stop_requested = 0;
 
@@ -38,8 +41,13 @@ static void usage(FILE *out) {
             "  --listen-unix PATH  serve on a Unix socket instead of vsock (tests)\n"
             "  --root DIR          read /proc and /etc under DIR (tests)\n"
             "  --timeout-ms N      per-connection read timeout (default 5000)\n"
-            "  --max-connections N concurrent connections (default 32)\n",
-            DEFAULT_PORT, DEFAULT_DEVICE);
+            "  --max-connections N concurrent connections (default 32)\n"
+            "  --identity-root DIR write POST /identity's files under DIR (default /)\n"
+            "  --identity-apply PATH  program run after the files (default %s)\n"
+            "  --identity-over-unix accept POST /identity on --listen-unix (tests)\n"
+            "  --identity-test      validate clock and entropy but never set them (tests)\n"
+            "  --identity-timeout-ms N  bound on the apply program (default %d)\n",
+            DEFAULT_PORT, DEFAULT_DEVICE, DEFAULT_APPLY, APPLY_TIMEOUT_MS);
 }
 
 static bool parse_int(const char *text, long min, long max, int *out) {
@@ -50,6 +58,24 @@ static bool parse_int(const char *text, long min, long max, int *out) {
         return false;
     }
     *out = (int)value;
+    return true;
+}
+
+/* A root prefix without its trailing '/': "" for "/" (the real system). */
+static bool parse_root(const char *value, char *out, size_t cap) {
+    size_t n = strlen(value);
+    while (n > 1 && value[n - 1] == '/') {
+        n--;
+    }
+    if (n == 1 && value[0] == '/') {
+        out[0] = '\0';
+        return true;
+    }
+    if (n == 0 || n >= cap) {
+        return false;
+    }
+    memcpy(out, value, n);
+    out[n] = '\0';
     return true;
 }
 
@@ -105,7 +131,9 @@ int main(int argc, char **argv) {
     const char *device = NULL;
     bool device_given = false;
     char root[PATH_MAX] = "";
-    struct server_config config = {.read_timeout_ms = 5000, .max_connections = 32};
+    char identity_root[PATH_MAX] = "";
+    struct apply_config apply = {.root = identity_root, .program = DEFAULT_APPLY, .timeout_ms = APPLY_TIMEOUT_MS};
+    struct server_config config = {.read_timeout_ms = 5000, .max_connections = 32, .apply = &apply};
 
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -117,6 +145,14 @@ int main(int argc, char **argv) {
         if (strcmp(arg, "--version") == 0) {
             printf("banger-agent %s\n", AGENT_VERSION);
             return 0;
+        }
+        if (strcmp(arg, "--identity-over-unix") == 0) {
+            config.identity_over_unix = true;
+            continue;
+        }
+        if (strcmp(arg, "--identity-test") == 0) {
+            apply.test = true;
+            continue;
         }
         if (value == NULL) {
             fprintf(stderr, "banger-agent: unknown option or missing value: %s\n", arg);
@@ -132,17 +168,14 @@ int main(int argc, char **argv) {
             device = value;
             device_given = true;
         } else if (strcmp(arg, "--root") == 0) {
-            size_t n = strlen(value);
-            while (n > 1 && value[n - 1] == '/') {
-                n--;
-            }
-            ok = n < sizeof root && !(n == 1 && value[0] == '/');
-            if (ok) {
-                memcpy(root, value, n);
-                root[n] = '\0';
-            } else if (n == 1) {
-                ok = true;  /* --root / is the real system */
-            }
+            ok = parse_root(value, root, sizeof root);
+        } else if (strcmp(arg, "--identity-root") == 0) {
+            ok = parse_root(value, identity_root, sizeof identity_root);
+        } else if (strcmp(arg, "--identity-apply") == 0) {
+            apply.program = value;
+            ok = value[0] == '/';
+        } else if (strcmp(arg, "--identity-timeout-ms") == 0) {
+            ok = parse_int(value, 1, 600000, &apply.timeout_ms);
         } else if (strcmp(arg, "--timeout-ms") == 0) {
             ok = parse_int(value, 1, 3600000, &config.read_timeout_ms);
         } else if (strcmp(arg, "--max-connections") == 0) {

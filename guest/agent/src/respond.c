@@ -1,8 +1,12 @@
+#define _GNU_SOURCE
 #include "respond.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "health.h"
+#include "identity.h"
 
 #define MAX_BODY (256 * 1024)
 
@@ -20,17 +24,100 @@ static void send_json(struct buf *out, int status, const char *reason, const cha
     buf_append(out, body, body_len);
 }
 
-static void send_error(struct buf *out, int status, const char *reason, const char *extra_headers) {
+/* {"error":message} under the status line "status reason". */
+static void send_message(struct buf *out, int status, const char *reason, const char *extra_headers,
+                         const char *message) {
     struct buf body;
-    buf_init(&body, 1024);
+    buf_init(&body, 4096);
     buf_puts(&body, "{\"error\":");
-    buf_json_string(&body, reason, strlen(reason));
+    buf_json_string(&body, message, strlen(message));
     buf_puts(&body, "}");
     send_json(out, status, reason, extra_headers, body.data, body.len);
     buf_free(&body);
 }
 
-void respond(enum http_verdict verdict, const struct http_request *req, const char *root, struct buf *out) {
+static void send_error(struct buf *out, int status, const char *reason, const char *extra_headers) {
+    send_message(out, status, reason, extra_headers, reason);
+}
+
+static bool is_identity_post(const struct http_request *req) {
+    return !req->path_too_long && strcmp(req->path, "/identity") == 0 && strcmp(req->method, "POST") == 0;
+}
+
+size_t respond_body_wanted(enum http_verdict verdict, const struct http_request *req) {
+    if (verdict != HTTP_REQUEST || !is_identity_post(req) || req->transfer_encoding || req->content_length <= 0
+        || req->content_length > IDENTITY_MAX_BODY) {
+        return 0;
+    }
+    return (size_t)req->content_length;
+}
+
+/* text/plain, optionally with parameters; a charset other than UTF-8 (or ASCII) is refused. */
+static bool text_plain(const char *type) {
+    size_t n = strlen("text/plain");
+    if (type[0] == '\0') {
+        return true;  /* tolerated: the body's grammar is checked anyway */
+    }
+    if (strncasecmp(type, "text/plain", n) != 0 || (type[n] != '\0' && type[n] != ';' && type[n] != ' ')) {
+        return false;
+    }
+    const char *charset = strcasestr(type + n, "charset=");
+    if (charset == NULL) {
+        return true;
+    }
+    charset += strlen("charset=");
+    if (*charset == '"') {
+        charset++;
+    }
+    return strncasecmp(charset, "utf-8", 5) == 0 || strncasecmp(charset, "us-ascii", 8) == 0;
+}
+
+static void respond_identity(const struct http_request *req, const char *body, size_t body_len,
+                             const struct respond_context *ctx, struct buf *out) {
+    if (!ctx->host_peer) {
+        send_message(out, 403, "Forbidden", "", "identity is accepted only from the host side of the channel");
+        return;
+    }
+    if (req->transfer_encoding) {
+        send_message(out, 400, "Bad Request", "", "request: Transfer-Encoding is not supported; send Content-Length");
+        return;
+    }
+    if (req->content_length < 0) {
+        send_message(out, 400, "Bad Request", "", "request: Content-Length is required");
+        return;
+    }
+    if (req->content_length > IDENTITY_MAX_BODY) {
+        send_message(out, 413, "Content Too Large", "", "request: body over 16384 bytes");
+        return;
+    }
+    if (!text_plain(req->content_type)) {
+        send_message(out, 400, "Bad Request", "", "request: Content-Type must be text/plain; charset=utf-8");
+        return;
+    }
+    if (body_len != (size_t)req->content_length) {
+        send_message(out, 400, "Bad Request", "", "request: the body is shorter than its Content-Length");
+        return;
+    }
+    struct identity *id = calloc(1, sizeof *id);
+    char err[IDENTITY_ERR];
+    if (id == NULL) {
+        send_message(out, 500, "Internal Server Error", "", "request: out of memory");
+        return;
+    }
+    if (!identity_parse(body, body_len, id, err, sizeof err)) {
+        send_message(out, 400, "Bad Request", "", err);
+    } else if (!identity_apply(id, ctx->apply, err, sizeof err)) {
+        send_message(out, 500, "Internal Server Error", "", err);
+    } else {
+        const char ok[] = "{\"applied\":true}";
+        send_json(out, 200, "OK", "", ok, sizeof ok - 1);
+    }
+    explicit_bzero(id, sizeof *id);  /* the private key and the entropy */
+    free(id);
+}
+
+void respond(enum http_verdict verdict, const struct http_request *req, const char *body, size_t body_len,
+             const struct respond_context *ctx, struct buf *out) {
     switch (verdict) {
     case HTTP_PING:
         buf_puts(out, "PONG\n");
@@ -48,6 +135,14 @@ void respond(enum http_verdict verdict, const struct http_request *req, const ch
     case HTTP_REQUEST:
         break;
     }
+    if (!req->path_too_long && strcmp(req->path, "/identity") == 0) {
+        if (strcmp(req->method, "POST") != 0) {
+            send_error(out, 405, "Method Not Allowed", "Allow: POST\r\n");
+        } else {
+            respond_identity(req, body, body_len, ctx, out);
+        }
+        return;
+    }
     if (req->path_too_long || strcmp(req->path, "/healthz") != 0) {
         send_error(out, 404, "Not Found", "");
         return;
@@ -56,12 +151,12 @@ void respond(enum http_verdict verdict, const struct http_request *req, const ch
         send_error(out, 405, "Method Not Allowed", "Allow: GET\r\n");
         return;
     }
-    struct buf body;
-    buf_init(&body, MAX_BODY);
-    if (health_render(root, &body)) {
-        send_json(out, 200, "OK", "", body.data, body.len);
+    struct buf doc;
+    buf_init(&doc, MAX_BODY);
+    if (health_render(ctx->root, &doc)) {
+        send_json(out, 200, "OK", "", doc.data, doc.len);
     } else {
         send_error(out, 500, "Internal Server Error", "");
     }
-    buf_free(&body);
+    buf_free(&doc);
 }

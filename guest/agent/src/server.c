@@ -3,6 +3,7 @@
 #include "ports.h"
 
 #include <errno.h>
+#include <linux/vm_sockets.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -15,6 +16,7 @@
 
 #include "buf.h"
 #include "http.h"
+#include "identity.h"
 #include "respond.h"
 
 /* A response is a few KiB; the cap only guards against a runaway render. */
@@ -33,6 +35,7 @@ struct conn {
     int fd;
     enum conn_state state;
     bool is_device;
+    bool host_peer;      /* may POST /identity: the host's vsock CID, the serial port, or --identity-over-unix */
     struct buf in;
     struct buf out;
     size_t out_pos;
@@ -70,11 +73,15 @@ static void conn_release(struct server *s, struct conn *c) {
     c->state = CONN_FREE;
 }
 
-static void conn_start(struct conn *c, int fd, bool is_device, long long deadline) {
+/* The input buffer holds a request head and an identity body at most. */
+#define MAX_REQUEST (HTTP_MAX_HEAD + IDENTITY_MAX_BODY)
+
+static void conn_start(struct conn *c, int fd, bool is_device, bool host_peer, long long deadline) {
     c->fd = fd;
     c->is_device = is_device;
+    c->host_peer = host_peer;
     c->state = CONN_READING;
-    buf_init(&c->in, HTTP_MAX_HEAD);
+    buf_init(&c->in, MAX_REQUEST);
     buf_init(&c->out, MAX_RESPONSE);
     c->out_pos = 0;
     c->drained = 0;
@@ -93,7 +100,7 @@ static void device_open(struct server *s) {
         s->device_wake = now_ms() + DEVICE_REOPEN_MS;
         return;
     }
-    conn_start(s->device, fd, true, 0);
+    conn_start(s->device, fd, true, true, 0);  /* virtio-serial: only the host holds the other end */
     s->device_wake = 0;
 }
 
@@ -108,10 +115,12 @@ static void device_idle(struct server *s) {
     s->device_wake = now_ms() + DEVICE_IDLE_MS;
 }
 
-static void begin_write(struct conn *c, enum http_verdict verdict, const struct http_request *req,
-                        const char *root, int timeout_ms) {
+static void begin_write(struct server *s, struct conn *c, enum http_verdict verdict, const struct http_request *req,
+                        const char *body, size_t body_len) {
+    struct respond_context ctx = {.root = s->config->root, .apply = s->config->apply, .host_peer = c->host_peer};
     buf_reset(&c->out);
-    respond(verdict, req, root, &c->out);
+    respond(verdict, req, body, body_len, &ctx, &c->out);
+    int timeout_ms = s->config->read_timeout_ms;
     c->out_pos = 0;
     c->state = CONN_WRITING;
     c->deadline = now_ms() + timeout_ms;
@@ -122,6 +131,19 @@ static void process_input(struct server *s, struct conn *c, bool eof) {
     struct http_request req;
     size_t consumed = 0;
     enum http_verdict verdict = http_parse(c->in.data, c->in.len, HTTP_MAX_HEAD, &req, &consumed);
+    const char *body = NULL;
+    size_t body_len = 0;
+    size_t wanted = respond_body_wanted(verdict, &req);
+    if (wanted > 0) {
+        /* The head is complete; the answer needs the body too (at most IDENTITY_MAX_BODY). */
+        if (c->in.len - consumed < wanted && !eof) {
+            verdict = HTTP_NEED_MORE;
+        } else {
+            body = c->in.data + consumed;
+            body_len = c->in.len - consumed < wanted ? c->in.len - consumed : wanted;
+            consumed += body_len;
+        }
+    }
     if (verdict == HTTP_NEED_MORE && !eof) {
         if (c->is_device && c->in.len > 0 && c->deadline == 0) {
             c->deadline = now_ms() + s->config->read_timeout_ms;
@@ -140,16 +162,16 @@ static void process_input(struct server *s, struct conn *c, bool eof) {
         /* A stream device carries request after request; anything unparseable resynchronises
          * by dropping what is buffered. */
         bool keep = verdict == HTTP_REQUEST || verdict == HTTP_PING;
-        begin_write(c, verdict, &req, s->config->root, s->config->read_timeout_ms);
+        begin_write(s, c, verdict, &req, body, body_len);
         buf_consume(&c->in, keep ? consumed : c->in.len);
         return;
     }
-    begin_write(c, verdict, &req, s->config->root, s->config->read_timeout_ms);
+    begin_write(s, c, verdict, &req, body, body_len);
 }
 
 static void handle_read(struct server *s, struct conn *c) {
     char chunk[4096];
-    size_t room = HTTP_MAX_HEAD - c->in.len;
+    size_t room = MAX_REQUEST - c->in.len;
     size_t want = room < sizeof chunk ? room : sizeof chunk;
     if (c->state == CONN_DRAINING) {
         want = sizeof chunk;
@@ -225,9 +247,19 @@ static void handle_write(struct server *s, struct conn *c) {
     c->deadline = now_ms() + DRAIN_MS;
 }
 
+bool server_peer_is_host(const struct sockaddr_storage *peer, bool identity_over_unix) {
+    if (peer->ss_family == AF_VSOCK) {
+        return ((const struct sockaddr_vm *)peer)->svm_cid == VMADDR_CID_HOST;
+    }
+    return peer->ss_family == AF_UNIX && identity_over_unix;
+}
+
 static void accept_all(struct server *s, int listener) {
     while (s->active < s->config->max_connections) {
-        int fd = accept4(listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        struct sockaddr_storage peer;
+        socklen_t peer_len = sizeof peer;
+        memset(&peer, 0, sizeof peer);
+        int fd = accept4(listener, (struct sockaddr *)&peer, &peer_len, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
             if (errno == ECONNABORTED || errno == EINTR) {
                 continue;
@@ -239,7 +271,7 @@ static void accept_all(struct server *s, int listener) {
         }
         for (int i = 0; i < s->config->max_connections; i++) {
             if (s->conns[i].state == CONN_FREE) {
-                conn_start(&s->conns[i], fd, false, now_ms() + s->config->read_timeout_ms);
+                conn_start(&s->conns[i], fd, false, server_peer_is_host(&peer, s->config->identity_over_unix), now_ms() + s->config->read_timeout_ms);
                 s->active++;
                 break;
             }

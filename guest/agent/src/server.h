@@ -3,6 +3,10 @@
 #define BANGER_AGENT_SERVER_H
 
 #include <signal.h>
+#include <stdbool.h>
+#include <sys/socket.h>
+
+#include "apply.h"
 
 #define SERVER_MAX_LISTENERS 4
 
@@ -14,7 +18,16 @@ struct server_config {
     const char *device_port;   /* its port name, looked up in sysfs when device_path cannot be opened (no udev link yet), or NULL */
     int read_timeout_ms;       /* per connection, from accept to a complete request head */
     int max_connections;
+    const struct apply_config *apply;  /* how POST /identity is applied */
+    bool identity_over_unix;   /* a Unix-socket peer counts as the host side (tests only) */
 };
+
+/*
+ * Whether an accepted peer is the host side and so may POST /identity. Over vsock only the host's
+ * CID (2) is: a guest process could connect locally (CID 1, or the guest's own CID) and must not
+ * rename the machine or replace its host key. A Unix-socket peer is only with --identity-over-unix.
+ */
+bool server_peer_is_host(const struct sockaddr_storage *peer, bool identity_over_unix);
 
 /*
  * Serves until *stop becomes non-zero. SIGTERM and SIGINT must be blocked by the caller; they are

@@ -2,8 +2,10 @@
  * Robustness driver: starts the sanitizer build of the agent on a Unix socket over a fake root,
  * throws thousands of random, truncated and malformed requests at it with valid ones
  * interleaved, checks the answers, holds idle connections open to prove a slow client cannot
- * wedge it, drives the serial path through a raw pty, then stops it with SIGTERM so
- * LeakSanitizer runs, and fails on any sanitizer report or non-zero exit.
+ * wedge it, sends valid, mutated, truncated and oversized POST /identity requests (the agent
+ * writes under a scratch root, never sets the clock, runs /bin/true), drives the serial path
+ * through a raw pty, then stops it with SIGTERM so LeakSanitizer runs, and fails on any
+ * sanitizer report or non-zero exit.
  *
  * usage: agent-fuzz AGENT_BINARY   (FUZZ_ITERATIONS and FUZZ_SEED override the defaults)
  */
@@ -122,9 +124,9 @@ static pid_t start_agent(const char *binary, char *const extra[], const char *st
         int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         dup2(err, 1);
         dup2(err, 2);
-        char *argv[16] = {(char *)binary, "--root", root, "--timeout-ms", "1000"};
+        char *argv[24] = {(char *)binary, "--root", root, "--timeout-ms", "1000"};
         int n = 5;
-        for (int i = 0; extra[i] != NULL && n < 15; i++) {
+        for (int i = 0; extra[i] != NULL && n < 23; i++) {
             argv[n++] = extra[i];
         }
         argv[n] = NULL;
@@ -264,6 +266,30 @@ static void check_valid(const char *what) {
     check(ok, "%s: valid GET /healthz answers the expected document, got [%s]", what, n > 0 ? resp : "(nothing)");
 }
 
+static const char identity_body[] =
+    "hostname=dev1\n"
+    "address=172.16.0.5/24\n"
+    "gateway=172.16.0.1\n"
+    "dns=1.1.1.1,8.8.8.8\n"
+    "mac=02:fc:00:00:00:05\n"
+    "machine_id=0123456789abcdef0123456789abcdef\n"
+    "clock=1764940000.123456789\n"
+    "entropy=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+    "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f\n"
+    "host_key_ed25519=LS0tLS1CRUdJTiBPUEVOU1NIIFBSSVZBVEUgS0VZLS0tLS0KeAo=\n"
+    "host_key_ed25519_pub=ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\n"
+    "grow_root=no\n";
+
+/* A POST /identity head declaring length (or no Content-Length when length < 0). */
+static size_t identity_head(char *out, size_t cap, long long length) {
+    int n = snprintf(out, cap, "POST /identity HTTP/1.1\r\nHost: agent\r\nContent-Type: text/plain; charset=utf-8\r\n");
+    if (length >= 0) {
+        n += snprintf(out + n, cap - (size_t)n, "Content-Length: %lld\r\n", length);
+    }
+    n += snprintf(out + n, cap - (size_t)n, "\r\n");
+    return (size_t)n;
+}
+
 static unsigned int rnd(unsigned int bound) {
     return bound == 0 ? 0 : (unsigned int)random() % bound;
 }
@@ -393,6 +419,141 @@ static void run_fixed(void) {
     check(n > 0 && status_of(resp) == 431, "oversized head answers 431, got [%.60s]", n > 0 ? resp : "");
 }
 
+static bool file_is(const char *rel, const char *want) {
+    char path[512];
+    char got[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    FILE *f = fopen(path, "r");
+    size_t n = f != NULL ? fread(got, 1, sizeof got - 1, f) : 0;
+    if (f != NULL) fclose(f);
+    got[n] = '\0';
+    return f != NULL && strcmp(got, want) == 0;
+}
+
+static void run_identity_fixed(void) {
+    static char req[65536];
+    char resp[65536];
+    size_t len = identity_head(req, sizeof req, (long long)sizeof identity_body - 1);
+    memcpy(req + len, identity_body, sizeof identity_body - 1);
+    len += sizeof identity_body - 1;
+    ssize_t n = exchange(req, len, resp, sizeof resp);
+    check(n > 0 && status_of(resp) == 200 && strstr(resp, "{\"applied\":true}") != NULL,
+          "a valid identity is applied, got [%s]", n > 0 ? resp : "(nothing)");
+    check(file_is("idroot/etc/hostname", "dev1\n"), "identity: etc/hostname written");
+    check(file_is("idroot/etc/ssh/ssh_host_ed25519_key", "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n"),
+          "identity: the private key is decoded");
+    check(file_is("idroot/run/banger/identity.cmdline",
+                  "banger.hostname=dev1 banger.ip=172.16.0.5/24 banger.gw=172.16.0.1 banger.dns=1.1.1.1,8.8.8.8 "
+                  "banger.mac=02:fc:00:00:00:05\n"), "identity: the cmdline file");
+
+    struct { const char *req; int status; const char *what; } cases[] = {
+        {"GET /identity HTTP/1.1\r\nHost: a\r\n\r\n", 405, "GET /identity"},
+        {"POST /identity HTTP/1.1\r\nHost: a\r\n\r\n", 400, "POST /identity without Content-Length"},
+        {"POST /identity HTTP/1.1\r\nHost: a\r\nContent-Length: 999999999999999999\r\n\r\n", 413, "huge Content-Length"},
+        {"POST /identity HTTP/1.1\r\nHost: a\r\nContent-Length: 16385\r\n\r\n", 413, "one byte too many"},
+        {"POST /identity HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\n", 400, "body missing"},
+        {"POST /identity HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nhostname=a", 400, "fields missing"},
+        {"POST /identity HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400, "chunked"},
+        {"POST /identity HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400,
+         "two different lengths"},
+        {"POST /healthz HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc", 405, "POST /healthz"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        n = exchange(cases[i].req, strlen(cases[i].req), resp, sizeof resp);
+        check(n > 0 && status_of(resp) == cases[i].status, "%s answers %d, got [%s]", cases[i].what,
+              cases[i].status, n > 0 ? resp : "(nothing)");
+    }
+}
+
+static const char *identity_pieces[] = {
+    "hostname=", "address=", "gateway=", "dns=", "mac=", "machine_id=", "clock=", "entropy=", "host_key_ed25519=",
+    "host_key_ed25519_pub=", "grow_root=", "dev1", "-", "172.16.0.5/24", "/33", "1.1.1.1", ",", "02:fc:00:00:00:05",
+    "ff:", "0123456789abcdef", "1764940000.123456789", ".", "yes", "no", "ssh-ed25519 ", "AAAA", "LS0t", "=", "==",
+    "\n", "\r\n", "\x00", "\xff", "%s%n", "unknown=1\n",
+};
+
+/* Random POST /identity requests: each must get a well-formed answer with a status its shape allows. */
+static void run_identity_random(int iterations) {
+    static char req[65536];
+    static char body[32768];
+    char resp[65536];
+    for (int i = 0; i < iterations; i++) {
+        size_t blen = 0;
+        long long declared;
+        bool ok200 = false;
+        int kind = (int)rnd(7);
+        switch (kind) {
+        case 0: /* mutated valid body */
+            memcpy(body, identity_body, sizeof identity_body - 1);
+            blen = sizeof identity_body - 1;
+            for (int e = 1 + (int)rnd(4); e > 0; e--) {
+                size_t at = rnd((unsigned int)blen);
+                body[at] = (char)rnd(256);
+            }
+            ok200 = true;  /* a mutation may keep it valid */
+            break;
+        case 1: /* pieces soup */
+            for (int p = 1 + (int)rnd(40); p > 0; p--) {
+                const char *piece = identity_pieces[rnd(sizeof identity_pieces / sizeof identity_pieces[0])];
+                size_t pl = piece[0] == '\0' ? 1 : strlen(piece);
+                if (blen + pl < sizeof body) { memcpy(body + blen, piece, pl); blen += pl; }
+            }
+            break;
+        case 2: /* noise, sometimes past the limit */
+            blen = rnd(2) ? rnd(600) : 16000 + rnd(1000);
+            for (size_t b = 0; b < blen; b++) body[b] = (char)rnd(256);
+            break;
+        default: /* the valid body, cut or whole */
+            blen = rnd(sizeof identity_body);
+            memcpy(body, identity_body, blen);
+            ok200 = blen >= sizeof identity_body - 2;  /* whole, or missing only the last LF */
+            break;
+        }
+        declared = (long long)blen;
+        int framing = (int)rnd(8);
+        if (framing == 0) {
+            declared = -1;  /* no Content-Length */
+        } else if (framing == 1) {
+            declared = (long long)blen + 1 + rnd(100);  /* body shorter than declared */
+        } else if (framing == 2) {
+            declared = 16385 + (long long)rnd(1u << 30) * (rnd(2) ? 1000000000LL : 1);  /* too large */
+        } else if (framing == 3 && blen > 0) {
+            declared = (long long)rnd((unsigned int)blen);  /* cut by the length */
+        }
+        size_t len = identity_head(req, sizeof req, declared);
+        memcpy(req + len, body, blen);
+        len += blen;
+        int fd = connect_agent();
+        if (fd < 0) {
+            check(false, "agent accepts identity connection %d", i);
+            return;
+        }
+        for (size_t off = 0; off < len;) {
+            size_t step = rnd(4) == 0 ? 1 + rnd(64) : len - off;
+            if (step > len - off) step = len - off;
+            send_all(fd, req + off, step);
+            off += step;
+        }
+        shutdown(fd, SHUT_WR);
+        ssize_t n = read_all(fd, resp, sizeof resp, IO_TIMEOUT_MS);
+        close(fd);
+        int status = n > 0 ? status_of(resp) : -1;
+        bool allowed;
+        if (declared < 0 || declared > 999999999999999999LL) {
+            allowed = status == 400;  /* no length, or more digits than the parser takes */
+        } else if (declared > 16384) {
+            allowed = status == 413;
+        } else {
+            allowed = status == 400 || (status == 200 && (ok200 || kind == 1));
+        }
+        if (allowed) {
+            allowed = strstr(resp, "\r\n\r\n{\"") != NULL;  /* a JSON body */
+        }
+        check(allowed, "identity iteration %d (kind %d, declared %lld, %zu body bytes): got [%.200s]", i, kind,
+              declared, blen, n > 0 ? resp : "(nothing)");
+    }
+}
+
 /* Idle connections up to and past the cap must not stop a fresh client from being served. */
 static void run_slow_clients(void) {
     int idle[AGENT_MAX_CONNS + 8];
@@ -457,7 +618,11 @@ static void run_serial(const char *binary) {
     /* The agent also listens on vsock in this mode; a random high port keeps runs apart. */
     char port[16];
     snprintf(port, sizeof port, "%u", 40000u + (unsigned int)getpid() % 20000u);
-    char *extra[] = {"--port", port, "--device", slave_name, NULL};
+    char idroot[256];
+    snprintf(idroot, sizeof idroot, "%s/idroot-serial", dir);
+    mkdir(idroot, 0700);
+    char *extra[] = {"--port", port, "--device", slave_name, "--identity-test", "--identity-root", idroot,
+                     "--identity-apply", "/bin/true", NULL};
     pid_t pid = start_agent(binary, extra, "agent-serial.stderr");
     close(slave);
     char resp[65536];
@@ -477,6 +642,18 @@ static void run_serial(const char *binary) {
     (void)!write(master, two, strlen(two));
     n = pty_read(master, resp, sizeof resp, "PONG\n");
     check(status_of(resp) == 404 && strstr(resp, "PONG\n") != NULL, "serial: back-to-back requests each answered");
+
+    /* An identity and a PING in one write: the body is consumed exactly, the PING still answered. */
+    static char req[8192];
+    size_t len = identity_head(req, sizeof req, (long long)sizeof identity_body - 1);
+    memcpy(req + len, identity_body, sizeof identity_body - 1);
+    len += sizeof identity_body - 1;
+    memcpy(req + len, "PING\n", 5);
+    len += 5;
+    (void)!write(master, req, len);
+    n = pty_read(master, resp, sizeof resp, "PONG\n");
+    check(status_of(resp) == 200 && strstr(resp, "{\"applied\":true}PONG\n") != NULL,
+          "serial: an identity is applied and the next request answered, got [%s]", resp);
 
     (void)!write(master, "\x01garbage\n", 9);
     n = pty_read(master, resp, sizeof resp, "}");
@@ -510,11 +687,17 @@ int main(int argc, char **argv) {
     snprintf(sock_path, sizeof sock_path, "%s/agent.sock", dir);
     make_fake_root();
 
-    char *extra[] = {"--listen-unix", sock_path, NULL};
+    char idroot[256];
+    snprintf(idroot, sizeof idroot, "%s/idroot", dir);
+    mkdir(idroot, 0700);
+    char *extra[] = {"--listen-unix", sock_path, "--identity-over-unix", "--identity-test", "--identity-root", idroot,
+                     "--identity-apply", "/bin/true", NULL};
     pid_t pid = start_agent(argv[1], extra, "agent.stderr");
     check_valid("first");
     run_fixed();
+    run_identity_fixed();
     run_random(iterations);
+    run_identity_random(iterations / 5);
     run_slow_clients();
     check_valid("last");
     stop_agent(pid, "agent.stderr");

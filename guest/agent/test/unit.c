@@ -1,16 +1,23 @@
 #define _GNU_SOURCE
-/* Unit tests of the pure parts: the request parser and JSON string escaping. */
+/* Unit tests of the pure parts: the request parser, JSON string escaping, the identity validators and body parser. */
 #include <stdio.h>
 #include <string.h>
 
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "http.h"
+#include "identity.h"
 #include "ports.h"
+#include "apply.h"
 #include "respond.h"
+#include "server.h"
+
+#include <linux/vm_sockets.h>
+#include <sys/un.h>
 
 static int passed;
 static int failed;
@@ -105,20 +112,56 @@ static void test_routes(void) {
     size_t consumed;
     struct buf out;
     buf_init(&out, 1 << 20);
+    struct apply_config apply = {.root = "/nonexistent-root", .program = "/bin/false", .test = true, .timeout_ms = 1000};
+    struct respond_context ctx = {.root = "/nonexistent-root", .apply = &apply, .host_peer = false};
     enum http_verdict v = parse("DELETE /healthz HTTP/1.1\r\nHost: a\r\n\r\n", &req, &consumed);
-    respond(v, &req, "/nonexistent-root", &out);
+    respond(v, &req, NULL, 0, &ctx, &out);
     CHECK(out.len > 0 && strstr(out.data, "HTTP/1.1 405 ") == out.data, "405 status");
     CHECK(contains(&out, "\r\nAllow: GET\r\n"), "Allow header");
     buf_reset(&out);
     v = parse("GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n", &req, &consumed);
-    respond(v, &req, "/nonexistent-root", &out);
+    respond(v, &req, NULL, 0, &ctx, &out);
     CHECK(memcmp(out.data, "HTTP/1.1 404 ", 13) == 0, "404 status");
     buf_reset(&out);
     v = parse("GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n", &req, &consumed);
-    respond(v, &req, "/nonexistent-root", &out);
+    respond(v, &req, NULL, 0, &ctx, &out);
     CHECK(memcmp(out.data, "HTTP/1.1 200 ", 13) == 0, "200 even when nothing can be read");
     CHECK(contains(&out, "\"status\":\"degraded\""), "degraded without sshd");
     CHECK(contains(&out, "\"bootId\":null"), "missing boot id is null");
+
+    buf_reset(&out);
+    v = parse("GET /identity HTTP/1.1\r\nHost: a\r\n\r\n", &req, &consumed);
+    respond(v, &req, NULL, 0, &ctx, &out);
+    CHECK(memcmp(out.data, "HTTP/1.1 405 ", 13) == 0 && contains(&out, "\r\nAllow: POST\r\n"), "GET /identity is 405");
+    const char *post = "POST /identity HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\n";
+    v = parse(post, &req, &consumed);
+    CHECK(respond_body_wanted(v, &req) == 4, "a POST /identity waits for its body");
+    buf_reset(&out);
+    respond(v, &req, "x=y\n", 4, &ctx, &out);
+    CHECK(memcmp(out.data, "HTTP/1.1 403 ", 13) == 0, "not the host side: 403");
+    ctx.host_peer = true;
+    buf_reset(&out);
+    respond(v, &req, "x=y\n", 4, &ctx, &out);
+    CHECK(memcmp(out.data, "HTTP/1.1 400 ", 13) == 0 && contains(&out, "{\"error\":\"x: unknown field\"}"),
+          "unknown field: 400 naming it, got %.*s", (int)out.len, out.data);
+    buf_reset(&out);
+    respond(v, &req, "x=", 2, &ctx, &out);
+    CHECK(memcmp(out.data, "HTTP/1.1 400 ", 13) == 0 && contains(&out, "shorter than its Content-Length"),
+          "a short body is 400");
+    v = parse("POST /identity HTTP/1.1\r\nHost: a\r\nContent-Length: 16385\r\n\r\n", &req, &consumed);
+    CHECK(respond_body_wanted(v, &req) == 0, "an oversized body is not waited for");
+    buf_reset(&out);
+    respond(v, &req, NULL, 0, &ctx, &out);
+    CHECK(memcmp(out.data, "HTTP/1.1 413 ", 13) == 0, "over 16384 bytes: 413");
+    v = parse("POST /identity HTTP/1.1\r\nHost: a\r\n\r\n", &req, &consumed);
+    buf_reset(&out);
+    respond(v, &req, NULL, 0, &ctx, &out);
+    CHECK(memcmp(out.data, "HTTP/1.1 400 ", 13) == 0 && contains(&out, "Content-Length is required"), "no length: 400");
+    v = parse("POST /identity HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 1\r\n\r\n",
+              &req, &consumed);
+    buf_reset(&out);
+    respond(v, &req, "x", 1, &ctx, &out);
+    CHECK(memcmp(out.data, "HTTP/1.1 400 ", 13) == 0 && contains(&out, "Content-Type"), "wrong type: 400");
     buf_free(&out);
 }
 
@@ -161,7 +204,279 @@ static void test_port_lookup(void) {
     rmdir(root);
 }
 
+#define BAD(check, value, ...) CHECK(check(value, strlen(value) __VA_OPT__(,) __VA_ARGS__) != NULL, #check " refuses [%s]", value)
+#define GOOD(check, value, ...) CHECK(check(value, strlen(value) __VA_OPT__(,) __VA_ARGS__) == NULL, #check " accepts [%s]", value)
+
+static void test_identity_validators(void) {
+    GOOD(identity_check_hostname, "a");
+    GOOD(identity_check_hostname, "dev-1");
+    GOOD(identity_check_hostname, "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0");  /* 63 */
+    BAD(identity_check_hostname, "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz01");  /* 64 */
+    BAD(identity_check_hostname, "");
+    BAD(identity_check_hostname, "-dev");
+    BAD(identity_check_hostname, "dev-");
+    BAD(identity_check_hostname, "Dev");
+    BAD(identity_check_hostname, "dev.local");
+    BAD(identity_check_hostname, "dev_1");
+
+    GOOD(identity_check_ipv4, "0.0.0.0");
+    GOOD(identity_check_ipv4, "255.255.255.255");
+    BAD(identity_check_ipv4, "256.1.1.1");
+    BAD(identity_check_ipv4, "1.1.1");
+    BAD(identity_check_ipv4, "1.1.1.1.1");
+    BAD(identity_check_ipv4, "01.1.1.1");
+    BAD(identity_check_ipv4, "1..1.1");
+    BAD(identity_check_ipv4, "1.1.1.1 ");
+    BAD(identity_check_ipv4, "");
+    GOOD(identity_check_address, "172.16.0.5/24");
+    GOOD(identity_check_address, "10.0.0.1/32");
+    GOOD(identity_check_address, "10.0.0.1/1");
+    BAD(identity_check_address, "10.0.0.1/0");
+    BAD(identity_check_address, "10.0.0.1/33");
+    BAD(identity_check_address, "10.0.0.1/024");
+    BAD(identity_check_address, "10.0.0.1");
+    BAD(identity_check_address, "10.0.0.1/");
+    BAD(identity_check_address, "10.0.0/24");
+    GOOD(identity_check_dns, "1.1.1.1");
+    GOOD(identity_check_dns, "1.1.1.1,8.8.8.8,9.9.9.9");
+    BAD(identity_check_dns, "1.1.1.1,8.8.8.8,9.9.9.9,1.0.0.1");
+    BAD(identity_check_dns, "");
+    BAD(identity_check_dns, "1.1.1.1,");
+    BAD(identity_check_dns, "1.1.1.1, 8.8.8.8");
+
+    GOOD(identity_check_mac, "02:fc:00:00:00:05");
+    BAD(identity_check_mac, "03:fc:00:00:00:05");  /* multicast */
+    BAD(identity_check_mac, "02:FC:00:00:00:05");
+    BAD(identity_check_mac, "02-fc-00-00-00-05");
+    BAD(identity_check_mac, "02:fc:00:00:00");
+    BAD(identity_check_mac, "02:fc:00:00:00:05:");
+    GOOD(identity_check_machine_id, "0123456789abcdef0123456789abcdef");
+    BAD(identity_check_machine_id, "00000000000000000000000000000000");
+    BAD(identity_check_machine_id, "0123456789ABCDEF0123456789abcdef");
+    BAD(identity_check_machine_id, "0123456789abcdef0123456789abcde");
+
+    long long sec = 0;
+    long ns = 0;
+    CHECK(identity_check_clock("1764940000.123456789", 20, &sec, &ns) == NULL && sec == 1764940000 && ns == 123456789,
+          "clock parsed: %lld.%ld", sec, ns);
+    CHECK(identity_check_clock("0.000000000", 11, &sec, &ns) == NULL && sec == 0 && ns == 0, "the epoch");
+    BAD(identity_check_clock, "1764940000.12345678", &sec, &ns);
+    BAD(identity_check_clock, "1764940000.1234567890", &sec, &ns);
+    BAD(identity_check_clock, "1764940000", &sec, &ns);
+    BAD(identity_check_clock, ".123456789", &sec, &ns);
+    BAD(identity_check_clock, "-1.123456789", &sec, &ns);
+    BAD(identity_check_clock, "99999999999999999999.123456789", &sec, &ns);
+    BAD(identity_check_clock, "17649400x0.123456789", &sec, &ns);
+
+    unsigned char entropy[64];
+    char hex[129];
+    for (int i = 0; i < 128; i++) hex[i] = "0123456789abcdef"[i % 16];
+    hex[128] = '\0';
+    CHECK(identity_check_entropy(hex, 128, entropy) == NULL && entropy[0] == 0x01 && entropy[63] == 0xef, "entropy decoded");
+    hex[5] = 'A';
+    BAD(identity_check_entropy, hex, entropy);
+    BAD(identity_check_entropy, "00", entropy);
+
+    char key[IDENTITY_MAX_KEY];
+    size_t key_len = 0;
+    /* base64 of "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n" */
+    const char *b64 = "LS0tLS1CRUdJTiBPUEVOU1NIIFBSSVZBVEUgS0VZLS0tLS0KeAo=";
+    CHECK(identity_check_host_key(b64, strlen(b64), key, sizeof key, &key_len) == NULL && key_len == 38
+              && memcmp(key + 35, "\nx\n", 3) == 0, "private key decoded (%zu bytes)", key_len);
+    BAD(identity_check_host_key, "LS0tLS1CRUdJTiBPUEVOU1NIIFBSSVZBVEUgS0VZLS0tLS0KeAo", key, sizeof key, &key_len);
+    BAD(identity_check_host_key, "LS0tLS1CRUdJTiBPUEVOU1NIIFBSSVZBVEUgS0VZLS0tLS0K\neAo=", key, sizeof key, &key_len);
+    BAD(identity_check_host_key, "aGVsbG8K", key, sizeof key, &key_len);  /* "hello" */
+    BAD(identity_check_host_key, "LS0t=S1C", key, sizeof key, &key_len);
+    CHECK(identity_check_host_key(b64, strlen(b64), key, 20, &key_len) != NULL, "a key over the cap is refused");
+    GOOD(identity_check_host_key_pub, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHc+/=");
+    BAD(identity_check_host_key_pub, "ssh-ed25519 AAAAC3Nza root@dev1");
+    BAD(identity_check_host_key_pub, "ssh-ed25519 ");
+    BAD(identity_check_host_key_pub, "ssh-rsa AAAAB3");
+    bool yes = false;
+    CHECK(identity_check_grow_root("yes", 3, &yes) == NULL && yes, "grow_root yes");
+    CHECK(identity_check_grow_root("no", 2, &yes) == NULL && !yes, "grow_root no");
+    BAD(identity_check_grow_root, "true", &yes);
+}
+
+static const char *valid_identity =
+    "hostname=dev1\n"
+    "address=172.16.0.5/24\n"
+    "gateway=172.16.0.1\n"
+    "dns=1.1.1.1,8.8.8.8\n"
+    "mac=02:fc:00:00:00:05\n"
+    "machine_id=0123456789abcdef0123456789abcdef\n"
+    "clock=1764940000.123456789\n"
+    "entropy=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+    "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f\n"
+    "host_key_ed25519=LS0tLS1CRUdJTiBPUEVOU1NIIFBSSVZBVEUgS0VZLS0tLS0KeAo=\n"
+    "host_key_ed25519_pub=ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\n"
+    "grow_root=no\n";
+
+/* The valid body with the line starting with key replaced by line (or removed when line is ""). */
+static void edited(char *out, size_t cap, const char *key, const char *line) {
+    out[0] = '\0';
+    const char *p = valid_identity;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = (size_t)(nl - p) + 1;
+        if (strncmp(p, key, strlen(key)) == 0 && p[strlen(key)] == '=') {
+            strncat(out, line, cap - strlen(out) - 1);
+        } else {
+            strncat(out, p, n < cap - strlen(out) - 1 ? n : cap - strlen(out) - 1);
+        }
+        p += n;
+    }
+}
+
+static void parse_fails(const char *body, const char *want) {
+    static struct identity id;
+    char err[IDENTITY_ERR] = "";
+    bool ok = identity_parse(body, strlen(body), &id, err, sizeof err);
+    CHECK(!ok && strcmp(err, want) == 0, "body error: got [%s] want [%s]", ok ? "(accepted)" : err, want);
+}
+
+static void test_identity_parser(void) {
+    static struct identity id;
+    char err[IDENTITY_ERR] = "";
+    CHECK(identity_parse(valid_identity, strlen(valid_identity), &id, err, sizeof err), "valid body: %s", err);
+    CHECK(strcmp(id.hostname, "dev1") == 0 && strcmp(id.address, "172.16.0.5/24") == 0
+              && strcmp(id.gateway, "172.16.0.1") == 0 && strcmp(id.dns, "1.1.1.1,8.8.8.8") == 0
+              && strcmp(id.mac, "02:fc:00:00:00:05") == 0 && !id.grow_root && id.clock_nanos == 123456789
+              && id.entropy[0x3f] == 0x3f && id.host_key_len == 38
+              && strcmp(id.host_key_pub, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5") == 0,
+          "fields parsed");
+    char line[512];
+    CHECK(identity_cmdline(&id, line, sizeof line)
+              && strcmp(line, "banger.hostname=dev1 banger.ip=172.16.0.5/24 banger.gw=172.16.0.1 "
+                              "banger.dns=1.1.1.1,8.8.8.8 banger.mac=02:fc:00:00:00:05\n") == 0,
+          "cmdline: %s", line);
+    /* No trailing LF, and any order. */
+    char body[4096];
+    edited(body, sizeof body, "grow_root", "");
+    strncat(body, "grow_root=yes", sizeof body - strlen(body) - 1);
+    CHECK(identity_parse(body, strlen(body), &id, err, sizeof err) && id.grow_root, "last line without LF: %s", err);
+
+    edited(body, sizeof body, "mac", "");
+    parse_fails(body, "mac: missing");
+    edited(body, sizeof body, "mac", "mac=02:fc:00:00:00:05\nmac=02:fc:00:00:00:05\n");
+    parse_fails(body, "mac: given more than once");
+    edited(body, sizeof body, "mac", "mac=02:fc:00:00:00:05\ncolour=blue\n");
+    parse_fails(body, "colour: unknown field");
+    edited(body, sizeof body, "hostname", "hostname=Dev1\n");
+    parse_fails(body, "hostname: only a-z, 0-9 and '-' are allowed");
+    edited(body, sizeof body, "hostname", "hostname=dev1\r\n");
+    parse_fails(body, "hostname: only a-z, 0-9 and '-' are allowed");
+    edited(body, sizeof body, "dns", "dns\n");
+    parse_fails(body, "request: line 4 is not key=value");
+    edited(body, sizeof body, "dns", "\x01\xff=1\n");
+    parse_fails(body, "??: unknown field");
+    edited(body, sizeof body, "grow_root", "grow_root=no\n\n");
+    parse_fails(body, "request: line 12 is not key=value");
+    parse_fails("", "hostname: missing");
+    CHECK(!identity_parse("hostname=a\0", 11, &id, err, sizeof err) && strstr(err, "NUL") != NULL, "NUL refused");
+}
+
+static void test_host_peer(void) {
+    struct sockaddr_storage peer;
+    memset(&peer, 0, sizeof peer);
+    struct sockaddr_vm *vm = (struct sockaddr_vm *)&peer;
+    vm->svm_family = AF_VSOCK;
+    vm->svm_cid = VMADDR_CID_HOST;
+    CHECK(server_peer_is_host(&peer, false), "vsock CID 2 is the host");
+    vm->svm_cid = 1;
+    CHECK(!server_peer_is_host(&peer, true), "vsock CID 1 (guest-local) is not the host");
+    vm->svm_cid = 3;
+    CHECK(!server_peer_is_host(&peer, true), "the guest's own CID is not the host");
+    memset(&peer, 0, sizeof peer);
+    peer.ss_family = AF_UNIX;
+    CHECK(!server_peer_is_host(&peer, false), "a Unix peer is not the host by default");
+    CHECK(server_peer_is_host(&peer, true), "a Unix peer is the host with --identity-over-unix");
+    peer.ss_family = AF_INET;
+    CHECK(!server_peer_is_host(&peer, true), "any other family is not the host");
+}
+
+/* mode 0: any mode. */
+static bool file_equals(const char *path, const char *want, mode_t mode) {
+    struct stat st;
+    char got[4096];
+    FILE *f = fopen(path, "r");
+    size_t n = f != NULL ? fread(got, 1, sizeof got - 1, f) : 0;
+    if (f != NULL) fclose(f);
+    got[n] = '\0';
+    return f != NULL && stat(path, &st) == 0 && (mode == 0 || (st.st_mode & 07777) == mode) && strcmp(got, want) == 0;
+}
+
+/* identity_apply against a scratch root with small scripts as the apply program (never the clock). */
+static void test_identity_apply(void) {
+    static struct identity id;
+    char err[IDENTITY_ERR] = "";
+    CHECK(identity_parse(valid_identity, strlen(valid_identity), &id, err, sizeof err), "valid body: %s", err);
+    char root[] = "/tmp/banger-apply-XXXXXX";
+    CHECK(mkdtemp(root) != NULL, "mkdtemp");
+    char path[512];
+    char script[512];
+    snprintf(script, sizeof script, "%s/apply.sh", root);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "#!/bin/sh\necho \"$1 $2\" > '%s/argv'\necho ' line one'\necho 'it broke' >&2\nexit \"${BANGER_EXIT:-0}\"\n",
+             root);
+    write_file(script, cmd);
+    chmod(script, 0700);
+    snprintf(path, sizeof path, "%s/etc", root);
+    mkdir(path, 0755);
+    snprintf(path, sizeof path, "%s/etc/ssh", root);
+    mkdir(path, 0755);
+    snprintf(path, sizeof path, "%s/etc/ssh/ssh_host_rsa_key", root);
+    write_file(path, "old");
+
+    struct apply_config config = {.root = root, .program = script, .test = true, .timeout_ms = 5000};
+    setenv("BANGER_EXIT", "0", 1);
+    CHECK(identity_apply(&id, &config, err, sizeof err), "applied: %s", err);
+    snprintf(path, sizeof path, "%s/etc/hostname", root);
+    CHECK(file_equals(path, "dev1\n", 0644), "hostname file");
+    snprintf(path, sizeof path, "%s/etc/machine-id", root);
+    CHECK(file_equals(path, "0123456789abcdef0123456789abcdef\n", 0444), "machine-id file");
+    snprintf(path, sizeof path, "%s/etc/ssh/ssh_host_ed25519_key", root);
+    CHECK(file_equals(path, "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n", 0600), "private key file");
+    snprintf(path, sizeof path, "%s/etc/ssh/ssh_host_rsa_key", root);
+    CHECK(access(path, F_OK) != 0, "the old RSA key is gone");
+    snprintf(path, sizeof path, "%s/run/banger/identity.cmdline", root);
+    CHECK(file_equals(path, "banger.hostname=dev1 banger.ip=172.16.0.5/24 banger.gw=172.16.0.1 "
+                            "banger.dns=1.1.1.1,8.8.8.8 banger.mac=02:fc:00:00:00:05\n", 0600), "cmdline file");
+    char argv_line[600];
+    snprintf(argv_line, sizeof argv_line, "%s/run/banger/identity.cmdline no\n", root);
+    snprintf(path, sizeof path, "%s/argv", root);
+    CHECK(file_equals(path, argv_line, 0), "the program's argv");
+
+    setenv("BANGER_EXIT", "3", 1);
+    CHECK(!identity_apply(&id, &config, err, sizeof err) && strstr(err, "exited with 3: ") != NULL
+              && strstr(err, "it broke") != NULL, "a failing program: %s", err);
+    unsetenv("BANGER_EXIT");
+
+    snprintf(cmd, sizeof cmd, "#!/bin/sh\necho waiting\nexec sleep 30\n");
+    write_file(script, cmd);
+    config.timeout_ms = 300;
+    struct timespec t0;
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    CHECK(!identity_apply(&id, &config, err, sizeof err) && strstr(err, "did not finish within 300 ms (killed): waiting")
+              != NULL, "a program past its bound is killed: %s", err);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    CHECK(ms < 3000, "the bound holds (%ld ms)", ms);
+
+    config.program = "/nonexistent/banger-identity-apply";
+    CHECK(!identity_apply(&id, &config, err, sizeof err) && strstr(err, "exited with 127") != NULL
+              && strstr(err, "cannot run") != NULL, "a missing program: %s", err);
+
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+    CHECK(system(cmd) == 0, "cleanup");
+}
+
 int main(void) {
+    test_host_peer();
+    test_identity_apply();
+    test_identity_validators();
+    test_identity_parser();
     test_port_lookup();
     test_parser();
     test_json_escaping();

@@ -174,8 +174,13 @@ final class ChannelIo implements AutoCloseable {
 
     /** Quotes text received from a guest so that control bytes cannot garble a message or a log. */
     static String printable(String text) {
+        return printable(text, 120);
+    }
+
+    /** {@link #printable(String)} keeping up to {@code max} characters (a guest's error message may be long). */
+    static String printable(String text, int max) {
         StringBuilder out = new StringBuilder("'");
-        int limit = Math.min(text.length(), 120);
+        int limit = Math.min(text.length(), max);
         for (int i = 0; i < limit; i++) {
             char c = text.charAt(i);
             if (c >= 0x20 && c < 0x7f && c != '\\') {

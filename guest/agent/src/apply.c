@@ -1,0 +1,339 @@
+#define _GNU_SOURCE
+#include "apply.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/random.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static long long now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool fail(char *err, size_t errlen, const char *step, const char *path, int error) {
+    snprintf(err, errlen, "%s: %s: %s", step, path, strerror(error));
+    return false;
+}
+
+static bool join(char *out, size_t cap, const char *root, const char *rel) {
+    int n = snprintf(out, cap, "%s/%s", root, rel);
+    return n > 0 && (size_t)n < cap;
+}
+
+/* mkdir -p of root/rel; the last component gets mode (the others 0755). */
+static bool make_dirs(const char *root, const char *rel, mode_t mode, char *err, size_t errlen, const char *step) {
+    char path[4096];
+    if (!join(path, sizeof path, root, rel)) {
+        return fail(err, errlen, step, rel, ENAMETOOLONG);
+    }
+    for (char *p = path + strlen(root) + 1; ; p++) {
+        bool last = *p == '\0';
+        if (*p == '/' || last) {
+            *p = '\0';
+            if (mkdir(path, last ? mode : 0755) != 0 && errno != EEXIST) {
+                return fail(err, errlen, step, path, errno);
+            }
+            if (last) {
+                break;
+            }
+            *p = '/';
+        }
+    }
+    return true;
+}
+
+static bool fsync_dir(const char *file, char *err, size_t errlen, const char *step) {
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", file);
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL) {
+        return true;
+    }
+    *slash = '\0';
+    int fd = open(dir[0] != '\0' ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || fsync(fd) != 0) {
+        int e = errno;
+        if (fd >= 0) close(fd);
+        return fail(err, errlen, step, dir, e);
+    }
+    close(fd);
+    return true;
+}
+
+/* Writes root/rel as data with exactly mode: a temporary file, fsync, rename, fsync of the directory. */
+static bool write_atomic(const char *root, const char *rel, const char *data, size_t len, mode_t mode,
+                         const char *step, char *err, size_t errlen) {
+    char path[4096];
+    char tmp[4096 + 16];
+    if (!join(path, sizeof path, root, rel)) {
+        return fail(err, errlen, step, rel, ENAMETOOLONG);
+    }
+    snprintf(tmp, sizeof tmp, "%s.banger-tmp", path);
+    unlink(tmp);  /* a leftover from an interrupted attempt */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    if (fd < 0) {
+        return fail(err, errlen, step, tmp, errno);
+    }
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = write(fd, data + done, len - done);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            int e = n < 0 ? errno : EIO;
+            close(fd);
+            unlink(tmp);
+            return fail(err, errlen, step, tmp, e);
+        }
+        done += (size_t)n;
+    }
+    /* fchmod because the umask may have narrowed the mode open() was given. */
+    if (fchmod(fd, mode) != 0 || fsync(fd) != 0) {
+        int e = errno;
+        close(fd);
+        unlink(tmp);
+        return fail(err, errlen, step, tmp, e);
+    }
+    close(fd);
+    if (rename(tmp, path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return fail(err, errlen, step, path, e);
+    }
+    return fsync_dir(path, err, errlen, step);
+}
+
+static bool remove_if_present(const char *root, const char *rel, char *err, size_t errlen) {
+    char path[4096];
+    if (!join(path, sizeof path, root, rel)) {
+        return fail(err, errlen, "host keys", rel, ENAMETOOLONG);
+    }
+    if (unlink(path) != 0 && errno != ENOENT) {
+        return fail(err, errlen, "host keys", path, errno);
+    }
+    return true;
+}
+
+static bool write_files(const struct identity *id, const char *root, char *err, size_t errlen) {
+    char text[sizeof id->host_key_pub + 1];
+    snprintf(text, sizeof text, "%s\n", id->hostname);
+    if (!make_dirs(root, "etc/ssh", 0755, err, errlen, "hostname")
+        || !write_atomic(root, "etc/hostname", text, strlen(text), 0644, "hostname", err, errlen)) {
+        return false;
+    }
+    snprintf(text, sizeof text, "%s\n", id->machine_id);
+    if (!write_atomic(root, "etc/machine-id", text, strlen(text), 0444, "machine-id", err, errlen)) {
+        return false;
+    }
+    if (!write_atomic(root, "etc/ssh/ssh_host_ed25519_key", id->host_key, id->host_key_len, 0600, "host keys", err,
+                      errlen)) {
+        return false;
+    }
+    snprintf(text, sizeof text, "%s\n", id->host_key_pub);
+    if (!write_atomic(root, "etc/ssh/ssh_host_ed25519_key.pub", text, strlen(text), 0644, "host keys", err, errlen)) {
+        return false;
+    }
+    static const char *const stale[] = {
+        "etc/ssh/ssh_host_rsa_key", "etc/ssh/ssh_host_rsa_key.pub", "etc/ssh/ssh_host_ecdsa_key",
+        "etc/ssh/ssh_host_ecdsa_key.pub",
+    };
+    for (size_t i = 0; i < sizeof stale / sizeof stale[0]; i++) {
+        if (!remove_if_present(root, stale[i], err, errlen)) {
+            return false;
+        }
+    }
+    char dir[4096];
+    if (!make_dirs(root, "run/banger", 0700, err, errlen, "cmdline")) {
+        return false;
+    }
+    join(dir, sizeof dir, root, "run/banger");
+    if (chmod(dir, 0700) != 0) {
+        return fail(err, errlen, "cmdline", dir, errno);
+    }
+    if (!identity_cmdline(id, text, sizeof text)) {
+        snprintf(err, errlen, "cmdline: does not fit in %zu bytes", sizeof text);
+        return false;
+    }
+    return write_atomic(root, "run/banger/identity.cmdline", text, strlen(text), 0600, "cmdline", err, errlen);
+}
+
+static bool set_clock_and_entropy(const struct identity *id, char *err, size_t errlen) {
+    struct timespec ts = {.tv_sec = (time_t)id->clock_seconds, .tv_nsec = id->clock_nanos};
+    if (clock_settime(CLOCK_REALTIME, &ts) != 0) {
+        return fail(err, errlen, "clock", "clock_settime", errno);
+    }
+    struct {
+        struct rand_pool_info info;
+        unsigned char bytes[64];
+    } pool;
+    pool.info.entropy_count = 64 * 8;
+    pool.info.buf_size = 64;
+    memcpy(pool.bytes, id->entropy, 64);
+    int fd = open("/dev/urandom", O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || ioctl(fd, RNDADDENTROPY, &pool.info) != 0) {
+        int e = errno;
+        if (fd >= 0) close(fd);
+        explicit_bzero(pool.bytes, sizeof pool.bytes);
+        return fail(err, errlen, "entropy", "/dev/urandom", e);
+    }
+    close(fd);
+    explicit_bzero(pool.bytes, sizeof pool.bytes);
+    return true;
+}
+
+/* Keeps the last APPLY_OUTPUT_CAP bytes of the program's output: the end says what went wrong. */
+struct tail {
+    char data[APPLY_OUTPUT_CAP];
+    size_t len;
+    bool cut;
+};
+
+static void tail_add(struct tail *t, const char *s, size_t n) {
+    if (n >= sizeof t->data) {
+        s += n - sizeof t->data;
+        n = sizeof t->data;
+        t->len = 0;
+        t->cut = true;
+    } else if (t->len + n > sizeof t->data) {
+        size_t drop = t->len + n - sizeof t->data;
+        memmove(t->data, t->data + drop, t->len - drop);
+        t->len -= drop;
+        t->cut = true;
+    }
+    memcpy(t->data + t->len, s, n);
+    t->len += n;
+}
+
+static pid_t spawn(const char *program, char *const argv[], int out_fd) {
+    pid_t pid = fork();
+    if (pid != 0) {
+        return pid;
+    }
+    /* The child: its own process group (so a timeout kills everything it started), default
+     * signal dispositions and mask (the agent blocks SIGTERM and ignores SIGPIPE). */
+    setpgid(0, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    signal(SIGPIPE, SIG_DFL);
+    int null = open("/dev/null", O_RDONLY);
+    if (null < 0 || dup2(null, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0) {
+        _exit(126);
+    }
+    execv(program, argv);
+    dprintf(2, "cannot run %s: %s\n", program, strerror(errno));
+    _exit(127);
+}
+
+static void trim_output(struct tail *t, char *out, size_t cap) {
+    size_t n = t->len;
+    while (n > 0 && (t->data[n - 1] == '\n' || t->data[n - 1] == '\r' || t->data[n - 1] == ' ')) {
+        n--;
+    }
+    size_t start = n + 1 > cap ? n + 1 - cap : 0;  /* the end is what matters */
+    snprintf(out, cap, "%s%.*s", t->cut || start > 0 ? "..." : "", (int)(n - start), t->data + start);
+}
+
+static bool run_program(const struct identity *id, const struct apply_config *config, char *err, size_t errlen) {
+    char cmdline[4096];
+    join(cmdline, sizeof cmdline, config->root, "run/banger/identity.cmdline");
+    char *argv[] = {(char *)config->program, cmdline, id->grow_root ? "yes" : "no", NULL};
+    int pipe_fds[2];
+    if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
+        return fail(err, errlen, "apply", "pipe", errno);
+    }
+    pid_t pid = spawn(config->program, argv, pipe_fds[1]);
+    close(pipe_fds[1]);
+    if (pid < 0) {
+        int e = errno;
+        close(pipe_fds[0]);
+        return fail(err, errlen, "apply", config->program, e);
+    }
+    setpgid(pid, pid);  /* also here, so the group exists whichever side runs first */
+    fcntl(pipe_fds[0], F_SETFL, O_NONBLOCK);
+    struct tail *output = calloc(1, sizeof *output);
+    long long deadline = now_ms() + config->timeout_ms;
+    bool open_pipe = true;
+    bool exited = false;
+    bool timed_out = false;
+    int status = 0;
+    /* Reads until the program exits; a daemon it started may keep the pipe open, so its exit,
+     * not the pipe's end, decides. Polls briefly between exit checks. */
+    while (!exited) {
+        long long left = deadline - now_ms();
+        if (left <= 0) {
+            timed_out = true;
+            kill(-pid, SIGKILL);
+            /* Bounded too: a process stuck in the kernel (a hung disk) ignores even SIGKILL for a while. */
+            for (int tries = 0; tries < 100 && waitpid(pid, &status, WNOHANG) == 0; tries++) {
+                struct timespec nap = {0, 10 * 1000 * 1000};
+                nanosleep(&nap, NULL);
+            }
+            break;
+        }
+        if (open_pipe) {
+            struct pollfd p = {.fd = pipe_fds[0], .events = POLLIN};
+            poll(&p, 1, left < 20 ? (int)left : 20);
+            char chunk[1024];
+            ssize_t n;
+            while ((n = read(pipe_fds[0], chunk, sizeof chunk)) > 0) {
+                if (output != NULL) tail_add(output, chunk, (size_t)n);
+            }
+            open_pipe = n != 0;
+        } else {
+            struct timespec nap = {0, 10 * 1000 * 1000};
+            nanosleep(&nap, NULL);
+        }
+        pid_t got = waitpid(pid, &status, WNOHANG);
+        exited = got == pid || (got < 0 && errno != EINTR);
+    }
+    if (exited) {
+        char chunk[1024];
+        ssize_t n;
+        while ((n = read(pipe_fds[0], chunk, sizeof chunk)) > 0) {
+            if (output != NULL) tail_add(output, chunk, (size_t)n);
+        }
+    }
+    close(pipe_fds[0]);
+    char said[1024] = "";
+    if (output != NULL) {
+        trim_output(output, said, sizeof said);
+        free(output);
+    }
+    bool ok = false;
+    if (timed_out) {
+        snprintf(err, errlen, "apply: %s did not finish within %d ms (killed)%s%s", config->program,
+                 config->timeout_ms, said[0] ? ": " : "", said);
+    } else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        ok = true;
+    } else if (WIFEXITED(status)) {
+        snprintf(err, errlen, "apply: %s exited with %d%s%s", config->program, WEXITSTATUS(status),
+                 said[0] ? ": " : "", said);
+    } else {
+        snprintf(err, errlen, "apply: %s was killed by signal %d%s%s", config->program,
+                 WIFSIGNALED(status) ? WTERMSIG(status) : 0, said[0] ? ": " : "", said);
+    }
+    return ok;
+}
+
+bool identity_apply(const struct identity *id, const struct apply_config *config, char *err, size_t errlen) {
+    if (!write_files(id, config->root, err, errlen)) {
+        return false;
+    }
+    if (!config->test && !set_clock_and_entropy(id, err, errlen)) {
+        return false;
+    }
+    return run_program(id, config, err, errlen);
+}

@@ -1,0 +1,280 @@
+package dev.banger.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.banger.host.Command;
+import dev.banger.host.ProcessHostCommands;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Sends identities with the real client to the real guest agent (built by its Makefile) in its
+ * {@code --listen-unix} test mode: files land under a scratch {@code --identity-root}, the clock and
+ * entropy are validated but never set ({@code --identity-test}), and the apply program is a script
+ * that records its argv.
+ */
+class HttpAgentClientIdentityTest {
+    private static final Path PROJECT = Path.of(System.getProperty("user.dir"));
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+    private static Path binary;
+
+    @TempDir
+    Path dir;
+
+    private Path root;
+    private Path socket;
+    private Path argvFile;
+    private Process agent;
+    private GuestIdentity.HostKeyPair hostKey;
+
+    @BeforeAll
+    static void buildAgent() {
+        Path out = PROJECT.resolve("build/dist/agent");
+        new ProcessHostCommands().run(Command.of("make", "-C", PROJECT.resolve("guest/agent").toString(), "OUT=" + out)
+                .withTimeout(Duration.ofMinutes(3)));
+        binary = out.resolve("banger-agent");
+        assertThat(Files.isExecutable(binary)).as("agent binary at %s", binary).isTrue();
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        root = Files.createDirectories(dir.resolve("root"));
+        socket = dir.resolve("agent.sock");
+        argvFile = dir.resolve("argv");
+        // A guest image as it was snapshotted: other host keys the identity must replace.
+        write(root.resolve("etc/ssh/ssh_host_rsa_key"), "OLD RSA\n");
+        write(root.resolve("etc/ssh/ssh_host_rsa_key.pub"), "ssh-rsa AAAAold\n");
+        write(root.resolve("etc/ssh/ssh_host_ecdsa_key"), "OLD ECDSA\n");
+        write(root.resolve("etc/hostname"), "golden\n");
+        hostKey = generateKey();
+    }
+
+    @AfterEach
+    void stopAgent() throws InterruptedException {
+        if (agent != null) {
+            agent.destroy();
+            if (!agent.waitFor(5, TimeUnit.SECONDS)) {
+                agent.destroyForcibly();
+                agent.waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** ssh-keygen writes a real ed25519 key pair; only this test starts it, never the daemon. */
+    private GuestIdentity.HostKeyPair generateKey() throws Exception {
+        Path key = dir.resolve("key");
+        Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", key.toString())
+                .redirectErrorStream(true).start();
+        assertThat(keygen.waitFor(30, TimeUnit.SECONDS)).as("ssh-keygen finishes").isTrue();
+        assertThat(keygen.exitValue()).as("ssh-keygen: %s", new String(keygen.getInputStream().readAllBytes())).isZero();
+        String pub = Files.readString(key.resolveSibling("key.pub")).strip();
+        String[] parts = pub.split(" ");
+        return new GuestIdentity.HostKeyPair(Files.readString(key), parts[0] + " " + parts[1]);
+    }
+
+    private GuestIdentity identity(String hostname) {
+        byte[] entropy = new byte[GuestIdentity.ENTROPY_BYTES];
+        for (int i = 0; i < entropy.length; i++) {
+            entropy[i] = (byte) (i * 7);
+        }
+        return new GuestIdentity(hostname, "172.16.0.5/24", "172.16.0.1", List.of("1.1.1.1", "8.8.8.8"),
+                "02:fc:00:00:00:05", "0123456789abcdef0123456789abcdef", Instant.ofEpochSecond(1_764_940_000L, 5),
+                entropy, hostKey, true);
+    }
+
+    /** The apply program: records its argv, prints, and exits with {@code exit}. */
+    private Path applyScript(int exit, String says) throws IOException {
+        Path script = dir.resolve("apply.sh");
+        Files.writeString(script, "#!/bin/sh\nprintf '%s\\n' \"$@\" > '" + argvFile + "'\necho '" + says + "'\nexit " + exit + "\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        return script;
+    }
+
+    private void startAgent(Path apply, boolean overUnix) throws Exception {
+        List<String> argv = new ArrayList<>(List.of(binary.toString(), "--listen-unix", socket.toString(),
+                "--identity-test", "--identity-root", root.toString(), "--identity-apply", apply.toString()));
+        if (overUnix) {
+            argv.add("--identity-over-unix");
+        }
+        agent = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(agent.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                // The agent was stopped.
+            }
+        });
+        List<String> seen = new ArrayList<>();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < end) {
+            String line = lines.poll(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (line == null) {
+                break;
+            }
+            seen.add(line);
+            if (line.contains("serving")) {
+                return;
+            }
+        }
+        throw new AssertionError("agent did not report that it serves within 10 s; output: " + seen);
+    }
+
+    private HttpAgentClient client() {
+        return HttpAgentClient.overUnixSocket(socket);
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+    }
+
+    private String mode(String relative) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve(relative)));
+    }
+
+    /** Every file under the root with its mode and content, to compare two applications. */
+    private Map<String, String> snapshot() throws IOException {
+        Map<String, String> files = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+                files.put(root.relativize(p).toString(), PosixFilePermissions.toString(perms) + " " + Files.readString(p));
+            }
+        }
+        return files;
+    }
+
+    @Test
+    void identityIsWrittenUnderTheRootAndTheApplyProgramGetsTheCmdline() throws Exception {
+        startAgent(applyScript(0, "applied"), true);
+
+        client().applyIdentity(identity("dev1"), DEADLINE);
+
+        assertThat(Files.readString(root.resolve("etc/hostname"))).isEqualTo("dev1\n");
+        assertThat(mode("etc/hostname")).isEqualTo("rw-r--r--");
+        assertThat(Files.readString(root.resolve("etc/machine-id"))).isEqualTo("0123456789abcdef0123456789abcdef\n");
+        assertThat(mode("etc/machine-id")).isEqualTo("r--r--r--");
+        assertThat(Files.readString(root.resolve("etc/ssh/ssh_host_ed25519_key"))).isEqualTo(hostKey.privateKey());
+        assertThat(mode("etc/ssh/ssh_host_ed25519_key")).isEqualTo("rw-------");
+        assertThat(Files.readString(root.resolve("etc/ssh/ssh_host_ed25519_key.pub"))).isEqualTo(hostKey.publicKey() + "\n");
+        assertThat(mode("etc/ssh/ssh_host_ed25519_key.pub")).isEqualTo("rw-r--r--");
+        assertThat(root.resolve("etc/ssh/ssh_host_rsa_key")).doesNotExist();
+        assertThat(root.resolve("etc/ssh/ssh_host_rsa_key.pub")).doesNotExist();
+        assertThat(root.resolve("etc/ssh/ssh_host_ecdsa_key")).doesNotExist();
+        Path cmdline = root.resolve("run/banger/identity.cmdline");
+        assertThat(Files.readString(cmdline)).isEqualTo("banger.hostname=dev1 banger.ip=172.16.0.5/24 banger.gw=172.16.0.1 "
+                + "banger.dns=1.1.1.1,8.8.8.8 banger.mac=02:fc:00:00:00:05\n");
+        assertThat(mode("run/banger/identity.cmdline")).isEqualTo("rw-------");
+        assertThat(mode("run/banger")).isEqualTo("rwx------");
+        assertThat(Files.readAllLines(argvFile)).containsExactly(cmdline.toString(), "yes");
+        try (Stream<Path> walk = Files.walk(root)) {
+            assertThat(walk.map(Path::toString)).noneMatch(p -> p.endsWith(".banger-tmp"));
+        }
+    }
+
+    @Test
+    void applyingTheSameIdentityTwiceGivesTheSameFiles() throws Exception {
+        startAgent(applyScript(0, "applied"), true);
+        client().applyIdentity(identity("dev1"), DEADLINE);
+        Map<String, String> first = snapshot();
+        Files.delete(argvFile);
+
+        client().applyIdentity(identity("dev1"), DEADLINE);
+
+        assertThat(snapshot()).isEqualTo(first);
+    }
+
+    @Test
+    void aFieldTheAgentRefusesBecomesAnExceptionNamingIt() throws Exception {
+        startAgent(applyScript(0, "applied"), true);
+        // GuestIdentity refuses a bad gateway itself, so the guest is sent a body the client could never build.
+        String body = new String(IdentityWire.body(identity("dev1")), StandardCharsets.UTF_8)
+                .replace("gateway=172.16.0.1", "gateway=172.16.0.256");
+        AgentHttp.Result result;
+        Deadline end = Deadline.after(DEADLINE, socket.toString());
+        try (ChannelIo io = ChannelIo.connect(socket, end)) {
+            io.write(AgentHttp.request("POST", "/identity", "application/json", IdentityWire.CONTENT_TYPE,
+                    body.getBytes(StandardCharsets.UTF_8)), end, "sending");
+            result = AgentHttp.read(io, end, "POST /identity", socket.toString());
+        }
+
+        assertThatThrownBy(() -> IdentityWire.check(result, identity("dev1"), socket.toString()))
+                .isInstanceOf(AgentException.class)
+                .hasMessageContaining("refused the identity of dev1")
+                .hasMessageContaining("gateway: not a dotted IPv4 address")
+                .extracting(e -> ((AgentException) e).reason()).isEqualTo(AgentException.Reason.PROTOCOL);
+        assertThat(Files.readString(root.resolve("etc/hostname"))).as("nothing changes on a 400").isEqualTo("golden\n");
+        assertThat(argvFile).doesNotExist();
+    }
+
+    @Test
+    void aFailingApplyProgramBecomesAnExceptionCarryingItsOutput() throws Exception {
+        startAgent(applyScript(3, "ip: cannot set eth0 up"), true);
+
+        assertThatThrownBy(() -> client().applyIdentity(identity("dev1"), DEADLINE))
+                .isInstanceOf(AgentException.class)
+                .hasMessageContaining("failed to apply the identity of dev1")
+                .hasMessageContaining("exited with 3")
+                .hasMessageContaining("ip: cannot set eth0 up");
+    }
+
+    @Test
+    void withoutIdentityOverUnixTheSocketIsNotTheHostSide() throws Exception {
+        startAgent(applyScript(0, "applied"), false);
+
+        assertThatThrownBy(() -> client().applyIdentity(identity("dev1"), DEADLINE))
+                .isInstanceOf(AgentException.class)
+                .hasMessageContaining("not the host side");
+        assertThat(Files.readString(root.resolve("etc/hostname"))).isEqualTo("golden\n");
+        assertThat(argvFile).doesNotExist();
+    }
+
+    @Test
+    void healthStillAnswersBesideIdentities() throws Exception {
+        startAgent(applyScript(0, "applied"), true);
+        client().applyIdentity(identity("dev1"), DEADLINE);
+
+        assertThat(client().health(Duration.ofSeconds(5)).legacy()).isFalse();
+    }
+
+    @Test
+    void theBodyCarriesEveryFieldOnceInTheAgentsFormat() {
+        String body = new String(IdentityWire.body(identity("dev1")), StandardCharsets.UTF_8);
+
+        assertThat(body.split("\n")).extracting(line -> line.substring(0, line.indexOf('='))).containsExactly(
+                "hostname", "address", "gateway", "dns", "mac", "machine_id", "clock", "entropy", "host_key_ed25519",
+                "host_key_ed25519_pub", "grow_root");
+        assertThat(body).contains("\nclock=1764940000.000000005\n")
+                .contains("\nentropy=" + HexFormat.of().formatHex(identity("dev1").entropy()) + "\n")
+                .contains("\ndns=1.1.1.1,8.8.8.8\n")
+                .endsWith("\ngrow_root=yes\n");
+    }
+}
