@@ -14,6 +14,7 @@ import dev.banger.vm.host.TapSource;
 import dev.banger.vm.host.VmDisks;
 import dev.banger.vm.state.RuntimeRecord;
 import dev.banger.vm.state.VmException;
+import dev.banger.vm.state.VmRules;
 import dev.banger.vm.state.VmLifecycle;
 import dev.banger.vm.state.VmRuntime;
 import dev.banger.vmm.Vmm;
@@ -91,5 +92,25 @@ final class VmPower {
 
     Vm restart(Vm vm) {
         return start(vm.state() == VmState.RUNNING ? stop(vm) : vm);
+    }
+
+    /** Changes sizes of a stopped VM; the disk only grows (the file system is grown with it). */
+    Vm edit(Vm vm, Integer vcpus, Integer memoryMib, Integer diskGib) {
+        if (vm.state() != VmState.STOPPED && vm.state() != VmState.FAILED) {
+            throw VmException.conflict("VM '" + vm.name() + "' is " + vm.state().wireName() + "; stop it first with 'banger vm stop "
+                    + vm.name() + "'");
+        }
+        int newVcpus = vcpus == null ? vm.vcpus() : vcpus;
+        int newMemory = memoryMib == null ? vm.memoryMib() : memoryMib;
+        long newDisk = diskGib == null ? vm.diskBytes() : diskGib * VmRules.GIB;
+        VmRules.requireSizes(newVcpus, newMemory, newDisk);
+        if (newDisk < vm.diskBytes()) {
+            throw VmException.invalid("the disk only grows: VM '" + vm.name() + "' has " + vm.diskBytes() / VmRules.GIB
+                    + " GiB, asked for " + diskGib + " GiB");
+        }
+        if (newDisk > vm.diskBytes()) {
+            disks.growWork(lifecycle.runtime(vm).workDisk(), newDisk);
+        }
+        return lifecycle.resize(vm.name(), newVcpus, newMemory, newDisk);
     }
 }

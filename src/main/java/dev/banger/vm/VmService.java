@@ -7,7 +7,6 @@ import dev.banger.model.StageRunner;
 import dev.banger.model.Vm;
 import dev.banger.model.VmDeleteResult;
 import dev.banger.model.VmInfo;
-import dev.banger.model.VmState;
 import dev.banger.store.ImageRepository;
 import dev.banger.model.Ipv4Subnet;
 import dev.banger.store.SettingsRepository;
@@ -19,7 +18,6 @@ import dev.banger.vm.host.HostKeys;
 import dev.banger.vm.snapshot.GoldenSnapshots;
 import dev.banger.vm.warm.GoldenMaker;
 import dev.banger.vm.boot.BootWaiter;
-import dev.banger.vm.boot.CreateStage;
 import dev.banger.vm.boot.Machines;
 import dev.banger.vm.create.CreatePipeline;
 import dev.banger.vm.create.CreatePlan;
@@ -252,25 +250,7 @@ public final class VmService {
         if (vcpus == null && memoryMib == null && diskGib == null) {
             throw VmException.invalid("nothing to change: give --vcpus, --memory or --disk");
         }
-        return locks.with(name, () -> {
-            Vm vm = lifecycle.get(name);
-            if (vm.state() != VmState.STOPPED && vm.state() != VmState.FAILED) {
-                throw VmException.conflict("VM '" + name + "' is " + vm.state().wireName() + "; stop it first with 'banger vm stop "
-                        + name + "'");
-            }
-            int newVcpus = vcpus == null ? vm.vcpus() : vcpus;
-            int newMemory = memoryMib == null ? vm.memoryMib() : memoryMib;
-            long newDisk = diskGib == null ? vm.diskBytes() : diskGib * VmRules.GIB;
-            VmRules.requireSizes(newVcpus, newMemory, newDisk);
-            if (newDisk < vm.diskBytes()) {
-                throw VmException.invalid("the disk only grows: VM '" + name + "' has " + vm.diskBytes() / VmRules.GIB
-                        + " GiB, asked for " + diskGib + " GiB");
-            }
-            if (newDisk > vm.diskBytes()) {
-                host.disks().growWork(lifecycle.runtime(vm).workDisk(), newDisk);
-            }
-            return views.info(lifecycle.resize(name, newVcpus, newMemory, newDisk));
-        });
+        return locks.with(name, () -> views.info(power.edit(lifecycle.get(name), vcpus, memoryMib, diskGib)));
     }
 
     public VmInfo info(String name) {

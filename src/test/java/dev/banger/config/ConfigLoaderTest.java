@@ -118,6 +118,7 @@ class ConfigLoaderTest {
                 memory = "512M"
                 disk = "20G"
                 warm_machines = 3
+                golden_snapshots = false
                 [agent]
                 path = "/opt/agent"
                 port = 1234
@@ -142,7 +143,7 @@ class ConfigLoaderTest {
         assertThat(c.logLevel()).isEqualTo(LogLevel.DEBUG);
         assertThat(c.daemon().group()).isEqualTo("wheel");
         assertThat(c.network()).isEqualTo(new NetworkConfig("br-dev", SubnetSetting.parse("10.9.0.0/16"), "vm.test", 0, NatMode.IPTABLES));
-        assertThat(c.vm()).isEqualTo(new VmDefaults(1, ByteSize.ofMebibytes(512), ByteSize.ofGibibytes(20), 3));
+        assertThat(c.vm()).isEqualTo(new VmDefaults(1, ByteSize.ofMebibytes(512), ByteSize.ofGibibytes(20), 3, false));
         assertThat(c.agent()).isEqualTo(new AgentConfig(Optional.of(Path.of("/opt/agent")), 1234));
         assertThat(c.image().defaultImage()).isEqualTo("void");
         assertThat(c.image().debianMirror()).hasValueSatisfying(u -> assertThat(u).hasToString("http://mirror.example/debian"));

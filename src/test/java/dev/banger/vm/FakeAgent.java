@@ -56,12 +56,18 @@ final class FakeAgent implements AutoCloseable {
 
     /** The agent's /healthz JSON as the guest writes it (see guest/agent/src/health.c). */
     static String report(boolean sshdListening, boolean workDiskMounted, boolean opencodeListening, String... hostKeys) {
+        return report("guest", sshdListening, workDiskMounted, opencodeListening, hostKeys);
+    }
+
+    /** The same, from a guest named {@code hostname}. */
+    static String report(String hostname, boolean sshdListening, boolean workDiskMounted, boolean opencodeListening,
+            String... hostKeys) {
         StringBuilder keys = new StringBuilder();
         for (String key : hostKeys) {
             keys.append(keys.isEmpty() ? "" : ",").append('"').append(key).append('"');
         }
         return "{\"status\":\"" + (sshdListening ? "ok" : "degraded") + "\",\"bootId\":\"b-1\",\"uptimeSeconds\":1.5,"
-                + "\"hostname\":\"guest\",\"services\":{\"sshd\":{\"port\":22,\"listening\":" + sshdListening + "},"
+                + "\"hostname\":\"" + hostname + "\",\"services\":{\"sshd\":{\"port\":22,\"listening\":" + sshdListening + "},"
                 + "\"opencode\":{\"port\":4096,\"listening\":" + opencodeListening + "}},"
                 + "\"workDisk\":{\"mountPoint\":\"/root\",\"mounted\":" + workDiskMounted + "},"
                 + "\"hostKeys\":[" + keys + "],\"agentVersion\":\"test\"}";

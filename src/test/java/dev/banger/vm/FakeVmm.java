@@ -2,6 +2,9 @@ package dev.banger.vm;
 
 import dev.banger.vmm.AccelerationSource;
 import dev.banger.vmm.MachineSpec;
+import dev.banger.vmm.SnapshotFiles;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
 import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmException;
 import dev.banger.vmm.VmmInstance;
@@ -33,6 +36,7 @@ final class FakeVmm implements Vmm {
 
     private final AtomicLong pids = new AtomicLong(40_000);
     private final List<MachineSpec> started = new CopyOnWriteArrayList<>();
+    private final List<MachineSpec> restored = new CopyOnWriteArrayList<>();
     private final List<VmmInstance> stopped = new CopyOnWriteArrayList<>();
     private final Set<Long> alive = ConcurrentHashMap.newKeySet();
     private final List<String> events = new CopyOnWriteArrayList<>();
@@ -41,6 +45,8 @@ final class FakeVmm implements Vmm {
     private volatile boolean failNextStart;
     private volatile String dieWith;
     private volatile boolean adopts;
+    private volatile boolean snapshots;
+    private volatile boolean failNextRestore;
     /** The VM name each machine's agent answers for: its spec's, or the directory it was moved to. */
     private final Map<Long, String> names = new ConcurrentHashMap<>();
 
@@ -48,6 +54,26 @@ final class FakeVmm implements Vmm {
     FakeVmm adoptingPausedMachines() {
         adopts = true;
         return this;
+    }
+
+    /**
+     * Machines can be saved and restored, as QEMU's can. A restored machine's agent takes
+     * identities, and afterwards reports the last one's hostname and host key.
+     */
+    FakeVmm savingSnapshots() {
+        snapshots = true;
+        return this;
+    }
+
+    /** The next restore does not load (as a snapshot of another QEMU would not). */
+    FakeVmm failNextRestore() {
+        failNextRestore = true;
+        return this;
+    }
+
+    /** The agent serving machine {@code pid}, while it runs. */
+    FakeAgent agent(long pid) {
+        return agents.get(pid);
     }
 
     /** What the agent of each VM answers; null means "not ready" (HTTP 503). */
@@ -124,6 +150,58 @@ final class FakeVmm implements Vmm {
         alive.add(pid);
         events.add("paused " + spec.name());
         return instance;
+    }
+
+    @Override
+    public boolean savesSnapshots() {
+        return snapshots;
+    }
+
+    /** Writes the machine's "memory" (its name) to {@code dir/state}, 0600, and ends it. */
+    @Override
+    public SnapshotFiles saveSnapshot(VmmInstance instance, Path dir) {
+        Path state = dir.resolve("state");
+        try {
+            Files.writeString(state, "saved " + names.get(instance.pid()));
+            Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        events.add("saved " + names.get(instance.pid()));
+        stop(instance, Duration.ZERO);
+        return new SnapshotFiles(state, Optional.empty());
+    }
+
+    @Override
+    public VmmInstance restorePaused(MachineSpec spec, SnapshotFiles snapshot) {
+        if (failNextRestore) {
+            failNextRestore = false;
+            throw new VmmException("fake VMM could not load " + snapshot.state());
+        }
+        if (!Files.isRegularFile(snapshot.state())) {
+            throw new VmmException("no saved machine at " + snapshot.state());
+        }
+        restored.add(spec);
+        long pid = pids.incrementAndGet();
+        Path socket = spec.vmDir().resolve("agent.sock");
+        names.put(pid, spec.vmDir().getFileName().toString());
+        agents.put(pid, new FakeAgent(socket, () -> {
+            FakeAgent agent = agents.get(pid);
+            List<Map<String, String>> taken = agent == null ? List.of() : agent.identities();
+            if (taken.isEmpty()) {
+                return health.apply(names.get(pid));
+            }
+            Map<String, String> identity = taken.getLast();
+            return FakeAgent.report(identity.get("hostname"), true, true, true, identity.get("host_key_ed25519_pub") + " root@guest");
+        }));
+        alive.add(pid);
+        events.add("restored " + names.get(pid));
+        return new VmmInstance(NAME, pid, spec.vmDir(), socket, VmmInstance.AgentTransport.UNIX_STREAM);
+    }
+
+    /** The specs machines were restored with. */
+    List<MachineSpec> restored() {
+        return List.copyOf(restored);
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 public final class RecordingStages implements StageRunner {
     private final List<String> events = new CopyOnWriteArrayList<>();
     private final Map<String, Runnable> onStart = new ConcurrentHashMap<>();
+    private final Map<String, String> errors = new ConcurrentHashMap<>();
 
     RecordingStages onStart(String stage, Runnable hook) {
         onStart.put(stage, hook);
@@ -31,6 +32,7 @@ public final class RecordingStages implements StageRunner {
             return result;
         } catch (RuntimeException e) {
             events.add("failed " + stage);
+            errors.put(stage, String.valueOf(e.getMessage()));
             throw e;
         }
     }
@@ -47,6 +49,11 @@ public final class RecordingStages implements StageRunner {
     /** The stages that finished, in order. */
     List<String> done() {
         return events.stream().filter(e -> e.startsWith("done ")).map(e -> e.substring(5)).toList();
+    }
+
+    /** The stages that failed, each with its error's message. */
+    Map<String, String> failed() {
+        return Map.copyOf(errors);
     }
 
     public List<String> rolledBackStages() {

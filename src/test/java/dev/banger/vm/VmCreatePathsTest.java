@@ -8,7 +8,6 @@ import dev.banger.image.Ext4Images;
 import dev.banger.model.Image;
 import dev.banger.model.ImageStatus;
 import dev.banger.model.VmInfo;
-import dev.banger.vm.boot.CreateStage;
 import dev.banger.vm.create.CreatePlan;
 import dev.banger.vm.create.LaunchPath;
 import java.io.IOException;
@@ -71,9 +70,10 @@ class VmCreatePathsTest {
         fx.store.images().insert(imageWithRootHome("slow-image"));
         RecordingStages stages = new RecordingStages();
 
-        VmInfo info = service.create(service.plan(new CreateRequest("dev1", "slow-image", null, null, null, true)), stages);
+        CreatePlan plan = service.plan(new CreateRequest("dev1", "slow-image", null, null, null, true));
+        VmInfo info = service.create(plan, stages);
 
-        assertThat(stages.done()).containsExactlyInAnyOrderElementsOf(CreateStage.wireNames());
+        assertThat(stages.done()).containsExactlyInAnyOrderElementsOf(plan.stages());
         assertThat(info.rootDisk()).isEqualTo("sparse-copy");
         assertThat(info.tap()).startsWith("tap-vm-");
         assertThat(fx.taps()).containsExactly(info.tap());

@@ -43,11 +43,12 @@ final class WorkDiskStep implements CreateStep {
                 }
             }
             case CreateJob.Restored restored -> {
-                // The frozen size: the guest is told of the asked size once it runs (restore stage).
+                // An overlay keeps the frozen size until the guest runs and is told of the asked one (restore
+                // stage); a copy is extended now, and the backend re-reads its size then.
                 LaunchPath.Restore plan = restored.plan();
-                String file = plan.workDisk().format() == DiskFormat.QCOW2 ? "work.qcow2" : "work.ext4";
+                boolean overlay = plan.workDisk().format() == DiskFormat.QCOW2;
                 ClonedDisk work = disks.clone(plan.workDisk(), plan.snapshot().workDisk(),
-                        job.runtime.get().vmDir().resolve(file), 0);
+                        job.runtime.get().vmDir().resolve(overlay ? "work.qcow2" : "work.ext4"), overlay ? 0 : job.plan.diskBytes());
                 job.undos.push(stage(), () -> disks.remove(work));
                 job.runtime.record(r -> r.withWorkDisk(work.file()).withRestoredFrom(plan.snapshot().dir()), null);
             }

@@ -1,0 +1,156 @@
+package dev.banger.vm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.banger.model.ImageSnapshot;
+import dev.banger.model.VmInfo;
+import dev.banger.model.VmState;
+import dev.banger.vm.create.CreatePlan;
+import dev.banger.vm.create.LaunchPath;
+import dev.banger.vm.host.HostKeys;
+import dev.banger.vm.snapshot.GoldenSnapshots;
+import dev.banger.vmm.MachineSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Creates that restore a golden snapshot: the snapshot made from a booted golden machine, restored
+ * VMs that each take their own identity before their TAP joins the bridge, the fall back to a cold
+ * boot when a snapshot does not load, and the rollback when a guest refuses its identity.
+ */
+class VmRestoreTest {
+    @TempDir
+    Path dir;
+
+    private VmFixture fx;
+    private VmService service;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        fx = new VmFixture(dir);
+        fx.vmm.savingSnapshots();
+        service = fx.service(fx.host(2), VmFixture.QUICK);
+        service.snapshots().enable(() -> "agent-1");
+    }
+
+    @AfterEach
+    void tearDown() {
+        fx.close();
+    }
+
+    private ImageSnapshot makeSnapshot() {
+        return service.snapshots().make(service.snapshotRequest(VmFixture.DEV_IMAGE, null, null), new RecordingStages());
+    }
+
+    private CreatePlan plan(String name) {
+        return service.plan(new CreateRequest(name, VmFixture.DEV_IMAGE, null, null, null));
+    }
+
+    @Test
+    void aSnapshotIsAGoldenMachineBootedWithoutAnyVmsIdentitySavedAndItsDisksFrozen() throws IOException {
+        RecordingStages stages = new RecordingStages();
+
+        ImageSnapshot made = service.snapshots().make(service.snapshotRequest(VmFixture.DEV_IMAGE, null, null), stages);
+
+        assertThat(stages.done()).containsExactly("prepare", "boot", "save", "freeze");
+        assertThat(made.vcpus()).isEqualTo(1);
+        assertThat(made.memoryMib()).isEqualTo(256);
+        assertThat(made.agentVersion()).isEqualTo("agent-1");
+        MachineSpec golden = fx.vmm.started().getLast();
+        assertThat(golden.bootArgs()).doesNotContain("banger.ip", "banger.hostname");
+        Path snapshots = GoldenSnapshots.root(fx.image);
+        try (var dirs = Files.list(snapshots)) {
+            Path saved = dirs.findFirst().orElseThrow();
+            assertThat(Files.getPosixFilePermissions(saved.resolve("state"))).hasToString("[OWNER_READ, OWNER_WRITE]");
+            assertThat(Files.getPosixFilePermissions(saved.resolve("root.img"))).hasToString("[OWNER_READ]");
+            assertThat(Files.getPosixFilePermissions(saved.resolve("work.ext4"))).hasToString("[OWNER_READ]");
+        }
+        assertThat(fx.ran(List.of("ip", "link", "set", "dev", golden.nic().tap(), "nomaster"))).hasSize(1);
+        assertThat(fx.stateDir.resolve("warm")).isEmptyDirectory();
+        assertThat(service.snapshots().list(fx.store.images().get(VmFixture.DEV_IMAGE))).containsExactly(made);
+    }
+
+    @Test
+    void twoRestoredVmsEachTakeTheirOwnIdentityBeforeTheirTapJoinsTheBridge() {
+        makeSnapshot();
+        RecordingStages stages = new RecordingStages();
+
+        CreatePlan plan = plan("r1");
+        VmInfo r1 = service.create(plan, stages);
+        VmInfo r2 = service.create(plan("r2"), new RecordingStages());
+
+        assertThat(plan.launch()).isInstanceOf(LaunchPath.Restore.class);
+        assertThat(stages.done()).containsExactlyInAnyOrderElementsOf(plan.stages()).contains("restore", "identity")
+                .doesNotContain("vmm-start", "boot");
+        assertThat(r1.state()).isEqualTo(VmState.RUNNING);
+        Map<String, String> one = identityOf(r1);
+        Map<String, String> two = identityOf(r2);
+        assertThat(one).containsEntry("hostname", "r1").containsEntry("mac", r1.mac()).containsEntry("grow_root", "yes");
+        assertThat(one.get("address")).startsWith(r1.ip() + "/");
+        for (String field : List.of("hostname", "address", "mac", "machine_id", "entropy", "host_key_ed25519_pub")) {
+            assertThat(one.get(field)).as(field).isNotEqualTo(two.get(field));
+        }
+        assertThat(one.get("host_key_ed25519_pub")).isEqualTo(HostKeys.read(fx.vmDir("r1").resolve(HostKeys.FILE)).orElseThrow()
+                .publicKey());
+        assertThat(fx.runtime("r1").hostKeys()).containsExactly(one.get("host_key_ed25519_pub") + " root@guest");
+        assertThat(fx.runtime("r1").restoredFrom()).isNotNull();
+        List<List<String>> tapMoves = fx.ran(List.of("ip", "link", "set", "dev", r1.tap()));
+        assertThat(tapMoves.get(tapMoves.size() - 2)).as("off the bridge while restored").contains("nomaster");
+        assertThat(tapMoves.getLast()).as("back on it once the identity is taken").contains("master", "banger0");
+        assertThat(fx.vmm.events()).contains("restored r1", "grew r1 work " + (1L << 30));
+    }
+
+    @Test
+    void aSnapshotThatDoesNotLoadIsRetiredAndTheCreateBootsColdSayingSoInItsStages() {
+        makeSnapshot();
+        fx.vmm.failNextRestore();
+        RecordingStages stages = new RecordingStages();
+
+        VmInfo created = service.create(plan("r1"), stages);
+
+        assertThat(created.state()).isEqualTo(VmState.RUNNING);
+        assertThat(stages.failed()).containsKey("restore");
+        assertThat(stages.failed().get("restore")).contains("did not restore", "could not load");
+        assertThat(stages.done()).contains("vmm-start", "boot", "sshd");
+        assertThat(service.snapshots().list(fx.store.images().get(VmFixture.DEV_IMAGE))).isEmpty();
+        assertThat(fx.runtime("r1").restoredFrom()).isNull();
+        assertThat(fx.vmDir("r1").resolve("root.img")).exists();
+    }
+
+    @Test
+    void aGuestThatRefusesItsIdentityIsRolledBackCompletely() {
+        makeSnapshot();
+        fx.vmm.health(vm -> null); // nothing answers but the identity endpoint: the check after it fails
+
+        assertThatThrownBy(() -> service.create(plan("r1"), new RecordingStages())).hasMessageContaining("r1");
+
+        assertThat(fx.store.vms().find("r1")).isEmpty();
+        assertThat(fx.vmDir("r1")).doesNotExist();
+    }
+
+    @Test
+    void aDeletedSnapshotKeepsItsFilesWhileAVmRestoredFromItRemains() {
+        makeSnapshot();
+        service.create(plan("r1"), new RecordingStages());
+        Path used = fx.runtime("r1").restoredFrom();
+
+        List<ImageSnapshot> deleted = service.snapshots().delete(fx.store.images().get(VmFixture.DEV_IMAGE), null, null);
+
+        assertThat(deleted).hasSize(1);
+        assertThat(used).exists();
+        service.delete(List.of("r1"));
+        assertThat(used).doesNotExist();
+    }
+
+    private Map<String, String> identityOf(VmInfo vm) {
+        return fx.vmm.agent(fx.runtime(vm.name()).instance().pid()).identities().getLast();
+    }
+}
