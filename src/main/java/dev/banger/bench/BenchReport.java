@@ -10,11 +10,12 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * What {@code banger bench create} measured, and what follows from it: per path, p50/p95/max of
- * every stage and of the host-side, create, SSH, delete and total figures; the slow/fast ratio per
- * stage and for the host side; the parallel batches against a solo create; the CLI round trip;
- * and each target with its verdict. Pure; immutable value.
+ * every stage and of the host-side, create, SSH, delete and total figures, and the VMM's resident
+ * memory; the slow/fast and cold/snapshot ratios figure by figure; the parallel batches against a
+ * solo create; the CLI round trip; and each target with its verdict. The snapshot figures are
+ * those of the fast-path creates that restored a golden snapshot. Pure; immutable value.
  *
- * @param runs         every successful run, fast and slow
+ * @param runs         every successful run, of every path
  * @param parallel     creates per batch
  * @param cores        the host's cores as the benchmark saw them, for the floor a batch of creates that keep a core busy meets
  * @param batches      host-side wall time of each parallel batch (first request → last VMM started); empty when parallel is 1
@@ -31,6 +32,12 @@ public record BenchReport(List<CreateRun> runs, int parallel, int cores, List<Do
     public static final double PARALLEL_TARGET = 2;
     /** {@code banger vm list} round trip p50, in ms. */
     public static final double CLI_P50_TARGET = 150;
+    /** Create → SSH answering p50 of a create restored from a snapshot, in ms. */
+    public static final double SNAPSHOT_CREATE_P50_TARGET = 1000;
+    /** A cold boot's create → SSH p50 at least this many times a restored one's. */
+    public static final double COLD_OVER_SNAPSHOT_TARGET = 15;
+    /** The snapshot path's parallel batches at most this multiple of the floor the cores allow. */
+    public static final double SNAPSHOT_PARALLEL_OVER_FLOOR_TARGET = 1.5;
 
     static final String HOST_SIDE = "host-side";
     static final String BANGER_SIDE = "banger-side";
@@ -54,17 +61,63 @@ public record BenchReport(List<CreateRun> runs, int parallel, int cores, List<Do
 
     /** Figure name → summary over the runs of {@code path}, stages first in pipeline order; empty when the path did not run. */
     public Map<String, Summary> summary(CreatePath path) {
-        List<CreateRun> of = runs.stream().filter(r -> r.path() == path).toList();
+        return figures(runsOf(path));
+    }
+
+    /** Figure name → summary over the fast-path creates that restored a snapshot; empty when none did. */
+    public Map<String, Summary> snapshotSummary() {
+        return figures(snapshotRuns());
+    }
+
+    /** Figure name → slow p50 / fast p50, for the figures both paths measured; empty without slow runs. */
+    public Map<String, Double> slowOverFast() {
+        return ratios(summary(CreatePath.SLOW), summary(CreatePath.FAST));
+    }
+
+    /** Figure name → cold p50 / snapshot p50, for the figures both measured; empty without both. */
+    public Map<String, Double> coldOverSnapshot() {
+        return ratios(summary(CreatePath.COLD), snapshotSummary());
+    }
+
+    /** Path label → p50 of the VMM's resident memory right after its creates, in bytes, for the paths that read it. */
+    public Map<String, Long> rssP50Bytes() {
+        Map<String, Long> rss = new LinkedHashMap<>();
+        for (CreatePath path : CreatePath.values()) {
+            List<Double> read = runsOf(path).stream().map(CreateRun::rssBytes).filter(Objects::nonNull).map(Long::doubleValue).toList();
+            if (!read.isEmpty()) {
+                rss.put(path.label(), (long) Summary.of(read).p50());
+            }
+        }
+        return rss;
+    }
+
+    private List<CreateRun> runsOf(CreatePath path) {
+        return runs.stream().filter(r -> r.path() == path).toList();
+    }
+
+    private List<CreateRun> snapshotRuns() {
+        return runs.stream().filter(r -> r.path() == CreatePath.FAST && r.restored()).toList();
+    }
+
+    /** Whether the fast path ran and every one of its creates restored a snapshot: only then are its batches the snapshot path's. */
+    private boolean fastPathRestored() {
+        List<CreateRun> fast = runsOf(CreatePath.FAST);
+        return !fast.isEmpty() && fast.stream().allMatch(CreateRun::restored);
+    }
+
+    private static Map<String, Summary> figures(List<CreateRun> of) {
         Map<String, Summary> figures = new LinkedHashMap<>();
         if (of.isEmpty()) {
             return figures;
         }
-        for (String stage : of.getFirst().stages().keySet()) {
-            figures.put(stage, summarise(of, r -> r.stages().getOrDefault(stage, 0.0)));
+        for (String stage : stageNames(of)) {
+            // Over the creates that ran it: a restored create has no boot, a booted one no restore.
+            List<CreateRun> ran = of.stream().filter(r -> r.stages().containsKey(stage)).toList();
+            figures.put(stage, summarise(ran, r -> r.stages().get(stage)));
         }
         figures.put(HOST_SIDE, summarise(of, CreateRun::hostSide));
-        // What banger itself adds to the host side, apart from the VMM program's own start-up.
-        figures.put(BANGER_SIDE, summarise(of, r -> r.hostSide() - r.stages().getOrDefault(CreateRun.VMM_START, 0.0)));
+        // What banger itself adds to the host side, apart from the VMM's own start (or restore).
+        figures.put(BANGER_SIDE, summarise(of, r -> r.hostSide() - r.machineStart()));
         figures.put(CREATE, summarise(of, CreateRun::create));
         figures.put(SSH_COMMAND, summarise(of, CreateRun::sshCommand));
         figures.put(DELETE, summarise(of, CreateRun::delete));
@@ -72,15 +125,38 @@ public record BenchReport(List<CreateRun> runs, int parallel, int cores, List<Do
         return figures;
     }
 
-    /** Figure name → slow p50 / fast p50, for the figures both paths measured; empty without slow runs. */
-    public Map<String, Double> slowOverFast() {
-        Map<String, Summary> fast = summary(CreatePath.FAST);
-        Map<String, Summary> slow = summary(CreatePath.SLOW);
+    /**
+     * Every stage the runs ran, in pipeline order as far as they show it: a stage the list does not
+     * hold yet goes before the next stage of its run that it does hold.
+     */
+    static List<String> stageNames(List<CreateRun> runs) {
+        List<String> names = new ArrayList<>();
+        for (CreateRun run : runs) {
+            List<String> own = List.copyOf(run.stages().keySet());
+            for (int i = own.size() - 1; i >= 0; i--) {
+                if (names.contains(own.get(i))) {
+                    continue;
+                }
+                int before = names.size();
+                for (int j = i + 1; j < own.size(); j++) {
+                    int at = names.indexOf(own.get(j));
+                    if (at >= 0) {
+                        before = at;
+                        break;
+                    }
+                }
+                names.add(before, own.get(i));
+            }
+        }
+        return names;
+    }
+
+    private static Map<String, Double> ratios(Map<String, Summary> over, Map<String, Summary> base) {
         Map<String, Double> ratios = new LinkedHashMap<>();
-        fast.forEach((figure, f) -> {
-            Summary s = slow.get(figure);
-            if (s != null && f.p50() > 0) {
-                ratios.put(figure, s.p50() / f.p50());
+        base.forEach((figure, b) -> {
+            Summary o = over.get(figure);
+            if (o != null && b.p50() > 0) {
+                ratios.put(figure, o.p50() / b.p50());
             }
         });
         return ratios;
@@ -111,6 +187,17 @@ public record BenchReport(List<CreateRun> runs, int parallel, int cores, List<Do
         Double cli = cliRoundTrip.isEmpty() ? null : Summary.of(cliRoundTrip).p50();
         targets.add(new Target("CLI round trip (banger vm list) p50", "< " + ms(CLI_P50_TARGET), cli,
                 cli == null ? null : cli < CLI_P50_TARGET));
+        Summary restored = snapshotSummary().get(CREATE);
+        Double restoredP50 = restored == null ? null : restored.p50();
+        targets.add(new Target("create → SSH p50, restored from a snapshot", "< " + ms(SNAPSHOT_CREATE_P50_TARGET), restoredP50,
+                restoredP50 == null ? null : restoredP50 < SNAPSHOT_CREATE_P50_TARGET));
+        Double coldRatio = coldOverSnapshot().get(CREATE);
+        targets.add(new Target("cold boot vs snapshot, create → SSH p50", ">= " + times(COLD_OVER_SNAPSHOT_TARGET), coldRatio,
+                coldRatio == null ? null : coldRatio >= COLD_OVER_SNAPSHOT_TARGET));
+        double snapshotLimit = SNAPSHOT_PARALLEL_OVER_FLOOR_TARGET * parallelFloor();
+        Double snapshotParallel = fastPathRestored() ? parallelRatio : null;
+        targets.add(new Target("snapshot path, parallel vs one (" + times(SNAPSHOT_PARALLEL_OVER_FLOOR_TARGET) + " floor)",
+                "<= " + times(snapshotLimit), snapshotParallel, snapshotParallel == null ? null : snapshotParallel <= snapshotLimit));
         return targets;
     }
 
@@ -123,17 +210,17 @@ public record BenchReport(List<CreateRun> runs, int parallel, int cores, List<Do
                 continue;
             }
             int n = figures.get(TOTAL).n();
-            out.append(String.format(Locale.ROOT, "%s path, %d run%s%s%n", path.label(), n, n == 1 ? "" : "s",
-                    path == CreatePath.SLOW ? " (fresh TAP, /root built from the rootfs, full root disk copy)" : ""));
+            out.append(String.format(Locale.ROOT, "%s path, %d run%s%s%n", path.label(), n, n == 1 ? "" : "s", note(path)));
             out.append(String.format(Locale.ROOT, "  %-36s %10s %10s %10s%n", "", "p50", "p95", "max"));
             figures.forEach((figure, s) -> out.append(String.format(Locale.ROOT, "  %-36s %10s %10s %10s%n",
                     label(figure), ms(s.p50()), ms(s.p95()), ms(s.max()))));
+            Long rss = rssP50Bytes().get(path.label());
+            if (rss != null) {
+                out.append(String.format(Locale.ROOT, "  %-36s %10s%n", "VMM RSS after the create (p50)", mib(rss)));
+            }
         }
-        Map<String, Double> ratios = slowOverFast();
-        if (!ratios.isEmpty()) {
-            out.append("slow/fast (p50): each × is how many times longer the slow path took\n");
-            ratios.forEach((figure, r) -> out.append(String.format(Locale.ROOT, "  %-36s %10s%n", label(figure), times(r))));
-        }
+        ratios(out, slowOverFast(), "slow/fast (p50): each × is how many times longer the slow path took");
+        ratios(out, coldOverSnapshot(), "cold/snapshot (p50): each × is how many times longer a cold boot took than a restore");
         if (!batches.isEmpty() && !solo.isEmpty()) {
             out.append(String.format(Locale.ROOT, "parallel: %d batch(es) of %d creates, host-side wall p50 %s; one create alone %s%n",
                     batches.size(), parallel, ms(Summary.of(batches).p50()), ms(Summary.of(solo).p50())));
@@ -155,6 +242,27 @@ public record BenchReport(List<CreateRun> runs, int parallel, int cores, List<Do
         return out.toString();
     }
 
+    /** What the path header says about how its creates went. */
+    private String note(CreatePath path) {
+        return switch (path) {
+            case SLOW -> " (fresh TAP, /root built from the rootfs, full root disk copy)";
+            case COLD -> " (kernel booted, even where a snapshot exists)";
+            case FAST -> {
+                long restored = snapshotRuns().size();
+                long all = runsOf(CreatePath.FAST).size();
+                yield restored == 0 ? "" : restored == all ? " (restored from a snapshot)"
+                        : " (" + restored + " of " + all + " restored from a snapshot; the snapshot figures are theirs)";
+            }
+        };
+    }
+
+    private static void ratios(StringBuilder out, Map<String, Double> ratios, String heading) {
+        if (!ratios.isEmpty()) {
+            out.append(heading).append('\n');
+            ratios.forEach((figure, r) -> out.append(String.format(Locale.ROOT, "  %-36s %10s%n", label(figure), times(r))));
+        }
+    }
+
     /** The report as one JSON-ready value: summaries per path, ratios, parallel figures, CLI round trip, targets and raw runs. */
     public Map<String, Object> json() {
         Map<String, Object> json = new LinkedHashMap<>();
@@ -164,7 +272,13 @@ public record BenchReport(List<CreateRun> runs, int parallel, int cores, List<Do
                 json.put(path.label(), figures);
             }
         }
+        Map<String, Summary> snapshot = snapshotSummary();
+        if (!snapshot.isEmpty()) {
+            json.put("snapshot", snapshot);
+        }
         json.put("slowOverFast", slowOverFast());
+        json.put("coldOverSnapshot", coldOverSnapshot());
+        json.put("vmmRssP50Bytes", rssP50Bytes());
         json.put("parallel", parallel);
         json.put("cores", cores);
         json.put("parallelFloor", parallelFloor());
@@ -183,7 +297,7 @@ public record BenchReport(List<CreateRun> runs, int parallel, int cores, List<Do
     private static String label(String figure) {
         return switch (Objects.requireNonNull(figure)) {
             case HOST_SIDE -> "host-side (request → VMM started)";
-            case BANGER_SIDE -> "host-side without the VMM's own start";
+            case BANGER_SIDE -> "host-side without VMM start/restore";
             case CREATE -> "create (request → SSH answers)";
             case SSH_COMMAND -> "one command over SSH";
             case DELETE -> "delete";
@@ -194,6 +308,10 @@ public record BenchReport(List<CreateRun> runs, int parallel, int cores, List<Do
 
     static String ms(double millis) {
         return millis < 10_000 ? String.format(Locale.ROOT, "%.1f ms", millis) : String.format(Locale.ROOT, "%.2f s", millis / 1000);
+    }
+
+    static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.0f MiB", bytes / (1024.0 * 1024));
     }
 
     static String times(double ratio) {

@@ -42,6 +42,11 @@ final class BenchCreateCommand implements Callable<Integer> {
             description = "Also measure the slow path (fresh TAP, /root built from the rootfs, full root disk copy), alternating with the fast one.")
     boolean compareSlowPath;
 
+    @Option(names = "--compare-cold",
+            description = {"Also measure creates that boot the kernel (cold: true), alternating with ones that restore the",
+                "shape's snapshot, made first; where the daemon cannot snapshot, only cold boots are measured."})
+    boolean compareCold;
+
     @Option(names = "--vcpus", paramLabel = "N", description = "Guest vCPUs (default: from the config).")
     Integer vcpus;
 
@@ -71,8 +76,8 @@ final class BenchCreateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         CreateBenchmark benchmark = new CreateBenchmark(DaemonCall::fromEnvironment, new ProcessHostCommands(),
                 SshKeyFiles.directory(System.getenv()), launcher(), out);
-        BenchReport report = benchmark.run(new CreateBenchmark.Settings(image, runs, parallel, compareSlowPath, vcpus, memoryMib,
-                diskGib, CLI_RUNS));
+        BenchReport report = benchmark.run(new CreateBenchmark.Settings(image, runs, parallel, compareSlowPath, compareCold, vcpus,
+                memoryMib, diskGib, CLI_RUNS));
         out.print(report.text());
         if (json) {
             new Printer(out).json(report.json());

@@ -29,7 +29,7 @@ final class CommandTree {
                 RuntimePackageCommand.class, RuntimeInstallCommand.class));
         CHILDREN.put(ImageCommand.class, List.of(ImageBuildCommand.class, ImageRebuildRootfsCommand.class,
                 ImageRegisterCommand.class, ImagePromoteCommand.class, ImageListCommand.class, ImageShowCommand.class,
-                ImageDeleteCommand.class, ImageVerifyCommand.class));
+                ImageDeleteCommand.class, ImageVerifyCommand.class, ImageSnapshotCommand.class));
         CHILDREN.put(VmCommand.class, List.of(VmCreateCommand.class, VmListCommand.class, VmShowCommand.class,
                 VmStartCommand.class, VmStopCommand.class, VmRestartCommand.class, VmDeleteCommand.class, VmEditCommand.class,
                 VmStatsCommand.class, VmHealthCommand.class, VmLogsCommand.class, VmSshCommand.class));

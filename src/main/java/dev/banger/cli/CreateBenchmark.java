@@ -12,6 +12,7 @@ import dev.banger.model.Operation;
 import dev.banger.model.OperationState;
 import dev.banger.model.SshTarget;
 import dev.banger.model.VmDeleteResult;
+import dev.banger.model.VmStats;
 import dev.banger.rpc.RpcClient;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -35,9 +36,11 @@ import java.util.function.Supplier;
 /**
  * Runs {@code banger bench create}: each run creates a batch of VMs at once (one unless
  * {@code parallel} says more), waits until SSH answers, runs one command over SSH in each and
- * deletes them; with the slow path compared, fast and slow batches alternate so both see the same
- * host at the same moment. With batches of several, one uncounted create warms the daemon first and
- * each run ends with one create alone, the baseline.
+ * deletes them; with the slow path or cold boots compared, their batches alternate with the fast
+ * ones so all see the same host at the same moment. With cold boots compared the snapshot of the
+ * shape is made first ({@link BenchSnapshot}); where the daemon cannot make one, only cold boots
+ * are measured. With batches of several, one uncounted create warms the daemon first and each run
+ * ends with one create alone, the baseline. Each VM's VMM memory is read right after its create.
  * Figures come from the daemon's stage timestamps (see {@link CreateRun}); the polling here only
  * notices the end. A VM that was created is deleted also when a later step fails. Not thread-safe.
  */
@@ -56,11 +59,13 @@ final class CreateBenchmark {
      * @param runs     runs per path
      * @param parallel creates per run, at once
      * @param compareSlowPath also measure the slow path, alternating with the fast one
+     * @param compareCold also measure creates that boot cold ({@code cold: true}), alternating with the fast ones,
+     *                    after making the snapshot of the shape
      * @param vcpus    guest size, or null for the daemon's default (likewise memory and disk)
      * @param cliRuns  {@code banger vm list} processes to time; 0 skips it
      */
-    record Settings(String image, int runs, int parallel, boolean compareSlowPath, Integer vcpus, Integer memoryMib,
-            Integer diskGib, int cliRuns) {}
+    record Settings(String image, int runs, int parallel, boolean compareSlowPath, boolean compareCold, Integer vcpus,
+            Integer memoryMib, Integer diskGib, int cliRuns) {}
 
     /** A step of the benchmark failed; the message says which VM and why. */
     static final class BenchmarkException extends BangerException {
@@ -97,6 +102,15 @@ final class CreateBenchmark {
         HostReady ready = prepare(settings);
         progress.printf(Locale.ROOT, "host network ready: bridge %s, %d warm TAP(s), %d warm machine(s)%n", ready.bridge(),
                 ready.warmTaps(), ready.warmMachines());
+        // The path whose batches are compared with one create alone; without a snapshot, a --compare-cold run has only cold boots.
+        CreatePath main = settings.compareCold() && !BenchSnapshot.make(connect, settings, progress) ? CreatePath.COLD : CreatePath.FAST;
+        List<CreatePath> others = new ArrayList<>();
+        if (settings.compareSlowPath()) {
+            others.add(CreatePath.SLOW);
+        }
+        if (settings.compareCold() && main != CreatePath.COLD) {
+            others.add(CreatePath.COLD);
+        }
         List<CreateRun> runs = new ArrayList<>();
         List<Double> batches = new ArrayList<>();
         List<Double> solo = new ArrayList<>();
@@ -104,20 +118,20 @@ final class CreateBenchmark {
             // A fresh daemon's first creates run cold (class loading, JIT); the batches and the single create
             // they are compared with must meet it equally warm.
             progress.println("warm-up: one create, not counted");
-            batch(settings, CreatePath.FAST, 1);
+            batch(settings, main, 1);
         }
         for (int run = 0; run < settings.runs(); run++) {
-            List<CreateRun> fast = batch(settings, CreatePath.FAST, settings.parallel());
-            runs.addAll(fast);
+            List<CreateRun> first = batch(settings, main, settings.parallel());
+            runs.addAll(first);
             if (settings.parallel() > 1) {
-                batches.add(hostSideWall(fast));
+                batches.add(hostSideWall(first));
             }
-            if (settings.compareSlowPath()) {
-                runs.addAll(batch(settings, CreatePath.SLOW, settings.parallel()));
+            for (CreatePath other : others) {
+                runs.addAll(batch(settings, other, settings.parallel()));
             }
             if (settings.parallel() > 1) {
                 // Run by run, so the baseline meets the host as the batch before it did.
-                CreateRun alone = batch(settings, CreatePath.FAST, 1).getFirst();
+                CreateRun alone = batch(settings, main, 1).getFirst();
                 runs.add(alone);
                 solo.add(alone.hostSide());
             }
@@ -183,14 +197,17 @@ final class CreateBenchmark {
                 if (operation.state() != OperationState.SUCCEEDED) {
                     throw new BenchmarkException(path.label() + " create of " + name + " failed: " + operation.error());
                 }
+                Long rss = client.call("vm.stats", Map.of("name", name), VmStats.class, CALL).memoryRssBytes();
                 long sshStart = System.nanoTime();
                 ssh(client, name);
                 Duration ssh = Duration.ofNanos(System.nanoTime() - sshStart);
                 long deleteStart = System.nanoTime();
                 delete(client, name);
-                CreateRun run = CreateRun.of(path, requested, operation, ssh, Duration.ofNanos(System.nanoTime() - deleteStart));
-                progress.printf(Locale.ROOT, "%s %s: host-side %.1f ms, create %.1f s, ssh command %.0f ms, delete %.0f ms%n",
-                        path.label(), name, run.hostSide(), run.create() / 1000, run.sshCommand(), run.delete());
+                CreateRun run = CreateRun.of(path, requested, operation, ssh,
+                        Duration.ofNanos(System.nanoTime() - deleteStart), rss);
+                progress.printf(Locale.ROOT, "%s %s%s: host-side %.1f ms, create %.1f s, ssh command %.0f ms, delete %.0f ms%s%n",
+                        path.label(), name, run.restored() ? " (restored)" : "", run.hostSide(), run.create() / 1000,
+                        run.sshCommand(), run.delete(), rss == null ? "" : ", VMM RSS " + VmView.mib(rss));
                 progress.flush();
                 return run;
             } catch (RuntimeException e) {
@@ -204,6 +221,9 @@ final class CreateBenchmark {
         Map<String, Object> params = shapeParams(settings);
         params.put("name", name);
         params.put("slowPath", path == CreatePath.SLOW);
+        if (path == CreatePath.COLD) {
+            params.put("cold", true);
+        }
         return params;
     }
 

@@ -12,13 +12,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code banger image show NAME}: files, status, manifest and the VMs made from it. */
+/** {@code banger image show NAME}: files, status, the VMs made from it, its golden snapshots and its manifest. */
 @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one image.")
 final class ImageShowCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @ParentCommand
+    ImageCommand imageCommand;
 
     @Mixin
     OutputOptions output;
@@ -28,7 +32,7 @@ final class ImageShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return DaemonCall.print(spec.commandLine().getOut(), output, DaemonCall::fromEnvironment, "image.show",
+        return DaemonCall.print(spec.commandLine().getOut(), output, imageCommand::connect, "image.show",
                 Map.of("name", name), ImageDetails.class, Duration.ofSeconds(30), ImageShowCommand::render);
     }
 
@@ -49,6 +53,11 @@ final class ImageShowCommand implements Callable<Integer> {
         fields.add(new String[] {"fingerprint", image.workSeedFingerprint() == null ? "-" : image.workSeedFingerprint()});
         fields.add(new String[] {"vms", details.vms().isEmpty() ? "-" : String.join(", ", details.vms())});
         printer.fields(fields);
+        printer.line("snapshots:");
+        if (details.snapshots().isEmpty()) {
+            printer.line("  none");
+        }
+        ImageSnapshots.lines(details.snapshots()).forEach(line -> printer.line("  " + line));
         printer.line("manifest:");
         printer.line(details.manifest());
     }

@@ -64,6 +64,9 @@ final class VmCreateCommand implements Callable<Integer> {
             + " it first.")
     boolean noBuild;
 
+    @Option(names = "--cold", description = "Boot the kernel even when a snapshot of this shape exists.")
+    boolean cold;
+
     record Started(String name, String operationId) {}
 
     record Created(Operation operation, VmInfo vm) {}
@@ -162,6 +165,9 @@ final class VmCreateCommand implements Callable<Integer> {
         putIfGiven(params, "vcpus", vcpus);
         putIfGiven(params, "memoryMib", memoryMib);
         putIfGiven(params, "diskGib", diskGib);
+        if (cold) {
+            params.put("cold", true);
+        }
         return params;
     }
 

@@ -53,7 +53,7 @@ class CommandTreeTest {
         CommandLine full = CommandTree.full();
 
         assertThat(full.getSubcommands().values().stream().mapToInt(c -> c.getSubcommands().size()).sum())
-                .isEqualTo(3 + 4 + 8 + 12 + 1);
+                .isEqualTo(3 + 4 + 9 + 12 + 1);
     }
 
     @Test

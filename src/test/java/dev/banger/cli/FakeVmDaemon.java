@@ -3,6 +3,10 @@ package dev.banger.cli;
 import dev.banger.config.BangerPaths;
 import dev.banger.model.ErrorKind;
 import dev.banger.model.HealthReport;
+import dev.banger.model.Image;
+import dev.banger.model.ImageDetails;
+import dev.banger.model.ImageSnapshot;
+import dev.banger.model.ImageStatus;
 import dev.banger.model.Operation;
 import dev.banger.model.SshTarget;
 import dev.banger.model.VmDeleteResult;
@@ -32,13 +36,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A bangerd stand-in for CLI tests: a real {@link RpcServer} on a socket in a temp dir, serving
- * canned {@code vm.*} answers that each test sets, and recording every call with its decoded params.
+ * canned {@code vm.*} and {@code image.*} answers that each test sets, and recording every call with its decoded params.
  * The params records reject unknown members, so a CLI that sends a wrong name fails the call.
  */
 final class FakeVmDaemon implements AutoCloseable {
     record NameParams(String name) {}
 
-    record CreateParams(String name, String image, Integer vcpus, Integer memoryMib, Integer diskGib) {}
+    record CreateParams(String name, String image, Integer vcpus, Integer memoryMib, Integer diskGib, Boolean cold) {}
+
+    record SnapshotParams(String name, Integer vcpus, Integer memoryMib) {}
 
     record OperationParams(String operationId) {}
 
@@ -62,6 +68,17 @@ final class FakeVmDaemon implements AutoCloseable {
     volatile VmDeleteResult deleteResult = new VmDeleteResult(List.of());
     final Deque<VmLogChunk> logChunks = new ArrayDeque<>();
     volatile boolean healthFails;
+    /** Answers of image.snapshot.status in order, the last repeating; image.snapshot.begin answers only the first's id. */
+    volatile List<Operation> snapshotOperations = List.of();
+    private final AtomicInteger snapshotStatus = new AtomicInteger();
+    /** Whether image.snapshot.begin answers the whole first operation, as image.verify.begin does, instead of its id. */
+    volatile boolean snapshotBeginAnswersOperation;
+    /** When set, image.snapshot.begin refuses with it. */
+    volatile RpcException snapshotRefusal;
+    /** What image.show lists as the image's snapshots. */
+    volatile List<ImageSnapshot> imageSnapshots = List.of();
+    /** What image.snapshot.delete answers it deleted. */
+    volatile List<ImageSnapshot> deletedSnapshots = List.of();
 
     FakeVmDaemon(Path dir) throws IOException {
         paths = new BangerPaths(dir.resolve("state"), dir.resolve("run"), dir.resolve("cache"), dir.resolve("config.toml"));
@@ -129,6 +146,22 @@ final class FakeVmDaemon implements AutoCloseable {
                         return next;
                     }
                 }),
+                recorded("image.snapshot.begin", SnapshotParams.class,
+                        p -> {
+                            if (snapshotRefusal != null) {
+                                throw snapshotRefusal;
+                            }
+                            return snapshotBeginAnswersOperation ? snapshotOperations.getFirst()
+                                    : Map.of("operationId", snapshotOperations.getFirst().id());
+                        }),
+                recorded("image.snapshot.status", OperationParams.class, p -> {
+                    List<Operation> answers = snapshotOperations;
+                    return answers.get(Math.min(snapshotStatus.getAndIncrement(), answers.size() - 1));
+                }),
+                recorded("image.snapshot.delete", SnapshotParams.class,
+                        p -> new ImageSnapshotCommand.Deleted(p.name(), deletedSnapshots)),
+                recorded("image.show", NameParams.class, p -> new ImageDetails(image(p.name()), "{\"distro\":\"debian\"}",
+                        List.of("dev1"), imageSnapshots)),
                 recorded("vm.ssh", NameParams.class, p -> new SshTarget(p.name(), "172.16.0.2", 22, "root",
                         "-----BEGIN OPENSSH PRIVATE KEY-----\nkey-for-" + p.name() + "\n-----END OPENSSH PRIVATE KEY-----",
                         List.of("172.16.0.2 ssh-ed25519 AAAAhostkey"))));
@@ -143,6 +176,15 @@ final class FakeVmDaemon implements AutoCloseable {
         return new VmInfo(name, "default", VmState.RUNNING, 2, 1024, 8L << 30, "172.16.0.2", "02:42:ac:10:00:02", 3,
                 name + ".vm", "qemu", "kvm", 4242L, "tap-bg0", "qcow2-overlay", "/var/lib/banger/vms/" + name,
                 T0, T0.plusSeconds(5));
+    }
+
+    static Image image(String name) {
+        return image(name, true);
+    }
+
+    static Image image(String name, boolean isDefault) {
+        return new Image(name, "debian", Path.of("/var/lib/banger/images/" + name + "/vmlinux"), null, null,
+                Path.of("/var/lib/banger/images/" + name + "/rootfs.ext4"), null, "{}", null, ImageStatus.READY, T0, true, isDefault);
     }
 
     static VmInfo withState(VmInfo vm, VmState state) {

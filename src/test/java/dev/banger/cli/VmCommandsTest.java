@@ -122,7 +122,7 @@ class VmCommandsTest {
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(daemon.onlyParams("vm.create.begin", FakeVmDaemon.CreateParams.class))
-                .isEqualTo(new FakeVmDaemon.CreateParams("dev1", "default", 4, 2048, null));
+                .isEqualTo(new FakeVmDaemon.CreateParams("dev1", "default", 4, 2048, null, null));
         assertThat(run.stdout()).contains("→ validate", "→ boot");
         for (int k = 0; k < STAGES.size(); k++) {
             assertThat(run.stdout()).containsPattern("✓ " + STAGES.get(k) + " +" + 10 * (k + 1) + " ms");
@@ -141,7 +141,20 @@ class VmCommandsTest {
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(daemon.onlyParams("vm.create.begin", FakeVmDaemon.CreateParams.class))
-                .isEqualTo(new FakeVmDaemon.CreateParams(null, null, null, null, null));
+                .isEqualTo(new FakeVmDaemon.CreateParams(null, null, null, null, null, null));
+    }
+
+    @Test
+    void createWithColdAsksForABootEvenWhereASnapshotExists() {
+        daemon.createSnapshots = List.of(creating(0), created());
+
+        Run run = banger("vm", "create", "dev1", "--cold");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(daemon.onlyParams("vm.create.begin", FakeVmDaemon.CreateParams.class))
+                .isEqualTo(new FakeVmDaemon.CreateParams("dev1", null, null, null, null, true));
+        assertThat(CommandTree.full().getSubcommands().get("vm").getSubcommands().get("create").getCommandSpec()
+                .findOption("--cold").description()).containsExactly("Boot the kernel even when a snapshot of this shape exists.");
     }
 
     @Test
