@@ -47,6 +47,7 @@ final class FakeVmm implements Vmm {
     private volatile boolean adopts;
     private volatile boolean snapshots;
     private volatile boolean failNextRestore;
+    private volatile FakeAgent.IdentityFailure identityFailure;
     /** The VM name each machine's agent answers for: its spec's, or the directory it was moved to. */
     private final Map<Long, String> names = new ConcurrentHashMap<>();
 
@@ -68,6 +69,12 @@ final class FakeVmm implements Vmm {
     /** The next restore does not load (as a snapshot of another QEMU would not). */
     FakeVmm failNextRestore() {
         failNextRestore = true;
+        return this;
+    }
+
+    /** The agents of machines restored from now on answer identities with {@code failure}. */
+    FakeVmm failIdentities(FakeAgent.IdentityFailure failure) {
+        identityFailure = failure;
         return this;
     }
 
@@ -194,6 +201,9 @@ final class FakeVmm implements Vmm {
             Map<String, String> identity = taken.getLast();
             return FakeAgent.report(identity.get("hostname"), true, true, true, identity.get("host_key_ed25519_pub") + " root@guest");
         }));
+        if (identityFailure != null) {
+            agents.get(pid).failIdentity(identityFailure);
+        }
         alive.add(pid);
         events.add("restored " + names.get(pid));
         return new VmmInstance(NAME, pid, spec.vmDir(), socket, VmmInstance.AgentTransport.UNIX_STREAM);

@@ -128,12 +128,17 @@ class VmRestoreTest {
     @Test
     void aGuestThatRefusesItsIdentityIsRolledBackCompletely() {
         makeSnapshot();
-        fx.vmm.health(vm -> null); // nothing answers but the identity endpoint: the check after it fails
+        fx.vmm.failIdentities(new FakeAgent.IdentityFailure(500, "apply: /usr/local/sbin/banger-identity-apply exited with 1"));
+        RecordingStages stages = new RecordingStages();
 
-        assertThatThrownBy(() -> service.create(plan("r1"), new RecordingStages())).hasMessageContaining("r1");
+        assertThatThrownBy(() -> service.create(plan("r1"), stages)).hasMessageContaining("banger-identity-apply exited with 1");
 
+        assertThat(stages.failed()).containsOnlyKeys("identity");
+        assertThat(stages.rolledBackStages()).contains("restore", "network", "root-disk", "work-disk", "allocate");
+        assertThat(fx.vmm.stopped()).hasSize(2); // the golden machine, then the restored one
         assertThat(fx.store.vms().find("r1")).isEmpty();
         assertThat(fx.vmDir("r1")).doesNotExist();
+        assertThat(service.snapshots().list(fx.store.images().get(VmFixture.DEV_IMAGE))).as("the snapshot is not to blame").hasSize(1);
     }
 
     @Test
