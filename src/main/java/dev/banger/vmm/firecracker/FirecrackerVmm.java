@@ -10,24 +10,26 @@ import dev.banger.model.Deadline;
 import dev.banger.model.ErrorKind;
 import dev.banger.vmm.Acceleration;
 import dev.banger.vmm.MachineSpec;
+import dev.banger.vmm.SnapshotFiles;
 import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmException;
 import dev.banger.vmm.VmmInstance;
 import dev.banger.vmm.VmmKind;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -47,14 +49,14 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
     /** Firecracker has no emulator: every machine it starts runs under KVM (the backend is chosen only when KVM works). */
     private static final Acceleration UNDER_KVM = Acceleration.kvm("Firecracker runs guests under KVM only");
     public static final String NAME = VmmKind.FIRECRACKER.wireName();
+    /** The file names of a saved machine in the directory the caller gives. */
+    static final String SNAPSHOT_STATE = "firecracker.vmstate";
+    static final String SNAPSHOT_MEMORY = "firecracker.mem";
+    private static final java.util.Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(FirecrackerVmm.class);
     /** How often the socket wait looks again; the wait itself returns at once when the process exits. */
     private static final Duration SOCKET_POLL = Duration.ofMillis(5);
-    /** How long a SIGKILLed process may take to disappear. */
-    private static final Duration KILL_WAIT = Duration.ofSeconds(5);
-    /** How long a SIGTERMed machine that cannot take Ctrl-Alt-Del may take to exit before SIGKILL. */
-    private static final Duration TERM_WAIT = Duration.ofSeconds(2);
 
     private final Settings settings;
     private final HostCommands host;
@@ -110,9 +112,6 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
     /** A planned launch: the argv, where its files are, and the API calls that configure it. */
     private record Launch(List<String> argv, FirecrackerPaths paths, List<ApiCall> calls) {}
 
-    /** A live process that is this machine's Firecracker, and where its files are. */
-    private record Running(ProcessHandle process, FirecrackerPaths paths) {}
-
     /** A backend that runs programs (only {@code mknod}, for a jailed block device) on the local host. */
     public FirecrackerVmm(Settings settings) {
         this(settings, new ProcessHostCommands());
@@ -136,29 +135,56 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
 
     @Override
     public VmmInstance startPaused(MachineSpec spec) {
+        return launch(spec, Optional.empty());
+    }
+
+    /**
+     * Firecracker re-opens each drive at the path recorded in the snapshot. Jailed, that path is
+     * {@code /drives/<id>} inside every VM's own chroot, where each restored VM finds its own copy;
+     * launched directly it would be the saved VM's own file, so without the jail creates boot cold.
+     */
+    @Override
+    public boolean savesSnapshots() {
+        return settings.jail();
+    }
+
+    @Override
+    public VmmInstance restorePaused(MachineSpec spec, SnapshotFiles snapshot) {
+        Objects.requireNonNull(snapshot, "snapshot");
+        if (!savesSnapshots()) {
+            throw new VmmException(ErrorKind.PRECONDITION_FAILED, "VM " + spec.name() + ": Firecracker restores snapshots"
+                    + " only when jailed ([firecracker] jail = true), where every machine sees its drives at the same paths");
+        }
+        return launch(spec, Optional.of(snapshot));
+    }
+
+    /** Spawns Firecracker and configures it, or has it load {@code snapshot}; its guest does not run yet. */
+    private VmmInstance launch(MachineSpec spec, Optional<SnapshotFiles> snapshot) {
         Path setsid = ProcessHostCommands.resolve("setsid").orElseThrow(() -> new VmmException(
                 ErrorKind.PRECONDITION_FAILED, "setsid (util-linux) is not installed; it detaches Firecracker from the daemon"));
         requireExecutable(settings.binary(), "Firecracker binary",
                 "run 'banger runtime bootstrap' or set [firecracker] binary");
-        Launch launch = settings.jail() ? prepareJailed(spec, setsid) : prepareDirect(spec, setsid);
+        Launch launch = settings.jail() ? prepareJailed(spec, setsid, snapshot) : prepareDirect(spec, setsid);
         FirecrackerPaths paths = launch.paths();
-        markPreBoot(spec, paths);
-        Process process = launch(launch.argv(), paths.consoleLog());
-        String who = (settings.jail() ? "jailed " : "") + "firecracker for VM " + spec.name() + " (pid " + process.pid() + ")";
+        PendingStart pending = snapshot.isPresent() ? PendingStart.RESUME : PendingStart.BOOT;
+        markPreBoot(spec, paths, pending);
+        Process process = spawn(launch.argv(), paths.consoleLog());
+        String who = (settings.jail() ? "jailed " : "") + "firecracker for VM " + spec.name() + " (pid " + process.pid() + ")"
+                + snapshot.map(files -> " restoring " + files.state()).orElse("");
         long started;
         try {
             awaitApiSocket(process, paths, who, launch.argv());
             started = startTicks(process);
             for (ApiCall call : launch.calls()) {
                 if (!call.equals(FirecrackerPlan.start())) {
-                    api.send(paths.apiSocket(), call); // InstanceStart waits for resume
+                    api.send(paths.apiSocket(), call); // InstanceStart waits for resume; a restore has none
                 }
             }
         } catch (RuntimeException e) {
             // Whatever went wrong, nothing may be left running.
             String why = e instanceof VmmException ? e.getMessage() : e.toString();
-            String leftover = kill(process.toHandle()) ? ""
-                    : "\n(the process still runs " + KILL_WAIT.toMillis() + " ms after SIGKILL)";
+            String leftover = FirecrackerProcesses.kill(process.toHandle()) ? ""
+                    : "\n(the process still runs " + FirecrackerProcesses.KILL_WAIT.toMillis() + " ms after SIGKILL)";
             throw new VmmException(who + ": " + why + leftover + LogTails.of(paths.logs()), e);
         }
         LOG.info("{} started", who);
@@ -178,17 +204,17 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
         return started.getAsLong();
     }
 
-    /** Until {@code InstanceStart} succeeds, a stop must not press Ctrl-Alt-Del. */
-    private static void markPreBoot(MachineSpec spec, FirecrackerPaths paths) {
+    /** Until the guest runs, a stop must not press Ctrl-Alt-Del, and resume must know which call lets it run. */
+    private static void markPreBoot(MachineSpec spec, FirecrackerPaths paths, PendingStart pending) {
         try {
-            Files.writeString(paths.preBootMarker(), "");
+            pending.mark(paths);
         } catch (IOException e) {
             throw new VmmException("VM " + spec.name() + ": could not write " + paths.preBootMarker() + ": " + e, e);
         }
     }
 
     /** Starts the VMM detached; a failure stays a {@link VmmException}, as callers of the backend expect. */
-    private static Process launch(List<String> argv, Path log) {
+    private static Process spawn(List<String> argv, Path log) {
         try {
             return DetachedProcess.start(argv, log);
         } catch (HostException e) {
@@ -213,7 +239,7 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
      * Plans and builds the jail. The jail is named after the real file name of the binary,
      * because the jailer resolves {@code --exec-file} before naming its chroot.
      */
-    private Launch prepareJailed(MachineSpec spec, Path setsid) {
+    private Launch prepareJailed(MachineSpec spec, Path setsid, Optional<SnapshotFiles> snapshot) {
         Path jailer = settings.jailer().orElseThrow(() -> new VmmException(ErrorKind.PRECONDITION_FAILED,
                 "[firecracker] jail = true, but no jailer was found: set [firecracker] jailer to its path, or put it"
                         + " in the runtime bundle with 'banger runtime bootstrap --jailer <path>' (or set jail = false)"));
@@ -239,8 +265,14 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
         }
         FirecrackerPlan.validate(spec, layout);
         requireVmDir(spec, layout);
-        JailPlan plan = JailPlan.of(spec, layout, JailBuilder.fileSystemOf(layout.vmDir()), JailBuilder::probe);
-        List<ApiCall> calls = FirecrackerPlan.configure(plan.spec(), layout);
+        long jailFileSystem = JailBuilder.fileSystemOf(layout.vmDir());
+        JailPlan plan = JailPlan.of(spec, layout, jailFileSystem, JailBuilder::probe);
+        // A restore's jail is a boot's with the snapshot's files added: the same drive paths as the saved machine's.
+        if (snapshot.isPresent()) {
+            plan = plan.withSnapshot(snapshot.get(), jailFileSystem, JailBuilder::probe);
+        }
+        List<ApiCall> calls = snapshot.isEmpty() ? FirecrackerPlan.configure(plan.spec(), layout)
+                : FirecrackerPlan.restore(plan.spec(), layout, layout.snapshotState(), layout.snapshotMemory());
         List<String> argv = FirecrackerCommandLine.jailed(setsid, jailer, firecracker, layout);
         JailBuilder.build(plan, host);
         return new Launch(argv, layout, calls);
@@ -255,15 +287,15 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
 
     @Override
     public void resume(VmmInstance instance) {
-        FirecrackerPaths paths = ours(instance).orElseThrow(() -> new VmmException("firecracker pid " + instance.pid()
-                + " for " + instance.vmDir() + " is gone; its guest cannot start")).paths();
+        FirecrackerPaths paths = FirecrackerProcesses.require(instance, "its guest cannot start").paths();
         try {
-            api.send(paths.apiSocket(), FirecrackerPlan.start());
-        } catch (VmmException e) {
+            // No marker: a machine from before markers were kept, or one already running, which InstanceStart tells.
+            api.send(paths.apiSocket(), PendingStart.of(paths).orElse(PendingStart.BOOT).call());
+        } catch (VmmException | IOException e) {
             throw new VmmException("firecracker pid " + instance.pid() + ": " + e.getMessage() + LogTails.of(paths.logs()), e);
         }
         try {
-            Files.deleteIfExists(paths.preBootMarker());
+            PendingStart.clear(paths);
         } catch (IOException e) {
             // Left behind, a later stop would not press Ctrl-Alt-Del; the caller stops the machine instead.
             throw new VmmException("firecracker pid " + instance.pid() + " booted, but " + paths.preBootMarker()
@@ -274,7 +306,7 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
     @Override
     public void stop(VmmInstance instance, Duration grace) {
         Objects.requireNonNull(grace, "grace");
-        Optional<Running> running = ours(instance);
+        Optional<FirecrackerProcesses.Running> running = FirecrackerProcesses.ours(instance);
         if (running.isEmpty()) {
             LOG.debug("firecracker pid {} for {} is already gone", instance.pid(), instance.vmDir());
             return;
@@ -282,9 +314,10 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
         FirecrackerPaths paths = running.get().paths();
         ProcessHandle process = running.get().process();
         if (Files.exists(paths.preBootMarker())) {
-            // Ctrl-Alt-Del is a post-boot action: Firecracker would refuse it, and there is no guest to shut down.
-            LOG.info("firecracker pid {} for {} never booted its guest; terminating it", instance.pid(), instance.vmDir());
-            terminate(instance, process, paths);
+            // Not booted: Firecracker would refuse Ctrl-Alt-Del, and there is no guest to shut down. Loaded
+            // from a snapshot but not resumed: the paused vCPUs would never see it, and the guest has written nothing.
+            LOG.info("firecracker pid {} for {} never ran its guest; terminating it", instance.pid(), instance.vmDir());
+            FirecrackerProcesses.terminate(instance, process, paths);
             return;
         }
         try {
@@ -292,33 +325,111 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
         } catch (VmmException e) {
             // Refused, or the API is gone with the guest half shut down: nothing will come of waiting.
             LOG.warn("firecracker pid {}: Ctrl-Alt-Del failed, terminating it: {}", instance.pid(), e.getMessage());
-            terminate(instance, process, paths);
+            FirecrackerProcesses.terminate(instance, process, paths);
             return;
         }
-        if (awaitExit(process, grace)) {
+        if (FirecrackerProcesses.awaitExit(process, grace)) {
             return;
         }
         LOG.warn("firecracker pid {} did not exit within {} ms of Ctrl-Alt-Del; killing it", instance.pid(), grace.toMillis());
-        if (!kill(process)) {
-            throw stillRuns(instance, paths);
+        if (!FirecrackerProcesses.kill(process)) {
+            throw FirecrackerProcesses.stillRuns(instance, paths);
         }
     }
 
-    /** SIGTERM, a short bounded wait, then SIGKILL: for a machine that cannot take Ctrl-Alt-Del. */
-    private static void terminate(VmmInstance instance, ProcessHandle process, FirecrackerPaths paths) {
-        process.destroy();
-        if (awaitExit(process, TERM_WAIT)) {
-            return;
+    /**
+     * Pauses the vCPUs, has Firecracker write a full snapshot into its jail
+     * ({@code /snapshot/state}, {@code /snapshot/memory}: it sees nothing outside), moves the two
+     * files into {@code dir} (0600 before they leave the jail) and ends the process as a stop ends
+     * a machine that cannot take Ctrl-Alt-Del. Any failure removes what was written and ends it too.
+     */
+    @Override
+    public SnapshotFiles saveSnapshot(VmmInstance instance, Path dir) {
+        FirecrackerProcesses.Running running = FirecrackerProcesses.require(instance, "its machine cannot be saved");
+        if (!(running.paths() instanceof JailLayout jail)) {
+            throw new VmmException(ErrorKind.PRECONDITION_FAILED, "firecracker pid " + instance.pid()
+                    + " was launched without the jail; only a jailed machine is saved (see savesSnapshots)");
         }
-        LOG.warn("firecracker pid {} did not exit within {} ms of SIGTERM; killing it", instance.pid(), TERM_WAIT.toMillis());
-        if (!kill(process)) {
-            throw stillRuns(instance, paths);
+        SnapshotFiles saved = new SnapshotFiles(dir.resolve(SNAPSHOT_STATE), Optional.of(dir.resolve(SNAPSHOT_MEMORY)));
+        List<Path> written = List.of(jail.snapshotState(), jail.snapshotMemory(), saved.state(), saved.memory().orElseThrow());
+        try {
+            if (PendingStart.of(jail).isPresent()) {
+                throw new VmmException("its guest has not run yet (" + jail.preBootMarker() + " exists)");
+            }
+            Files.createDirectories(jail.snapshotState().getParent());
+            for (Path file : written) {
+                Files.deleteIfExists(file); // Firecracker would write into a file left by a failed save
+            }
+            api.send(jail.apiSocket(), FirecrackerPlan.pause());
+            api.send(jail.apiSocket(), FirecrackerPlan.createSnapshot(jail.seenByFirecracker(jail.snapshotState()),
+                    jail.seenByFirecracker(jail.snapshotMemory())));
+            for (int i = 0; i < 2; i++) {
+                // Guest memory may hold anything: private before it leaves the jail.
+                Files.setPosixFilePermissions(written.get(i), OWNER_ONLY);
+                Files.move(written.get(i), written.get(i + 2));
+            }
+            FirecrackerProcesses.terminate(instance, running.process(), jail);
+        } catch (VmmException | IOException e) {
+            String ended = FirecrackerProcesses.kill(running.process()) ? "" : "\n(the process still runs after SIGKILL)";
+            written.forEach(FirecrackerVmm::deleteQuietly);
+            throw new VmmException("firecracker pid " + instance.pid() + " for " + instance.vmDir() + ": could not save"
+                    + " a snapshot into " + dir + ": " + e.getMessage() + ended + LogTails.of(jail.logs()), e);
+        }
+        LOG.info("firecracker pid {} for {} saved into {}", instance.pid(), instance.vmDir(), dir);
+        return saved;
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("could not remove {} of a failed snapshot: {}", file, e.toString());
         }
     }
 
-    private static VmmException stillRuns(VmmInstance instance, FirecrackerPaths paths) {
-        return new VmmException("firecracker pid " + instance.pid() + " for " + instance.vmDir()
-                + " still runs " + KILL_WAIT.toMillis() + " ms after SIGKILL" + LogTails.of(paths.logs()));
+    /**
+     * Grows the drive's file in the jail (the VM's own disk, hard-linked there), then, once the guest
+     * has run or was loaded from a snapshot, names the file again with {@code PATCH /drives}:
+     * Firecracker re-reads its size and tells the guest. A guest that has not booted reads the size
+     * at boot. Jailed machines only: only there is the drive's file known from the instance alone.
+     */
+    @Override
+    public void growDrive(VmmInstance instance, String driveId, long bytes) {
+        FirecrackerProcesses.Running running = FirecrackerProcesses.require(instance, "its drive cannot grow");
+        String what = "firecracker pid " + instance.pid() + ": drive '" + driveId + "'";
+        if (!(running.paths() instanceof JailLayout jail)) {
+            throw new VmmException(ErrorKind.PRECONDITION_FAILED, what + " cannot grow: the machine was launched"
+                    + " without the jail, so its file is not known");
+        }
+        FirecrackerPlan.requireDriveId(driveId);
+        Path file = jail.drive(driveId);
+        String failed = what + " did not grow to " + bytes + " bytes: ";
+        long size = regularFileSize(file);
+        if (size < 0 || bytes < size) {
+            throw new VmmException(ErrorKind.PRECONDITION_FAILED, failed + (size < 0 ? file + " is not a regular file"
+                    : "it is " + size + " bytes, and a drive never shrinks"));
+        }
+        try {
+            try (RandomAccessFile disk = new RandomAccessFile(file.toFile(), "rw")) {
+                disk.setLength(bytes);
+            }
+            if (PendingStart.of(jail).filter(PendingStart.BOOT::equals).isEmpty()) {
+                api.send(jail.apiSocket(), FirecrackerPlan.rereadDrive(driveId, jail.seenByFirecracker(file)));
+            }
+        } catch (IOException e) {
+            throw new VmmException(failed + e, e);
+        } catch (VmmException e) {
+            throw new VmmException(failed + e.getMessage() + LogTails.of(jail.logs()), e);
+        }
+    }
+
+    /** The size of a regular file (not a block device, not a link), or -1. */
+    private static long regularFileSize(Path file) {
+        try {
+            return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? Files.size(file) : -1;
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     @Override
@@ -328,66 +439,12 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
 
     @Override
     public boolean isAlive(VmmInstance instance) {
-        return ours(instance).isPresent();
+        return FirecrackerProcesses.ours(instance).isPresent();
     }
 
     @Override
     public void close() {
         api.close();
-    }
-
-    /**
-     * The live process behind {@code instance}, only if it is still that machine's Firecracker: it
-     * started when the instance says (when the instance knows; a recycled pid started later), and
-     * it was launched directly (its command line gives the VM's API socket to {@code --api-sock})
-     * or jailed (its command line is a jailed Firecracker's, and its root is that machine's jail in
-     * this VM directory). What the program is called plays no part.
-     */
-    private static Optional<Running> ours(VmmInstance instance) {
-        long pid = instance.pid();
-        OptionalLong started = DetachedProcess.startTicks(pid);
-        if (started.isEmpty() || (instance.startTicks().isPresent() && !instance.startTicks().equals(started))) {
-            return Optional.empty();
-        }
-        // The handle keeps the start time it saw: it never signals a process that took the pid later.
-        Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-        if (process.isEmpty()) {
-            return Optional.empty();
-        }
-        List<String> cmdline = DetachedProcess.cmdline(pid);
-        FirecrackerLayout direct = new FirecrackerLayout(instance.vmDir());
-        Optional<FirecrackerPaths> paths = FirecrackerCommandLine.servesApiSocket(cmdline, direct)
-                ? Optional.of(direct)
-                : FirecrackerCommandLine.jailedInstanceId(cmdline).flatMap(id -> jailOf(pid, direct.vmDir(), id));
-        // The same process from the first look to the last: the pid was not recycled while we read.
-        return paths.filter(found -> DetachedProcess.startTicks(pid).equals(started))
-                .map(found -> new Running(process.get(), found));
-    }
-
-    /**
-     * The jail in {@code vmDir} for instance {@code id} that is the root of process {@code pid}.
-     * The jailer names the jail after the executable's file name, so every name there is a candidate.
-     */
-    private static Optional<FirecrackerPaths> jailOf(long pid, Path vmDir, String id) {
-        List<Path> named;
-        try (Stream<Path> list = Files.list(vmDir.resolve(JailLayout.CHROOT_BASE))) {
-            named = list.toList();
-        } catch (IOException e) {
-            return Optional.empty(); // no jail in this VM directory
-        }
-        for (Path name : named) {
-            JailLayout jail;
-            try {
-                jail = new JailLayout(vmDir, name.getFileName().toString(), id);
-            } catch (IllegalArgumentException e) {
-                continue;
-            }
-            // Unreadable only when not permitted; the command line and the jail directory then have to do.
-            if (Files.isDirectory(jail.root()) && DetachedProcess.rootIs(pid, jail.root()).orElse(true)) {
-                return Optional.of(jail);
-            }
-        }
-        return Optional.empty();
     }
 
     private static void requireVmDir(MachineSpec spec, FirecrackerPaths paths) {
@@ -448,29 +505,6 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
         } catch (IOException e) {
             // Bound but not yet listening, or a leftover: look again.
             return false;
-        }
-    }
-
-    /** SIGKILL, then a bounded wait; true when the process is gone. */
-    private static boolean kill(ProcessHandle process) {
-        process.destroyForcibly();
-        return awaitExit(process, KILL_WAIT);
-    }
-
-    private static boolean awaitExit(ProcessHandle process, Duration wait) {
-        if (!process.isAlive()) {
-            return true;
-        }
-        try {
-            process.onExit().get(wait.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return !process.isAlive();
-        } catch (ExecutionException e) {
-            return !process.isAlive();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return !process.isAlive();
         }
     }
 }
