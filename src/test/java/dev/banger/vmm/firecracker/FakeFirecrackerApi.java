@@ -204,10 +204,6 @@ final class FakeFirecrackerApi implements AutoCloseable {
                 fault(response, callback, "contract violation: " + String.join("; ", problems));
                 return;
             }
-            if (silent.contains(path)) {
-                // Left unanswered; Jetty aborts it when the server stops.
-                return;
-            }
             String refusal = refusals.get(path);
             if (refusal != null) {
                 fault(response, callback, refusal);
@@ -227,6 +223,10 @@ final class FakeFirecrackerApi implements AutoCloseable {
                     fault(response, callback, e.getMessage());
                     return;
                 }
+            }
+            if (silent.contains(path)) {
+                // Left unanswered; Jetty aborts it when the server stops.
+                return;
             }
             state = phases.after(method, path, json, state);
         }
