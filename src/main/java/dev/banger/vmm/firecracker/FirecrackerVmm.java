@@ -16,14 +16,10 @@ import dev.banger.vmm.VmmException;
 import dev.banger.vmm.VmmInstance;
 import dev.banger.vmm.VmmKind;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -37,10 +33,12 @@ import org.slf4j.LoggerFactory;
  * own session (so it outlives the daemon), or, with a jailer configured, the jailer, which
  * chroots into {@code <vmDir>/jail/firecracker/<vm>/root} (prepared by a {@link JailPlan}) and
  * execs Firecracker in place. It waits for the API socket under a deadline while watching for an
- * early exit, then applies the {@link FirecrackerPlan} through {@link FirecrackerApiClient}. Any
- * failure kills the spawned process and reports the end of its logs. Stops a booted machine with
- * Ctrl-Alt-Del, then SIGKILL after the grace period; one that never booted, or that refuses
- * Ctrl-Alt-Del, with SIGTERM at once, then SIGKILL. Holds no per-machine state: everything, jailed
+ * early exit, then applies the {@link FirecrackerPlan} through {@link FirecrackerApiClient}. Jailed,
+ * it also saves a running machine and restores one from those files instead of configuring it
+ * (a snapshot load, then {@code PATCH /vm} on resume; {@link PendingStart} records which call a
+ * machine waits for). Any failure kills the spawned process and reports the end of its logs. Stops
+ * a booted machine with Ctrl-Alt-Del, then SIGKILL after the grace period; one whose guest never
+ * ran, or that refuses Ctrl-Alt-Del, with SIGTERM at once, then SIGKILL. Holds no per-machine state: everything, jailed
  * or not, is found again from a {@link VmmInstance}'s pid, start time and VM directory, never from
  * the binary's file name (which {@code [firecracker] binary} may choose freely). Thread-safe; close
  * it to stop the HTTP client.
@@ -49,10 +47,6 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
     /** Firecracker has no emulator: every machine it starts runs under KVM (the backend is chosen only when KVM works). */
     private static final Acceleration UNDER_KVM = Acceleration.kvm("Firecracker runs guests under KVM only");
     public static final String NAME = VmmKind.FIRECRACKER.wireName();
-    /** The file names of a saved machine in the directory the caller gives. */
-    static final String SNAPSHOT_STATE = "firecracker.vmstate";
-    static final String SNAPSHOT_MEMORY = "firecracker.mem";
-    private static final java.util.Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(FirecrackerVmm.class);
     /** How often the socket wait looks again; the wait itself returns at once when the process exits. */
@@ -338,98 +332,18 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
     }
 
     /**
-     * Pauses the vCPUs, has Firecracker write a full snapshot into its jail
-     * ({@code /snapshot/state}, {@code /snapshot/memory}: it sees nothing outside), moves the two
-     * files into {@code dir} (0600 before they leave the jail) and ends the process as a stop ends
-     * a machine that cannot take Ctrl-Alt-Del. Any failure removes what was written and ends it too.
+     * Pauses the vCPUs, has Firecracker write a full snapshot into its jail, moves the two files
+     * into {@code dir} and ends the process ({@link JailedMachine#save}).
      */
     @Override
     public SnapshotFiles saveSnapshot(VmmInstance instance, Path dir) {
-        FirecrackerProcesses.Running running = FirecrackerProcesses.require(instance, "its machine cannot be saved");
-        if (!(running.paths() instanceof JailLayout jail)) {
-            throw new VmmException(ErrorKind.PRECONDITION_FAILED, "firecracker pid " + instance.pid()
-                    + " was launched without the jail; only a jailed machine is saved (see savesSnapshots)");
-        }
-        SnapshotFiles saved = new SnapshotFiles(dir.resolve(SNAPSHOT_STATE), Optional.of(dir.resolve(SNAPSHOT_MEMORY)));
-        List<Path> written = List.of(jail.snapshotState(), jail.snapshotMemory(), saved.state(), saved.memory().orElseThrow());
-        try {
-            if (PendingStart.of(jail).isPresent()) {
-                throw new VmmException("its guest has not run yet (" + jail.preBootMarker() + " exists)");
-            }
-            Files.createDirectories(jail.snapshotState().getParent());
-            for (Path file : written) {
-                Files.deleteIfExists(file); // Firecracker would write into a file left by a failed save
-            }
-            api.send(jail.apiSocket(), FirecrackerPlan.pause());
-            api.send(jail.apiSocket(), FirecrackerPlan.createSnapshot(jail.seenByFirecracker(jail.snapshotState()),
-                    jail.seenByFirecracker(jail.snapshotMemory())));
-            for (int i = 0; i < 2; i++) {
-                // Guest memory may hold anything: private before it leaves the jail.
-                Files.setPosixFilePermissions(written.get(i), OWNER_ONLY);
-                Files.move(written.get(i), written.get(i + 2));
-            }
-            FirecrackerProcesses.terminate(instance, running.process(), jail);
-        } catch (VmmException | IOException e) {
-            String ended = FirecrackerProcesses.kill(running.process()) ? "" : "\n(the process still runs after SIGKILL)";
-            written.forEach(FirecrackerVmm::deleteQuietly);
-            throw new VmmException("firecracker pid " + instance.pid() + " for " + instance.vmDir() + ": could not save"
-                    + " a snapshot into " + dir + ": " + e.getMessage() + ended + LogTails.of(jail.logs()), e);
-        }
-        LOG.info("firecracker pid {} for {} saved into {}", instance.pid(), instance.vmDir(), dir);
-        return saved;
+        return JailedMachine.of(instance, "its machine cannot be saved").save(api, dir);
     }
 
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            LOG.warn("could not remove {} of a failed snapshot: {}", file, e.toString());
-        }
-    }
-
-    /**
-     * Grows the drive's file in the jail (the VM's own disk, hard-linked there), then, once the guest
-     * has run or was loaded from a snapshot, names the file again with {@code PATCH /drives}:
-     * Firecracker re-reads its size and tells the guest. A guest that has not booted reads the size
-     * at boot. Jailed machines only: only there is the drive's file known from the instance alone.
-     */
+    /** Grows the drive's file and, once the guest has run or was loaded, has Firecracker read it again ({@link JailedMachine#growDrive}). */
     @Override
     public void growDrive(VmmInstance instance, String driveId, long bytes) {
-        FirecrackerProcesses.Running running = FirecrackerProcesses.require(instance, "its drive cannot grow");
-        String what = "firecracker pid " + instance.pid() + ": drive '" + driveId + "'";
-        if (!(running.paths() instanceof JailLayout jail)) {
-            throw new VmmException(ErrorKind.PRECONDITION_FAILED, what + " cannot grow: the machine was launched"
-                    + " without the jail, so its file is not known");
-        }
-        FirecrackerPlan.requireDriveId(driveId);
-        Path file = jail.drive(driveId);
-        String failed = what + " did not grow to " + bytes + " bytes: ";
-        long size = regularFileSize(file);
-        if (size < 0 || bytes < size) {
-            throw new VmmException(ErrorKind.PRECONDITION_FAILED, failed + (size < 0 ? file + " is not a regular file"
-                    : "it is " + size + " bytes, and a drive never shrinks"));
-        }
-        try {
-            try (RandomAccessFile disk = new RandomAccessFile(file.toFile(), "rw")) {
-                disk.setLength(bytes);
-            }
-            if (PendingStart.of(jail).filter(PendingStart.BOOT::equals).isEmpty()) {
-                api.send(jail.apiSocket(), FirecrackerPlan.rereadDrive(driveId, jail.seenByFirecracker(file)));
-            }
-        } catch (IOException e) {
-            throw new VmmException(failed + e, e);
-        } catch (VmmException e) {
-            throw new VmmException(failed + e.getMessage() + LogTails.of(jail.logs()), e);
-        }
-    }
-
-    /** The size of a regular file (not a block device, not a link), or -1. */
-    private static long regularFileSize(Path file) {
-        try {
-            return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? Files.size(file) : -1;
-        } catch (IOException e) {
-            return -1;
-        }
+        JailedMachine.of(instance, "its drive cannot grow").growDrive(api, driveId, bytes);
     }
 
     @Override
