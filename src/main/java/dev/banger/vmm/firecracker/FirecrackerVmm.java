@@ -33,13 +33,13 @@ import org.slf4j.LoggerFactory;
  * own session (so it outlives the daemon), or, with a jailer configured, the jailer, which
  * chroots into {@code <vmDir>/jail/firecracker/<vm>/root} (prepared by a {@link JailPlan}) and
  * execs Firecracker in place. It waits for the API socket under a deadline while watching for an
- * early exit, then applies the {@link FirecrackerPlan} through {@link FirecrackerApiClient}. Jailed,
- * it also saves a running machine and restores one from those files instead of configuring it
- * (a snapshot load, then {@code PATCH /vm} on resume; {@link PendingStart} records which call a
- * machine waits for). Any failure kills the spawned process and reports the end of its logs. Stops
- * a booted machine with Ctrl-Alt-Del, then SIGKILL after the grace period; one whose guest never
- * ran, or that refuses Ctrl-Alt-Del, with SIGTERM at once, then SIGKILL. Holds no per-machine state: everything, jailed
- * or not, is found again from a {@link VmmInstance}'s pid, start time and VM directory, never from
+ * early exit, then applies the {@link FirecrackerPlan} through {@link FirecrackerApiClient}.
+ * Jailed, it also saves a running machine ({@link JailedMachine}) and starts one from those files
+ * instead of configuring it (a snapshot load, then {@code PATCH /vm} on resume; {@link PendingStart}
+ * records which call a machine waits for). Any failure kills the spawned process and reports the
+ * end of its logs. Stops a booted machine with Ctrl-Alt-Del, then SIGKILL after the grace period;
+ * one whose guest never ran, or that refuses Ctrl-Alt-Del, with SIGTERM at once, then SIGKILL.
+ * Holds no per-machine state: everything, jailed or not, is found again from a {@link VmmInstance}'s pid, start time and VM directory, never from
  * the binary's file name (which {@code [firecracker] binary} may choose freely). Thread-safe; close
  * it to stop the HTTP client.
  */
