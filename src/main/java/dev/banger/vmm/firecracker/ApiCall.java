@@ -24,6 +24,10 @@ public record ApiCall(String method, String path, Object body) {
         return new ApiCall("PUT", path, body);
     }
 
+    static ApiCall patch(String path, Object body) {
+        return new ApiCall("PATCH", path, body);
+    }
+
     @Override
     public String toString() {
         return method + " " + path;

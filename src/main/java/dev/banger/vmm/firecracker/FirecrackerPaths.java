@@ -36,10 +36,12 @@ public sealed interface FirecrackerPaths permits FirecrackerLayout, JailLayout {
     String seenByFirecracker(Path hostPath);
 
     /**
-     * Present from just before a launch until Firecracker took {@code InstanceStart}: a machine
-     * with it never booted, so it cannot take Ctrl-Alt-Del (a post-boot action) and a stop ends it
-     * at once. Absent for a machine started by a banger that did not write it, which therefore
-     * still gets Ctrl-Alt-Del. In the VM directory, outside any jail, where no guest can write.
+     * Present from just before a launch until the guest runs ({@code InstanceStart}, or
+     * {@code PATCH /vm Resumed} after a snapshot load; its content says which, see
+     * {@link PendingStart}): a machine with it cannot take Ctrl-Alt-Del (never booted, or its vCPUs
+     * paused since the load), so a stop ends it at once. Absent for a machine started by a banger
+     * that did not write it, which therefore still gets Ctrl-Alt-Del. In the VM directory, outside
+     * any jail, where no guest can write.
      */
     default Path preBootMarker() {
         return vmDir().resolve("firecracker.pre-boot");

@@ -80,6 +80,48 @@ public final class FirecrackerPlan {
         return List.copyOf(calls);
     }
 
+    /**
+     * The calls that start a machine from a snapshot instead: the logger and metrics (the only
+     * configuration Firecracker takes before a load), then {@code PUT /snapshot/load} with this
+     * machine's TAP for the guest NIC and its vsock socket, the vCPUs left paused until
+     * {@link #resumeLoaded()}. Every other device comes from the snapshot as saved, drives included
+     * (re-opened at the paths recorded in it). {@code state} and {@code memory} are host paths
+     * Firecracker can reach.
+     *
+     * @throws VmmException ({@link ErrorKind#INVALID_ARGUMENT}) when Firecracker could not run this spec
+     */
+    public static List<ApiCall> restore(MachineSpec spec, FirecrackerPaths paths, Path state, Path memory) {
+        validate(spec, paths);
+        List<SnapshotLoadParams.NetworkOverride> taps = spec.nic() == null ? List.of()
+                : List.of(new SnapshotLoadParams.NetworkOverride(GUEST_IFACE, spec.nic().tap()));
+        return List.of(
+                ApiCall.put("/logger", new Logger(seen(paths, paths.vmmLog(), spec), Logger.Level.INFO)),
+                ApiCall.put("/metrics", new Metrics(seen(paths, paths.metrics(), spec))),
+                ApiCall.put("/snapshot/load", new SnapshotLoadParams(seen(paths, state, spec),
+                        SnapshotLoadParams.MemoryBackend.file(seen(paths, memory, spec)), false, taps,
+                        new SnapshotLoadParams.VsockOverride(seen(paths, paths.vsockSocket(), spec)))));
+    }
+
+    /** Stops the vCPUs of a running machine, as a snapshot needs. */
+    public static ApiCall pause() {
+        return ApiCall.patch("/vm", new VmState(VmState.State.PAUSED));
+    }
+
+    /** Lets a paused machine (one loaded from a snapshot, or paused for one) run. */
+    public static ApiCall resumeLoaded() {
+        return ApiCall.patch("/vm", new VmState(VmState.State.RESUMED));
+    }
+
+    /** Writes the paused machine to {@code state} and {@code memory}, named as Firecracker sees them. */
+    public static ApiCall createSnapshot(String state, String memory) {
+        return ApiCall.put("/snapshot/create", SnapshotCreateParams.full(state, memory));
+    }
+
+    /** Points a running machine's drive at {@code pathOnHost} again, so Firecracker re-reads its size. */
+    public static ApiCall rereadDrive(String driveId, String pathOnHost) {
+        return ApiCall.patch("/drives/" + driveId, new PartialDrive(driveId, pathOnHost));
+    }
+
     /** Boots the configured machine. */
     public static ApiCall start() {
         return ApiCall.put("/actions", new InstanceActionInfo(InstanceActionInfo.ActionType.INSTANCE_START));
@@ -135,6 +177,17 @@ public final class FirecrackerPlan {
                 throw invalid(vm + "socket path " + socket + " is longer than the " + MAX_SOCKET_PATH_BYTES
                         + " bytes a Unix socket address holds; use a shorter state directory");
             }
+        }
+    }
+
+    /**
+     * Refuses what is not a Firecracker drive id, before it becomes a path or part of one.
+     *
+     * @throws VmmException ({@link ErrorKind#INVALID_ARGUMENT})
+     */
+    static void requireDriveId(String id) {
+        if (!DRIVE_ID.matcher(id).matches()) {
+            throw invalid("drive id '" + id + "' is not a Firecracker drive id (1-64 letters, digits or '_')");
         }
     }
 

@@ -10,6 +10,7 @@ import dev.banger.model.Deadline;
 import dev.banger.model.ErrorKind;
 import dev.banger.vmm.Acceleration;
 import dev.banger.vmm.MachineSpec;
+import dev.banger.vmm.SnapshotFiles;
 import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmException;
 import dev.banger.vmm.VmmInstance;
@@ -24,10 +25,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -35,11 +33,13 @@ import org.slf4j.LoggerFactory;
  * own session (so it outlives the daemon), or, with a jailer configured, the jailer, which
  * chroots into {@code <vmDir>/jail/firecracker/<vm>/root} (prepared by a {@link JailPlan}) and
  * execs Firecracker in place. It waits for the API socket under a deadline while watching for an
- * early exit, then applies the {@link FirecrackerPlan} through {@link FirecrackerApiClient}. Any
- * failure kills the spawned process and reports the end of its logs. Stops a booted machine with
- * Ctrl-Alt-Del, then SIGKILL after the grace period; one that never booted, or that refuses
- * Ctrl-Alt-Del, with SIGTERM at once, then SIGKILL. Holds no per-machine state: everything, jailed
- * or not, is found again from a {@link VmmInstance}'s pid, start time and VM directory, never from
+ * early exit, then applies the {@link FirecrackerPlan} through {@link FirecrackerApiClient}.
+ * Jailed, it also saves a running machine ({@link JailedMachine}) and starts one from those files
+ * instead of configuring it (a snapshot load, then {@code PATCH /vm} on resume; {@link PendingStart}
+ * records which call a machine waits for). Any failure kills the spawned process and reports the
+ * end of its logs. Stops a booted machine with Ctrl-Alt-Del, then SIGKILL after the grace period;
+ * one whose guest never ran, or that refuses Ctrl-Alt-Del, with SIGTERM at once, then SIGKILL.
+ * Holds no per-machine state: everything, jailed or not, is found again from a {@link VmmInstance}'s pid, start time and VM directory, never from
  * the binary's file name (which {@code [firecracker] binary} may choose freely). Thread-safe; close
  * it to stop the HTTP client.
  */
@@ -51,10 +51,6 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(FirecrackerVmm.class);
     /** How often the socket wait looks again; the wait itself returns at once when the process exits. */
     private static final Duration SOCKET_POLL = Duration.ofMillis(5);
-    /** How long a SIGKILLed process may take to disappear. */
-    private static final Duration KILL_WAIT = Duration.ofSeconds(5);
-    /** How long a SIGTERMed machine that cannot take Ctrl-Alt-Del may take to exit before SIGKILL. */
-    private static final Duration TERM_WAIT = Duration.ofSeconds(2);
 
     private final Settings settings;
     private final HostCommands host;
@@ -110,9 +106,6 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
     /** A planned launch: the argv, where its files are, and the API calls that configure it. */
     private record Launch(List<String> argv, FirecrackerPaths paths, List<ApiCall> calls) {}
 
-    /** A live process that is this machine's Firecracker, and where its files are. */
-    private record Running(ProcessHandle process, FirecrackerPaths paths) {}
-
     /** A backend that runs programs (only {@code mknod}, for a jailed block device) on the local host. */
     public FirecrackerVmm(Settings settings) {
         this(settings, new ProcessHostCommands());
@@ -136,29 +129,56 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
 
     @Override
     public VmmInstance startPaused(MachineSpec spec) {
+        return launch(spec, Optional.empty());
+    }
+
+    /**
+     * Firecracker re-opens each drive at the path recorded in the snapshot. Jailed, that path is
+     * {@code /drives/<id>} inside every VM's own chroot, where each restored VM finds its own copy;
+     * launched directly it would be the saved VM's own file, so without the jail creates boot cold.
+     */
+    @Override
+    public boolean savesSnapshots() {
+        return settings.jail();
+    }
+
+    @Override
+    public VmmInstance restorePaused(MachineSpec spec, SnapshotFiles snapshot) {
+        Objects.requireNonNull(snapshot, "snapshot");
+        if (!savesSnapshots()) {
+            throw new VmmException(ErrorKind.PRECONDITION_FAILED, "VM " + spec.name() + ": Firecracker restores snapshots"
+                    + " only when jailed ([firecracker] jail = true), where every machine sees its drives at the same paths");
+        }
+        return launch(spec, Optional.of(snapshot));
+    }
+
+    /** Spawns Firecracker and configures it, or has it load {@code snapshot}; its guest does not run yet. */
+    private VmmInstance launch(MachineSpec spec, Optional<SnapshotFiles> snapshot) {
         Path setsid = ProcessHostCommands.resolve("setsid").orElseThrow(() -> new VmmException(
                 ErrorKind.PRECONDITION_FAILED, "setsid (util-linux) is not installed; it detaches Firecracker from the daemon"));
         requireExecutable(settings.binary(), "Firecracker binary",
                 "run 'banger runtime bootstrap' or set [firecracker] binary");
-        Launch launch = settings.jail() ? prepareJailed(spec, setsid) : prepareDirect(spec, setsid);
+        Launch launch = settings.jail() ? prepareJailed(spec, setsid, snapshot) : prepareDirect(spec, setsid);
         FirecrackerPaths paths = launch.paths();
-        markPreBoot(spec, paths);
-        Process process = launch(launch.argv(), paths.consoleLog());
-        String who = (settings.jail() ? "jailed " : "") + "firecracker for VM " + spec.name() + " (pid " + process.pid() + ")";
+        PendingStart pending = snapshot.isPresent() ? PendingStart.RESUME : PendingStart.BOOT;
+        markPreBoot(spec, paths, pending);
+        Process process = spawn(launch.argv(), paths.consoleLog());
+        String who = (settings.jail() ? "jailed " : "") + "firecracker for VM " + spec.name() + " (pid " + process.pid() + ")"
+                + snapshot.map(files -> " restoring " + files.state()).orElse("");
         long started;
         try {
             awaitApiSocket(process, paths, who, launch.argv());
             started = startTicks(process);
             for (ApiCall call : launch.calls()) {
                 if (!call.equals(FirecrackerPlan.start())) {
-                    api.send(paths.apiSocket(), call); // InstanceStart waits for resume
+                    api.send(paths.apiSocket(), call); // InstanceStart waits for resume; a restore has none
                 }
             }
         } catch (RuntimeException e) {
             // Whatever went wrong, nothing may be left running.
             String why = e instanceof VmmException ? e.getMessage() : e.toString();
-            String leftover = kill(process.toHandle()) ? ""
-                    : "\n(the process still runs " + KILL_WAIT.toMillis() + " ms after SIGKILL)";
+            String leftover = FirecrackerProcesses.kill(process.toHandle()) ? ""
+                    : "\n(the process still runs " + FirecrackerProcesses.KILL_WAIT.toMillis() + " ms after SIGKILL)";
             throw new VmmException(who + ": " + why + leftover + LogTails.of(paths.logs()), e);
         }
         LOG.info("{} started", who);
@@ -178,17 +198,17 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
         return started.getAsLong();
     }
 
-    /** Until {@code InstanceStart} succeeds, a stop must not press Ctrl-Alt-Del. */
-    private static void markPreBoot(MachineSpec spec, FirecrackerPaths paths) {
+    /** Until the guest runs, a stop must not press Ctrl-Alt-Del, and resume must know which call lets it run. */
+    private static void markPreBoot(MachineSpec spec, FirecrackerPaths paths, PendingStart pending) {
         try {
-            Files.writeString(paths.preBootMarker(), "");
+            pending.mark(paths);
         } catch (IOException e) {
             throw new VmmException("VM " + spec.name() + ": could not write " + paths.preBootMarker() + ": " + e, e);
         }
     }
 
     /** Starts the VMM detached; a failure stays a {@link VmmException}, as callers of the backend expect. */
-    private static Process launch(List<String> argv, Path log) {
+    private static Process spawn(List<String> argv, Path log) {
         try {
             return DetachedProcess.start(argv, log);
         } catch (HostException e) {
@@ -213,7 +233,7 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
      * Plans and builds the jail. The jail is named after the real file name of the binary,
      * because the jailer resolves {@code --exec-file} before naming its chroot.
      */
-    private Launch prepareJailed(MachineSpec spec, Path setsid) {
+    private Launch prepareJailed(MachineSpec spec, Path setsid, Optional<SnapshotFiles> snapshot) {
         Path jailer = settings.jailer().orElseThrow(() -> new VmmException(ErrorKind.PRECONDITION_FAILED,
                 "[firecracker] jail = true, but no jailer was found: set [firecracker] jailer to its path, or put it"
                         + " in the runtime bundle with 'banger runtime bootstrap --jailer <path>' (or set jail = false)"));
@@ -239,8 +259,14 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
         }
         FirecrackerPlan.validate(spec, layout);
         requireVmDir(spec, layout);
-        JailPlan plan = JailPlan.of(spec, layout, JailBuilder.fileSystemOf(layout.vmDir()), JailBuilder::probe);
-        List<ApiCall> calls = FirecrackerPlan.configure(plan.spec(), layout);
+        long jailFileSystem = JailBuilder.fileSystemOf(layout.vmDir());
+        JailPlan plan = JailPlan.of(spec, layout, jailFileSystem, JailBuilder::probe);
+        // A restore's jail is a boot's with the snapshot's files added: the same drive paths as the saved machine's.
+        if (snapshot.isPresent()) {
+            plan = plan.withSnapshot(snapshot.get(), jailFileSystem, JailBuilder::probe);
+        }
+        List<ApiCall> calls = snapshot.isEmpty() ? FirecrackerPlan.configure(plan.spec(), layout)
+                : FirecrackerPlan.restore(plan.spec(), layout, layout.snapshotState(), layout.snapshotMemory());
         List<String> argv = FirecrackerCommandLine.jailed(setsid, jailer, firecracker, layout);
         JailBuilder.build(plan, host);
         return new Launch(argv, layout, calls);
@@ -255,15 +281,15 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
 
     @Override
     public void resume(VmmInstance instance) {
-        FirecrackerPaths paths = ours(instance).orElseThrow(() -> new VmmException("firecracker pid " + instance.pid()
-                + " for " + instance.vmDir() + " is gone; its guest cannot start")).paths();
+        FirecrackerPaths paths = FirecrackerProcesses.require(instance, "its guest cannot start").paths();
         try {
-            api.send(paths.apiSocket(), FirecrackerPlan.start());
-        } catch (VmmException e) {
+            // No marker: a machine from before markers were kept, or one already running, which InstanceStart tells.
+            api.send(paths.apiSocket(), PendingStart.of(paths).orElse(PendingStart.BOOT).call());
+        } catch (VmmException | IOException e) {
             throw new VmmException("firecracker pid " + instance.pid() + ": " + e.getMessage() + LogTails.of(paths.logs()), e);
         }
         try {
-            Files.deleteIfExists(paths.preBootMarker());
+            PendingStart.clear(paths);
         } catch (IOException e) {
             // Left behind, a later stop would not press Ctrl-Alt-Del; the caller stops the machine instead.
             throw new VmmException("firecracker pid " + instance.pid() + " booted, but " + paths.preBootMarker()
@@ -274,7 +300,7 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
     @Override
     public void stop(VmmInstance instance, Duration grace) {
         Objects.requireNonNull(grace, "grace");
-        Optional<Running> running = ours(instance);
+        Optional<FirecrackerProcesses.Running> running = FirecrackerProcesses.ours(instance);
         if (running.isEmpty()) {
             LOG.debug("firecracker pid {} for {} is already gone", instance.pid(), instance.vmDir());
             return;
@@ -282,9 +308,10 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
         FirecrackerPaths paths = running.get().paths();
         ProcessHandle process = running.get().process();
         if (Files.exists(paths.preBootMarker())) {
-            // Ctrl-Alt-Del is a post-boot action: Firecracker would refuse it, and there is no guest to shut down.
-            LOG.info("firecracker pid {} for {} never booted its guest; terminating it", instance.pid(), instance.vmDir());
-            terminate(instance, process, paths);
+            // Not booted: Firecracker would refuse Ctrl-Alt-Del, and there is no guest to shut down. Loaded
+            // from a snapshot but not resumed: the paused vCPUs would never see it, and the guest has written nothing.
+            LOG.info("firecracker pid {} for {} never ran its guest; terminating it", instance.pid(), instance.vmDir());
+            FirecrackerProcesses.terminate(instance, process, paths);
             return;
         }
         try {
@@ -292,33 +319,31 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
         } catch (VmmException e) {
             // Refused, or the API is gone with the guest half shut down: nothing will come of waiting.
             LOG.warn("firecracker pid {}: Ctrl-Alt-Del failed, terminating it: {}", instance.pid(), e.getMessage());
-            terminate(instance, process, paths);
+            FirecrackerProcesses.terminate(instance, process, paths);
             return;
         }
-        if (awaitExit(process, grace)) {
+        if (FirecrackerProcesses.awaitExit(process, grace)) {
             return;
         }
         LOG.warn("firecracker pid {} did not exit within {} ms of Ctrl-Alt-Del; killing it", instance.pid(), grace.toMillis());
-        if (!kill(process)) {
-            throw stillRuns(instance, paths);
+        if (!FirecrackerProcesses.kill(process)) {
+            throw FirecrackerProcesses.stillRuns(instance, paths);
         }
     }
 
-    /** SIGTERM, a short bounded wait, then SIGKILL: for a machine that cannot take Ctrl-Alt-Del. */
-    private static void terminate(VmmInstance instance, ProcessHandle process, FirecrackerPaths paths) {
-        process.destroy();
-        if (awaitExit(process, TERM_WAIT)) {
-            return;
-        }
-        LOG.warn("firecracker pid {} did not exit within {} ms of SIGTERM; killing it", instance.pid(), TERM_WAIT.toMillis());
-        if (!kill(process)) {
-            throw stillRuns(instance, paths);
-        }
+    /**
+     * Pauses the vCPUs, has Firecracker write a full snapshot into its jail, moves the two files
+     * into {@code dir} and ends the process ({@link JailedMachine#save}).
+     */
+    @Override
+    public SnapshotFiles saveSnapshot(VmmInstance instance, Path dir) {
+        return JailedMachine.of(instance, "its machine cannot be saved").save(api, dir);
     }
 
-    private static VmmException stillRuns(VmmInstance instance, FirecrackerPaths paths) {
-        return new VmmException("firecracker pid " + instance.pid() + " for " + instance.vmDir()
-                + " still runs " + KILL_WAIT.toMillis() + " ms after SIGKILL" + LogTails.of(paths.logs()));
+    /** Grows the drive's file and, once the guest has run or was loaded, has Firecracker read it again ({@link JailedMachine#growDrive}). */
+    @Override
+    public void growDrive(VmmInstance instance, String driveId, long bytes) {
+        JailedMachine.of(instance, "its drive cannot grow").growDrive(api, driveId, bytes);
     }
 
     @Override
@@ -328,66 +353,12 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
 
     @Override
     public boolean isAlive(VmmInstance instance) {
-        return ours(instance).isPresent();
+        return FirecrackerProcesses.ours(instance).isPresent();
     }
 
     @Override
     public void close() {
         api.close();
-    }
-
-    /**
-     * The live process behind {@code instance}, only if it is still that machine's Firecracker: it
-     * started when the instance says (when the instance knows; a recycled pid started later), and
-     * it was launched directly (its command line gives the VM's API socket to {@code --api-sock})
-     * or jailed (its command line is a jailed Firecracker's, and its root is that machine's jail in
-     * this VM directory). What the program is called plays no part.
-     */
-    private static Optional<Running> ours(VmmInstance instance) {
-        long pid = instance.pid();
-        OptionalLong started = DetachedProcess.startTicks(pid);
-        if (started.isEmpty() || (instance.startTicks().isPresent() && !instance.startTicks().equals(started))) {
-            return Optional.empty();
-        }
-        // The handle keeps the start time it saw: it never signals a process that took the pid later.
-        Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-        if (process.isEmpty()) {
-            return Optional.empty();
-        }
-        List<String> cmdline = DetachedProcess.cmdline(pid);
-        FirecrackerLayout direct = new FirecrackerLayout(instance.vmDir());
-        Optional<FirecrackerPaths> paths = FirecrackerCommandLine.servesApiSocket(cmdline, direct)
-                ? Optional.of(direct)
-                : FirecrackerCommandLine.jailedInstanceId(cmdline).flatMap(id -> jailOf(pid, direct.vmDir(), id));
-        // The same process from the first look to the last: the pid was not recycled while we read.
-        return paths.filter(found -> DetachedProcess.startTicks(pid).equals(started))
-                .map(found -> new Running(process.get(), found));
-    }
-
-    /**
-     * The jail in {@code vmDir} for instance {@code id} that is the root of process {@code pid}.
-     * The jailer names the jail after the executable's file name, so every name there is a candidate.
-     */
-    private static Optional<FirecrackerPaths> jailOf(long pid, Path vmDir, String id) {
-        List<Path> named;
-        try (Stream<Path> list = Files.list(vmDir.resolve(JailLayout.CHROOT_BASE))) {
-            named = list.toList();
-        } catch (IOException e) {
-            return Optional.empty(); // no jail in this VM directory
-        }
-        for (Path name : named) {
-            JailLayout jail;
-            try {
-                jail = new JailLayout(vmDir, name.getFileName().toString(), id);
-            } catch (IllegalArgumentException e) {
-                continue;
-            }
-            // Unreadable only when not permitted; the command line and the jail directory then have to do.
-            if (Files.isDirectory(jail.root()) && DetachedProcess.rootIs(pid, jail.root()).orElse(true)) {
-                return Optional.of(jail);
-            }
-        }
-        return Optional.empty();
     }
 
     private static void requireVmDir(MachineSpec spec, FirecrackerPaths paths) {
@@ -448,29 +419,6 @@ public final class FirecrackerVmm implements Vmm, AutoCloseable {
         } catch (IOException e) {
             // Bound but not yet listening, or a leftover: look again.
             return false;
-        }
-    }
-
-    /** SIGKILL, then a bounded wait; true when the process is gone. */
-    private static boolean kill(ProcessHandle process) {
-        process.destroyForcibly();
-        return awaitExit(process, KILL_WAIT);
-    }
-
-    private static boolean awaitExit(ProcessHandle process, Duration wait) {
-        if (!process.isAlive()) {
-            return true;
-        }
-        try {
-            process.onExit().get(wait.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return !process.isAlive();
-        } catch (ExecutionException e) {
-            return !process.isAlive();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return !process.isAlive();
         }
     }
 }

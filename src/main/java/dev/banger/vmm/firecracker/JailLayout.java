@@ -81,6 +81,16 @@ public record JailLayout(Path vmDir, String execFileName, String id) implements 
         return root().resolve("drives").resolve(driveId);
     }
 
+    /** Where a snapshot's device state is in the jail: written there by a save, placed there for a restore. */
+    Path snapshotState() {
+        return root().resolve("snapshot/state");
+    }
+
+    /** Where a snapshot's guest memory is in the jail, beside {@link #snapshotState()}. */
+    Path snapshotMemory() {
+        return root().resolve("snapshot/memory");
+    }
+
     @Override
     public String seenByFirecracker(Path hostPath) {
         Path normal = hostPath.toAbsolutePath().normalize();

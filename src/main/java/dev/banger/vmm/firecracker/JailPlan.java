@@ -2,6 +2,7 @@ package dev.banger.vmm.firecracker;
 
 import dev.banger.model.ErrorKind;
 import dev.banger.vmm.MachineSpec;
+import dev.banger.vmm.SnapshotFiles;
 import dev.banger.vmm.VmmException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ public record JailPlan(JailLayout layout, MachineSpec spec, List<Step> steps) {
     /** A hard link to {@code source}: the jailed Firecracker opens the very same file. */
     public record Link(Path source, Path target) implements Step {}
 
-    /** A copy of a read-only boot file that lives on another file system than the jail. */
+    /** A copy of a read-only file (boot file, snapshot) that lives on another file system than the jail. */
     public record Copy(Path source, Path target) implements Step {}
 
     /** A block device node with the source device's numbers. */
@@ -78,9 +79,9 @@ public record JailPlan(JailLayout layout, MachineSpec spec, List<Step> steps) {
         FirecrackerPlan.validate(spec, layout);
         String vm = "VM " + spec.name() + ": ";
         List<Step> steps = new ArrayList<>();
-        steps.add(bootFile(vm + "kernel", probe.apply(spec.kernel()), layout.kernel(), jailFileSystem));
+        steps.add(readOnlyFile(vm + "kernel", probe.apply(spec.kernel()), layout.kernel(), jailFileSystem));
         if (spec.initrd() != null) {
-            steps.add(bootFile(vm + "initrd", probe.apply(spec.initrd()), layout.initrd(), jailFileSystem));
+            steps.add(readOnlyFile(vm + "initrd", probe.apply(spec.initrd()), layout.initrd(), jailFileSystem));
         }
         List<MachineSpec.Drive> drives = new ArrayList<>();
         for (MachineSpec.Drive drive : spec.drives()) {
@@ -96,7 +97,25 @@ public record JailPlan(JailLayout layout, MachineSpec spec, List<Step> steps) {
         return new JailPlan(layout, jailed, steps);
     }
 
-    private static Step bootFile(String what, Source source, Path target, long jailFileSystem) {
+    /**
+     * This plan with a saved machine's files placed in the jail too, where a restore loads them
+     * from ({@link JailLayout#snapshotState()}, {@link JailLayout#snapshotMemory()}): hard-linked,
+     * or copied from another file system. Sharing one memory file among restored machines is safe:
+     * Firecracker maps it privately, so no guest's writes reach it.
+     *
+     * @throws VmmException {@link ErrorKind#PRECONDITION_FAILED} when a file is missing or not a regular file
+     */
+    public JailPlan withSnapshot(SnapshotFiles snapshot, long jailFileSystem, Function<Path, Source> probe) {
+        Path memory = snapshot.memory().orElseThrow(() -> new VmmException(ErrorKind.PRECONDITION_FAILED,
+                "VM " + spec.name() + ": snapshot " + snapshot.state() + " has no memory file; Firecracker needs both"));
+        String vm = "VM " + spec.name() + ": snapshot ";
+        List<Step> all = new ArrayList<>(steps);
+        all.add(readOnlyFile(vm + "state", probe.apply(snapshot.state()), layout.snapshotState(), jailFileSystem));
+        all.add(readOnlyFile(vm + "memory", probe.apply(memory), layout.snapshotMemory(), jailFileSystem));
+        return new JailPlan(layout, spec, all);
+    }
+
+    private static Step readOnlyFile(String what, Source source, Path target, long jailFileSystem) {
         if (source.kind() != Kind.REGULAR_FILE) {
             throw notPlaceable(what, source, "is not a regular file");
         }

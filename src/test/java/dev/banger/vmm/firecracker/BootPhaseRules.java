@@ -3,25 +3,49 @@ package dev.banger.vmm.firecracker;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * When Firecracker takes each request, as the reference document's {@code x-banger-phase},
  * {@code x-banger-action-phases} and {@code x-banger-boot-action} extensions say: most
- * configuration only before the machine boots, some actions only after. Firecracker refuses a
- * request in the wrong phase with 400, so {@link FakeFirecrackerApi} does too. An operation
- * without the extension is taken in any phase ({@link FirecrackerReferenceTest} proves the
- * reference marks every one). Immutable and thread-safe.
+ * configuration only before the machine boots, some actions only after. A snapshot load has
+ * rules of its own ({@code x-banger-fresh-only}, {@code x-banger-keeps-fresh},
+ * {@code x-banger-boots}), and so have the pause and the snapshot ({@code x-banger-sets-state},
+ * {@code x-banger-paused-only}); {@link State} is what they look at. Firecracker refuses a request
+ * in the wrong phase with 400, so {@link FakeFirecrackerApi} does too. An operation without the
+ * extension is taken in any phase ({@link FirecrackerReferenceTest} proves the reference marks
+ * every one). Immutable and thread-safe.
  */
 final class BootPhaseRules {
     static final String PHASE = "x-banger-phase";
     static final String ACTION_PHASES = "x-banger-action-phases";
     static final String BOOT_ACTION = "x-banger-boot-action";
+    static final String FRESH_ONLY = "x-banger-fresh-only";
+    static final String KEEPS_FRESH = "x-banger-keeps-fresh";
+    static final String BOOTS = "x-banger-boots";
+    static final String PAUSED_ONLY = "x-banger-paused-only";
+    static final String SETS_STATE = "x-banger-sets-state";
+
+    /**
+     * What one Firecracker process has been through, as far as the rules care.
+     *
+     * @param fresh  nothing but requests that keep it fresh (logger, metrics) taken yet
+     * @param booted booted, or loaded from a snapshot: past the pre-boot phase
+     * @param paused its vCPUs are paused (loaded without resume_vm, or PATCH /vm Paused)
+     */
+    record State(boolean fresh, boolean booted, boolean paused) {
+        /** A process just started. */
+        static final State NEW = new State(true, false, false);
+        /** A configured process that took InstanceStart. */
+        static final State RUNNING = new State(false, true, false);
+    }
 
     /** When a request is taken. */
     enum Phase {
@@ -48,7 +72,7 @@ final class BootPhaseRules {
 
     /** One operation: its path template as a pattern, its phase, and per-action phases if any. */
     private record Rule(String method, String template, Pattern path, Phase phase, Map<String, Phase> actions,
-            Optional<String> bootAction) {}
+            Optional<String> bootAction, Set<String> flags) {}
 
     private final List<Rule> rules;
 
@@ -70,22 +94,45 @@ final class BootPhaseRules {
                 rules.add(new Rule(op.getKey().toUpperCase(Locale.ROOT), path.getKey(), template(path.getKey()),
                         operation.has(PHASE) ? Phase.parse(operation.get(PHASE).asText()) : Phase.ANY,
                         Map.copyOf(actions),
-                        Optional.ofNullable(operation.get(BOOT_ACTION)).map(JsonNode::asText)));
+                        Optional.ofNullable(operation.get(BOOT_ACTION)).map(JsonNode::asText),
+                        flags(operation)));
             }
         }
         return new BootPhaseRules(rules);
     }
 
-    /** Why Firecracker would refuse this request in this phase, or empty when it takes it. */
+    private static Set<String> flags(JsonNode operation) {
+        Set<String> flags = new HashSet<>();
+        for (String flag : List.of(FRESH_ONLY, KEEPS_FRESH, BOOTS, PAUSED_ONLY, SETS_STATE)) {
+            if (operation.path(flag).asBoolean(false)) {
+                flags.add(flag);
+            }
+        }
+        return Set.copyOf(flags);
+    }
+
+    /** Why Firecracker would refuse this request before ({@code booted} false, a new process) or after boot. */
     Optional<String> refusal(String method, String path, JsonNode body, boolean booted) {
+        return refusal(method, path, body, booted ? State.RUNNING : State.NEW);
+    }
+
+    /** Why Firecracker would refuse this request in this state, or empty when it takes it. */
+    Optional<String> refusal(String method, String path, JsonNode body, State state) {
         Optional<Rule> rule = find(method, path);
         if (rule.isEmpty()) {
             return Optional.empty();
         }
-        String now = booted ? "after InstanceStart" : "before InstanceStart";
+        boolean booted = state.booted();
+        String now = booted ? "after InstanceStart or a snapshot load" : "before InstanceStart or a snapshot load";
+        String what = method + " " + rule.get().template();
         if (!rule.get().phase().allows(booted)) {
-            return Optional.of(method + " " + rule.get().template() + " is " + rule.get().phase().label()
-                    + " only, but came " + now);
+            return Optional.of(what + " is " + rule.get().phase().label() + " only, but came " + now);
+        }
+        if (rule.get().flags().contains(FRESH_ONLY) && !state.fresh()) {
+            return Optional.of(what + " is only taken by a fresh process, but came after other configuration");
+        }
+        if (rule.get().flags().contains(PAUSED_ONLY) && !state.paused()) {
+            return Optional.of(what + " is only taken while the machine is paused, but its vCPUs run");
         }
         String action = body.path("action_type").asText();
         Phase actionPhase = rule.get().actions().getOrDefault(action, Phase.ANY);
@@ -93,6 +140,26 @@ final class BootPhaseRules {
             return Optional.of("action " + action + " is " + actionPhase.label() + " only, but came " + now);
         }
         return Optional.empty();
+    }
+
+    /** The state after Firecracker answered this request 204 in {@code state}. */
+    State after(String method, String path, JsonNode body, State state) {
+        Optional<Rule> rule = find(method, path);
+        if (rule.isEmpty()) {
+            return state;
+        }
+        Set<String> flags = rule.get().flags();
+        boolean fresh = state.fresh() && flags.contains(KEEPS_FRESH);
+        if (boots(method, path, body)) {
+            return new State(fresh, true, false);
+        }
+        if (flags.contains(BOOTS)) {
+            return new State(fresh, true, !body.path("resume_vm").asBoolean(false));
+        }
+        if (flags.contains(SETS_STATE)) {
+            return new State(fresh, state.booted(), body.path("state").asText().equals("Paused"));
+        }
+        return new State(fresh, state.booted(), state.paused());
     }
 
     /** Whether this request, once answered 204, boots the machine. */

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -36,7 +37,9 @@ import org.eclipse.jetty.util.Callback;
  * {@code application/json}, a Content-Length body). A request that breaks the contract is recorded
  * as a violation and answered 400; otherwise it answers like Firecracker: 204, or 400 with
  * {@code fault_message} for a path told to refuse. It serves one machine: a 204 to the boot
- * action moves it past boot until {@link #newProcess()}. Thread-safe.
+ * action or to a snapshot load moves it past boot, and requests change what it knows of the
+ * process ({@link BootPhaseRules.State}: fresh, booted, paused) until {@link #newProcess()}.
+ * Thread-safe.
  */
 final class FakeFirecrackerApi implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,13 +55,14 @@ final class FakeFirecrackerApi implements AutoCloseable {
     private final Server server;
     private final OpenApiInteractionValidator validator;
     private final BootPhaseRules phases;
-    /** Guards {@link #booted}: a phase check and the boot it may cause happen as one step. */
+    /** Guards {@link #state}: a phase check and the change it may cause happen as one step. */
     private final Object phaseLock = new Object();
-    private boolean booted;
+    private BootPhaseRules.State state = BootPhaseRules.State.NEW;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final List<String> violations = new CopyOnWriteArrayList<>();
     private final Map<String, String> refusals = new ConcurrentHashMap<>();
     private final Map<String, Runnable> actionHooks = new ConcurrentHashMap<>();
+    private final Map<String, Consumer<JsonNode>> requestHooks = new ConcurrentHashMap<>();
     private final Set<String> silent = ConcurrentHashMap.newKeySet();
 
     private FakeFirecrackerApi(Document document, Path socket) {
@@ -127,12 +131,28 @@ final class FakeFirecrackerApi implements AutoCloseable {
     }
 
     /**
+     * Runs {@code hook} with the body when a valid request to {@code path} arrives, before it is
+     * answered (what Firecracker would do on disk, say); a hook that throws gets the request
+     * answered 400 with the exception's message as {@code fault_message}.
+     */
+    void onRequest(String path, Consumer<JsonNode> hook) {
+        requestHooks.put(path, hook);
+    }
+
+    /**
      * A fresh Firecracker process now serves this socket, so the machine is back before boot. A
      * test whose fake process exits and is started again calls it.
      */
     void newProcess() {
         synchronized (phaseLock) {
-            booted = false;
+            state = BootPhaseRules.State.NEW;
+        }
+    }
+
+    /** What the fake knows of its process now. */
+    BootPhaseRules.State state() {
+        synchronized (phaseLock) {
+            return state;
         }
     }
 
@@ -177,15 +197,11 @@ final class FakeFirecrackerApi implements AutoCloseable {
         // One step from the phase check to the boot it may cause, so concurrent requests see either side.
         synchronized (phaseLock) {
             if (problems.isEmpty()) {
-                phases.refusal(method, path, json, booted).ifPresent(problems::add);
+                phases.refusal(method, path, json, state).ifPresent(problems::add);
             }
             if (!problems.isEmpty()) {
                 violations.add(method + " " + path + " " + body + " -> " + problems);
                 fault(response, callback, "contract violation: " + String.join("; ", problems));
-                return;
-            }
-            if (silent.contains(path)) {
-                // Left unanswered; Jetty aborts it when the server stops.
                 return;
             }
             String refusal = refusals.get(path);
@@ -199,9 +215,20 @@ final class FakeFirecrackerApi implements AutoCloseable {
                     hook.run();
                 }
             }
-            if (phases.boots(method, path, json)) {
-                booted = true;
+            Consumer<JsonNode> hook = requestHooks.get(path);
+            if (hook != null) {
+                try {
+                    hook.accept(json);
+                } catch (RuntimeException e) {
+                    fault(response, callback, e.getMessage());
+                    return;
+                }
             }
+            if (silent.contains(path)) {
+                // Left unanswered; Jetty aborts it when the server stops.
+                return;
+            }
+            state = phases.after(method, path, json, state);
         }
         response.setStatus(204);
         callback.succeeded();

@@ -16,14 +16,8 @@ import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.VmmException;
 import dev.banger.vmm.VmmInstance;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,12 +31,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Drives the real {@link FirecrackerVmm} through a fake jailer: a script that does what the real
- * jailer does to the file system (creates {@code <base>/firecracker/<id>/root}, copies the exec
- * file in, makes {@code /dev/net/tun}, {@code /dev/kvm} and {@code /dev/urandom}, writes
- * {@code firecracker.pid}) and then really chroots into the jail and execs the copied
- * Firecracker in place with the jailer's arguments. The fake Firecracker runs inside the jail
- * under a static busybox the fake jailer adds (the real one needs no interpreter); it "opens"
+ * Drives the real {@link FirecrackerVmm} through a fake jailer ({@link FakeJail}) that really
+ * chroots into the jail it builds and execs the copied fake Firecracker in place; the fake "opens"
  * its API socket by linking {@code /firecracker.sock} to {@link FakeFirecrackerApi}, which checks
  * every request against the project's reference of Firecracker's API. Root only: chroot and mknod
  * need it.
@@ -62,6 +52,7 @@ class FirecrackerJailContractTest {
     private Path serverSocket;
     private JailLayout jail;
     private FakeFirecrackerApi api;
+    private FakeJail fakes;
     private final List<FirecrackerVmm> vmms = new ArrayList<>();
     private final List<Process> lookalikes = new ArrayList<>();
     private final List<String> loopDevices = new ArrayList<>();
@@ -79,6 +70,7 @@ class FirecrackerJailContractTest {
         Files.writeString(vmDir.resolve("work.ext4"), "work disk");
         serverSocket = dir.resolve("api.sock");
         jail = new JailLayout(vmDir, "firecracker", "dev1");
+        fakes = new FakeJail(dir);
         api = FakeFirecrackerApi.start(serverSocket);
         api.onAction("SendCtrlAltDel", this::letFakeExit);
     }
@@ -287,91 +279,30 @@ class FirecrackerJailContractTest {
                 new MachineSpec.Nic("tap-bg0", "02:fc:00:00:00:07"), 7, 10000);
     }
 
-    /**
-     * The real jailer's file-system work, then a real chroot and exec in place. Like the real one,
-     * it refuses to make a device node that exists. Its argv comes from our own planner; it only
-     * reads the flags banger passes.
-     */
     private Path fakeJailer() throws IOException {
-        Path script = Files.createDirectories(dir.resolve("jailer-bin")).resolve("jailer");
-        Files.writeString(script, """
-                #!/bin/sh
-                set -e
-                while [ $# -gt 0 ]; do
-                  case "$1" in
-                    --id) id="$2"; shift 2 ;;
-                    --exec-file) exec_file="$2"; shift 2 ;;
-                    --chroot-base-dir) base="$2"; shift 2 ;;
-                    --uid|--gid) shift 2 ;;
-                    --) shift; break ;;
-                    *) echo "fake jailer: unexpected $1" >&2; exit 2 ;;
-                  esac
-                done
-                name=$(basename "$exec_file")
-                root="$base/$name/$id/root"
-                mkdir -p "$root/dev/net" "$root/run" "$root/bin"
-                cp "$exec_file" "$root/$name"
-                cp '%s' "$root/bin/busybox"
-                mkfifo "$root/stop.fifo"
-                mknod "$root/dev/net/tun" c 10 200
-                mknod "$root/dev/kvm" c 10 232
-                mknod "$root/dev/urandom" c 1 9
-                chmod 700 "$root" "$root/dev" "$root/dev/net" "$root/run"
-                echo $$ > "$root/$name.pid"
-                exec chroot "$root" "/$name" --id "$id" --start-time-us 1 --start-time-cpu-us 1 --parent-cpu-time-us 0 "$@"
-                """.formatted(busybox().orElseThrow()), StandardCharsets.UTF_8);
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return script;
+        return fakes.jailer();
     }
 
-    /** A fake that serves the test's API server on the socket it is told, until told to stop. */
     private Path servingFirecracker() throws IOException {
-        return fakeFirecracker("""
-                echo "fake firecracker: starting with $*"
-                sock=
-                while [ $# -gt 0 ]; do
-                  if [ "$1" = "--api-sock" ]; then sock="$2"; fi
-                  shift
-                done
-                /bin/busybox ln -s '%s' "$sock"
-                read -r line < /stop.fifo
-                echo "fake firecracker: exiting after $line"
-                """.formatted(serverSocket));
+        return fakes.servingFirecracker(serverSocket);
     }
 
-    /** A script named {@code firecracker} run by the busybox inside the jail. */
     private Path fakeFirecracker(String body) throws IOException {
-        Path script = Files.createDirectories(dir.resolve("bin")).resolve("firecracker");
-        Files.writeString(script, "#!/bin/busybox sh\n" + body, StandardCharsets.UTF_8);
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return script;
+        return fakes.firecracker(body);
     }
 
     private static Optional<Path> busybox() {
-        // ldd fails on a static binary ("not a dynamic executable"): only such a one runs in an empty jail.
-        return ProcessHostCommands.resolve("busybox")
-                .filter(binary -> !new ProcessHostCommands().exec(Command.of("ldd", binary.toString())).succeeded());
+        return FakeJail.busybox();
     }
 
-    /**
-     * What Firecracker does on Ctrl-Alt-Del with reboot=k: exit. Opening read-write never blocks on
-     * Linux. The next start is a new process, so the fake API is back before boot.
-     */
+    /** What Firecracker does on Ctrl-Alt-Del with reboot=k: exit. The next start is a new process, so the fake API is back before boot. */
     private void letFakeExit() {
-        try (FileChannel fifo = FileChannel.open(jail.root().resolve("stop.fifo"), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            fifo.write(ByteBuffer.wrap("ctrl-alt-del\n".getBytes(StandardCharsets.US_ASCII)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        FakeJail.letExit(jail, "ctrl-alt-del");
         api.newProcess();
     }
 
     private Optional<Long> fakePid() throws IOException {
-        Path pidFile = jail.root().resolve("firecracker.pid");
-        if (!Files.exists(pidFile)) {
-            return Optional.empty();
-        }
-        return Optional.of(Long.parseLong(Files.readString(pidFile).strip()));
+        return FakeJail.pid(jail);
     }
 
     private static void awaitCmdline(Process process, String marker) throws InterruptedException {

@@ -85,9 +85,49 @@ class FirecrackerReferenceTest {
         assertThat(RULES.boots(stop.method(), stop.path(), stopBody)).isFalse();
     }
 
+    @Test
+    void bangersRestoreIsTakenOnlyByAFreshProcessAndItsResumePauseAndSnapshotOnlyAfter() {
+        List<ApiCall> restore = restoreCalls();
+        BootPhaseRules.State state = BootPhaseRules.State.NEW;
+        for (ApiCall call : restore) {
+            JsonNode body = JSON.valueToTree(call.body());
+            assertThat(RULES.refusal(call.method(), call.path(), body, state)).as("%s in %s", call, state).isEmpty();
+            state = RULES.after(call.method(), call.path(), body, state);
+        }
+        assertThat(state).as("loaded, paused").isEqualTo(new BootPhaseRules.State(false, true, true));
+        ApiCall load = restore.getLast();
+        JsonNode loadBody = JSON.valueToTree(load.body());
+        assertThat(RULES.refusal(load.method(), load.path(), loadBody, new BootPhaseRules.State(false, false, false)))
+                .as("after configuration").isPresent();
+
+        for (ApiCall runtime : List.of(FirecrackerPlan.resumeLoaded(), FirecrackerPlan.pause(),
+                FirecrackerPlan.rereadDrive("work", "/drives/work"))) {
+            JsonNode body = JSON.valueToTree(runtime.body());
+            assertThat(RULES.refusal(runtime.method(), runtime.path(), body, BootPhaseRules.State.NEW)).as("%s before boot", runtime).isPresent();
+            assertThat(RULES.refusal(runtime.method(), runtime.path(), body, state)).as("%s after the load", runtime).isEmpty();
+        }
+        ApiCall create = FirecrackerPlan.createSnapshot("/snapshot/state", "/snapshot/memory");
+        JsonNode createBody = JSON.valueToTree(create.body());
+        assertThat(RULES.refusal(create.method(), create.path(), createBody, BootPhaseRules.State.RUNNING)).as("running").isPresent();
+        BootPhaseRules.State paused = RULES.after("PATCH", "/vm", JSON.valueToTree(FirecrackerPlan.pause().body()),
+                BootPhaseRules.State.RUNNING);
+        assertThat(RULES.refusal(create.method(), create.path(), createBody, paused)).as("paused").isEmpty();
+    }
+
+    private static List<ApiCall> restoreCalls() {
+        Path vmDir = Path.of("/var/lib/banger/vms/dev1");
+        return FirecrackerPlan.restore(Specs.full(vmDir), new FirecrackerLayout(vmDir), vmDir.resolve("snapshot/state"),
+                vmDir.resolve("snapshot/memory"));
+    }
+
     private static List<ApiCall> callsBangerMakes() {
         List<ApiCall> calls = new ArrayList<>(FirecrackerPlan.configure(Specs.full(Path.of("/var/lib/banger/vms/dev1"))));
         calls.add(FirecrackerPlan.ctrlAltDel());
+        calls.addAll(restoreCalls());
+        calls.add(FirecrackerPlan.resumeLoaded());
+        calls.add(FirecrackerPlan.pause());
+        calls.add(FirecrackerPlan.createSnapshot("/snapshot/state", "/snapshot/memory"));
+        calls.add(FirecrackerPlan.rereadDrive("work", "/drives/work"));
         return calls;
     }
 }

@@ -8,7 +8,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.banger.host.ProcessHostCommands;
+import dev.banger.model.ErrorKind;
 import dev.banger.rpc.Json;
+import dev.banger.vmm.SnapshotFiles;
 import dev.banger.vmm.VmmException;
 import dev.banger.vmm.VmmInstance;
 import java.io.IOException;
@@ -183,6 +185,81 @@ class FirecrackerVmmContractTest {
             client.send(serverSocket, ApiCall.put("/drives/root", new Drive("root", "/drives/root", true, false)));
         }
         assertThat(api.violations()).hasSize(1);
+    }
+
+    @Test
+    void fakeServerTakesASnapshotLoadOnlyFirstOnAFreshProcessAndThenOnlyARuntimeResumeLikeFirecracker() {
+        ApiCall load = FirecrackerPlan.restore(Specs.full(vmDir), new FirecrackerLayout(vmDir),
+                vmDir.resolve("snapshot.state"), vmDir.resolve("snapshot.mem")).getLast();
+        try (FirecrackerApiClient client = new FirecrackerApiClient(Duration.ofSeconds(5))) {
+            client.send(serverSocket, ApiCall.put("/machine-config", new MachineConfiguration(2, 512, false)));
+            assertThatThrownBy(() -> client.send(serverSocket, load))
+                    .isInstanceOf(VmmException.class)
+                    .hasMessageContaining("HTTP 400")
+                    .hasMessageContaining("PUT /snapshot/load is only taken by a fresh process");
+
+            api.newProcess();
+            assertThatThrownBy(() -> client.send(serverSocket, FirecrackerPlan.resumeLoaded()))
+                    .isInstanceOf(VmmException.class)
+                    .hasMessageContaining("PATCH /vm is post-boot only, but came before InstanceStart or a snapshot load");
+            for (ApiCall call : FirecrackerPlan.restore(Specs.full(vmDir), new FirecrackerLayout(vmDir),
+                    vmDir.resolve("snapshot.state"), vmDir.resolve("snapshot.mem"))) {
+                client.send(serverSocket, call); // logger and metrics leave the process fresh
+            }
+            assertThat(api.state()).isEqualTo(new BootPhaseRules.State(false, true, true));
+            assertThatThrownBy(() -> client.send(serverSocket, FirecrackerPlan.start()))
+                    .isInstanceOf(VmmException.class)
+                    .hasMessageContaining("action InstanceStart is pre-boot only");
+            assertThatThrownBy(() -> client.send(serverSocket, ApiCall.put("/drives/root", new Drive("root", "/drives/root", true, false))))
+                    .isInstanceOf(VmmException.class)
+                    .hasMessageContaining("PUT /drives/{drive_id} is pre-boot only");
+            client.send(serverSocket, FirecrackerPlan.resumeLoaded());
+        }
+        assertThat(api.state()).isEqualTo(new BootPhaseRules.State(false, true, false));
+        assertThat(api.violations()).hasSize(4);
+    }
+
+    @Test
+    void fakeServerTakesASnapshotOnlyOfABootedMachineWhileItIsPausedLikeFirecracker() {
+        ApiCall create = FirecrackerPlan.createSnapshot("/snapshot/state", "/snapshot/memory");
+        try (FirecrackerApiClient client = new FirecrackerApiClient(Duration.ofSeconds(5))) {
+            assertThatThrownBy(() -> client.send(serverSocket, FirecrackerPlan.pause()))
+                    .isInstanceOf(VmmException.class)
+                    .hasMessageContaining("PATCH /vm is post-boot only");
+            client.send(serverSocket, FirecrackerPlan.start());
+            assertThatThrownBy(() -> client.send(serverSocket, create))
+                    .isInstanceOf(VmmException.class)
+                    .hasMessageContaining("PUT /snapshot/create is only taken while the machine is paused");
+            client.send(serverSocket, FirecrackerPlan.pause());
+            client.send(serverSocket, create);
+            client.send(serverSocket, FirecrackerPlan.rereadDrive("root", "/drives/root"));
+        }
+        assertThat(api.violations()).hasSize(2);
+    }
+
+    @Test
+    void withoutTheJailSnapshotsAreNeitherSavedNorRestored() throws Exception {
+        vmm = vmm(servingFirecracker(), Duration.ofSeconds(10));
+        assertThat(vmm.savesSnapshots()).as("drive paths differ per VM without the jail's chroot").isFalse();
+        SnapshotFiles files = new SnapshotFiles(Files.writeString(dir.resolve("state"), "s"),
+                Optional.of(Files.writeString(dir.resolve("mem"), "m")));
+
+        assertThatThrownBy(() -> vmm.restorePaused(Specs.full(vmDir), files))
+                .isInstanceOf(VmmException.class)
+                .hasMessageContaining("only when jailed ([firecracker] jail = true)")
+                .satisfies(e -> assertThat(((VmmException) e).kind()).isEqualTo(ErrorKind.PRECONDITION_FAILED));
+        assertThat(fakePid()).as("nothing was spawned").isEmpty();
+
+        VmmInstance instance = vmm.start(Specs.full(vmDir));
+        assertThatThrownBy(() -> vmm.saveSnapshot(instance, Files.createDirectories(dir.resolve("saved"))))
+                .isInstanceOf(VmmException.class)
+                .hasMessageContaining("launched without the jail");
+        assertThatThrownBy(() -> vmm.growDrive(instance, "work", 1 << 20))
+                .isInstanceOf(VmmException.class)
+                .hasMessageContaining("launched without the jail");
+        assertThat(api.received()).extracting(FakeFirecrackerApi.Received::path).doesNotContain("/vm", "/snapshot/create");
+        vmm.stop(instance, Duration.ofSeconds(20));
+        assertGone(instance.pid());
     }
 
     @Test

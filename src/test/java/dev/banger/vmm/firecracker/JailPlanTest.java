@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.banger.host.disk.DiskFormat;
 import dev.banger.model.ErrorKind;
 import dev.banger.vmm.MachineSpec;
+import dev.banger.vmm.SnapshotFiles;
 import dev.banger.vmm.VmmException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -119,7 +122,7 @@ class JailPlanTest {
 
     @Test
     void driveFileOnAnotherFileSystemIsRefusedBecauseACopyWouldLoseTheGuestsWrites() {
-        Map<Path, JailPlan.Source> host = new java.util.HashMap<>(HOST);
+        Map<Path, JailPlan.Source> host = new HashMap<>(HOST);
         host.put(VM_DIR.resolve("root.ext4"), regular("/mnt/disks/root.ext4", OTHER_FS));
 
         assertThatThrownBy(() -> JailPlan.of(Specs.full(VM_DIR), JAIL, STATE_FS, probe(host)))
@@ -130,7 +133,7 @@ class JailPlanTest {
 
     @Test
     void missingKernelIsAPreconditionNamingIt() {
-        Map<Path, JailPlan.Source> host = new java.util.HashMap<>(HOST);
+        Map<Path, JailPlan.Source> host = new HashMap<>(HOST);
         host.put(Path.of("/var/lib/banger/images/debian/vmlinux"), new JailPlan.Source(
                 Path.of("/var/lib/banger/images/debian/vmlinux"), JailPlan.Kind.MISSING, 0, 0, 0));
 
@@ -141,7 +144,7 @@ class JailPlanTest {
 
     @Test
     void characterDeviceAsADriveIsRefused() {
-        Map<Path, JailPlan.Source> host = new java.util.HashMap<>(HOST);
+        Map<Path, JailPlan.Source> host = new HashMap<>(HOST);
         host.put(VM_DIR.resolve("work.ext4"), new JailPlan.Source(Path.of("/dev/null"), JailPlan.Kind.OTHER, 5, 1, 3));
 
         assertThatThrownBy(() -> JailPlan.of(Specs.full(VM_DIR), JAIL, STATE_FS, probe(host)))
@@ -175,6 +178,46 @@ class JailPlanTest {
         assertThatThrownBy(() -> new JailLayout(VM_DIR, "../firecracker", "dev1")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new JailLayout(VM_DIR, "firecracker", "dev_1"))
                 .hasMessageContaining("'dev_1' is not a Firecracker instance id");
+    }
+
+    @Test
+    void restoresJailIsTheBootsWithTheSnapshotLinkedInOrCopiedFromAnotherFileSystem() {
+        Path state = Path.of("/var/lib/banger/snapshots/debian/firecracker.vmstate");
+        Path memory = Path.of("/srv/big/firecracker.mem");
+        Map<Path, JailPlan.Source> host = new HashMap<>(HOST);
+        host.put(state, regular(state.toString(), STATE_FS));
+        host.put(memory, regular(memory.toString(), OTHER_FS));
+        JailPlan boot = JailPlan.of(Specs.full(VM_DIR), JAIL, STATE_FS, probe(HOST));
+
+        JailPlan restore = boot.withSnapshot(new SnapshotFiles(state, Optional.of(memory)), STATE_FS, probe(host));
+
+        assertThat(restore.spec()).as("the same drive paths as any other machine's").isEqualTo(boot.spec());
+        assertThat(restore.steps()).startsWith(boot.steps().toArray(JailPlan.Step[]::new)).endsWith(
+                new JailPlan.Link(state, ROOT.resolve("snapshot/state")),
+                new JailPlan.Copy(memory, ROOT.resolve("snapshot/memory")));
+        assertThat(FirecrackerPlan.restore(restore.spec(), JAIL, JAIL.snapshotState(), JAIL.snapshotMemory()))
+                .extracting(ApiCall::body).last().isEqualTo(new SnapshotLoadParams("/snapshot/state",
+                        new SnapshotLoadParams.MemoryBackend("File", "/snapshot/memory"), false,
+                        List.of(new SnapshotLoadParams.NetworkOverride("eth0", "tap-bg0")),
+                        new SnapshotLoadParams.VsockOverride("/firecracker.vsock")));
+    }
+
+    @Test
+    void snapshotWithoutAMemoryFileOrWithAMissingOneIsAPrecondition() {
+        Path state = Path.of("/var/lib/banger/snapshots/debian/firecracker.vmstate");
+        Path memory = Path.of("/var/lib/banger/snapshots/debian/firecracker.mem");
+        Map<Path, JailPlan.Source> host = new HashMap<>(HOST);
+        host.put(state, regular(state.toString(), STATE_FS));
+        host.put(memory, new JailPlan.Source(memory, JailPlan.Kind.MISSING, 0, 0, 0));
+        JailPlan boot = JailPlan.of(Specs.full(VM_DIR), JAIL, STATE_FS, probe(HOST));
+
+        assertThatThrownBy(() -> boot.withSnapshot(new SnapshotFiles(state, Optional.empty()), STATE_FS, probe(host)))
+                .isInstanceOf(VmmException.class)
+                .hasMessageContaining("has no memory file")
+                .satisfies(e -> assertThat(((VmmException) e).kind()).isEqualTo(ErrorKind.PRECONDITION_FAILED));
+        assertThatThrownBy(() -> boot.withSnapshot(new SnapshotFiles(state, Optional.of(memory)), STATE_FS, probe(host)))
+                .isInstanceOf(VmmException.class)
+                .hasMessageContaining("snapshot memory " + memory + " does not exist");
     }
 
     private static JailPlan.Source regular(String path, long fileSystem) {
