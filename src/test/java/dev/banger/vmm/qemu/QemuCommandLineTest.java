@@ -204,7 +204,7 @@ class QemuCommandLineTest {
 
         List<String> boot = QemuCommandLine.plan("qemu-system-x86_64", full(), QemuAccel.TCG, TSC);
         assertThat(restore).startsWith(boot.toArray(String[]::new)).hasSize(boot.size() + 2).contains("-S")
-                .endsWith("-incoming", "exec:cat /var/lib/banger/images/base/snapshot/state 2>/dev/null");
+                .endsWith("-incoming", "exec:exec cat /var/lib/banger/images/base/snapshot/state 2>/dev/null");
     }
 
     @Test
