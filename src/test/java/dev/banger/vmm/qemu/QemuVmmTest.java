@@ -117,13 +117,13 @@ class QemuVmmTest {
     void cmdlineMatchesOnlyThisBinaryRunningThisVmDirectory() {
         Path dir = Path.of("/var/lib/banger/vms/dev1");
 
-        assertThat(QemuVmm.cmdlineMatches(cmdline("/usr/bin/qemu-system-x86_64", "-M", "microvm", "-daemonize",
+        assertThat(QemuProcesses.cmdlineMatches(cmdline("/usr/bin/qemu-system-x86_64", "-M", "microvm", "-daemonize",
                 "-pidfile", "/var/lib/banger/vms/dev1/qemu.pid"), "qemu-system-x86_64", dir)).isTrue();
-        assertThat(QemuVmm.cmdlineMatches(cmdline("/usr/bin/qemu-system-x86_64", "-pidfile",
+        assertThat(QemuProcesses.cmdlineMatches(cmdline("/usr/bin/qemu-system-x86_64", "-pidfile",
                 "/var/lib/banger/vms/dev10/qemu.pid"), "qemu-system-x86_64", dir)).isFalse();
-        assertThat(QemuVmm.cmdlineMatches(cmdline("/usr/bin/vim", "/var/lib/banger/vms/dev1/qemu.pid"),
+        assertThat(QemuProcesses.cmdlineMatches(cmdline("/usr/bin/vim", "/var/lib/banger/vms/dev1/qemu.pid"),
                 "qemu-system-x86_64", dir)).isFalse();
-        assertThat(QemuVmm.cmdlineMatches(new byte[0], "qemu-system-x86_64", dir)).isFalse();
+        assertThat(QemuProcesses.cmdlineMatches(new byte[0], "qemu-system-x86_64", dir)).isFalse();
     }
 
     @Test
@@ -222,7 +222,7 @@ class QemuVmmTest {
                 .hasMessageContaining("VM dev1 was not restored from the snapshot " + state)
                 .hasMessageContaining("exited right after starting")
                 .hasMessageContaining("boot the VM instead");
-        assertThat(host.recorded().getFirst()).containsSequence("-incoming", "exec:cat " + state + " 2>/dev/null");
+        assertThat(host.recorded().getFirst()).containsSequence("-incoming", "exec:exec cat " + state + " 2>/dev/null");
     }
 
     @Test
