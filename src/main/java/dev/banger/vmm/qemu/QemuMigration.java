@@ -12,9 +12,9 @@ import java.time.Duration;
 final class QemuMigration {
     /**
      * QEMU 7.2 throttles a migration to 128 MiB/s unless told otherwise; here it only fills a local
-     * file from a stopped machine, so nothing is gained by the limit (measured on a 256 MiB TCG guest,
-     * 66 MiB stream: 0.52 s throttled, 0.09–0.14 s with this). 1 TiB/s: far above any disk, far below
-     * where QEMU's rate arithmetic could overflow.
+     * file from a stopped machine, and the limit made saving several times slower (figures in
+     * {@code docs/bench.md}). 1 TiB/s: far above any disk, far below where QEMU's rate arithmetic
+     * could overflow.
      */
     static final long UNTHROTTLED = 1L << 40;
     /** What {@code query-status} says while the incoming stream is still being read. */

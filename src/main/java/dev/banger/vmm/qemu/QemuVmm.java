@@ -67,9 +67,9 @@ public final class QemuVmm implements Vmm {
     private static final Set<String> CANNOT_REACT = Set.of("prelaunch", "paused", "postmigrate", QemuMigration.LOADING);
     /** The one file QEMU's migration stream is saved to, inside the snapshot directory. */
     static final String STATE_FILE = "state";
-    /** Saving streams the whole guest memory from RAM to a local file (0.1 s for 66 MiB); a minute allows for slow disks and large guests. */
+    /** Saving streams the guest's memory to a local file, a fraction of a second per 100 MiB; a minute allows for slow disks and large guests. */
     static final Duration SAVE_TIMEOUT = Duration.ofSeconds(60);
-    /** Loading reads the same stream back (0.1–0.3 s for 66 MiB). */
+    /** Loading reads the same stream back, about as fast. */
     static final Duration LOAD_TIMEOUT = Duration.ofSeconds(60);
     private static final int CONSOLE_TAIL_BYTES = 4000;
     private static final Logger LOG = LoggerFactory.getLogger(QemuVmm.class);
