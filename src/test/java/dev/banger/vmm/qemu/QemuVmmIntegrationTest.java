@@ -49,8 +49,9 @@ import org.junit.jupiter.api.Test;
  * tiny ext4 root whose init prints a marker and idles, then stops it. The root's init reads
  * {@code banger_test_cad=} from the kernel command line: {@code reboot} makes Ctrl-Alt-Delete reboot at
  * once (so {@code -no-reboot} ends QEMU), {@code ignore} makes the kernel send SIGINT to pid 1 instead,
- * which ignores it, as a guest whose init does not handle Ctrl-Alt-Delete would. Every QEMU whose command line names the test's
- * directory is killed afterwards, also on failure.
+ * which ignores it, as a guest whose init does not handle Ctrl-Alt-Delete would. A booted guest is also saved and
+ * restored twice, each copy on its own qcow2 overlays of the saved machine's. Every QEMU whose command line names the
+ * test's directory is killed afterwards, also on failure.
  */
 @Tag("root")
 class QemuVmmIntegrationTest {
