@@ -92,6 +92,21 @@ public final class QemuCommandLine {
         return List.copyOf(argv);
     }
 
+    /**
+     * {@link #plan} for a machine that loads a saved one instead of booting: the same devices, which
+     * QEMU matches to the stream by type, order and id, plus {@code -incoming} reading {@code stateFile}.
+     * Still {@code -S}: the loaded machine waits for {@code cont} as a booted one does.
+     *
+     * @throws QemuException ({@code invalid-argument}) as {@link #plan}, or for a state file path the
+     *                       {@code exec:} URI cannot carry safely (see {@link MigrationUris})
+     */
+    public static List<String> planRestore(String binary, MachineSpec spec, QemuAccel accel, OptionalLong hostTscKhz,
+            Path stateFile) {
+        List<String> argv = new ArrayList<>(plan(binary, spec, accel, hostTscKhz));
+        add(argv, "-incoming", MigrationUris.load(stateFile));
+        return List.copyOf(argv);
+    }
+
     /** QEMU's escape for a value inside a {@code key=value,...} option: each comma is doubled. */
     static String escape(String value) {
         return value.replace(",", ",,");

@@ -26,6 +26,12 @@ public final class QemuException extends VmmException {
         this.qmpErrorClass = null;
     }
 
+    QemuException(ErrorKind kind, String message, Throwable cause) {
+        super(kind, message);
+        initCause(cause);
+        this.qmpErrorClass = null;
+    }
+
     QemuException(String message, String qmpErrorClass) {
         super(message);
         this.qmpErrorClass = qmpErrorClass;

@@ -6,13 +6,12 @@ import dev.banger.host.CommandFailedException;
 import dev.banger.host.CommandResult;
 import dev.banger.host.HostCommands;
 import dev.banger.host.LogTail;
-import dev.banger.host.OpenFiles;
-import dev.banger.host.ProcStat;
 import dev.banger.model.Deadline;
 import dev.banger.model.ErrorKind;
 import dev.banger.vmm.Acceleration;
 import dev.banger.vmm.AccelerationSource;
 import dev.banger.vmm.MachineSpec;
+import dev.banger.vmm.SnapshotFiles;
 import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmInstance;
 import dev.banger.vmm.VmmKind;
@@ -20,8 +19,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,10 +37,10 @@ import org.slf4j.LoggerFactory;
  * {@code SendCtrlAltDel} does), then escalates to QMP {@code quit}, then SIGKILL; a machine that
  * has not run yet cannot take Ctrl-Alt-Delete and is quit at once. A paused machine can be moved
  * to another directory and grown before it runs ({@link #moved}, {@link #growDrive}: the warm pool).
- * A process counts as this machine's only while its {@code /proc/PID/cmdline} names the QEMU binary
- * and the VM directory (or, moved, it holds that directory's pid file open), so a reused pid is
- * never mistaken for it or killed. Holds no per-machine state: safe for concurrent use on
- * different machines.
+ * A running machine can be saved into one migration stream and copies restored from it
+ * ({@link #saveSnapshot}, {@link #restorePaused}: golden snapshots, see {@link QemuMigration}).
+ * {@link QemuProcesses} tells whether a pid is still this machine's QEMU, so a reused pid is never
+ * mistaken for it or killed. Holds no per-machine state: safe for concurrent use on different machines.
  */
 public final class QemuVmm implements Vmm {
     /** How {@link #stopReporting} ended the machine. */
@@ -60,10 +59,18 @@ public final class QemuVmm implements Vmm {
     static final Duration QMP_READY_TIMEOUT = Duration.ofSeconds(15);
     static final Duration QMP_CALL_TIMEOUT = Duration.ofSeconds(2);
     static final Duration QUIT_WAIT = Duration.ofSeconds(5);
-    static final Duration KILL_WAIT = Duration.ofSeconds(5);
+    static final Duration KILL_WAIT = QemuProcesses.KILL_WAIT;
     private static final Duration POLL = Duration.ofMillis(20);
     /** {@code query-status} of a machine started with {@code -S} that has not run yet (QEMU 7+; older ones say paused). */
     private static final Set<String> NOT_RUN_YET = Set.of("prelaunch", "paused");
+    /** Run states whose vCPUs are stopped, so the guest cannot take Ctrl-Alt-Delete: not run yet, or saved or loading. */
+    private static final Set<String> CANNOT_REACT = Set.of("prelaunch", "paused", "postmigrate", QemuMigration.LOADING);
+    /** The one file QEMU's migration stream is saved to, inside the snapshot directory. */
+    static final String STATE_FILE = "state";
+    /** Saving streams the guest's memory to a local file, a fraction of a second per 100 MiB; a minute allows for slow disks and large guests. */
+    static final Duration SAVE_TIMEOUT = Duration.ofSeconds(60);
+    /** Loading reads the same stream back, about as fast. */
+    static final Duration LOAD_TIMEOUT = Duration.ofSeconds(60);
     private static final int CONSOLE_TAIL_BYTES = 4000;
     private static final Logger LOG = LoggerFactory.getLogger(QemuVmm.class);
 
@@ -71,7 +78,7 @@ public final class QemuVmm implements Vmm {
     private final String binary;
     private final AccelerationSource acceleration;
     private final OptionalLong hostTscKhz;
-    private final KnownMachines known = new KnownMachines();
+    private final QemuProcesses processes;
 
     /**
      * @param accel      KVM or TCG for every machine, from {@link QemuAccel#choose}
@@ -90,6 +97,7 @@ public final class QemuVmm implements Vmm {
     public QemuVmm(HostCommands host, QemuConfig config, AccelerationSource acceleration, OptionalLong hostTscKhz) {
         this.host = Objects.requireNonNull(host, "host");
         this.binary = Objects.requireNonNull(config, "config").binary();
+        this.processes = new QemuProcesses(binary);
         this.acceleration = Objects.requireNonNull(acceleration, "acceleration");
         this.hostTscKhz = Objects.requireNonNull(hostTscKhz, "hostTscKhz");
     }
@@ -125,8 +133,11 @@ public final class QemuVmm implements Vmm {
     @Override
     public VmmInstance startPaused(MachineSpec spec) {
         Acceleration how = acceleration.current();
-        QemuAccel accel = QemuAccel.choose(how.kvm());
-        List<String> argv = QemuCommandLine.plan(binary, spec, accel, hostTscKhz);
+        return launch(spec, QemuCommandLine.plan(binary, spec, QemuAccel.choose(how.kvm()), hostTscKhz), how);
+    }
+
+    /** Runs {@code argv}, which daemonises, and waits until its QMP answers; on failure nothing is left running. */
+    private VmmInstance launch(MachineSpec spec, List<String> argv, Acceleration how) {
         QemuFiles files = new QemuFiles(spec.vmDir());
         if (!Files.isDirectory(files.vmDir())) {
             throw new QemuException(ErrorKind.PRECONDITION_FAILED, "cannot start VM " + spec.name()
@@ -136,7 +147,7 @@ public final class QemuVmm implements Vmm {
         try {
             launched = host.run(Command.of(argv).withTimeout(LAUNCH_TIMEOUT));
         } catch (CommandFailedException e) {
-            killLeftover(files);
+            processes.killLeftover(files);
             throw new QemuException("QEMU could not start VM " + spec.name() + ": " + e.getMessage()
                     + consoleTail(files), e);
         }
@@ -144,7 +155,7 @@ public final class QemuVmm implements Vmm {
         try {
             awaitQmp(pid, files, spec.name(), launched);
         } catch (RuntimeException e) {
-            killLeftover(files, pid);
+            processes.killLeftover(pid, files.vmDir());
             throw e;
         }
         LOG.info("VM {}: QEMU pid {} running as {}", spec.name(), pid, how.describe(name()));
@@ -176,10 +187,7 @@ public final class QemuVmm implements Vmm {
      */
     @Override
     public VmmInstance moved(VmmInstance instance, Path vmDir) {
-        OptionalLong started = startTicks(instance.pid());
-        boolean knownThere = started.isPresent() && known.moved(instance.pid(), started.getAsLong(),
-                instance.vmDir().toAbsolutePath().normalize(), vmDir.toAbsolutePath().normalize());
-        if (!knownThere && !isOurs(instance.pid(), vmDir)) {
+        if (!processes.moved(instance.pid(), instance.vmDir(), vmDir) && !processes.isOurs(instance.pid(), vmDir)) {
             throw new QemuException("QEMU pid " + instance.pid() + " is not the machine in " + vmDir + " after the move from "
                     + instance.vmDir());
         }
@@ -188,7 +196,11 @@ public final class QemuVmm implements Vmm {
                 instance.startTicks(), instance.acceleration());
     }
 
-    /** QMP {@code block_resize}: the qcow2 header (or raw file) grows at once; the guest reads the size at boot. */
+    /**
+     * QMP {@code block_resize}: the qcow2 header (or raw file) grows at once. A paused guest reads the
+     * size at boot; a running one (restored from a snapshot) is told by a virtio config change and
+     * its kernel sees the new capacity at once.
+     */
     @Override
     public void growDrive(VmmInstance instance, String driveId, long bytes) {
         QemuFiles files = new QemuFiles(instance.vmDir());
@@ -198,6 +210,121 @@ public final class QemuVmm implements Vmm {
             throw new QemuException("QEMU pid " + instance.pid() + " did not grow drive " + driveId + " to " + bytes
                     + " bytes: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public boolean savesSnapshots() {
+        return true;
+    }
+
+    /**
+     * Streams the machine into {@code dir/state} ({@link QemuMigration#save}), then quits QEMU: the
+     * source, paused after the migration, must not run on, as its drives are what the caller freezes.
+     */
+    @Override
+    public SnapshotFiles saveSnapshot(VmmInstance instance, Path dir) {
+        QemuFiles files = new QemuFiles(instance.vmDir());
+        Path state = dir.resolve(STATE_FILE).toAbsolutePath().normalize();
+        long started = System.nanoTime();
+        boolean created = false;
+        QemuException failure = null;
+        try (QmpClient qmp = QmpClient.connect(files.qmpSocket(), QMP_CALL_TIMEOUT)) {
+            try {
+                String uri = MigrationUris.save(state);
+                createPrivateFile(state);
+                created = true;
+                QemuMigration.save(qmp, uri, Deadline.after(SAVE_TIMEOUT));
+            } finally {
+                quitQuietly(qmp, instance); // saved or not, this machine is done: the contract ends it either way
+            }
+        } catch (QemuException e) {
+            failure = e;
+        }
+        if (!endProcess(instance) && failure == null) {
+            failure = new QemuException("the process is still running " + KILL_WAIT.toSeconds() + " s after SIGKILL");
+        }
+        if (failure != null) {
+            if (created) {
+                deleteQuietly(state);
+            }
+            throw new QemuException(failure.kind(), "QEMU pid " + instance.pid() + " for " + instance.vmDir()
+                    + " could not save its machine to " + state + ": " + failure.getMessage()
+                    + "; the machine was ended" + consoleTail(files), failure);
+        }
+        LOG.info("VM in {}: saved by QEMU pid {} to {} in {} ms", instance.vmDir(), instance.pid(), state,
+                Duration.ofNanos(System.nanoTime() - started).toMillis());
+        return new SnapshotFiles(state, Optional.empty());
+    }
+
+    /**
+     * {@link QemuCommandLine#planRestore}, launched like {@link #startPaused}, then waits until the
+     * stream is loaded: QEMU reads it after daemonising, so the launch returns before the machine is
+     * ready. Afterwards the machine is {@code paused}, which {@link #resume} lets run.
+     */
+    @Override
+    public VmmInstance restorePaused(MachineSpec spec, SnapshotFiles snapshot) {
+        Path state = snapshot.state().toAbsolutePath().normalize();
+        Acceleration how = acceleration.current();
+        List<String> argv = QemuCommandLine.planRestore(binary, spec, QemuAccel.choose(how.kvm()), hostTscKhz, state);
+        // QEMU 7.2 waits for good in "inmigrate" when the stream ends before it began: refuse an unreadable file here.
+        if (!Files.isRegularFile(state) || !Files.isReadable(state)) {
+            throw new QemuException(ErrorKind.PRECONDITION_FAILED, "cannot restore VM " + spec.name() + ": its snapshot "
+                    + state + " is not a readable file; boot it instead");
+        }
+        long started = System.nanoTime();
+        VmmInstance instance;
+        try {
+            instance = launch(spec, argv, how); // QEMU may already exit here, having read a bad stream at once
+        } catch (QemuException e) {
+            throw notRestored(spec, state, e, e.getMessage());
+        }
+        QemuFiles files = new QemuFiles(spec.vmDir());
+        try (QmpClient qmp = QmpClient.connect(files.qmpSocket(), QMP_CALL_TIMEOUT)) {
+            QemuMigration.awaitLoaded(qmp, Deadline.after(LOAD_TIMEOUT));
+        } catch (QemuException e) {
+            boolean exited = !processes.isOurs(instance.pid(), files.vmDir());
+            processes.killLeftover(instance.pid(), files.vmDir());
+            throw notRestored(spec, state, e, "QEMU pid " + instance.pid() + (exited ? " exited while loading it: " : " did not load it: ")
+                    + e.getMessage() + consoleTail(files));
+        }
+        LOG.info("VM {}: QEMU pid {} loaded {} in {} ms", spec.name(), instance.pid(), state,
+                Duration.ofNanos(System.nanoTime() - started).toMillis());
+        return instance;
+    }
+
+    private static QemuException notRestored(MachineSpec spec, Path state, QemuException cause, String what) {
+        return new QemuException(cause.kind(), "VM " + spec.name() + " was not restored from the snapshot " + state + ": " + what
+                + "\nQEMU exits while loading a snapshot that does not match the machine (vCPUs, memory, devices, "
+                + "accelerator) or is damaged; boot the VM instead", cause);
+    }
+
+    private static void createPrivateFile(Path state) {
+        try {
+            Files.createFile(state, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (IOException e) {
+            throw new QemuException("cannot create the snapshot file " + state + ": " + e, e);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.error("cannot remove the half-written snapshot {}: {}", file, e.toString());
+        }
+    }
+
+    private static void quitQuietly(QmpClient qmp, VmmInstance instance) {
+        try {
+            qmp.quit(QMP_CALL_TIMEOUT);
+        } catch (QemuException e) {
+            LOG.warn("VM in {}: QMP quit failed: {}", instance.vmDir(), e.getMessage());
+        }
+    }
+
+    /** Waits for a machine told to quit to exit, else kills it; true when it is gone. */
+    private boolean endProcess(VmmInstance instance) {
+        return awaitExit(instance, QUIT_WAIT) || processes.kill(instance.pid(), instance.vmDir());
     }
 
     @Override
@@ -223,8 +350,9 @@ public final class QemuVmm implements Vmm {
         Path qmpSocket = new QemuFiles(instance.vmDir()).qmpSocket();
         boolean asked = false;
         try (QmpClient qmp = QmpClient.connect(qmpSocket, QMP_CALL_TIMEOUT)) {
-            // A guest that never ran (paused at start, e.g. a create rolled back before it let the guest run) cannot react.
-            if (!NOT_RUN_YET.contains(qmp.queryStatus(QMP_CALL_TIMEOUT))) {
+            // A guest that never ran (paused at start, e.g. a create rolled back before it let the guest run), or
+            // one stopped to be saved or still loading, cannot react.
+            if (!CANNOT_REACT.contains(qmp.queryStatus(QMP_CALL_TIMEOUT))) {
                 qmp.sendCtrlAltDelete(QMP_CALL_TIMEOUT);
                 asked = true;
             }
@@ -242,10 +370,7 @@ public final class QemuVmm implements Vmm {
         if (awaitExit(instance, QUIT_WAIT)) {
             return StopOutcome.QUIT;
         }
-        if (isAlive(instance)) {
-            ProcessHandle.of(instance.pid()).ifPresent(ProcessHandle::destroyForcibly);
-        }
-        if (awaitExit(instance, KILL_WAIT)) {
+        if (processes.kill(instance.pid(), instance.vmDir())) {
             return StopOutcome.KILLED;
         }
         throw new QemuException("QEMU pid " + instance.pid() + " for " + instance.vmDir()
@@ -259,66 +384,8 @@ public final class QemuVmm implements Vmm {
 
     @Override
     public boolean isAlive(VmmInstance instance) {
-        return isOurs(instance.pid(), instance.vmDir());
+        return processes.isOurs(instance.pid(), instance.vmDir());
     }
-
-    /**
-     * Alive, not a zombie, and its command line names our binary and this VM directory — or, for a
-     * warm machine moved here, which names the directory it started in, it holds this directory's pid
-     * file open (QEMU keeps it open, locked, while it runs). Once proven, known by its start time.
-     */
-    private boolean isOurs(long pid, Path vmDir) {
-        Path proc = Path.of("/proc", Long.toString(pid));
-        Path dir = vmDir.toAbsolutePath().normalize();
-        OptionalLong started = startTicks(pid);
-        if (started.isEmpty()) {
-            known.forget(pid);
-            return false;
-        }
-        if (known.isKnown(pid, started.getAsLong(), dir)) {
-            return true;
-        }
-        try {
-            byte[] cmdline = Files.readAllBytes(proc.resolve("cmdline"));
-            boolean ours = cmdlineMatches(cmdline, binary, dir)
-                    || (runs(cmdline, binary) && OpenFiles.anyMatch(proc, new QemuFiles(dir).pidFile()::equals));
-            if (ours) {
-                known.remember(pid, started.getAsLong(), dir);
-            }
-            return ours;
-        } catch (IOException | RuntimeException e) {
-            return false; // exited while we looked
-        }
-    }
-
-    /** When the process started, in clock ticks; empty when it is gone or a zombie (its QEMU exit is complete). */
-    private static OptionalLong startTicks(long pid) {
-        try {
-            ProcStat.Times times = ProcStat.times(Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8));
-            return times.zombie() ? OptionalLong.empty() : OptionalLong.of(times.startTicks());
-        } catch (IOException | RuntimeException e) {
-            return OptionalLong.empty();
-        }
-    }
-
-    /** Whether a NUL-separated {@code /proc/PID/cmdline} is QEMU {@code binary} running a machine in {@code vmDir}. */
-    static boolean cmdlineMatches(byte[] cmdline, String binary, Path vmDir) {
-        return runs(cmdline, binary) && args(cmdline).contains(new QemuFiles(vmDir).pidFile().toString());
-    }
-
-    private static boolean runs(byte[] cmdline, String binary) {
-        List<String> args = args(cmdline);
-        if (args.isEmpty() || args.getFirst().isEmpty()) {
-            return false;
-        }
-        Path program = Path.of(args.getFirst()).getFileName();
-        return program != null && program.equals(Path.of(binary).getFileName());
-    }
-
-    private static List<String> args(byte[] cmdline) {
-        return Arrays.asList(new String(cmdline, StandardCharsets.UTF_8).split("\0"));
-    }
-
 
     private long readPid(QemuFiles files, String vm, CommandResult launched) {
         try {
@@ -339,7 +406,7 @@ public final class QemuVmm implements Vmm {
         Deadline end = Deadline.after(QMP_READY_TIMEOUT);
         QemuException last = null;
         while (true) {
-            if (!isOurs(pid, files.vmDir())) {
+            if (!processes.isOurs(pid, files.vmDir())) {
                 throw new QemuException("QEMU for VM " + vm + " (pid " + pid + ") exited right after starting"
                         + stderr(launched) + consoleTail(files));
             }
@@ -360,48 +427,16 @@ public final class QemuVmm implements Vmm {
         }
     }
 
-    private void killLeftover(QemuFiles files) {
-        try {
-            String text = Files.readString(files.pidFile(), StandardCharsets.UTF_8).strip();
-            killLeftover(files, Long.parseLong(text));
-        } catch (IOException | NumberFormatException e) {
-            // No pid file: QEMU never got as far as daemonising, so nothing runs.
-        }
-    }
-
-    private void killLeftover(QemuFiles files, long pid) {
-        if (isOurs(pid, files.vmDir())) {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            if (!awaitExit(pid, files.vmDir(), KILL_WAIT)) {
-                LOG.error("QEMU pid {} for {} survived SIGKILL after a failed start", pid, files.vmDir());
-            }
-        }
-    }
-
     private boolean awaitExit(VmmInstance instance, Duration limit) {
-        return awaitExit(instance.pid(), instance.vmDir(), limit);
-    }
-
-    /** Polls until the process is gone or {@code limit} passes; true when it is gone. */
-    private boolean awaitExit(long pid, Path vmDir, Duration limit) {
-        try {
-            return Deadline.after(limit).await(() -> !isOurs(pid, vmDir), POLL);
-        } catch (InterruptedException e) {
-            throw interrupted();
-        }
+        return processes.awaitExit(instance.pid(), instance.vmDir(), limit);
     }
 
     private static void pause(Deadline end) {
         try {
             end.sleep(POLL);
         } catch (InterruptedException e) {
-            throw interrupted();
+            throw QemuProcesses.interrupted();
         }
-    }
-
-    private static QemuException interrupted() {
-        Thread.currentThread().interrupt();
-        return new QemuException("interrupted while waiting for QEMU");
     }
 
     private static String stderr(CommandResult launched) {

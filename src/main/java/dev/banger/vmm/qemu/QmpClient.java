@@ -100,6 +100,45 @@ public final class QmpClient implements AutoCloseable {
         execute("block_resize", JsonNodeFactory.instance.objectNode().put("device", device).put("size", bytes), timeout);
     }
 
+    /** {@code stop}: pauses the vCPUs; the machine keeps its state and can be migrated. */
+    public void stop(Duration timeout) {
+        execute("stop", null, timeout);
+    }
+
+    /** {@code migrate-set-parameters max-bandwidth}: the migration's rate limit, in bytes per second. */
+    public void setMigrationBandwidth(long bytesPerSecond, Duration timeout) {
+        execute("migrate-set-parameters", JsonNodeFactory.instance.objectNode().put("max-bandwidth", bytesPerSecond), timeout);
+    }
+
+    /** {@code migrate}: starts sending the machine to {@code uri}; it runs on in QEMU, see {@link #queryMigrate}. */
+    public void migrate(String uri, Duration timeout) {
+        execute("migrate", JsonNodeFactory.instance.objectNode().put("uri", uri), timeout);
+    }
+
+    /** {@code query-migrate}: where the outgoing or incoming migration is. */
+    public Migration queryMigrate(Duration timeout) {
+        JsonNode info = execute("query-migrate", null, timeout);
+        return new Migration(info.path("status").asText(""), info.path("error-desc").asText(""));
+    }
+
+    /**
+     * A migration's progress as {@code query-migrate} tells it.
+     *
+     * @param status    QEMU's {@code MigrationStatus} ({@code setup}, {@code active}, {@code completed},
+     *                  {@code failed}, {@code cancelled}…), empty before any migration started
+     * @param errorDesc why it failed, when QEMU says; else empty
+     */
+    public record Migration(String status, String errorDesc) {
+        public boolean completed() {
+            return status.equals("completed");
+        }
+
+        /** It ended without completing. */
+        public boolean failed() {
+            return status.equals("failed") || status.equals("cancelled");
+        }
+    }
+
     /** Presses Ctrl-Alt-Delete on the guest's keyboard (the i8042): the Firecracker-style stop request. */
     public void sendCtrlAltDelete(Duration timeout) {
         ObjectNode arguments = JsonNodeFactory.instance.objectNode();

@@ -50,6 +50,32 @@ final class FakeQmpServer implements AutoCloseable {
         return List.copyOf(received);
     }
 
+    /** The {@code execute} of every command received, in order. */
+    List<String> commands() {
+        return received.stream().map(line -> {
+            try {
+                return Json.mapper().readTree(line).path("execute").asText();
+            } catch (IOException e) {
+                return line;
+            }
+        }).toList();
+    }
+
+    /** The arguments of the last command named {@code execute} received. */
+    JsonNode argumentsOf(String execute) throws IOException {
+        JsonNode found = null;
+        for (String line : received) {
+            JsonNode command = Json.mapper().readTree(line);
+            if (command.path("execute").asText().equals(execute)) {
+                found = command.path("arguments");
+            }
+        }
+        if (found == null) {
+            throw new AssertionError("no " + execute + " among " + commands());
+        }
+        return found;
+    }
+
     @Override
     public void close() throws IOException {
         server.close();
@@ -93,6 +119,13 @@ final class FakeQmpServer implements AutoCloseable {
             JsonNode command = command();
             send("{\"return\": " + returnJson + ", \"id\": " + command.path("id") + "}");
             return command;
+        }
+
+        /** Answers every further command with {@code "return": returnJson} until the client hangs up. */
+        void answerAll(String returnJson) throws IOException {
+            for (JsonNode command = command(); command != null; command = command()) {
+                send("{\"return\": " + returnJson + ", \"id\": " + command.path("id") + "}");
+            }
         }
 
         /** Greets and accepts {@code qmp_capabilities}, as QEMU does. */

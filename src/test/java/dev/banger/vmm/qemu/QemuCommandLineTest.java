@@ -195,4 +195,36 @@ class QemuCommandLineTest {
                 .hasMessageContaining("agent.sock is 121 bytes long")
                 .hasMessageContaining("at most 107");
     }
+
+    @Test
+    void aRestoreIsTheSameMachineThatReadsTheSavedStreamStillPaused() {
+        Path state = Path.of("/var/lib/banger/images/base/snapshot/state");
+
+        List<String> restore = QemuCommandLine.planRestore("qemu-system-x86_64", full(), QemuAccel.TCG, TSC, state);
+
+        List<String> boot = QemuCommandLine.plan("qemu-system-x86_64", full(), QemuAccel.TCG, TSC);
+        assertThat(restore).startsWith(boot.toArray(String[]::new)).hasSize(boot.size() + 2).contains("-S")
+                .endsWith("-incoming", "exec:exec cat /var/lib/banger/images/base/snapshot/state 2>/dev/null");
+    }
+
+    @Test
+    void aStatePathTheShellWouldReadAsCodeIsRefused() {
+        for (String path : List.of("/snap/state; rm -rf ~", "/snap/$(id)", "/snap/a b", "/snap/`x`", "/snap/a|b",
+                "/snap/a>b", "/snap/a,b", "/snap/*", "/snap/a'b", "/snap/a\nb")) {
+            assertThatThrownBy(() -> QemuCommandLine.planRestore("qemu-system-x86_64", full(), QemuAccel.KVM, TSC, Path.of(path)))
+                    .as(path)
+                    .isInstanceOf(QemuException.class)
+                    .satisfies(e -> assertThat(((QemuException) e).kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
+                    .hasMessageContaining("snapshot file " + path)
+                    .hasMessageContaining("only letters, digits and / . _ + -");
+        }
+    }
+
+    @Test
+    void theSaveUriWritesIntoTheStateFileThroughTheSameCheck() {
+        assertThat(MigrationUris.save(Path.of("/var/lib/banger/images/base-1.2_x+y/snapshot/state")))
+                .isEqualTo("exec:cat > /var/lib/banger/images/base-1.2_x+y/snapshot/state");
+        assertThatThrownBy(() -> MigrationUris.save(Path.of("/tmp/x&y/state")))
+                .hasMessageContaining("snapshot file /tmp/x&y/state");
+    }
 }

@@ -16,6 +16,7 @@ import dev.banger.runtime.RuntimeArtifacts;
 import dev.banger.runtime.RuntimeBundle;
 import dev.banger.runtime.RuntimeBundleException;
 import dev.banger.vmm.MachineSpec;
+import dev.banger.vmm.SnapshotFiles;
 import dev.banger.host.disk.DiskFormat;
 import dev.banger.vmm.MachineSpec.Drive;
 import dev.banger.vmm.VmmInstance;
@@ -29,9 +30,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchService;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -46,8 +49,9 @@ import org.junit.jupiter.api.Test;
  * tiny ext4 root whose init prints a marker and idles, then stops it. The root's init reads
  * {@code banger_test_cad=} from the kernel command line: {@code reboot} makes Ctrl-Alt-Delete reboot at
  * once (so {@code -no-reboot} ends QEMU), {@code ignore} makes the kernel send SIGINT to pid 1 instead,
- * which ignores it, as a guest whose init does not handle Ctrl-Alt-Delete would. Every QEMU whose command line names the test's
- * directory is killed afterwards, also on failure.
+ * which ignores it, as a guest whose init does not handle Ctrl-Alt-Delete would. A booted guest is also saved and
+ * restored twice, each copy on its own qcow2 overlays of the saved machine's. Every QEMU whose command line names the
+ * test's directory is killed afterwards, also on failure.
  */
 @Tag("root")
 class QemuVmmIntegrationTest {
@@ -242,6 +246,87 @@ class QemuVmmIntegrationTest {
         assertThat(health.legacy()).isFalse();
         assertThat(health.bootId()).isNotBlank();
         assertThat(vmm.stopReporting(instance, GRACE)).isEqualTo(QemuVmm.StopOutcome.GUEST_SHUTDOWN);
+    }
+
+    @Test
+    void aSavedMachineIsRestoredTwiceAndEachCopyRunsOnFromWhereItWasSavedOnItsOwnOverlays() throws Exception {
+        Path sourceDir = testDir.resolve("golden");
+        Files.createDirectories(sourceDir);
+        HOST.run("qemu-img", "create", "-q", "-f", "qcow2", "-b", rootImage.toString(), "-F", "raw",
+                sourceDir.resolve("root.qcow2").toString());
+        HOST.run("qemu-img", "create", "-q", "-f", "qcow2", sourceDir.resolve("work.qcow2").toString(), "16M");
+        VmmInstance source = vmm.start(restorableSpec("golden", sourceDir));
+        awaitConsole(sourceDir.resolve("console.log"), MARKER);
+        String bootId = awaitHealth(HttpAgentClient.overUnixSocket(source.agentSocket())).bootId();
+
+        Path snapshotDir = Files.createDirectories(testDir.resolve("snapshot"));
+        SnapshotFiles saved = vmm.saveSnapshot(source, snapshotDir);
+
+        assertThat(vmm.savesSnapshots()).isTrue();
+        assertThat(saved.state()).isEqualTo(snapshotDir.resolve("state")).isNotEmptyFile();
+        assertThat(saved.memory()).isEmpty();
+        assertThat(Files.getPosixFilePermissions(saved.state())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(vmm.isAlive(source)).isFalse();
+        assertThat(processesMentioning(sourceDir)).isEmpty();
+
+        List<VmmInstance> restored = new ArrayList<>();
+        for (String name : List.of("copy-1", "copy-2")) {
+            Path vmDir = Files.createDirectories(testDir.resolve(name));
+            for (String drive : List.of("root", "work")) {
+                HOST.run("qemu-img", "create", "-q", "-f", "qcow2", "-b", sourceDir.resolve(drive + ".qcow2").toString(),
+                        "-F", "qcow2", vmDir.resolve(drive + ".qcow2").toString());
+            }
+            VmmInstance copy = vmm.restorePaused(restorableSpec(name, vmDir), saved);
+            try (QmpClient qmp = QmpClient.connect(vmDir.resolve("qmp.sock"), Duration.ofSeconds(5))) {
+                assertThat(qmp.queryStatus(Duration.ofSeconds(5))).isEqualTo("paused");
+            }
+            vmm.resume(copy);
+            restored.add(copy);
+        }
+        for (VmmInstance copy : restored) {
+            try (QmpClient qmp = QmpClient.connect(copy.vmDir().resolve("qmp.sock"), Duration.ofSeconds(5))) {
+                assertThat(qmp.queryStatus(Duration.ofSeconds(5))).isEqualTo("running");
+            }
+            // The same boot, carried on: the agent in the restored memory answers with the source's boot id.
+            assertThat(awaitHealth(HttpAgentClient.overUnixSocket(copy.agentSocket())).bootId()).isEqualTo(bootId);
+            assertThat(Files.readString(copy.vmDir().resolve("console.log"))).doesNotContain("Linux version");
+        }
+
+        // A running restored machine is told its drive grew: its kernel logs the new size at once.
+        VmmInstance first = restored.getFirst();
+        vmm.growDrive(first, "work", 64L << 20);
+        assertThat(awaitConsole(first.vmDir().resolve("console.log"), "[vdb] new size: 131072 512-byte logical blocks"))
+                .isNotEmpty();
+
+        for (VmmInstance copy : restored) {
+            assertThat(vmm.stopReporting(copy, GRACE)).isEqualTo(QemuVmm.StopOutcome.GUEST_SHUTDOWN);
+            assertThat(vmm.isAlive(copy)).isFalse();
+        }
+        assertThat(saved.state()).as("restoring reads the snapshot, it does not use it up").isNotEmptyFile();
+    }
+
+    @Test
+    void aDamagedSnapshotFailsTheRestoreAndLeavesNothingRunning() throws Exception {
+        Path vmDir = Files.createDirectories(testDir.resolve("copy"));
+        HOST.run("qemu-img", "create", "-q", "-f", "qcow2", "-b", rootImage.toString(), "-F", "raw",
+                vmDir.resolve("root.qcow2").toString());
+        HOST.run("qemu-img", "create", "-q", "-f", "qcow2", vmDir.resolve("work.qcow2").toString(), "16M");
+        // QEMU's stream magic, then garbage: the load starts and fails.
+        Path state = Files.write(testDir.resolve("state"), "QEVM\0\0\0\3not a machine".getBytes(StandardCharsets.ISO_8859_1));
+
+        assertThatThrownBy(() -> vmm.restorePaused(restorableSpec("copy", vmDir), new SnapshotFiles(state, Optional.empty())))
+                .isInstanceOf(QemuException.class)
+                .hasMessageContaining("the snapshot " + state)
+                .hasMessageContaining("does not match the machine");
+        assertThat(processesMentioning(vmDir)).isEmpty();
+    }
+
+    /** A machine on a qcow2 root and work drive in {@code vmDir}, as a restored copy has them. */
+    private static MachineSpec restorableSpec(String name, Path vmDir) {
+        return new MachineSpec(name, vmDir, 1, 256, kernel, initrd,
+                "console=ttyS0 reboot=k panic=1 pci=off root=/dev/vda rw banger_test_cad=reboot",
+                List.of(new Drive("root", vmDir.resolve("root.qcow2"), DiskFormat.QCOW2, false),
+                        new Drive("work", vmDir.resolve("work.qcow2"), DiskFormat.QCOW2, false)), null, 3, 10000);
     }
 
     /** Asks until the agent answers: it starts in the background of the guest's init, bounded by {@link #BOOT_LIMIT}. */

@@ -7,7 +7,9 @@ import dev.banger.config.QemuConfig;
 import dev.banger.host.CommandResult;
 import dev.banger.host.RecordingHostCommands;
 import dev.banger.model.ErrorKind;
+import dev.banger.rpc.Json;
 import dev.banger.vmm.MachineSpec;
+import dev.banger.vmm.SnapshotFiles;
 import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmInstance;
 import java.io.IOException;
@@ -15,8 +17,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -113,19 +117,143 @@ class QemuVmmTest {
     void cmdlineMatchesOnlyThisBinaryRunningThisVmDirectory() {
         Path dir = Path.of("/var/lib/banger/vms/dev1");
 
-        assertThat(QemuVmm.cmdlineMatches(cmdline("/usr/bin/qemu-system-x86_64", "-M", "microvm", "-daemonize",
+        assertThat(QemuProcesses.cmdlineMatches(cmdline("/usr/bin/qemu-system-x86_64", "-M", "microvm", "-daemonize",
                 "-pidfile", "/var/lib/banger/vms/dev1/qemu.pid"), "qemu-system-x86_64", dir)).isTrue();
-        assertThat(QemuVmm.cmdlineMatches(cmdline("/usr/bin/qemu-system-x86_64", "-pidfile",
+        assertThat(QemuProcesses.cmdlineMatches(cmdline("/usr/bin/qemu-system-x86_64", "-pidfile",
                 "/var/lib/banger/vms/dev10/qemu.pid"), "qemu-system-x86_64", dir)).isFalse();
-        assertThat(QemuVmm.cmdlineMatches(cmdline("/usr/bin/vim", "/var/lib/banger/vms/dev1/qemu.pid"),
+        assertThat(QemuProcesses.cmdlineMatches(cmdline("/usr/bin/vim", "/var/lib/banger/vms/dev1/qemu.pid"),
                 "qemu-system-x86_64", dir)).isFalse();
-        assertThat(QemuVmm.cmdlineMatches(new byte[0], "qemu-system-x86_64", dir)).isFalse();
+        assertThat(QemuProcesses.cmdlineMatches(new byte[0], "qemu-system-x86_64", dir)).isFalse();
     }
 
     @Test
     void theBackendIsNamedQemuAndAgentsAreReachedOverAPlainUnixSocket() {
         assertThat(vmm.name()).isEqualTo("qemu");
         assertThat(new QemuFiles(vmDir).agentSocket()).isEqualTo(vmDir.resolve("agent.sock"));
+    }
+
+    private VmmInstance notRunningQemu() {
+        // This JVM's pid: never QEMU, so nothing is killed and the process counts as ended at once.
+        return new VmmInstance("qemu", OWN_PID, vmDir, vmDir.resolve("agent.sock"), VmmInstance.AgentTransport.UNIX_STREAM);
+    }
+
+    @Test
+    void saveSnapshotStreamsTheStoppedMachineIntoAPrivateStateFileThenQuitsQemu() throws Exception {
+        Path snapshot = Files.createDirectory(vmDir.resolve("snapshot"));
+        try (FakeQmpServer qemu = new FakeQmpServer(vmDir.resolve("qmp.sock"), peer -> {
+            peer.negotiate();
+            peer.answer("{}");
+            peer.answer("{}");
+            peer.answer("{}");
+            peer.answer("{\"status\": \"completed\"}");
+            peer.answerAll("{}");
+        })) {
+            SnapshotFiles saved = vmm.saveSnapshot(notRunningQemu(), snapshot);
+
+            assertThat(vmm.savesSnapshots()).isTrue();
+            assertThat(saved).isEqualTo(new SnapshotFiles(snapshot.resolve("state"), Optional.empty()));
+            assertThat(Files.getPosixFilePermissions(saved.state())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            assertThat(qemu.commands()).containsExactly("qmp_capabilities", "stop", "migrate-set-parameters", "migrate",
+                    "query-migrate", "quit");
+            assertThat(qemu.argumentsOf("migrate").path("uri").asText()).isEqualTo("exec:cat > " + snapshot.resolve("state"));
+        }
+    }
+
+    @Test
+    void aFailedSaveRemovesTheStateFileEndsQemuAndReportsQemusReasonWithTheConsoleTail() throws Exception {
+        Path snapshot = Files.createDirectory(vmDir.resolve("snapshot"));
+        write(vmDir.resolve("console.log"), "[   12.0] BANGER-GUEST-UP\n");
+        try (FakeQmpServer qemu = new FakeQmpServer(vmDir.resolve("qmp.sock"), peer -> {
+            peer.negotiate();
+            peer.answer("{}");
+            peer.answer("{}");
+            peer.answer("{}");
+            peer.answer("{\"status\": \"failed\", \"error-desc\": \"Unable to write to command: No space left on device\"}");
+            peer.answerAll("{}");
+        })) {
+            assertThatThrownBy(() -> vmm.saveSnapshot(notRunningQemu(), snapshot))
+                    .isInstanceOf(QemuException.class)
+                    .hasMessageContaining("could not save its machine to " + snapshot.resolve("state"))
+                    .hasMessageContaining("No space left on device")
+                    .hasMessageContaining("the machine was ended")
+                    .hasMessageContaining("BANGER-GUEST-UP");
+            assertThat(qemu.commands()).last().isEqualTo("quit");
+            assertThat(snapshot).isEmptyDirectory();
+        }
+    }
+
+    @Test
+    void aSnapshotDirectoryTheShellWouldMisreadIsRefusedAndTheMachineStillEnded() throws Exception {
+        Path snapshot = Files.createDirectory(vmDir.resolve("snap shot"));
+        try (FakeQmpServer qemu = new FakeQmpServer(vmDir.resolve("qmp.sock"), peer -> {
+            peer.negotiate();
+            peer.answerAll("{}");
+        })) {
+            assertThatThrownBy(() -> vmm.saveSnapshot(notRunningQemu(), snapshot))
+                    .isInstanceOf(QemuException.class)
+                    .satisfies(e -> assertThat(((QemuException) e).kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
+                    .hasMessageContaining("only letters, digits and / . _ + -");
+            assertThat(qemu.commands()).containsExactly("qmp_capabilities", "quit");
+            assertThat(snapshot).isEmptyDirectory();
+        }
+    }
+
+    @Test
+    void aMissingSnapshotIsRefusedBeforeQemuRuns() {
+        Path state = vmDir.resolve("snapshot/state");
+
+        assertThatThrownBy(() -> vmm.restorePaused(spec(vmDir), new SnapshotFiles(state, Optional.empty())))
+                .isInstanceOf(QemuException.class)
+                .satisfies(e -> assertThat(((QemuException) e).kind()).isEqualTo(ErrorKind.PRECONDITION_FAILED))
+                .hasMessageContaining("its snapshot " + state + " is not a readable file");
+        assertThat(host.recorded()).isEmpty();
+    }
+
+    @Test
+    void aRestoreWhoseQemuExitsAtOnceNamesTheSnapshotAndWhatToDo() throws IOException {
+        Path state = Files.writeString(vmDir.resolve("state"), "QEVM");
+        host.answer(List.of("qemu-system-x86_64"), command -> {
+            write(vmDir.resolve("qemu.pid"), OWN_PID + "\n");
+            return new CommandResult(command, 0, "", "", Duration.ZERO);
+        });
+
+        assertThatThrownBy(() -> vmm.restorePaused(spec(vmDir), new SnapshotFiles(state, Optional.empty())))
+                .isInstanceOf(QemuException.class)
+                .hasMessageContaining("VM dev1 was not restored from the snapshot " + state)
+                .hasMessageContaining("exited right after starting")
+                .hasMessageContaining("boot the VM instead");
+        assertThat(host.recorded().getFirst()).containsSequence("-incoming", "exec:exec cat " + state + " 2>/dev/null");
+    }
+
+    @Test
+    void growDriveResizesTheBlockDeviceOfARunningMachine() throws Exception {
+        try (FakeQmpServer qemu = new FakeQmpServer(vmDir.resolve("qmp.sock"), peer -> {
+            peer.negotiate();
+            peer.answer("{}");
+            peer.drain();
+        })) {
+            vmm.growDrive(notRunningQemu(), "work", 64L << 20);
+
+            assertThat(qemu.commands()).containsExactly("qmp_capabilities", "block_resize");
+            assertThat(qemu.argumentsOf("block_resize")).isEqualTo(Json.mapper().readTree(
+                    "{\"device\": \"work\", \"size\": 67108864}"));
+        }
+    }
+
+    @Test
+    void aRefusedGrowNamesTheDriveAndQemusReason() throws Exception {
+        try (FakeQmpServer qemu = new FakeQmpServer(vmDir.resolve("qmp.sock"), peer -> {
+            peer.negotiate();
+            var command = peer.command();
+            peer.send("{\"id\": " + command.path("id") + ", \"error\": {\"class\": \"GenericError\", "
+                    + "\"desc\": \"Cannot shrink the device\"}}");
+            peer.drain();
+        })) {
+            assertThatThrownBy(() -> vmm.growDrive(notRunningQemu(), "work", 1L << 20))
+                    .isInstanceOf(QemuException.class)
+                    .hasMessageContaining("did not grow drive work to 1048576 bytes")
+                    .hasMessageContaining("Cannot shrink the device");
+        }
     }
 
     private static byte[] cmdline(String... args) {

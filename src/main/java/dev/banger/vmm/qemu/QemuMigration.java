@@ -1,0 +1,101 @@
+package dev.banger.vmm.qemu;
+
+import dev.banger.model.Deadline;
+import java.time.Duration;
+
+/**
+ * The QMP conversations behind golden snapshots, each over one connection and under one deadline:
+ * {@link #save} pauses a running machine and streams it into its state file; {@link #awaitLoaded}
+ * waits until a machine started with {@code -incoming} has read one. The process around them is
+ * {@link QemuVmm}'s. Stateless.
+ */
+final class QemuMigration {
+    /**
+     * QEMU 7.2 throttles a migration to 128 MiB/s unless told otherwise; here it only fills a local
+     * file from a stopped machine, and the limit made saving several times slower (figures in
+     * {@code docs/bench.md}). 1 TiB/s: far above any disk, far below where QEMU's rate arithmetic
+     * could overflow.
+     */
+    static final long UNTHROTTLED = 1L << 40;
+    /** What {@code query-status} says while the incoming stream is still being read. */
+    static final String LOADING = "inmigrate";
+    private static final Duration CALL = Duration.ofSeconds(2);
+    private static final Duration POLL = Duration.ofMillis(10);
+
+    private QemuMigration() {
+    }
+
+    /**
+     * {@code stop}, lifts the bandwidth limit, {@code migrate} to {@code uri}, then polls
+     * {@code query-migrate} until QEMU reports {@code completed}. The machine is left paused
+     * ({@code postmigrate}); ending it is the caller's.
+     *
+     * @throws QemuException with QEMU's {@code error-desc} when the migration fails, or when it does not
+     *                       finish before {@code end}
+     */
+    static void save(QmpClient qmp, String uri, Deadline end) {
+        qmp.stop(call(end, "pausing the machine"));
+        qmp.setMigrationBandwidth(UNTHROTTLED, call(end, "lifting the migration's bandwidth limit"));
+        qmp.migrate(uri, call(end, "starting the migration"));
+        while (true) {
+            QmpClient.Migration migration = qmp.queryMigrate(call(end, "waiting for the migration"));
+            if (migration.completed()) {
+                return;
+            }
+            if (migration.failed()) {
+                throw new QemuException("the migration to '" + uri + "' " + migration.status()
+                        + (migration.errorDesc().isEmpty() ? "" : ": " + migration.errorDesc()));
+            }
+            pause(end, "waiting for the migration (last status '" + migration.status() + "')");
+        }
+    }
+
+    /**
+     * Polls {@code query-status} until the machine is no longer {@code inmigrate}, then requires
+     * {@code query-migrate} to say {@code completed}. A load that fails makes QEMU exit, which the
+     * caller sees as a failed QMP call; a stream that ends before it began leaves QEMU 7.2 in
+     * {@code inmigrate} for good, which only the deadline ends.
+     *
+     * @return the run state after loading: {@code paused} for a machine saved stopped
+     * @throws QemuException when the load fails or does not end before {@code end}
+     */
+    static String awaitLoaded(QmpClient qmp, Deadline end) {
+        while (true) {
+            String status = qmp.queryStatus(call(end, "waiting for the snapshot to load"));
+            if (!status.equals(LOADING)) {
+                QmpClient.Migration migration = qmp.queryMigrate(call(end, "checking the loaded snapshot"));
+                if (!migration.completed()) {
+                    throw new QemuException("loading the snapshot ended in run state '" + status + "' with migration status '"
+                            + migration.status() + "'" + (migration.errorDesc().isEmpty() ? "" : ": " + migration.errorDesc()));
+                }
+                return status;
+            }
+            pause(end, "waiting for the snapshot to load");
+        }
+    }
+
+    /** One QMP call's budget: at most {@link #CALL}, never past {@code end}. */
+    private static Duration call(Deadline end, String step) {
+        long left = end.remainingNanos();
+        if (left <= 0) {
+            throw timedOut(end, step);
+        }
+        return Duration.ofNanos(Math.min(left, CALL.toNanos()));
+    }
+
+    private static void pause(Deadline end, String step) {
+        if (end.expired()) {
+            throw timedOut(end, step);
+        }
+        try {
+            end.sleep(POLL);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QemuException("interrupted while " + step);
+        }
+    }
+
+    private static QemuException timedOut(Deadline end, String step) {
+        return new QemuException("timed out after " + end.budget().toSeconds() + " s " + step);
+    }
+}
