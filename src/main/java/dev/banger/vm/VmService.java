@@ -195,7 +195,7 @@ public final class VmService {
         Vmm vmm = host.backends().vmm(backend.backend());
         CreatePlan plan = CreatePlanner.plan(name, checked, image, ImagePolicy.manifest(image), backend,
                 new CreatePlanner.HostFacts(host.disks().factsFor(vmm), vmm.adoptsPausedMachines(), ImagePolicy.hasWorkSeed(image),
-                        snapshots.forCreate(image, vmm, checked.vcpus(), checked.memoryMib())));
+                        snapshots.forCreate(image, backend, checked.vcpus(), checked.memoryMib())));
         // Only a request that passed every check may set up the host network (bad input changes nothing).
         ensureHostStarted();
         return plan;

@@ -73,8 +73,8 @@ public final class VmSnapshots {
     }
 
     /** The snapshot a create of this image and size on {@code vmm} would restore, if any. */
-    Optional<GoldenSnapshot> forCreate(Image image, Vmm vmm, int vcpus, int memoryMib) {
-        return shape(image, vmm, vcpus, memoryMib).flatMap(shape -> store.find(image, shape));
+    Optional<GoldenSnapshot> forCreate(Image image, BackendChoice backend, int vcpus, int memoryMib) {
+        return shape(image, backends.vmm(backend.backend()), backend.acceleration(), vcpus, memoryMib).flatMap(shape -> store.find(image, shape));
     }
 
     /**
@@ -86,7 +86,7 @@ public final class VmSnapshots {
             return;
         }
         Vmm vmm = backends.vmm(plan.vmm());
-        shape(plan.image(), vmm, plan.vcpus(), plan.memoryMib())
+        shape(plan.image(), vmm, plan.acceleration(), plan.vcpus(), plan.memoryMib())
                 .filter(shape -> store.find(plan.image(), shape).isEmpty())
                 .filter(shape -> making.add(shape.key()))
                 .ifPresent(shape -> Thread.ofVirtual().name("golden-" + shape.key()).start(() -> {
@@ -105,7 +105,7 @@ public final class VmSnapshots {
     public MakeRequest checkMake(Image image, int vcpus, int memoryMib) {
         BackendChoice choice = backends.choose();
         Vmm vmm = backends.vmm(choice.backend());
-        SnapshotShape shape = shape(image, vmm, vcpus, memoryMib).orElseThrow(() -> VmException.precondition(whyNot(image, vmm)));
+        SnapshotShape shape = shape(image, vmm, choice.acceleration(), vcpus, memoryMib).orElseThrow(() -> VmException.precondition(whyNot(image, vmm)));
         if (making.contains(shape.key())) {
             throw VmException.conflict("a snapshot of " + shape + " is being made already");
         }
@@ -175,12 +175,12 @@ public final class VmSnapshots {
         }
     }
 
-    private Optional<SnapshotShape> shape(Image image, Vmm vmm, int vcpus, int memoryMib) {
+    private Optional<SnapshotShape> shape(Image image, Vmm vmm, Acceleration acceleration, int vcpus, int memoryMib) {
         Supplier<String> agent = agentVersion;
         if (agent == null || !vmm.savesSnapshots() || !ImagePolicy.restorable(image)) {
             return Optional.empty();
         }
-        return Optional.of(new SnapshotShape(image.name(), vmm.name(), vcpus, memoryMib, digests.sha256(image.kernel()),
+        return Optional.of(new SnapshotShape(image.name(), vmm.name(), acceleration.kvm(), vcpus, memoryMib, digests.sha256(image.kernel()),
                 Machines.unaddressedBootArgs(vmm), agent.get(), BangerVersion.get()));
     }
 

@@ -9,10 +9,11 @@ import java.util.Objects;
 /**
  * What a golden snapshot was made for. A create restores one only when every field equals its own:
  * a saved guest is only valid for the same machine (backend, vCPUs, memory, kernel and its command
- * line) running the same guest agent, saved by the same banger. Immutable value.
+ * line, and acceleration) running the same guest agent, saved by the same banger. Immutable value.
  *
  * @param image         the image's name
  * @param backend       the VMM's name
+ * @param kvm           whether the machine ran under KVM (a snapshot saved under emulation does not load under KVM)
  * @param vcpus         the guest's vCPUs
  * @param memoryMib     the guest's memory
  * @param kernel        the kernel file's sha256
@@ -20,7 +21,7 @@ import java.util.Objects;
  * @param agentVersion  the guest agent's sha256 (the runtime bundle's)
  * @param bangerVersion the banger version
  */
-public record SnapshotShape(String image, String backend, int vcpus, int memoryMib, String kernel, String bootArgs,
+public record SnapshotShape(String image, String backend, boolean kvm, int vcpus, int memoryMib, String kernel, String bootArgs,
         String agentVersion, String bangerVersion) {
     public SnapshotShape {
         Objects.requireNonNull(image, "image");
@@ -33,7 +34,7 @@ public record SnapshotShape(String image, String backend, int vcpus, int memoryM
 
     /** A short, stable name for the shape, used in directory names: 16 hex digits of a sha256 over every field. */
     public String key() {
-        String text = String.join("\n", image, backend, Integer.toString(vcpus), Integer.toString(memoryMib), kernel, bootArgs,
+        String text = String.join("\n", image, backend, kvm ? "kvm" : "emulated", Integer.toString(vcpus), Integer.toString(memoryMib), kernel, bootArgs,
                 agentVersion, bangerVersion);
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));

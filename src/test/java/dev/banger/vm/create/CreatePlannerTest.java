@@ -96,7 +96,7 @@ class CreatePlannerTest {
     }
 
     private static GoldenSnapshot snapshot(DiskFormat format, long workBytes) {
-        SnapshotShape shape = new SnapshotShape("dev", "qemu", 2, 1024, "k".repeat(64), "console=ttyS0", "agent", "0.1.0");
+        SnapshotShape shape = new SnapshotShape("dev", "qemu", false, 2, 1024, "k".repeat(64), "console=ttyS0", "agent", "0.1.0");
         return new GoldenSnapshot(DIR.resolve("snapshots/x"), new SnapshotMeta(shape, "sha256:" + "ab".repeat(32),
                 Instant.parse("2026-12-05T10:00:00Z"), "02:b9:00:00:00:01", format, workBytes, false));
     }

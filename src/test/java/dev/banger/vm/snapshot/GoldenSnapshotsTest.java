@@ -39,7 +39,7 @@ class GoldenSnapshotsTest {
     }
 
     private static SnapshotShape shape(int vcpus) {
-        return new SnapshotShape("dev", "qemu", vcpus, 512, "k".repeat(64), "console=ttyS0", "agent-1", "0.1.0");
+        return new SnapshotShape("dev", "qemu", false, vcpus, 512, "k".repeat(64), "console=ttyS0", "agent-1", "0.1.0");
     }
 
     private GoldenSnapshot make(SnapshotShape shape) throws IOException {
@@ -103,9 +103,11 @@ class GoldenSnapshotsTest {
         SnapshotShape base = shape(1);
 
         assertThat(base.key()).hasSize(16).isEqualTo(shape(1).key());
-        assertThat(new SnapshotShape("dev", "qemu", 1, 512, "k".repeat(64), "console=ttyS0", "agent-2", "0.1.0").key())
+        assertThat(new SnapshotShape("dev", "qemu", false, 1, 512, "k".repeat(64), "console=ttyS0", "agent-2", "0.1.0").key())
                 .isNotEqualTo(base.key());
-        assertThat(new SnapshotShape("dev", "qemu", 1, 512, "k".repeat(64), "console=ttyS0", "agent-1", "0.2.0").key())
+        assertThat(new SnapshotShape("dev", "qemu", true, 1, 512, "k".repeat(64), "console=ttyS0", "agent-1", "0.1.0").key())
+                .as("a snapshot saved under emulation does not load under KVM").isNotEqualTo(base.key());
+        assertThat(new SnapshotShape("dev", "qemu", false, 1, 512, "k".repeat(64), "console=ttyS0", "agent-1", "0.2.0").key())
                 .isNotEqualTo(base.key());
     }
 }
