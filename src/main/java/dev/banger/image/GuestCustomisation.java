@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Plans the customisation stages every builder shares: sshd for root by public key only, per-VM
- * SSH host keys made at first boot (never baked in), the NIC bootstrap, the agent started as early
+ * Plans the customisation stages every builder shares: sshd for root by public key only, one per-VM
+ * SSH host key (from the config drive, else made at first boot; never baked in), the NIC bootstrap,
+ * the identity a guest restored from a golden snapshot applies ({@link IdentityApplyScript}), the agent started as early
  * as possible, opencode on port 4096 and pinned mise for the dev profile, root's bash environment,
  * and the state to clear before sealing. Pure: it returns a {@link CustomisationPlan}, it writes
  * nothing. Debian gets systemd units; Void gets runit services and stage-1 core-service hooks, and
@@ -42,6 +43,8 @@ public final class GuestCustomisation {
         files.add(new GuestFile(SSHD_DROP_IN, 0644, sshdDropIn()));
         files.add(new GuestFile(AUTHORIZED_KEYS, 0600, authorizedKeys(inputs.authorizedKeys())));
         files.add(new GuestFile(NicBootstrapScript.PATH, 0755, NicBootstrapScript.text()));
+        files.add(new GuestFile(HostKeysScript.PATH, 0755, HostKeysScript.text()));
+        files.add(new GuestFile(IdentityApplyScript.PATH, 0755, IdentityApplyScript.text()));
         files.add(new GuestFile("/etc/fstab", 0644, fstab()));
         files.add(new GuestFile("/etc/hostname", 0644, "banger\n"));
         files.add(new GuestFile("/etc/hosts", 0644, "127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n"));
@@ -79,6 +82,8 @@ public final class GuestCustomisation {
             files.add(new GuestFile("/etc/runit/core-services/52-banger-grow-work.sh", 0644, RunitServices.growWorkHook()));
             dirs.add(new GuestDirectory("/etc/sv/banger-agent", 0755));
             files.add(new GuestFile("/etc/sv/banger-agent/run", 0755, RunitServices.agentRun(inputs.agentPort())));
+            dirs.add(new GuestDirectory("/etc/sv/sshd", 0755));
+            files.add(new GuestFile("/etc/sv/sshd/run", 0755, RunitServices.sshdRun()));
             services.addAll(List.of("banger-agent", "sshd"));
             if (dev) {
                 dirs.add(new GuestDirectory("/etc/sv/opencode", 0755));
@@ -140,7 +145,9 @@ public final class GuestCustomisation {
 
     static String sshdDropIn() {
         return """
-                # banger: root logs in with the runtime bundle's key only. Host keys are made per VM at first boot.
+                # banger: root logs in with the runtime bundle's key only. A VM is known by one host key, its own
+                # (from its config drive, or made at first boot); sshd offers no other.
+                HostKey /etc/ssh/ssh_host_ed25519_key
                 PermitRootLogin prohibit-password
                 PubkeyAuthentication yes
                 PasswordAuthentication no

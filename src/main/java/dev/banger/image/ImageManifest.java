@@ -29,6 +29,11 @@ import java.util.regex.Pattern;
  * @param guestConfigDrive    whether the guest reads its settings from a config drive too
  *                            ({@code guestconfig.ConfigDrive}), so a machine started before its VM
  *                            was known can become it (absent in older manifests: false)
+ * @param identityOverAgent   whether a guest restored from a snapshot of this image can be made
+ *                            into its VM: the agent takes an identity and runs
+ *                            {@link IdentityApplyScript}, and the SSH host key comes from the config
+ *                            drive ({@link HostKeysScript}); only such images are snapshotted and
+ *                            restored (absent in older manifests: false)
  */
 public record ImageManifest(
         Distro distro,
@@ -40,7 +45,8 @@ public record ImageManifest(
         Instant builtAt,
         String bangerVersion,
         Boolean workDiskGrowsInGuest,
-        Boolean guestConfigDrive) {
+        Boolean guestConfigDrive,
+        Boolean identityOverAgent) {
     private static final Pattern WORD = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+~-]*");
     private static final Pattern FINGERPRINT = Pattern.compile(Pattern.quote(TreeFingerprint.PREFIX) + "[0-9a-f]{64}");
     private static final Pattern PACKAGE = Pattern.compile("[a-z0-9][a-z0-9+.-]*");
@@ -81,6 +87,14 @@ public record ImageManifest(
         packages = List.copyOf(packages);
         workDiskGrowsInGuest = Boolean.TRUE.equals(workDiskGrowsInGuest);
         guestConfigDrive = Boolean.TRUE.equals(guestConfigDrive);
+        identityOverAgent = Boolean.TRUE.equals(identityOverAgent);
+    }
+
+    /** A manifest of an image that cannot take an identity over its agent, as images built before it could. */
+    public ImageManifest(Distro distro, String release, String kernelVersion, Profile profile, List<String> packages,
+            String workSeedFingerprint, Instant builtAt, String bangerVersion, Boolean workDiskGrowsInGuest, Boolean guestConfigDrive) {
+        this(distro, release, kernelVersion, profile, packages, workSeedFingerprint, builtAt, bangerVersion, workDiskGrowsInGuest,
+                guestConfigDrive, false);
     }
 
     private static void checkWord(String field, String value, List<String> problems) {

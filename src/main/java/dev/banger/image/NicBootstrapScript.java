@@ -7,27 +7,24 @@ package dev.banger.image;
  * {@code /proc/cmdline}, then the same words from the first line of the config drive when the machine
  * has one (a virtio disk whose serial is {@code banger-config}, see {@code guestconfig.ConfigDrive}: a
  * machine started before its VM was known gets its settings there, and they win), sets the NIC's MAC
- * ({@code banger.mac=}), brings the interface up, sets address and default route with {@code ip},
- * and writes {@code /etc/resolv.conf}. Re-running it is harmless ({@code ip ... replace}).
- * For tests: {@code BANGER_CMDLINE}, {@code BANGER_CONFIG_DRIVE} and {@code BANGER_RESOLV} redirect
- * its inputs and outputs, {@code BANGER_NET_DRY_RUN=1} prints the {@code ip} commands instead of running them, and
- * {@code BANGER_NET_LIB=1} only defines its functions. Stateless and thread-safe.
+ * ({@code banger.mac=}), brings the interface up, replaces its IPv4 addresses and default route with
+ * {@code ip}, and writes {@code /etc/resolv.conf}. Re-running it with other words leaves only them:
+ * {@link IdentityApplyScript} runs it again in a guest restored from a snapshot, whose NIC the
+ * snapshot's boot left down without an address.
+ * For tests: {@code BANGER_CMDLINE}, {@code BANGER_CONFIG_DRIVE}, {@code BANGER_SYS_NET} (the
+ * interfaces' directory), {@code BANGER_RESOLV} and {@code BANGER_HOSTNAME_FILE} redirect its inputs
+ * and outputs, {@code BANGER_NET_DRY_RUN=1} prints the {@code ip} commands instead of running them,
+ * and {@code BANGER_NET_LIB=1} only defines its functions. Stateless and thread-safe.
  */
 public final class NicBootstrapScript {
     /** Where the script is installed in the guest. */
     public static final String PATH = "/usr/local/sbin/banger-net-setup";
 
-    private static final String TEXT = """
-            #!/bin/sh
-            # banger NIC bootstrap: configures the guest network from the kernel command line and the config drive.
-            #   banger.ip=ADDR/PREFIX  banger.gw=ADDR  banger.dns=ADDR[,ADDR...]  banger.iface=NAME  banger.hostname=NAME
-            #   banger.mac=MAC
-            # Written for any POSIX sh: it runs before anything else is up.
-            set -u
-
-            banger_cmdline_file=${BANGER_CMDLINE:-/proc/cmdline}
-            banger_resolv_file=${BANGER_RESOLV:-/etc/resolv.conf}
-
+    /**
+     * The sh function {@code banger_find_config_drive}, which prints the config drive's device
+     * ({@code /dev/vdX}) or fails: shared with {@link HostKeysScript}.
+     */
+    static final String FIND_CONFIG_DRIVE = """
             # The config drive: the virtio disk whose serial is banger-config (no udev needed this early).
             banger_find_config_drive() {
                 for banger_serial_file in /sys/block/vd*/serial; do
@@ -41,7 +38,20 @@ public final class NicBootstrapScript {
                 done
                 return 1
             }
+            """;
 
+    private static final String TEXT = """
+            #!/bin/sh
+            # banger NIC bootstrap: configures the guest network from the kernel command line and the config drive.
+            #   banger.ip=ADDR/PREFIX  banger.gw=ADDR  banger.dns=ADDR[,ADDR...]  banger.iface=NAME  banger.hostname=NAME
+            #   banger.mac=MAC
+            # Written for any POSIX sh: it runs before anything else is up.
+            set -u
+
+            banger_cmdline_file=${BANGER_CMDLINE:-/proc/cmdline}
+            banger_resolv_file=${BANGER_RESOLV:-/etc/resolv.conf}
+
+            """ + FIND_CONFIG_DRIVE + """
             banger_config_drive=${BANGER_CONFIG_DRIVE-$(banger_find_config_drive)}
 
             # Prints the value of the last NAME=VALUE word for NAME ($1), as the kernel lets the last one win;
@@ -79,7 +89,7 @@ public final class NicBootstrapScript {
                     printf '%s\\n' "$banger_name"
                     return 0
                 fi
-                for banger_dev in /sys/class/net/*; do
+                for banger_dev in "${BANGER_SYS_NET:-/sys/class/net}"/*; do
                     banger_name=${banger_dev##*/}
                     if [ "$banger_name" != lo ] && [ -d "$banger_dev" ]; then
                         printf '%s\\n' "$banger_name"
@@ -143,9 +153,16 @@ public final class NicBootstrapScript {
                 fi
                 banger_mac=$(banger_param banger.mac)
                 if [ -n "$banger_mac" ]; then
-                    banger_run ip link set dev "$banger_dev" address "$banger_mac" || return 1
+                    # Before the link is up: a virtio NIC without live MAC change refuses it while up,
+                    # so a second run (the link already up) takes the link down and tries again.
+                    if ! banger_run ip link set dev "$banger_dev" address "$banger_mac"; then
+                        banger_run ip link set dev "$banger_dev" down &&
+                            banger_run ip link set dev "$banger_dev" address "$banger_mac" || return 1
+                    fi
                 fi
                 banger_run ip link set dev "$banger_dev" up || return 1
+                # A guest told a new address (one restored from a snapshot, or a second run) keeps none of its old ones.
+                banger_run ip -4 address flush dev "$banger_dev" || return 1
                 banger_run ip address replace "$banger_ip" dev "$banger_dev" || return 1
                 if [ -n "$banger_gw" ]; then
                     banger_run ip route replace default via "$banger_gw" dev "$banger_dev" || return 1

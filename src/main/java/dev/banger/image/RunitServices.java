@@ -17,11 +17,23 @@ final class RunitServices {
 
     static String hostKeysHook() {
         return """
-                # banger: make this VM's own SSH host keys at first boot (sourced by /etc/runit/1).
-                if [ ! -e /etc/ssh/ssh_host_ed25519_key ] || [ ! -e /etc/ssh/ssh_host_ecdsa_key ] || [ ! -e /etc/ssh/ssh_host_rsa_key ]; then
-                    ssh-keygen -A
-                fi
-                """;
+                # banger: this VM's SSH host key, from its config drive or made once (sourced by /etc/runit/1).
+                %s || echo "banger: SSH host key setup failed" >&2
+                """.formatted(HostKeysScript.PATH);
+    }
+
+    /**
+     * Void's own {@code sshd/run} runs {@code ssh-keygen -A} before every start, which would make the
+     * RSA and ECDSA keys this VM's identity does without (sshd offers only the ed25519 key) and
+     * spend boot time on them; stage 1 has the key in place before runit starts sshd.
+     */
+    static String sshdRun() {
+        return """
+                #!/bin/sh
+                # banger: the host key is in place already (%s, run in stage 1).
+                [ -r conf ] && . ./conf
+                exec /usr/bin/sshd -D ${OPTS:-}
+                """.formatted(HostKeysScript.PATH);
     }
 
     /** runit's counterpart of {@code x-systemd.growfs}: the fstab mounts have run by now. */

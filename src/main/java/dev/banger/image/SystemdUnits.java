@@ -45,24 +45,24 @@ final class SystemdUnits {
                 """.formatted(NicBootstrapScript.PATH);
     }
 
-    /** sshd refuses to start without host keys; each VM makes its own, so two VMs never share one. */
+    /**
+     * sshd refuses to start without a host key; each VM has its own, from its config drive at every
+     * boot when the drive carries one, else made once ({@link HostKeysScript}), so two VMs never share one.
+     */
     static String hostKeys() {
         return """
                 [Unit]
-                Description=banger per-VM SSH host keys
+                Description=banger per-VM SSH host key
                 Before=ssh.service
-                ConditionPathExists=|!/etc/ssh/ssh_host_ed25519_key
-                ConditionPathExists=|!/etc/ssh/ssh_host_ecdsa_key
-                ConditionPathExists=|!/etc/ssh/ssh_host_rsa_key
 
                 [Service]
                 Type=oneshot
                 RemainAfterExit=yes
-                ExecStart=/usr/bin/ssh-keygen -A
+                ExecStart=%s
 
                 [Install]
                 WantedBy=multi-user.target ssh.service
-                """;
+                """.formatted(HostKeysScript.PATH);
     }
 
     static String opencode() {

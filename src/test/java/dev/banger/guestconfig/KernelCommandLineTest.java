@@ -121,6 +121,7 @@ class KernelCommandLineTest {
                 hostname dev1
                 ip link set dev lo up
                 ip link set dev eth0 up
+                ip -4 address flush dev eth0
                 ip address replace 172.30.0.2/24 dev eth0
                 ip route replace default via 172.30.0.1 dev eth0
                 """);
@@ -146,6 +147,7 @@ class KernelCommandLineTest {
                 ip link set dev lo up
                 ip link set dev eth0 address 02:fc:00:00:00:07
                 ip link set dev eth0 up
+                ip -4 address flush dev eth0
                 ip address replace 172.30.0.2/24 dev eth0
                 ip route replace default via 172.30.0.1 dev eth0
                 """);
@@ -166,6 +168,7 @@ class KernelCommandLineTest {
                 hostname a
                 ip link set dev lo up
                 ip link set dev enp0s3 up
+                ip -4 address flush dev enp0s3
                 ip address replace 172.30.0.5/24 dev enp0s3
                 """);
     }

@@ -74,6 +74,7 @@ class DebianImageBuildTest {
         ImageManifest manifest = ImageManifest.fromJson(image.manifestJson(), "manifest");
         assertThat(manifest.kernelVersion()).matches("\\d+\\.\\d+\\.\\d+-\\d+-cloud-amd64");
         assertThat(manifest.packages()).contains("openssh-server").doesNotContain("nodejs");
+        assertThat(manifest.identityOverAgent()).isTrue();
         assertThat(rootfs("ls -l /lib/modules")).contains(manifest.kernelVersion());
         assertThat(image.initrd()).isRegularFile();
         assertThat(Ext4Images.isExt4(image.rootfs())).isTrue();

@@ -52,12 +52,40 @@ class GuestCustomisationTest {
     }
 
     @Test
-    void debianGeneratesHostKeysBeforeSshdAtFirstBoot() {
+    void debianSetsItsHostKeyBeforeSshdAtEveryBoot() {
         CustomisationPlan plan = plan(Distro.DEBIAN, Profile.MINIMAL);
 
         String unit = plan.file("/etc/systemd/system/banger-ssh-hostkeys.service").orElseThrow().content();
-        assertThat(unit).contains("ExecStart=/usr/bin/ssh-keygen -A", "Before=ssh.service", "ConditionPathExists=|!/etc/ssh/ssh_host_ed25519_key");
+        // No condition on missing keys: a key on the config drive replaces the one the guest has.
+        assertThat(unit).contains("ExecStart=/usr/local/sbin/banger-host-keys", "Before=ssh.service").doesNotContain("Condition");
         assertThat(plan.enableServices()).contains("banger-ssh-hostkeys.service", "ssh.service");
+    }
+
+    @Test
+    void voidSetsItsHostKeyInStageOneAndSshdMakesNoKeysOfItsOwn() {
+        CustomisationPlan plan = plan(Distro.VOID, Profile.MINIMAL);
+
+        assertThat(plan.file("/etc/runit/core-services/51-banger-ssh-hostkeys.sh").orElseThrow().content())
+                .contains("/usr/local/sbin/banger-host-keys || echo");
+        GuestFile run = plan.file("/etc/sv/sshd/run").orElseThrow();
+        assertThat(run.mode()).isEqualTo(0755);
+        assertThat(run.content()).contains("exec /usr/bin/sshd -D").doesNotContain("ssh-keygen -A");
+    }
+
+    @Test
+    void everyImageHasTheHostKeyAndIdentityScriptsAndSshdLoadsOnlyTheEd25519Key() {
+        for (Distro distro : Distro.values()) {
+            CustomisationPlan plan = plan(distro, Profile.MINIMAL);
+
+            assertThat(plan.file("/usr/local/sbin/banger-identity-apply").orElseThrow())
+                    .isEqualTo(new GuestFile(IdentityApplyScript.PATH, 0755, IdentityApplyScript.text()));
+            assertThat(plan.file("/usr/local/sbin/banger-host-keys").orElseThrow())
+                    .isEqualTo(new GuestFile(HostKeysScript.PATH, 0755, HostKeysScript.text()));
+            assertThat(plan.file("/usr/local/sbin/banger-net-setup").orElseThrow().mode()).isEqualTo(0755);
+            String dropIn = plan.file("/etc/ssh/sshd_config.d/50-banger.conf").orElseThrow().content();
+            assertThat(dropIn.lines().filter(l -> l.startsWith("HostKey "))).as(distro.toString())
+                    .containsExactly("HostKey /etc/ssh/ssh_host_ed25519_key");
+        }
     }
 
     @Test
@@ -157,7 +185,7 @@ class GuestCustomisationTest {
                 checked++;
             }
         }
-        assertThat(checked).as("NIC script, mise profile, .profile, runit scripts and hooks").isGreaterThanOrEqualTo(8);
+        assertThat(checked).as("NIC, host key and identity scripts, mise profile, .profile, runit scripts and hooks").isGreaterThanOrEqualTo(16);
     }
 
     @Test
@@ -189,6 +217,7 @@ class GuestCustomisationTest {
         assertThat(result.stdout()).isEqualTo("""
                 ip link set dev lo up
                 ip link set dev eth0 up
+                ip -4 address flush dev eth0
                 ip address replace 172.16.0.2/24 dev eth0
                 ip route replace default via 172.16.0.1 dev eth0
                 """);

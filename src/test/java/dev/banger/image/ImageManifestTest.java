@@ -12,6 +12,12 @@ class ImageManifestTest {
 
     private static ImageManifest sample() {
         return new ImageManifest(Distro.DEBIAN, "bookworm", "6.1.0-28-cloud-amd64", Profile.DEV,
+                List.of("git", "curl", "build-essential"), SUM, Instant.parse("2026-11-23T10:15:30Z"), "0.1.0-SNAPSHOT", true, true, true);
+    }
+
+    /** {@link #sample()} as the builders made it before images could take an identity over the agent. */
+    private static ImageManifest beforeIdentity() {
+        return new ImageManifest(Distro.DEBIAN, "bookworm", "6.1.0-28-cloud-amd64", Profile.DEV,
                 List.of("git", "curl", "build-essential"), SUM, Instant.parse("2026-11-23T10:15:30Z"), "0.1.0-SNAPSHOT", true, true);
     }
 
@@ -42,13 +48,27 @@ class ImageManifestTest {
                   "guestConfigDrive" : true
                 }""".formatted(SUM);
 
-        assertThat(ImageManifest.fromJson(stored, "manifest.json")).isEqualTo(sample());
-        assertThat(sample().toJson()).isEqualTo(stored);
+        ImageManifest read = ImageManifest.fromJson(stored, "manifest.json");
+
+        assertThat(read).isEqualTo(beforeIdentity());
+        assertThat(read.identityOverAgent()).isFalse();
+        assertThat(read.toJson()).isEqualTo(stored.replace("\"guestConfigDrive\" : true", "\"guestConfigDrive\" : true,\n  \"identityOverAgent\" : false"));
+    }
+
+    @Test
+    void aManifestOfAnImageThatTakesItsIdentityOverTheAgentSaysSoAndReadsBack() {
+        String json = sample().toJson();
+
+        assertThat(json).endsWith("\"guestConfigDrive\" : true,\n  \"identityOverAgent\" : true\n}");
+        assertThat(ImageManifest.fromJson(json, "manifest.json").identityOverAgent()).isTrue();
+        assertThat(ImageManifest.fromJson(json.replace("\"identityOverAgent\" : true", "\"identityOverAgent\" : null"), "manifest.json")
+                .identityOverAgent()).isFalse();
     }
 
     @Test
     void aManifestFromBeforeInGuestGrowingSaysTheHostGrowsTheWorkDisk() {
-        String older = sample().toJson().replace(",\n  \"workDiskGrowsInGuest\" : true", "");
+        String older = beforeIdentity().toJson().replace(",\n  \"identityOverAgent\" : false", "")
+                .replace(",\n  \"workDiskGrowsInGuest\" : true", "");
         assertThat(older).doesNotContain("workDiskGrowsInGuest");
 
         assertThat(ImageManifest.fromJson(older, "manifest.json").workDiskGrowsInGuest()).isFalse();
@@ -56,7 +76,8 @@ class ImageManifestTest {
 
     @Test
     void aManifestFromBeforeConfigDrivesKeepsItsImageOutOfTheWarmPool() {
-        String older = sample().toJson().replace(",\n  \"guestConfigDrive\" : true", "");
+        String older = beforeIdentity().toJson().replace(",\n  \"identityOverAgent\" : false", "")
+                .replace(",\n  \"guestConfigDrive\" : true", "");
         assertThat(older).doesNotContain("guestConfigDrive");
 
         assertThat(ImageManifest.fromJson(older, "manifest.json").guestConfigDrive()).isFalse();

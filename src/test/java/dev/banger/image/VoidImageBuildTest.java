@@ -102,6 +102,7 @@ class VoidImageBuildTest {
         ImageManifest manifest = ImageManifest.fromJson(image.manifestJson(), "manifest");
         assertThat(manifest.distro()).isEqualTo(Distro.VOID);
         assertThat(manifest.release()).isEqualTo("current");
+        assertThat(manifest.identityOverAgent()).isTrue();
         assertThat(manifest.kernelVersion()).isEqualTo(KERNEL);
         assertThat(manifest.packages()).isEqualTo(PackageList.bundled(Distro.VOID).forProfile(Profile.MINIMAL))
                 .contains("runit-void", "openssh").doesNotContain("nodejs", "linux", "base-minimal");
@@ -145,6 +146,9 @@ class VoidImageBuildTest {
         assertThat(rootfs(image, "cat /etc/sv/banger-agent/run")).contains("--port 10000");
         assertThat(rootfs(image, "ls /etc/runit/core-services")).contains("50-banger-net.sh").contains("51-banger-ssh-hostkeys.sh");
         assertThat(rootfs(image, "ls /etc/ssh")).doesNotContain("ssh_host_");
+        assertThat(rootfs(image, "cat /etc/sv/sshd/run")).doesNotContain("ssh-keygen");
+        assertThat(rootfs(image, "stat /usr/local/sbin/banger-identity-apply")).contains("Mode:  0755");
+        assertThat(rootfs(image, "stat /usr/local/sbin/banger-host-keys")).contains("Mode:  0755");
         assertThat(seed(image, "cat /.ssh/authorized_keys").strip()).isEqualTo(KEY);
     }
 
