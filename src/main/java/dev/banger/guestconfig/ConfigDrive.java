@@ -56,7 +56,19 @@ public final class ConfigDrive {
         }
         List<String> words = new ArrayList<>(KernelCommandLine.guestArgs(config));
         words.add("banger.mac=" + mac);
-        StringBuilder text = new StringBuilder(String.join(" ", words)).append('\n');
+        return drive(String.join(" ", words), hostPrivateKey);
+    }
+
+    /**
+     * A drive with no settings, only a host key: for a machine that is no VM yet (a golden snapshot's),
+     * whose sshd needs a key, and whose guest leaves its network alone.
+     */
+    public static byte[] hostKeyOnly(String hostPrivateKey) {
+        return drive("", java.util.Objects.requireNonNull(hostPrivateKey, "hostPrivateKey"));
+    }
+
+    private static byte[] drive(String firstLine, String hostPrivateKey) {
+        StringBuilder text = new StringBuilder(firstLine).append('\n');
         if (hostPrivateKey != null) {
             if (!hostPrivateKey.strip().startsWith(OPENSSH_PRIVATE_KEY)) {
                 throw GuestConfigException.invalid("the host key for the config drive is not OpenSSH private-key text (expected '"

@@ -62,9 +62,9 @@ final class ImagePolicy {
         return image.workSeed() != null && Files.isRegularFile(image.workSeed());
     }
 
-    /** Whether a restored guest of this image can take a VM's identity (RESTORABLE_TODO: the manifest's flag). */
+    /** Whether a guest of this image restored from a snapshot can take a VM's identity (and there is a seed to freeze). */
     static boolean restorable(Image image) {
-        return manifest(image).isPresent() && hasWorkSeed(image);
+        return manifest(image).filter(ImageManifest::identityOverAgent).isPresent() && hasWorkSeed(image);
     }
 
     List<Image> all() {

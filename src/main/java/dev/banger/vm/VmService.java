@@ -92,13 +92,13 @@ public final class VmService {
         this.defaults = defaults;
         this.lifecycle = new VmLifecycle(vms, subnet, new VmDirs(stateDir));
         this.images = new ImagePolicy(imageRows, defaultImage);
-        Machines machines = new Machines(host.capabilities(), host.prefixLength(), agentPort);
+        HostKeys keys = new HostKeys(host.commands());
+        Machines machines = new Machines(host.capabilities(), host.prefixLength(), agentPort, keys);
         GoldenSnapshots goldens = new GoldenSnapshots();
-        this.boot = new BootSequence(machines, deadlines, agentPort, sshPort,
-                new IdentityParts(host.taps(), new HostKeys(host.commands()), goldens));
+        this.boot = new BootSequence(machines, deadlines, agentPort, sshPort, new IdentityParts(host.taps(), keys, goldens));
         this.pipeline = new CreatePipeline(lifecycle, host.backends(), host.guestStart(), host.warm(), host.taps(), host.disks(),
                 host.nat(), catalog, boot, goldens);
-        this.snapshots = new VmSnapshots(goldens, new GoldenMaker(host.disks(), host.taps(), goldens, boot, host.warmDir()),
+        this.snapshots = new VmSnapshots(goldens, new GoldenMaker(host.disks(), host.taps(), keys, goldens, boot, host.warmDir()),
                 host.backends(), images, lifecycle, deadlines);
         this.power = new VmPower(lifecycle, images, host.backends(), host.taps(), host.disks(), boot);
         this.removal = new VmRemoval(lifecycle, locks, host.backends(), host.taps(), host.disks(), host.nat(), machines);

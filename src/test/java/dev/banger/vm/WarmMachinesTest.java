@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.banger.guestconfig.ConfigDrive;
 import dev.banger.model.VmInfo;
 import dev.banger.store.StoredJson;
+import dev.banger.vm.host.HostKeys;
 import dev.banger.vm.warm.WarmMachines;
 import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.VmmInstance;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,7 +96,7 @@ class WarmMachinesTest {
     }
 
     @Test
-    void thePoolRefillsBehindTheCreateAndTheVmLaterRestartsFromItsOwnDirectory() {
+    void thePoolRefillsBehindTheCreateAndTheVmLaterRestartsFromItsOwnDirectory() throws IOException {
         warmFor(null);
         create("dev1", null);
 
@@ -107,9 +109,15 @@ class WarmMachinesTest {
 
         MachineSpec restarted = fx.vmm.started().getLast();
         assertThat(restarted.name()).isEqualTo("dev1");
-        assertThat(restarted.drives()).extracting(MachineSpec.Drive::path)
-                .containsExactly(fx.vmDir("dev1").resolve("root.qcow2"), fx.vmDir("dev1").resolve("work.qcow2"));
+        assertThat(restarted.drives()).extracting(MachineSpec.Drive::path).containsExactly(fx.vmDir("dev1").resolve("root.qcow2"),
+                fx.vmDir("dev1").resolve("work.qcow2"), fx.vmDir("dev1").resolve("config.img"));
         assertThat(restarted.bootArgs()).contains("banger.hostname=dev1");
+        // The guest takes the SSH host key the daemon made for the VM from its config drive, at every boot.
+        String[] lines = new String(Files.readAllBytes(fx.vmDir("dev1").resolve("config.img")), StandardCharsets.UTF_8).split("\n");
+        String key = new String(Base64.getDecoder().decode(lines[1].substring("banger.host_key_ed25519=".length())),
+                StandardCharsets.UTF_8);
+        assertThat(key).isEqualTo(HostKeys.read(fx.vmDir("dev1").resolve(HostKeys.FILE)).orElseThrow().privateKey());
+        assertThat(Files.getPosixFilePermissions(fx.vmDir("dev1").resolve("config.img"))).hasToString("[OWNER_READ, OWNER_WRITE]");
     }
 
     @Test

@@ -3,7 +3,8 @@ package dev.banger.vm.boot;
 /**
  * The capabilities stage: every capability prepares the host for the VM (its undo tears them
  * down), and the machine's spec is made from what they contribute (a warm machine runs already;
- * a restored one is the snapshot's machine on this VM's files).
+ * a restored one is the snapshot's machine on this VM's files). A guest that takes its SSH host key
+ * from the config drive gets the drive, written here, at every boot.
  */
 final class CapabilitiesStep implements BootStep {
     private final Machines machines;
@@ -21,11 +22,13 @@ final class CapabilitiesStep implements BootStep {
     public void run(BootJob job) {
         machines.prepare(machines.context(job.vm, job.runtime.get()));
         job.undos.push(stage(), () -> machines.teardown(machines.context(job.vm, job.runtime.get())));
-        if (job.restoring != null) {
-            VmmStartStep.writeConfigDrive(job.runtime.get().vmDir(), machines.configDrive(job.vm, job.runtime.get()), true);
-            job.spec = machines.restored(job.vm, job.image, job.runtime.get(), job.restoring);
-        } else if (job.adopted == null) {
-            job.spec = machines.spec(job.vm, job.image, job.runtime.get(), job.vmm);
+        if (job.adopted != null) {
+            return;
         }
+        if (job.restoring != null || Machines.takesHostKey(job.image)) {
+            VmmStartStep.writeConfigDrive(job.runtime.get().vmDir(), machines.configDrive(job.vm, job.image, job.runtime.get()));
+        }
+        job.spec = job.restoring != null ? machines.restored(job.vm, job.image, job.runtime.get(), job.restoring)
+                : machines.spec(job.vm, job.image, job.runtime.get(), job.vmm);
     }
 }

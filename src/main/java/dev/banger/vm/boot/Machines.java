@@ -12,6 +12,9 @@ import dev.banger.host.disk.ClonedDisk;
 import dev.banger.model.Image;
 import dev.banger.model.Vm;
 import dev.banger.vm.host.Backends;
+import dev.banger.vm.host.HostKeys;
+import dev.banger.image.ImageManifest;
+import dev.banger.model.BangerException;
 import dev.banger.vm.snapshot.GoldenSnapshot;
 import dev.banger.vm.snapshot.SnapshotShape;
 import dev.banger.vm.state.VmRuntime;
@@ -38,11 +41,25 @@ public final class Machines {
     private final List<Capability> capabilities;
     private final int prefixLength;
     private final int agentPort;
+    private final HostKeys keys;
 
-    public Machines(List<Capability> capabilities, int prefixLength, int agentPort) {
+    public Machines(List<Capability> capabilities, int prefixLength, int agentPort, HostKeys keys) {
         this.capabilities = List.copyOf(capabilities);
         this.prefixLength = prefixLength;
         this.agentPort = agentPort;
+        this.keys = keys;
+    }
+
+    /**
+     * Whether the image's guests take their SSH host key from the config drive (built by a banger
+     * that makes the keys), so none makes its own at boot and the daemon knows it beforehand.
+     */
+    public static boolean takesHostKey(Image image) {
+        try {
+            return ImageManifest.fromJson(image.manifestJson(), "manifest").identityOverAgent();
+        } catch (BangerException notBuiltByBanger) {
+            return false;
+        }
     }
 
     public VmContext context(Vm vm, VmRuntime runtime) {
@@ -84,6 +101,9 @@ public final class Machines {
         MachineDevices devices = new MachineDevices();
         devices.drive(new MachineSpec.Drive("root", runtime.rootDisk().path(), runtime.rootDisk().format(), false));
         GuestConfig guest = contribute(vm, runtime, devices);
+        if (takesHostKey(image)) {
+            devices.drive(configDrive(runtime.vmDir()));
+        }
         return new MachineSpec(vm.name(), runtime.vmDir(), vm.vcpus(), vm.memoryMib(), image.kernel(), image.initrd(),
                 Backends.kernelLine(vmm).render(guest), devices.drives(), new MachineSpec.Nic(runtime.tap(), vm.network().mac()),
                 vm.network().vsockCid(), agentPort);
@@ -122,7 +142,7 @@ public final class Machines {
         List<MachineSpec.Drive> drives = List.of(
                 new MachineSpec.Drive("root", runtime.rootDisk().path(), runtime.rootDisk().format(), false),
                 new MachineSpec.Drive(WorkDiskCapability.DRIVE_ID, runtime.workDisk(), DiskFormat.ofFile(runtime.workDisk()), false),
-                new MachineSpec.Drive(CONFIG_DRIVE_ID, runtime.vmDir().resolve(CONFIG_FILE), DiskFormat.RAW, true, ConfigDrive.SERIAL));
+                configDrive(runtime.vmDir()));
         return new MachineSpec(vm.name(), runtime.vmDir(), shape.vcpus(), shape.memoryMib(), image.kernel(), image.initrd(),
                 shape.bootArgs(), drives, new MachineSpec.Nic(runtime.tap(), snapshot.meta().mac()), WARM_CID, agentPort);
     }
@@ -132,9 +152,17 @@ public final class Machines {
         return contribute(vm, runtime, new MachineDevices());
     }
 
-    /** What a warm machine's guest reads instead of the kernel command line it was started with: {@link ConfigDrive}. */
-    public byte[] configDrive(Vm vm, VmRuntime runtime) {
-        return ConfigDrive.content(contribute(vm, runtime, new MachineDevices()), vm.network().mac());
+    private static MachineSpec.Drive configDrive(Path vmDir) {
+        return new MachineSpec.Drive(CONFIG_DRIVE_ID, vmDir.resolve(CONFIG_FILE), DiskFormat.RAW, true, ConfigDrive.SERIAL);
+    }
+
+    /**
+     * The VM's {@link ConfigDrive}: what a warm machine's guest reads instead of the kernel command
+     * line it was started with, and the SSH host key made for the VM when its image takes one.
+     */
+    public byte[] configDrive(Vm vm, Image image, VmRuntime runtime) {
+        String key = takesHostKey(image) ? keys.of(runtime.vmDir()).privateKey() : null;
+        return ConfigDrive.content(contribute(vm, runtime, new MachineDevices()), vm.network().mac(), key);
     }
 
     private GuestConfig contribute(Vm vm, VmRuntime runtime, MachineDevices devices) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +31,7 @@ final class VmmStartStep implements BootStep {
     @Override
     public void run(BootJob job) {
         if (job.adopted != null) {
-            writeConfigDrive(job.runtime.get().vmDir(), machines.configDrive(job.vm, job.runtime.get()), false);
+            writeConfigDrive(job.runtime.get().vmDir(), machines.configDrive(job.vm, job.image, job.runtime.get()));
             LOG.info("VM {}: {} pid {} from the warm pool", job.name(), job.vmm.name(), job.adopted.pid());
             job.instance = job.adopted;
             return;
@@ -41,16 +42,19 @@ final class VmmStartStep implements BootStep {
         job.instance = started;
     }
 
-    /** Writes a VM's config drive: into the file its machine has open, or ({@code create}) a new one. */
-    static void writeConfigDrive(Path vmDir, byte[] content, boolean create) {
+    /**
+     * Writes a VM's config drive: into the file in place when there is one (a warm machine's QEMU has
+     * it open), else into a new file only root reads (it carries the VM's SSH host key).
+     */
+    static void writeConfigDrive(Path vmDir, byte[] content) {
         Path drive = vmDir.resolve(Machines.CONFIG_FILE);
         try {
-            if (create) {
-                Files.write(drive, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                Files.setPosixFilePermissions(drive, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-            } else {
+            if (Files.exists(drive)) {
                 Files.write(drive, content, StandardOpenOption.WRITE);
+            } else {
+                Files.write(drive, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             }
+            Files.setPosixFilePermissions(drive, PosixFilePermissions.fromString("rw-------"));
         } catch (IOException e) {
             throw VmException.failed("cannot write the config drive " + drive + ": " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package dev.banger.vm.state;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.banger.host.disk.ClonedDisk;
 import dev.banger.store.StoredJson;
@@ -23,7 +24,7 @@ import java.util.Objects;
  *                  cold (the snapshot's files stay while a VM uses them)
  */
 public record VmRuntime(Path vmDir, ClonedDisk rootDisk, Path workDisk, String tap, VmmInstance instance, List<String> hostKeys,
-        Path restoredFrom) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Path restoredFrom) {
     public VmRuntime {
         Objects.requireNonNull(vmDir, "vmDir");
         hostKeys = hostKeys == null ? List.of() : List.copyOf(hostKeys);

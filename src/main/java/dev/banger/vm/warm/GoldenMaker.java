@@ -9,6 +9,7 @@ import dev.banger.model.StageRunner;
 import dev.banger.store.StoredJson;
 import dev.banger.vm.boot.BootSequence;
 import dev.banger.vm.boot.Machines;
+import dev.banger.vm.host.HostKeys;
 import dev.banger.vm.host.HostTaps;
 import dev.banger.vm.host.TapSource;
 import dev.banger.vm.host.VmDisks;
@@ -51,15 +52,17 @@ public final class GoldenMaker {
 
     private final VmDisks disks;
     private final HostTaps taps;
+    private final HostKeys keys;
     private final GoldenSnapshots snapshots;
     private final BootSequence boot;
     private final Path root;
     private final AtomicLong serial = new AtomicLong();
 
     /** @param root where machines being made wait (the warm machines' directory, whose leftovers a start clears) */
-    public GoldenMaker(VmDisks disks, HostTaps taps, GoldenSnapshots snapshots, BootSequence boot, Path root) {
+    public GoldenMaker(VmDisks disks, HostTaps taps, HostKeys keys, GoldenSnapshots snapshots, BootSequence boot, Path root) {
         this.disks = disks;
         this.taps = taps;
+        this.keys = keys;
         this.snapshots = snapshots;
         this.boot = boot;
         this.root = root;
@@ -109,9 +112,11 @@ public final class GoldenMaker {
         machine.format = strategy.format();
         ClonedDisk rootDisk = disks.clone(strategy, image.rootfs(), machine.dir.resolve(GoldenSnapshot.rootFileName(machine.format)), 0);
         ClonedDisk workDisk = disks.clone(strategy, image.workSeed(), machine.dir.resolve(GoldenSnapshot.workFileName(machine.format)), 0);
+        // No VM's settings; a throwaway host key so sshd starts without the guest making keys. Every
+        // restored guest gets its own key before anyone can connect.
         Path config = machine.dir.resolve(Machines.CONFIG_FILE);
         try {
-            Files.write(config, new byte[ConfigDrive.SIZE]);
+            Files.write(config, ConfigDrive.hostKeyOnly(keys.of(machine.dir).privateKey()));
         } catch (IOException e) {
             throw VmException.failed("cannot make the config drive " + config + ": " + e.getMessage());
         }
