@@ -9,6 +9,7 @@ import dev.banger.store.ImageRepository;
 import dev.banger.store.OperationRepository;
 import dev.banger.vm.VmService;
 import dev.banger.vm.VmSnapshots;
+import dev.banger.vm.state.VmRules;
 import dev.banger.vm.warm.GoldenMaker;
 import java.util.List;
 
@@ -30,10 +31,16 @@ final class SnapshotMethods {
         this.runner = runner;
     }
 
-    /** The image and, optionally, the size of the snapshot. */
+    /** The image and, optionally, the size of the snapshot, checked by the create's rules (a delete too). */
     record ShapeParams(String name, Integer vcpus, Integer memoryMib) {
         ShapeParams {
             new ImageMethods.NameParams(name);
+            if (vcpus != null) {
+                VmRules.requireVcpus(vcpus);
+            }
+            if (memoryMib != null) {
+                VmRules.requireMemory(memoryMib);
+            }
         }
     }
 

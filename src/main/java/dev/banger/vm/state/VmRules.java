@@ -31,14 +31,22 @@ public final class VmRules {
     }
 
     public static void requireSizes(int vcpus, int memoryMib, long diskBytes) {
+        requireVcpus(vcpus);
+        requireMemory(memoryMib);
+        if (diskBytes < GIB || diskBytes > (64L << 40)) {
+            throw VmException.invalid("disk must be 1 to 65536 GiB, got " + (diskBytes / (double) GIB) + " GiB");
+        }
+    }
+
+    public static void requireVcpus(int vcpus) {
         if (vcpus < 1 || vcpus > 32) {
             throw VmException.invalid("vcpus must be 1 to 32, got " + vcpus);
         }
+    }
+
+    public static void requireMemory(int memoryMib) {
         if (memoryMib < 128 || memoryMib > 1024 * 1024) {
             throw VmException.invalid("memory must be 128 to 1048576 MiB, got " + memoryMib);
-        }
-        if (diskBytes < GIB || diskBytes > (64L << 40)) {
-            throw VmException.invalid("disk must be 1 to 65536 GiB, got " + (diskBytes / (double) GIB) + " GiB");
         }
     }
 
