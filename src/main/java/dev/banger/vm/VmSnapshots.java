@@ -136,13 +136,9 @@ public final class VmSnapshots {
      * their files go once no VM restored from them remains.
      */
     public List<ImageSnapshot> delete(Image image, Integer vcpus, Integer memoryMib) {
-        List<ImageSnapshot> views = store.active(image).stream()
-                .filter(s -> (vcpus == null || s.shape().vcpus() == vcpus) && (memoryMib == null || s.shape().memoryMib() == memoryMib))
-                .map(s -> {
-                    ImageSnapshot view = store.view(s);
-                    store.retire(s);
-                    return view;
-                }).toList();
+        List<ImageSnapshot> views = store.retire(image,
+                s -> (vcpus == null || s.shape().vcpus() == vcpus) && (memoryMib == null || s.shape().memoryMib() == memoryMib))
+                .stream().map(store::view).toList();
         collect(image);
         return views;
     }
@@ -153,14 +149,15 @@ public final class VmSnapshots {
     }
 
     /**
-     * Retires every image's snapshots made by another agent or banger, and removes the files of
-     * retired snapshots no VM uses.
+     * Retires every image's snapshots made by another agent or banger, or of the image before its
+     * work seed changed, and removes the files of retired snapshots no VM uses.
      */
     void collect(List<Image> all) {
         for (Image image : all) {
             if (agentVersion != null) {
                 String agent = agentVersion.get();
-                store.retire(image, shape -> !shape.agentVersion().equals(agent) || !shape.bangerVersion().equals(BangerVersion.get()));
+                store.retire(image, s -> !s.shape().agentVersion().equals(agent) || !s.shape().bangerVersion().equals(BangerVersion.get())
+                        || !s.meta().fingerprint().equals(GoldenSnapshots.fingerprint(image)));
             }
             collect(image);
         }

@@ -113,8 +113,8 @@ public final class GoldenSnapshots {
     }
 
     /** Retires the image's active snapshots that {@code which} accepts; returns them. */
-    public List<GoldenSnapshot> retire(Image image, Predicate<SnapshotShape> which) {
-        List<GoldenSnapshot> retired = active(image).stream().filter(s -> which.test(s.shape())).toList();
+    public List<GoldenSnapshot> retire(Image image, Predicate<GoldenSnapshot> which) {
+        List<GoldenSnapshot> retired = active(image).stream().filter(which).toList();
         retired.forEach(this::retire);
         return retired;
     }

@@ -91,7 +91,7 @@ class GoldenSnapshotsTest {
         store.restored(one);
 
         assertThat(store.view(one).restores()).isEqualTo(2);
-        assertThat(store.retire(image, shape -> shape.vcpus() == 2)).containsExactly(two);
+        assertThat(store.retire(image, snapshot -> snapshot.shape().vcpus() == 2)).containsExactly(two);
         assertThat(store.active(image)).containsExactly(one);
         assertThat(store.collect(image, Set.of())).isEqualTo(2);
         assertThat(leftover).doesNotExist();
