@@ -87,6 +87,9 @@ class DebianImageBuildTest {
         assertThat(seed("cat /.ssh/authorized_keys").strip()).isEqualTo(publicKey);
         assertThat(seed("stat /.ssh/authorized_keys")).contains("Mode:  0600");
         assertThat(rootfs("ls /etc/ssh")).contains("sshd_config").doesNotContain("ssh_host_");
+        assertThat(rootfs("cat /etc/ssh/sshd_config.d/50-banger.conf")).contains("HostKey /etc/ssh/ssh_host_ed25519_key");
+        assertThat(rootfs("stat /usr/local/sbin/banger-host-keys")).contains("Mode:  0755");
+        assertThat(rootfs("stat /usr/local/sbin/banger-identity-apply")).contains("Mode:  0755");
     }
 
     @Test
