@@ -14,12 +14,12 @@ import dev.banger.vm.host.TapSource;
 import dev.banger.vm.host.VmDisks;
 import dev.banger.vm.state.RuntimeRecord;
 import dev.banger.vm.state.VmException;
-import dev.banger.vm.state.VmRules;
 import dev.banger.vm.state.VmLifecycle;
+import dev.banger.vm.state.VmRules;
 import dev.banger.vm.state.VmRuntime;
 import dev.banger.vmm.Vmm;
-import java.util.List;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

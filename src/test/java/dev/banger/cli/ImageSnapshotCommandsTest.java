@@ -3,13 +3,13 @@ package dev.banger.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.banger.model.ErrorKind;
 import dev.banger.model.ImageSnapshot;
 import dev.banger.model.Operation;
 import dev.banger.model.OperationKind;
 import dev.banger.model.OperationState;
 import dev.banger.model.Stage;
 import dev.banger.model.StageState;
-import dev.banger.model.ErrorKind;
 import dev.banger.rpc.Json;
 import dev.banger.rpc.RpcErrorCodes;
 import dev.banger.rpc.RpcException;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.banger.model.VmDeleteResult;
-import dev.banger.vm.boot.BootDeadlines;
-import dev.banger.vm.state.VmException;
 import dev.banger.model.VmInfo;
 import dev.banger.model.VmState;
+import dev.banger.vm.boot.BootDeadlines;
+import dev.banger.vm.state.VmException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

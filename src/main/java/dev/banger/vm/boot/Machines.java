@@ -1,6 +1,5 @@
 package dev.banger.vm.boot;
 
-import dev.banger.host.disk.DiskFormat;
 import dev.banger.capability.Capability;
 import dev.banger.capability.MachineDevices;
 import dev.banger.capability.VmContext;
@@ -9,12 +8,13 @@ import dev.banger.guestconfig.ConfigDrive;
 import dev.banger.guestconfig.GuestConfig;
 import dev.banger.guestconfig.GuestConfigBuilder;
 import dev.banger.host.disk.ClonedDisk;
+import dev.banger.host.disk.DiskFormat;
+import dev.banger.image.ImageManifest;
+import dev.banger.model.BangerException;
 import dev.banger.model.Image;
 import dev.banger.model.Vm;
 import dev.banger.vm.host.Backends;
 import dev.banger.vm.host.HostKeys;
-import dev.banger.image.ImageManifest;
-import dev.banger.model.BangerException;
 import dev.banger.vm.snapshot.GoldenSnapshot;
 import dev.banger.vm.snapshot.SnapshotShape;
 import dev.banger.vm.state.VmRuntime;

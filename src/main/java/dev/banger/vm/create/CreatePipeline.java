@@ -8,18 +8,18 @@ import dev.banger.vm.boot.BootJob;
 import dev.banger.vm.boot.BootSequence;
 import dev.banger.vm.boot.CreateStage;
 import dev.banger.vm.boot.RestoreFailedException;
-import dev.banger.vm.snapshot.GoldenSnapshots;
-import java.util.EnumSet;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import dev.banger.vm.host.Backends;
 import dev.banger.vm.host.GuestStartGate;
 import dev.banger.vm.host.HostTaps;
 import dev.banger.vm.host.NatController;
 import dev.banger.vm.host.VmDisks;
+import dev.banger.vm.snapshot.GoldenSnapshots;
 import dev.banger.vm.state.VmLifecycle;
 import dev.banger.vm.warm.WarmMachines;
+import java.util.EnumSet;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a {@link CreatePlan}: validate and allocate, then root disk, work disk and network side by

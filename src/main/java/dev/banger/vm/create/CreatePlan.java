@@ -1,13 +1,13 @@
 package dev.banger.vm.create;
 
 import dev.banger.model.Image;
-import dev.banger.vmm.Acceleration;
 import dev.banger.vm.boot.CreateStage;
+import dev.banger.vmm.Acceleration;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A create with every choice made and checked: name, image, sizes, backend, the services to wait

@@ -1,8 +1,8 @@
 package dev.banger.vm.create;
 
-import dev.banger.host.disk.DiskFormat;
 import dev.banger.capability.WorkDiskCapability;
 import dev.banger.host.disk.ClonedDisk;
+import dev.banger.host.disk.DiskFormat;
 import dev.banger.image.ImageCatalog;
 import dev.banger.model.Image;
 import dev.banger.vm.boot.CreateStage;

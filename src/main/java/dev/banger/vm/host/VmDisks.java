@@ -1,10 +1,10 @@
 package dev.banger.vm.host;
 
-import dev.banger.host.disk.DiskFormat;
 import dev.banger.host.HostCommands;
 import dev.banger.host.disk.CloneStrategy;
 import dev.banger.host.disk.ClonedDisk;
 import dev.banger.host.disk.DiskCloner;
+import dev.banger.host.disk.DiskFormat;
 import dev.banger.host.disk.Ext4Tool;
 import dev.banger.host.disk.HostDiskFacts;
 import dev.banger.image.Ext4Images;

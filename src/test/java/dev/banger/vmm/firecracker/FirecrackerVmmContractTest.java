@@ -2,7 +2,6 @@ package dev.banger.vmm.firecracker;
 
 import static dev.banger.vmm.firecracker.ContractBodies.assertGone;
 import static dev.banger.vmm.firecracker.ContractBodies.json;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

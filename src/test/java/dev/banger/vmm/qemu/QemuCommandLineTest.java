@@ -3,9 +3,9 @@ package dev.banger.vmm.qemu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.banger.host.disk.DiskFormat;
 import dev.banger.model.ErrorKind;
 import dev.banger.vmm.MachineSpec;
-import dev.banger.host.disk.DiskFormat;
 import dev.banger.vmm.MachineSpec.Drive;
 import java.nio.file.Path;
 import java.util.List;
