@@ -133,9 +133,10 @@ if [ "$vmm" = qemu ]; then
         grep -q 'restore' "$work/create-$n.log" || fail "$n did not restore: $(cat "$work/create-$n.log")"
         grep -q 'identity' "$work/create-$n.log" || fail "$n took no identity: $(cat "$work/create-$n.log")"
     done
+    cat "$work/create-r2.log"
     step "each has its own hostname, address, MAC, host key, machine-id and randomness"
     identity='hostname; ip -4 -o addr show scope global | awk "{print \$4}"; cat /sys/class/net/*/address | grep -v 00:00:00:00:00:00;
-cat /etc/ssh/ssh_host_ed25519_key.pub | cut -d" " -f2; cat /etc/machine-id; head -c 32 /dev/urandom | od -An -tx1 | tr -d " \n"'
+cat /etc/ssh/ssh_host_ed25519_key.pub | cut -d" " -f2; cat /etc/machine-id; head -c 32 /dev/urandom | od -An -tx1 | tr -d " \n"; echo'
     ssh_vm r1 "$identity" >"$work/id-r1" || fail "read r1's identity"
     ssh_vm r2 "$identity" >"$work/id-r2" || fail "read r2's identity"
     [ "$(wc -l <"$work/id-r1")" -ge 6 ] || fail "r1's identity is incomplete: $(cat "$work/id-r1")"

@@ -25,6 +25,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,7 @@ public final class VmHost implements AutoCloseable {
     private final GuestDns dns;
     private final WarmMachines warm;
     private final Path warmDir;
+    private final List<Runnable> beforeClose = new CopyOnWriteArrayList<>();
 
     /**
      * @param backends     every VMM backend this daemon can drive, by {@link Vmm#name()} (existing VMs keep theirs)
@@ -130,6 +132,11 @@ public final class VmHost implements AutoCloseable {
         return network.bridge();
     }
 
+    /** Runs {@code action} first when the host closes (machines being made ahead of creates are stopped). */
+    void beforeClose(Runnable action) {
+        beforeClose.add(action);
+    }
+
     /** Where machines made ahead of creates wait (warm machines, golden machines being made); null in tests without one. */
     Path warmDir() {
         return warmDir;
@@ -169,6 +176,7 @@ public final class VmHost implements AutoCloseable {
 
     @Override
     public void close() {
+        beforeClose.forEach(Runnable::run);
         warm.close();
         taps.close();
         dns.close();

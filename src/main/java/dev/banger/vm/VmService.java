@@ -98,8 +98,9 @@ public final class VmService {
         this.boot = new BootSequence(machines, deadlines, agentPort, sshPort, new IdentityParts(host.taps(), keys, goldens));
         this.pipeline = new CreatePipeline(lifecycle, host.backends(), host.guestStart(), host.warm(), host.taps(), host.disks(),
                 host.nat(), catalog, boot, goldens);
-        this.snapshots = new VmSnapshots(goldens, new GoldenMaker(host.disks(), host.taps(), keys, goldens, boot, host.warmDir()),
-                host.backends(), images, lifecycle, deadlines);
+        GoldenMaker maker = new GoldenMaker(host.disks(), host.taps(), keys, goldens, boot, host.warmDir());
+        host.beforeClose(maker::stopAll);
+        this.snapshots = new VmSnapshots(goldens, maker, host.backends(), images, lifecycle, deadlines);
         this.power = new VmPower(lifecycle, images, host.backends(), host.taps(), host.disks(), boot);
         this.removal = new VmRemoval(lifecycle, locks, host.backends(), host.taps(), host.disks(), host.nat(), machines);
         this.reconciler = new VmReconciler(lifecycle, host.backends(), host.taps(), host.dns(), host.nat(), removal,

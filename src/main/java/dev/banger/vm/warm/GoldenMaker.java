@@ -31,6 +31,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +59,7 @@ public final class GoldenMaker {
     private final BootSequence boot;
     private final Path root;
     private final AtomicLong serial = new AtomicLong();
+    private final Set<Machine> underWay = ConcurrentHashMap.newKeySet();
 
     /** @param root where machines being made wait (the warm machines' directory, whose leftovers a start clears) */
     public GoldenMaker(VmDisks disks, HostTaps taps, HostKeys keys, GoldenSnapshots snapshots, BootSequence boot, Path root) {
@@ -79,7 +82,8 @@ public final class GoldenMaker {
         }
         long n = serial.incrementAndGet();
         Path dir = root.resolve("golden-" + System.currentTimeMillis() + "-" + n);
-        Machine machine = new Machine(dir);
+        Machine machine = new Machine(dir, vmm);
+        underWay.add(machine);
         try {
             MachineSpec spec = stages.call("prepare", () -> prepare(machine, image, shape, vmm, n));
             stages.run("boot", () -> {
@@ -96,7 +100,18 @@ public final class GoldenMaker {
             LOG.info("{} made", made);
             return made;
         } finally {
+            underWay.remove(machine);
             discard(machine, vmm);
+        }
+    }
+
+    /** Stops the machines being made (the daemon is stopping); their makes fail and clean up after themselves. */
+    public void stopAll() {
+        for (Machine machine : underWay) {
+            VmmInstance instance = machine.instance;
+            if (instance != null && machine.vmm.isAlive(instance)) {
+                machine.vmm.stop(instance, Duration.ZERO);
+            }
         }
     }
 
@@ -181,13 +196,15 @@ public final class GoldenMaker {
     /** One golden machine under way and what it has taken so far. */
     private static final class Machine {
         final Path dir;
+        final Vmm vmm;
         DiskFormat format;
         String tap;
-        VmmInstance instance;
-        Path saved;
+        volatile VmmInstance instance;
+        volatile Path saved;
 
-        Machine(Path dir) {
+        Machine(Path dir, Vmm vmm) {
             this.dir = dir;
+            this.vmm = vmm;
         }
     }
 }
