@@ -8,12 +8,14 @@ package dev.banger.image;
  * network from that file with {@link NicBootstrapScript} (the config drive ignored: the file is the
  * whole truth), grows {@code /root}'s file system to its disk when {@code GROW_ROOT} is {@code yes}
  * (the host grew the disk after the snapshot), and has sshd take up the new host key
- * ({@code systemctl reload-or-restart ssh.service} under systemd, {@code sv hup sshd} under runit).
+ * (a hang-up to the pid in {@code /run/sshd.pid}, else {@code systemctl reload-or-restart ssh.service} under
+ * systemd, {@code sv hup sshd} under runit).
  * Any failing step stops it with a non-zero exit and a line on stderr naming the step, which the
  * agent passes to the daemon. For tests: {@code BANGER_IDENTITY_DRY_RUN=1} prints the commands
  * instead of running them (and runs the NIC script with {@code BANGER_NET_DRY_RUN=1}),
  * {@code BANGER_NET_SETUP} names the NIC script, {@code BANGER_MOUNTS} the mount table and
- * {@code BANGER_SYSTEMD_MARKER} the directory whose presence means systemd is the init.
+ * {@code BANGER_SYSTEMD_MARKER} the directory whose presence means systemd is the init, {@code BANGER_SSHD_PID_FILE}
+ * sshd's pid file.
  * Stateless and thread-safe.
  */
 public final class IdentityApplyScript {
@@ -82,8 +84,18 @@ public final class IdentityApplyScript {
                     banger_fail "growing /root's file system on $banger_dev failed (exit $?)"
             fi
 
-            # sshd reads host keys when it starts: have it start again with the key the agent wrote.
-            if [ -d "${BANGER_SYSTEMD_MARKER:-/run/systemd/system}" ]; then
+            # sshd reads host keys when it starts: have it start again with the key the agent wrote. A
+            # hang-up to the listener re-executes it; systemctl's reload would first run `sshd -t`, a
+            # second start of sshd that costs the restored guest most of a second under emulation.
+            banger_sshd_pid=
+            read -r banger_sshd_pid < "${BANGER_SSHD_PID_FILE:-/run/sshd.pid}" 2>/dev/null || true
+            case $banger_sshd_pid in
+                ''|*[!0-9]*) banger_sshd_pid= ;;
+            esac
+            if [ -n "$banger_sshd_pid" ]; then
+                banger_run kill -HUP "$banger_sshd_pid" ||
+                    banger_fail "sshd (pid $banger_sshd_pid) did not take the hang-up (kill exit $?)"
+            elif [ -d "${BANGER_SYSTEMD_MARKER:-/run/systemd/system}" ]; then
                 banger_run systemctl reload-or-restart ssh.service ||
                     banger_fail "sshd did not reload with the new host key (systemctl exit $?)"
             else

@@ -52,6 +52,26 @@ class IdentityApplyScriptTest {
         env.putAll(Map.of("BANGER_IDENTITY_DRY_RUN", "1", "BANGER_NET_SETUP", net.toString(), "BANGER_CONFIG_DRIVE", drive.toString(),
                 "BANGER_SYS_NET", sysNet.toString(), "BANGER_MOUNTS", mounts.toString(), "BANGER_SYSTEMD_MARKER", systemd.toString(),
                 "BANGER_RESOLV", resolv.toString(), "BANGER_HOSTNAME_FILE", tmp.resolve("hostname").toString()));
+        env.put("BANGER_SSHD_PID_FILE", tmp.resolve("sshd.pid").toString());
+    }
+
+    @Test
+    void aRunningSshdIsHungUpDirectlyRatherThanReloadedThroughSystemctl() throws IOException {
+        Files.writeString(tmp.resolve("sshd.pid"), "4321\n");
+
+        CommandResult result = apply(cmdline.toString(), "no");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout()).endsWith("kill -HUP 4321\n").doesNotContain("systemctl");
+    }
+
+    @Test
+    void aPidFileThatIsNoNumberIsIgnored() throws IOException {
+        Files.writeString(tmp.resolve("sshd.pid"), "1; reboot\n");
+
+        CommandResult result = apply(cmdline.toString(), "no");
+
+        assertThat(result.stdout()).endsWith("systemctl reload-or-restart ssh.service\n").doesNotContain("kill");
     }
 
     private CommandResult apply(String... args) {
