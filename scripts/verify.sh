@@ -39,7 +39,8 @@ case $vmm in qemu|firecracker) ;; *) echo "verify: --vmm takes qemu or firecrack
 # The daemon's default size is the one create() asks for, so the warm machine waiting for the
 # default image at the default size is the one v1 gets.
 export BANGER_SANDBOX_VM='vcpus = 1
-memory = "512M"'
+memory = "512M"
+disk = "2G"'
 . "$(dirname "$0")/lib/sandbox.sh"
 sandbox_init verify "$vmm" "$keep"
 

@@ -148,11 +148,13 @@ public final class VmService {
 
     /**
      * Checks a request to make a snapshot of {@code image} at the given size (null: the {@code [vm]}
-     * defaults) and brings the host up for it: the golden machine takes a TAP.
+     * defaults; its {@code /root} at the {@code [vm]} disk size) and brings the host up for it: the
+     * golden machine takes a TAP.
      */
     public VmSnapshots.MakeRequest snapshotRequest(String image, Integer vcpus, Integer memoryMib) {
         CreatePlanner.Request sizes = new CreateRequest(null, image, vcpus, memoryMib, null).check(defaults);
-        VmSnapshots.MakeRequest request = snapshots.checkMake(images.get(image), sizes.vcpus(), sizes.memoryMib());
+        VmSnapshots.MakeRequest request = snapshots.checkMake(images.get(image), sizes.vcpus(), sizes.memoryMib(),
+                sizes.diskBytes());
         ensureHostStarted();
         return request;
     }

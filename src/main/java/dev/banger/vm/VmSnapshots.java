@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * When golden snapshots are made, found and removed: a create finds the snapshot of its shape
  * ({@link #forCreate}); the first cold create of a shape has one made in the background
- * ({@link #afterCreate}); {@code banger image snapshot} makes, lists and deletes them; stale ones
+ * ({@link #afterCreate}) with {@code /root} at that create's disk size; {@code banger image snapshot}
+ * makes one at the {@code [vm]} disk size, lists and deletes them; stale ones
  * (another agent or banger, an image whose seed changed) are retired and their files removed once
  * no VM uses them ({@link #collect}). Off until {@link #enable} (tests and {@code [vm]
  * golden_snapshots = false}). One maker per shape at a time. Thread-safe.
@@ -45,7 +46,8 @@ public final class VmSnapshots {
     private static final Logger LOG = LoggerFactory.getLogger(VmSnapshots.class);
 
     /** A checked request to make a snapshot: the image, and the shape for the backend new VMs get. */
-    public record MakeRequest(Image image, SnapshotShape shape, Vmm vmm, List<String> services, Duration bootDeadline) {}
+    public record MakeRequest(Image image, SnapshotShape shape, long diskBytes, Vmm vmm, List<String> services,
+            Duration bootDeadline) {}
 
     private final GoldenSnapshots store;
     private final GoldenMaker maker;
@@ -91,8 +93,9 @@ public final class VmSnapshots {
                 .filter(shape -> making.add(shape.key()))
                 .ifPresent(shape -> Thread.ofVirtual().name("golden-" + shape.key()).start(() -> {
                     try {
-                        maker.make(plan.image(), shape, vmm, CreatePlanner.declaredServices(ImagePolicy.manifest(plan.image())),
-                                bootDeadline(plan.acceleration()), StageRunner.UNRECORDED);
+                        maker.make(plan.image(), shape, plan.diskBytes(), vmm,
+                                CreatePlanner.declaredServices(ImagePolicy.manifest(plan.image())), bootDeadline(plan.acceleration()),
+                                StageRunner.UNRECORDED);
                     } catch (RuntimeException e) {
                         LOG.warn("snapshot of {} not made: {}", shape, e.getMessage());
                     } finally {
@@ -102,14 +105,14 @@ public final class VmSnapshots {
     }
 
     /** Checks that a snapshot of this image and size can be made now, for {@code image.snapshot.begin}. */
-    public MakeRequest checkMake(Image image, int vcpus, int memoryMib) {
+    public MakeRequest checkMake(Image image, int vcpus, int memoryMib, long diskBytes) {
         BackendChoice choice = backends.choose();
         Vmm vmm = backends.vmm(choice.backend());
         SnapshotShape shape = shape(image, vmm, choice.acceleration(), vcpus, memoryMib).orElseThrow(() -> VmException.precondition(whyNot(image, vmm)));
         if (making.contains(shape.key())) {
             throw VmException.conflict("a snapshot of " + shape + " is being made already");
         }
-        return new MakeRequest(image, shape, vmm, CreatePlanner.declaredServices(ImagePolicy.manifest(image)),
+        return new MakeRequest(image, shape, diskBytes, vmm, CreatePlanner.declaredServices(ImagePolicy.manifest(image)),
                 bootDeadline(choice.acceleration()));
     }
 
@@ -119,7 +122,7 @@ public final class VmSnapshots {
             throw VmException.conflict("a snapshot of " + request.shape() + " is being made already");
         }
         try {
-            return store.view(maker.make(request.image(), request.shape(), request.vmm(), request.services(),
+            return store.view(maker.make(request.image(), request.shape(), request.diskBytes(), request.vmm(), request.services(),
                     request.bootDeadline(), stages));
         } finally {
             making.remove(request.shape().key());

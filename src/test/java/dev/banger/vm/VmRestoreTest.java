@@ -93,7 +93,7 @@ class VmRestoreTest {
         assertThat(r1.state()).isEqualTo(VmState.RUNNING);
         Map<String, String> one = identityOf(r1);
         Map<String, String> two = identityOf(r2);
-        assertThat(one).containsEntry("hostname", "r1").containsEntry("mac", r1.mac()).containsEntry("grow_root", "yes");
+        assertThat(one).containsEntry("hostname", "r1").containsEntry("mac", r1.mac()).containsEntry("grow_root", "no");
         assertThat(one.get("address")).startsWith(r1.ip() + "/");
         for (String field : List.of("hostname", "address", "mac", "machine_id", "entropy", "host_key_ed25519_pub")) {
             assertThat(one.get(field)).as(field).isNotEqualTo(two.get(field));
@@ -105,7 +105,19 @@ class VmRestoreTest {
         List<List<String>> tapMoves = fx.ran(List.of("ip", "link", "set", "dev", r1.tap()));
         assertThat(tapMoves.get(tapMoves.size() - 2)).as("off the bridge while restored").contains("nomaster");
         assertThat(tapMoves.getLast()).as("back on it once the identity is taken").contains("master", "banger0");
-        assertThat(fx.vmm.events()).contains("restored r1", "grew r1 work " + (1L << 30));
+        assertThat(fx.vmm.events()).contains("restored r1").noneMatch(event -> event.startsWith("grew r1"));
+    }
+
+    @Test
+    void aRestoredVmAskingALargerDiskThanTheSnapshotsIsGrownOnceItRuns() {
+        makeSnapshot(); // its /root is the [vm] disk size, 1 GiB here
+
+        VmInfo larger = service.create(service.plan(new CreateRequest("big", VmFixture.DEV_IMAGE, null, null, 2)),
+                new RecordingStages());
+
+        assertThat(fx.vmm.events()).contains("restored big", "grew big work " + (2L << 30));
+        assertThat(identityOf(larger)).containsEntry("grow_root", "yes");
+        assertThat(fx.runtime("big").restoredFrom()).isNotNull();
     }
 
     @Test

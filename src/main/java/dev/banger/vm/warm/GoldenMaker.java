@@ -72,11 +72,13 @@ public final class GoldenMaker {
     }
 
     /**
-     * Makes and records a snapshot of {@code shape} from {@code image} with {@code vmm}, waiting at
-     * most {@code bootDeadline} for the guest to be ready; leaves nothing behind on failure.
+     * Makes and records a snapshot of {@code shape} from {@code image} with {@code vmm}, its {@code /root}
+     * grown to {@code diskBytes} by the golden guest itself (restores of that size then grow nothing,
+     * larger ones grow from it, smaller ones boot), waiting at most {@code bootDeadline} for the guest
+     * to be ready; leaves nothing behind on failure.
      */
-    public GoldenSnapshot make(Image image, SnapshotShape shape, Vmm vmm, List<String> services, Duration bootDeadline,
-            StageRunner stages) {
+    public GoldenSnapshot make(Image image, SnapshotShape shape, long diskBytes, Vmm vmm, List<String> services,
+            Duration bootDeadline, StageRunner stages) {
         if (root == null) {
             throw VmException.precondition("this daemon has no directory for machines made ahead of creates");
         }
@@ -85,7 +87,7 @@ public final class GoldenMaker {
         Machine machine = new Machine(dir, vmm);
         underWay.add(machine);
         try {
-            MachineSpec spec = stages.call("prepare", () -> prepare(machine, image, shape, vmm, n));
+            MachineSpec spec = stages.call("prepare", () -> prepare(machine, image, shape, diskBytes, vmm, n));
             stages.run("boot", () -> {
                 machine.instance = vmm.startPaused(spec);
                 record(machine);
@@ -115,7 +117,7 @@ public final class GoldenMaker {
         }
     }
 
-    private MachineSpec prepare(Machine machine, Image image, SnapshotShape shape, Vmm vmm, long n) {
+    private MachineSpec prepare(Machine machine, Image image, SnapshotShape shape, long diskBytes, Vmm vmm, long n) {
         if (image.workSeed() == null || !Files.isRegularFile(image.workSeed())) {
             throw VmException.precondition("image '" + image.name() + "' has no work seed yet; create a VM from it first");
         }
@@ -126,7 +128,8 @@ public final class GoldenMaker {
         CloneStrategy strategy = qcow2 ? CloneStrategy.QCOW2_OVERLAY : copy;
         machine.format = strategy.format();
         ClonedDisk rootDisk = disks.clone(strategy, image.rootfs(), machine.dir.resolve(GoldenSnapshot.rootFileName(machine.format)), 0);
-        ClonedDisk workDisk = disks.clone(strategy, image.workSeed(), machine.dir.resolve(GoldenSnapshot.workFileName(machine.format)), 0);
+        ClonedDisk workDisk = disks.clone(strategy, image.workSeed(), machine.dir.resolve(GoldenSnapshot.workFileName(machine.format)),
+                diskBytes);
         // No VM's settings; a throwaway host key so sshd starts without the guest making keys. Every
         // restored guest gets its own key before anyone can connect.
         Path config = machine.dir.resolve(Machines.CONFIG_FILE);
