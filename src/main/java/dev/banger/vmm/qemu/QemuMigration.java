@@ -61,9 +61,11 @@ final class QemuMigration {
      */
     static String awaitLoaded(QmpClient qmp, Deadline end) {
         while (true) {
-            String status = qmp.queryStatus(call(end, "waiting for the snapshot to load"));
+            // The whole budget for each call: while several machines load at once a busy QEMU answers
+            // late, and a late answer is no reason to give up on a snapshot; one that exits closes the socket.
+            String status = qmp.queryStatus(rest(end, "waiting for the snapshot to load"));
             if (!status.equals(LOADING)) {
-                QmpClient.Migration migration = qmp.queryMigrate(call(end, "checking the loaded snapshot"));
+                QmpClient.Migration migration = qmp.queryMigrate(rest(end, "checking the loaded snapshot"));
                 if (!migration.completed()) {
                     throw new QemuException("loading the snapshot ended in run state '" + status + "' with migration status '"
                             + migration.status() + "'" + (migration.errorDesc().isEmpty() ? "" : ": " + migration.errorDesc()));
@@ -72,6 +74,15 @@ final class QemuMigration {
             }
             pause(end, "waiting for the snapshot to load");
         }
+    }
+
+    /** What is left of {@code end}, for one call. */
+    private static Duration rest(Deadline end, String step) {
+        long left = end.remainingNanos();
+        if (left <= 0) {
+            throw timedOut(end, step);
+        }
+        return Duration.ofNanos(left);
     }
 
     /** One QMP call's budget: at most {@link #CALL}, never past {@code end}. */

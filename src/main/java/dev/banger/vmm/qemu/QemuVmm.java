@@ -279,8 +279,10 @@ public final class QemuVmm implements Vmm {
             throw notRestored(spec, state, e, e.getMessage());
         }
         QemuFiles files = new QemuFiles(spec.vmDir());
-        try (QmpClient qmp = QmpClient.connect(files.qmpSocket(), QMP_CALL_TIMEOUT)) {
-            QemuMigration.awaitLoaded(qmp, Deadline.after(LOAD_TIMEOUT));
+        Deadline loaded = Deadline.after(LOAD_TIMEOUT);
+        // A QEMU reading its snapshot while others do too may greet late: the load's budget, not one call's.
+        try (QmpClient qmp = QmpClient.connect(files.qmpSocket(), Duration.ofNanos(loaded.remainingNanos()))) {
+            QemuMigration.awaitLoaded(qmp, loaded);
         } catch (QemuException e) {
             boolean exited = !processes.isOurs(instance.pid(), files.vmDir());
             processes.killLeftover(instance.pid(), files.vmDir());
