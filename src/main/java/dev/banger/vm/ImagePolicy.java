@@ -5,6 +5,7 @@ import dev.banger.model.BangerException;
 import dev.banger.model.Image;
 import dev.banger.model.ImageStatus;
 import dev.banger.store.ImageRepository;
+import dev.banger.vm.boot.Machines;
 import dev.banger.vm.state.VmException;
 import dev.banger.vm.warm.WarmShape;
 import java.nio.file.Files;
@@ -64,7 +65,7 @@ final class ImagePolicy {
 
     /** Whether a guest of this image restored from a snapshot can take a VM's identity (and there is a seed to freeze). */
     static boolean restorable(Image image) {
-        return manifest(image).filter(ImageManifest::identityOverAgent).isPresent() && hasWorkSeed(image);
+        return Machines.takesHostKey(image) && hasWorkSeed(image);
     }
 
     List<Image> all() {
