@@ -32,6 +32,7 @@ import dev.banger.vmm.Vmm;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -243,8 +244,13 @@ public final class VmService {
         if (names.stream().anyMatch(name -> lifecycle.find(name).isPresent())) {
             ensureHostStarted();
         }
+        // Only a VM restored from a snapshot can be what kept a retired one's files.
+        boolean restored = names.stream().map(lifecycle::find).flatMap(Optional::stream)
+                .anyMatch(vm -> lifecycle.runtime(vm).restoredFrom() != null);
         VmDeleteResult result = removal.delete(names);
-        collectSnapshots();
+        if (restored) {
+            collectSnapshots();
+        }
         return result;
     }
 
