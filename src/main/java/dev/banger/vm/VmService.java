@@ -101,7 +101,7 @@ public final class VmService {
                 host.nat(), catalog, boot, goldens);
         GoldenMaker maker = new GoldenMaker(host.disks(), host.taps(), keys, goldens, boot, host.warmDir());
         host.beforeClose(maker::stopAll);
-        this.snapshots = new VmSnapshots(goldens, maker, host.backends(), images, lifecycle, deadlines);
+        this.snapshots = new VmSnapshots(goldens, maker, host.backends(), lifecycle, deadlines);
         this.power = new VmPower(lifecycle, images, host.backends(), host.taps(), host.disks(), boot);
         this.removal = new VmRemoval(lifecycle, locks, host.backends(), host.taps(), host.disks(), host.nat(), machines);
         this.reconciler = new VmReconciler(lifecycle, host.backends(), host.taps(), host.dns(), host.nat(), removal,

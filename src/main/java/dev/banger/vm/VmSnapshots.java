@@ -52,19 +52,17 @@ public final class VmSnapshots {
     private final GoldenSnapshots store;
     private final GoldenMaker maker;
     private final Backends backends;
-    private final ImagePolicy images;
     private final VmLifecycle lifecycle;
     private final Function<Acceleration, BootDeadlines> deadlines;
     private final FileDigests digests = new FileDigests();
     private final Set<String> making = ConcurrentHashMap.newKeySet();
     private volatile Supplier<String> agentVersion;
 
-    VmSnapshots(GoldenSnapshots store, GoldenMaker maker, Backends backends, ImagePolicy images, VmLifecycle lifecycle,
+    VmSnapshots(GoldenSnapshots store, GoldenMaker maker, Backends backends, VmLifecycle lifecycle,
             Function<Acceleration, BootDeadlines> deadlines) {
         this.store = store;
         this.maker = maker;
         this.backends = backends;
-        this.images = images;
         this.lifecycle = lifecycle;
         this.deadlines = deadlines;
     }
@@ -76,7 +74,8 @@ public final class VmSnapshots {
 
     /** The snapshot a create of this image and size on {@code vmm} would restore, if any. */
     Optional<GoldenSnapshot> forCreate(Image image, BackendChoice backend, int vcpus, int memoryMib) {
-        return shape(image, backends.vmm(backend.backend()), backend.acceleration(), vcpus, memoryMib).flatMap(shape -> store.find(image, shape));
+        return shape(image, backends.vmm(backend.backend()), backend.acceleration(), vcpus, memoryMib)
+                .flatMap(shape -> store.find(image, shape));
     }
 
     /**
@@ -108,7 +107,8 @@ public final class VmSnapshots {
     public MakeRequest checkMake(Image image, int vcpus, int memoryMib, long diskBytes) {
         BackendChoice choice = backends.choose();
         Vmm vmm = backends.vmm(choice.backend());
-        SnapshotShape shape = shape(image, vmm, choice.acceleration(), vcpus, memoryMib).orElseThrow(() -> VmException.precondition(whyNot(image, vmm)));
+        SnapshotShape shape = shape(image, vmm, choice.acceleration(), vcpus, memoryMib)
+                .orElseThrow(() -> VmException.precondition(whyNot(image, vmm)));
         if (making.contains(shape.key())) {
             throw VmException.conflict("a snapshot of " + shape + " is being made already");
         }

@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * Runs a {@link CreatePlan}: validate and allocate, then root disk, work disk and network side by
  * side ({@link Parallel}: the host-side total is the slowest of the three, and all end before any
  * rollback), then the {@link BootSequence}; a snapshot that does not restore gives way to a cold
- * boot. Each stage is timed through the {@link StageRunner} and pushes its undo; a failure rolls back in {@link dev.banger.vm.boot.CreateStage} order and the VM's row goes
- * last, so nothing half-made remains. Thread-safe: concurrent creates of different VMs share
- * nothing but the host's owners and the {@link GuestStartGate}.
+ * boot. Each stage is timed through the {@link StageRunner} and pushes its undo; a failure rolls
+ * back in {@link CreateStage} order and the VM's row goes last, so nothing half-made remains.
+ * Thread-safe: concurrent creates of different VMs share nothing but the host's owners and the
+ * {@link GuestStartGate}.
  */
 public final class CreatePipeline {
     private static final Logger LOG = LoggerFactory.getLogger(CreatePipeline.class);

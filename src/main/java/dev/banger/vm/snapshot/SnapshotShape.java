@@ -34,8 +34,8 @@ public record SnapshotShape(String image, String backend, boolean kvm, int vcpus
 
     /** A short, stable name for the shape, used in directory names: 16 hex digits of a sha256 over every field. */
     public String key() {
-        String text = String.join("\n", image, backend, kvm ? "kvm" : "emulated", Integer.toString(vcpus), Integer.toString(memoryMib), kernel, bootArgs,
-                agentVersion, bangerVersion);
+        String text = String.join("\n", image, backend, kvm ? "kvm" : "emulated", Integer.toString(vcpus),
+                Integer.toString(memoryMib), kernel, bootArgs, agentVersion, bangerVersion);
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 8);

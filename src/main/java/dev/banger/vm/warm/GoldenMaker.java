@@ -151,7 +151,8 @@ public final class GoldenMaker {
 
     private GoldenSnapshot freeze(Machine machine, Image image, SnapshotShape shape, MachineSpec spec, SnapshotFiles files) {
         try {
-            for (String name : List.of(GoldenSnapshot.rootFileName(machine.format), GoldenSnapshot.workFileName(machine.format), Machines.CONFIG_FILE)) {
+            for (String name : List.of(GoldenSnapshot.rootFileName(machine.format), GoldenSnapshot.workFileName(machine.format),
+                    Machines.CONFIG_FILE)) {
                 Path frozen = machine.saved.resolve(name);
                 Files.move(machine.dir.resolve(name), frozen, StandardCopyOption.ATOMIC_MOVE);
                 Files.setPosixFilePermissions(frozen, PosixFilePermissions.fromString(FROZEN));
