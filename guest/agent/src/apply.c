@@ -15,6 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifndef RNDRESEEDCRNG
+#define RNDRESEEDCRNG _IO('R', 0x07) /* Linux 4.17 and later */
+#endif
+
 static long long now_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -187,6 +191,15 @@ static bool set_clock_and_entropy(const struct identity *id, char *err, size_t e
         if (fd >= 0) close(fd);
         explicit_bzero(pool.bytes, sizeof pool.bytes);
         return fail(err, errlen, "entropy", "/dev/urandom", e);
+    }
+    /* Credited entropy alone does not reach /dev/urandom's output until the kernel next reseeds its
+     * CRNG (up to a minute later): until then every guest restored from one snapshot reads the same
+     * bytes. Reseed now. */
+    if (ioctl(fd, RNDRESEEDCRNG) != 0) {
+        int e = errno;
+        close(fd);
+        explicit_bzero(pool.bytes, sizeof pool.bytes);
+        return fail(err, errlen, "entropy", "RNDRESEEDCRNG", e);
     }
     close(fd);
     explicit_bzero(pool.bytes, sizeof pool.bytes);
