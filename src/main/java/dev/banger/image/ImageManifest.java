@@ -2,11 +2,14 @@ package dev.banger.image;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import dev.banger.model.BangerException;
+import dev.banger.model.Image;
 import dev.banger.store.StoredJson;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -119,6 +122,15 @@ public record ImageManifest(
      *
      * @throws ImageException for malformed JSON, unknown fields or any invalid value
      */
+    /** The manifest of {@code image}, or empty for an image banger did not build (registered, or older). */
+    public static Optional<ImageManifest> of(Image image) {
+        try {
+            return Optional.of(fromJson(image.manifestJson(), "manifest"));
+        } catch (BangerException notBuiltByBanger) {
+            return Optional.empty();
+        }
+    }
+
     public static ImageManifest fromJson(String json, String source) {
         try {
             return StoredJson.mapper().readValue(json, ImageManifest.class);

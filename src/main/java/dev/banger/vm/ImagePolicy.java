@@ -1,7 +1,6 @@
 package dev.banger.vm;
 
 import dev.banger.image.ImageManifest;
-import dev.banger.model.BangerException;
 import dev.banger.model.Image;
 import dev.banger.model.ImageStatus;
 import dev.banger.store.ImageRepository;
@@ -51,14 +50,6 @@ final class ImagePolicy {
         return images.get(name);
     }
 
-    static Optional<ImageManifest> manifest(Image image) {
-        try {
-            return Optional.of(ImageManifest.fromJson(image.manifestJson(), "manifest"));
-        } catch (BangerException notBuiltByBanger) {
-            return Optional.empty();
-        }
-    }
-
     static boolean hasWorkSeed(Image image) {
         return image.workSeed() != null && Files.isRegularFile(image.workSeed());
     }
@@ -74,7 +65,7 @@ final class ImagePolicy {
 
     /** The warm pool's shape for creates from {@code image}, when its guests can come from the pool at all. */
     static Optional<WarmShape> warmShape(Image image, int vcpus, int memoryMib, long diskBytes) {
-        return manifest(image).filter(m -> m.guestConfigDrive() && m.workDiskGrowsInGuest())
+        return ImageManifest.of(image).filter(m -> m.guestConfigDrive() && m.workDiskGrowsInGuest())
                 .filter(m -> hasWorkSeed(image))
                 .map(m -> WarmShape.of(image, vcpus, memoryMib, diskBytes));
     }

@@ -1,5 +1,6 @@
 package dev.banger.vm;
 
+import dev.banger.image.ImageManifest;
 import dev.banger.model.Image;
 import dev.banger.model.StageRunner;
 import dev.banger.model.Vm;
@@ -65,7 +66,7 @@ final class VmPower {
         String tap = taps.acquire(TapSource.POOL, null);
         RuntimeRecord record = new RuntimeRecord(lifecycle, vm.name(), VmState.RUNNING, runtime.withTap(tap));
         UndoLog undos = new UndoLog();
-        BootJob job = new BootJob(vm, image, CreatePlanner.declaredServices(ImagePolicy.manifest(image)), vmm, record, undos,
+        BootJob job = new BootJob(vm, image, CreatePlanner.declaredServices(ImageManifest.of(image)), vmm, record, undos,
                 null, null, null);
         try {
             List<String> hostKeys = boot.run(job, StageRunner.UNRECORDED);

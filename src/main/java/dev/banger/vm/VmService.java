@@ -2,6 +2,7 @@ package dev.banger.vm;
 
 import dev.banger.config.VmDefaults;
 import dev.banger.image.ImageCatalog;
+import dev.banger.image.ImageManifest;
 import dev.banger.model.Image;
 import dev.banger.model.Ipv4Subnet;
 import dev.banger.model.StageRunner;
@@ -197,7 +198,7 @@ public final class VmService {
         BackendChoice backend = host.backends().choose();
         LOG.info("VM {}: new VM gets {}", name, backend.describe());
         Vmm vmm = host.backends().vmm(backend.backend());
-        CreatePlan plan = CreatePlanner.plan(name, checked, image, ImagePolicy.manifest(image), backend,
+        CreatePlan plan = CreatePlanner.plan(name, checked, image, ImageManifest.of(image), backend,
                 new CreatePlanner.HostFacts(host.disks().factsFor(vmm), vmm.adoptsPausedMachines(), ImagePolicy.hasWorkSeed(image),
                         snapshots.forCreate(image, backend, checked.vcpus(), checked.memoryMib())));
         // Only a request that passed every check may set up the host network (bad input changes nothing).

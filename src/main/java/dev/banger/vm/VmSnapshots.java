@@ -1,5 +1,6 @@
 package dev.banger.vm;
 
+import dev.banger.image.ImageManifest;
 import dev.banger.model.BangerVersion;
 import dev.banger.model.Image;
 import dev.banger.model.ImageSnapshot;
@@ -93,7 +94,7 @@ public final class VmSnapshots {
                 .ifPresent(shape -> Thread.ofVirtual().name("golden-" + shape.key()).start(() -> {
                     try {
                         maker.make(plan.image(), shape, plan.diskBytes(), vmm,
-                                CreatePlanner.declaredServices(ImagePolicy.manifest(plan.image())), bootDeadline(plan.acceleration()),
+                                CreatePlanner.declaredServices(ImageManifest.of(plan.image())), bootDeadline(plan.acceleration()),
                                 StageRunner.UNRECORDED);
                     } catch (RuntimeException e) {
                         LOG.warn("snapshot of {} not made: {}", shape, e.getMessage());
@@ -112,7 +113,7 @@ public final class VmSnapshots {
         if (making.contains(shape.key())) {
             throw VmException.conflict("a snapshot of " + shape + " is being made already");
         }
-        return new MakeRequest(image, shape, diskBytes, vmm, CreatePlanner.declaredServices(ImagePolicy.manifest(image)),
+        return new MakeRequest(image, shape, diskBytes, vmm, CreatePlanner.declaredServices(ImageManifest.of(image)),
                 bootDeadline(choice.acceleration()));
     }
 

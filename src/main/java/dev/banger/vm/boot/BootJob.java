@@ -29,6 +29,8 @@ public final class BootJob {
     final VmmInstance adopted;
     /** How the plan expected the machine to run, for a backend that does not say; null for a start. */
     final Acceleration planned;
+    /** Whether the guest takes its SSH host key from the config drive (read once from the image's manifest). */
+    final boolean hostKeyOnDrive;
     /** The golden snapshot this VM is restored from, or null for a boot. */
     GoldenSnapshot restoring;
     /** The work disk's asked size, which a restored guest is grown to. */
@@ -52,6 +54,7 @@ public final class BootJob {
         this.cohort = cohort;
         this.adopted = adopted;
         this.planned = planned;
+        this.hostKeyOnDrive = Machines.takesHostKey(image);
     }
 
     /** This VM loads {@code snapshot} instead of booting ({@link RestoreStep}), its work disk then grown to {@code bytes}. */

@@ -25,10 +25,10 @@ final class CapabilitiesStep implements BootStep {
         if (job.adopted != null) {
             return;
         }
-        if (job.restoring != null || Machines.takesHostKey(job.image)) {
-            VmmStartStep.writeConfigDrive(job.runtime.get().vmDir(), machines.configDrive(job.vm, job.image, job.runtime.get()));
+        if (job.restoring != null || job.hostKeyOnDrive) {
+            VmmStartStep.writeConfigDrive(job.runtime.get().vmDir(), machines.configDrive(job.vm, job.runtime.get(), job.hostKeyOnDrive));
         }
         job.spec = job.restoring != null ? machines.restored(job.vm, job.image, job.runtime.get(), job.restoring)
-                : machines.spec(job.vm, job.image, job.runtime.get(), job.vmm);
+                : machines.spec(job.vm, job.image, job.runtime.get(), job.vmm, job.hostKeyOnDrive);
     }
 }

@@ -4,6 +4,7 @@ import dev.banger.agent.AgentClient;
 import dev.banger.agent.GuestIdentity;
 import dev.banger.guestconfig.GuestConfig;
 import dev.banger.model.HealthReport;
+import dev.banger.vm.host.HostKeys;
 import dev.banger.vm.state.VmException;
 import java.net.Inet4Address;
 import java.security.SecureRandom;
@@ -68,15 +69,10 @@ final class IdentityStep implements BootStep {
 
     /** The guest reports this VM's hostname and exactly the host key made for it. */
     static void check(String vm, GuestIdentity identity, HealthReport report) {
-        List<String> keys = report.hostKeys().stream().map(IdentityStep::typeAndKey).toList();
+        List<String> keys = report.hostKeys().stream().map(HostKeys::publicLine).toList();
         if (!identity.hostname().equals(report.hostname()) || !keys.equals(List.of(identity.hostKey().publicKey()))) {
             throw VmException.failed("VM '" + vm + "': its restored guest did not take its identity: it reports hostname '"
                     + report.hostname() + "' and host keys " + keys);
         }
-    }
-
-    private static String typeAndKey(String line) {
-        String[] words = line.strip().split("\\s+");
-        return words.length >= 2 ? words[0] + " " + words[1] : line.strip();
     }
 }

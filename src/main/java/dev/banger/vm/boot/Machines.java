@@ -10,7 +10,6 @@ import dev.banger.guestconfig.GuestConfigBuilder;
 import dev.banger.host.disk.ClonedDisk;
 import dev.banger.host.disk.DiskFormat;
 import dev.banger.image.ImageManifest;
-import dev.banger.model.BangerException;
 import dev.banger.model.Image;
 import dev.banger.model.Vm;
 import dev.banger.vm.host.Backends;
@@ -55,11 +54,7 @@ public final class Machines {
      * that makes the keys), so none makes its own at boot and the daemon knows it beforehand.
      */
     public static boolean takesHostKey(Image image) {
-        try {
-            return ImageManifest.fromJson(image.manifestJson(), "manifest").identityOverAgent();
-        } catch (BangerException notBuiltByBanger) {
-            return false;
-        }
+        return ImageManifest.of(image).map(ImageManifest::identityOverAgent).orElse(false);
     }
 
     public VmContext context(Vm vm, VmRuntime runtime) {
@@ -97,11 +92,12 @@ public final class Machines {
         }
     }
 
-    public MachineSpec spec(Vm vm, Image image, VmRuntime runtime, Vmm vmm) {
+    /** @param withConfigDrive whether the guest gets its config drive ({@link #takesHostKey}: its SSH host key is there) */
+    public MachineSpec spec(Vm vm, Image image, VmRuntime runtime, Vmm vmm, boolean withConfigDrive) {
         MachineDevices devices = new MachineDevices();
         devices.drive(new MachineSpec.Drive("root", runtime.rootDisk().path(), runtime.rootDisk().format(), false));
         GuestConfig guest = contribute(vm, runtime, devices);
-        if (takesHostKey(image)) {
+        if (withConfigDrive) {
             devices.drive(configDrive(runtime.vmDir()));
         }
         return new MachineSpec(vm.name(), runtime.vmDir(), vm.vcpus(), vm.memoryMib(), image.kernel(), image.initrd(),
@@ -158,10 +154,10 @@ public final class Machines {
 
     /**
      * The VM's {@link ConfigDrive}: what a warm machine's guest reads instead of the kernel command
-     * line it was started with, and the SSH host key made for the VM when its image takes one.
+     * line it was started with, and, {@code withHostKey}, the SSH host key made for the VM.
      */
-    public byte[] configDrive(Vm vm, Image image, VmRuntime runtime) {
-        String key = takesHostKey(image) ? keys.of(runtime.vmDir()).privateKey() : null;
+    public byte[] configDrive(Vm vm, VmRuntime runtime, boolean withHostKey) {
+        String key = withHostKey ? keys.of(runtime.vmDir()).privateKey() : null;
         return ConfigDrive.content(contribute(vm, runtime, new MachineDevices()), vm.network().mac(), key);
     }
 

@@ -2,9 +2,9 @@ package dev.banger.vm.create;
 
 import dev.banger.host.disk.CloneStrategy;
 import dev.banger.host.disk.ClonedDisk;
-import dev.banger.host.disk.DiskFormat;
 import dev.banger.vm.boot.CreateStage;
 import dev.banger.vm.host.VmDisks;
+import dev.banger.vm.state.VmFiles;
 import java.nio.file.Path;
 
 /**
@@ -38,7 +38,6 @@ final class RootDiskStep implements CreateStep {
     }
 
     private ClonedDisk clone(CreateJob job, CloneStrategy strategy, Path base) {
-        String file = strategy.format() == DiskFormat.QCOW2 ? "root.qcow2" : "root.img";
-        return disks.clone(strategy, base, job.runtime.get().vmDir().resolve(file), 0);
+        return disks.clone(strategy, base, job.runtime.get().vmDir().resolve(VmFiles.rootDiskName(strategy.format())), 0);
     }
 }

@@ -47,8 +47,8 @@ final class WorkDiskStep implements CreateStep {
                 // stage); a copy is extended now, and the backend re-reads its size then.
                 LaunchPath.Restore plan = restored.plan();
                 boolean overlay = plan.workDisk().format() == DiskFormat.QCOW2;
-                ClonedDisk work = disks.clone(plan.workDisk(), plan.snapshot().workDisk(),
-                        job.runtime.get().vmDir().resolve(overlay ? "work.qcow2" : "work.ext4"), overlay ? 0 : job.plan.diskBytes());
+                Path file = job.runtime.get().vmDir().resolve(VmFiles.workDiskName(plan.workDisk().format()));
+                ClonedDisk work = disks.clone(plan.workDisk(), plan.snapshot().workDisk(), file, overlay ? 0 : job.plan.diskBytes());
                 job.undos.push(stage(), () -> disks.remove(work));
                 job.runtime.record(r -> r.withWorkDisk(work.file()).withRestoredFrom(plan.snapshot().dir()), null);
             }
@@ -67,8 +67,7 @@ final class WorkDiskStep implements CreateStep {
     private Path cloneSeed(LaunchPath.CloneSeed seed, CreatePlan plan, Path vmDir) {
         Image image = plan.image();
         Image seeded = image.workSeed() != null && Files.isRegularFile(image.workSeed()) ? image : images.ensureWorkSeed(image.name());
-        String file = seed.strategy().format() == DiskFormat.QCOW2 ? "work.qcow2" : "work.ext4";
-        ClonedDisk work = disks.clone(seed.strategy(), seeded.workSeed(), vmDir.resolve(file),
+        ClonedDisk work = disks.clone(seed.strategy(), seeded.workSeed(), vmDir.resolve(VmFiles.workDiskName(seed.strategy().format())),
                 seed.guestGrows() ? plan.diskBytes() : 0);
         if (!seed.guestGrows()) {
             disks.growExt4OrDelete(work.file(), plan.diskBytes());
@@ -77,7 +76,7 @@ final class WorkDiskStep implements CreateStep {
     }
 
     private Path fromRootfs(CreatePlan plan, Path vmDir) {
-        Path work = vmDir.resolve("work.ext4");
+        Path work = vmDir.resolve(VmFiles.workDiskName(DiskFormat.RAW));
         Path scratch = vmDir.resolve("work-tree");
         try {
             Files.createDirectories(scratch);

@@ -63,7 +63,7 @@ public final class HostKeys {
     }
 
     /** {@code ssh-ed25519 AAAA...}: type and key, without the comment. */
-    static String publicLine(String text) {
+    public static String publicLine(String text) {
         String[] words = text.strip().split("\\s+");
         if (words.length < 2) {
             throw VmException.failed("not an SSH public key: '" + text.strip() + "'");

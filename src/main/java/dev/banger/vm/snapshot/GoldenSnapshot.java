@@ -2,6 +2,7 @@ package dev.banger.vm.snapshot;
 
 import dev.banger.host.disk.DiskFormat;
 import dev.banger.model.ImageSnapshot;
+import dev.banger.vm.state.VmFiles;
 import dev.banger.vmm.SnapshotFiles;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -37,26 +38,16 @@ public record GoldenSnapshot(Path dir, SnapshotMeta meta) {
 
     /** The frozen root disk, the base of a restored VM's root disk. */
     public Path rootDisk() {
-        return dir.resolve(rootFileName(meta.diskFormat()));
+        return dir.resolve(VmFiles.rootDiskName(meta.diskFormat()));
     }
 
     /** The frozen work disk, the base of a restored VM's {@code /root}. */
     public Path workDisk() {
-        return dir.resolve(workFileName(meta.diskFormat()));
+        return dir.resolve(VmFiles.workDiskName(meta.diskFormat()));
     }
 
     public DiskFormat diskFormat() {
         return meta.diskFormat();
-    }
-
-    /** The name of a frozen (or a VM's) root disk file laid out as {@code format}. */
-    public static String rootFileName(DiskFormat format) {
-        return format == DiskFormat.QCOW2 ? "root.qcow2" : "root.img";
-    }
-
-    /** The name of a frozen (or a VM's) work disk file laid out as {@code format}. */
-    public static String workFileName(DiskFormat format) {
-        return format == DiskFormat.QCOW2 ? "work.qcow2" : "work.ext4";
     }
 
     /** How {@code image.show} lists it. */

@@ -1,5 +1,6 @@
 package dev.banger.vm.state;
 
+import dev.banger.host.disk.DiskFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,16 @@ public final class VmFiles {
     private static final Logger LOG = LoggerFactory.getLogger(VmFiles.class);
 
     private VmFiles() {}
+
+    /** A VM's (or a machine's) root disk file laid out as {@code format}: only qcow2 files are named {@code *.qcow2}. */
+    public static String rootDiskName(DiskFormat format) {
+        return format == DiskFormat.QCOW2 ? "root.qcow2" : "root.img";
+    }
+
+    /** A VM's (or a machine's) work disk file laid out as {@code format}. */
+    public static String workDiskName(DiskFormat format) {
+        return format == DiskFormat.QCOW2 ? "work.qcow2" : "work.ext4";
+    }
 
     public static void makeDir(Path dir) {
         try {

@@ -127,8 +127,8 @@ public final class GoldenMaker {
         CloneStrategy copy = disks.factsFor(vmm).reflink() ? CloneStrategy.REFLINK : CloneStrategy.SPARSE_COPY;
         CloneStrategy strategy = qcow2 ? CloneStrategy.QCOW2_OVERLAY : copy;
         machine.format = strategy.format();
-        ClonedDisk rootDisk = disks.clone(strategy, image.rootfs(), machine.dir.resolve(GoldenSnapshot.rootFileName(machine.format)), 0);
-        ClonedDisk workDisk = disks.clone(strategy, image.workSeed(), machine.dir.resolve(GoldenSnapshot.workFileName(machine.format)),
+        ClonedDisk rootDisk = disks.clone(strategy, image.rootfs(), machine.dir.resolve(VmFiles.rootDiskName(machine.format)), 0);
+        ClonedDisk workDisk = disks.clone(strategy, image.workSeed(), machine.dir.resolve(VmFiles.workDiskName(machine.format)),
                 diskBytes);
         // No VM's settings; a throwaway host key so sshd starts without the guest making keys. Every
         // restored guest gets its own key before anyone can connect.
@@ -151,13 +151,13 @@ public final class GoldenMaker {
 
     private GoldenSnapshot freeze(Machine machine, Image image, SnapshotShape shape, MachineSpec spec, SnapshotFiles files) {
         try {
-            for (String name : List.of(GoldenSnapshot.rootFileName(machine.format), GoldenSnapshot.workFileName(machine.format),
+            for (String name : List.of(VmFiles.rootDiskName(machine.format), VmFiles.workDiskName(machine.format),
                     Machines.CONFIG_FILE)) {
                 Path frozen = machine.saved.resolve(name);
                 Files.move(machine.dir.resolve(name), frozen, StandardCopyOption.ATOMIC_MOVE);
                 Files.setPosixFilePermissions(frozen, PosixFilePermissions.fromString(FROZEN));
             }
-            long workBytes = disks.virtualSize(machine.saved.resolve(GoldenSnapshot.workFileName(machine.format)));
+            long workBytes = disks.virtualSize(machine.saved.resolve(VmFiles.workDiskName(machine.format)));
             SnapshotMeta meta = new SnapshotMeta(shape, GoldenSnapshots.fingerprint(image), Instant.now(), spec.nic().mac(),
                     machine.format, workBytes, files.memory().isPresent());
             return snapshots.commit(machine.saved, meta);
