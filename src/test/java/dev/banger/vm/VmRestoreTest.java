@@ -3,6 +3,7 @@ package dev.banger.vm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.banger.model.Deadline;
 import dev.banger.model.ImageSnapshot;
 import dev.banger.model.VmInfo;
 import dev.banger.model.VmState;
@@ -14,8 +15,10 @@ import dev.banger.vmm.MachineSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,12 +35,14 @@ class VmRestoreTest {
 
     private VmFixture fx;
     private VmService service;
+    private VmHost host;
 
     @BeforeEach
     void setUp() throws IOException {
         fx = new VmFixture(dir);
         fx.vmm.savingSnapshots();
-        service = fx.service(fx.host(2), VmFixture.QUICK);
+        host = fx.host(2);
+        service = fx.service(host, VmFixture.QUICK);
         service.snapshots().enable(() -> "agent-1");
     }
 
@@ -165,6 +170,22 @@ class VmRestoreTest {
         assertThat(used).exists();
         service.delete(List.of("r1"));
         assertThat(used).doesNotExist();
+    }
+
+    @Test
+    void stoppingTheDaemonStopsAGoldenMachineBeingMadeAndLeavesNoDirectoryBehind() throws Exception {
+        fx.vmm.health(vm -> null); // the golden guest never gets ready
+        VmSnapshots.MakeRequest request = service.snapshotRequest(VmFixture.DEV_IMAGE, null, null);
+        CompletableFuture<ImageSnapshot> making = CompletableFuture.supplyAsync(() -> service.snapshots().make(request,
+                new RecordingStages()));
+        assertThat(Deadline.after(Duration.ofSeconds(10)).await(() -> !fx.vmm.started().isEmpty(), Duration.ofMillis(10))).isTrue();
+
+        host.close();
+
+        assertThatThrownBy(making::join).hasCauseInstanceOf(RuntimeException.class);
+        assertThat(fx.vmm.stopped()).hasSize(1);
+        assertThat(fx.stateDir.resolve("warm")).isEmptyDirectory();
+        assertThat(service.snapshots().list(fx.store.images().get(VmFixture.DEV_IMAGE))).isEmpty();
     }
 
     private Map<String, String> identityOf(VmInfo vm) {

@@ -4,6 +4,7 @@ import dev.banger.guestconfig.ConfigDrive;
 import dev.banger.host.disk.CloneStrategy;
 import dev.banger.host.disk.ClonedDisk;
 import dev.banger.host.disk.DiskFormat;
+import dev.banger.model.Deadline;
 import dev.banger.model.Image;
 import dev.banger.model.StageRunner;
 import dev.banger.store.StoredJson;
@@ -51,6 +52,7 @@ public final class GoldenMaker {
     public static final List<String> STAGES = List.of("prepare", "boot", "save", "freeze");
     private static final Logger LOG = LoggerFactory.getLogger(GoldenMaker.class);
     private static final String FROZEN = "r--------";
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
     private final VmDisks disks;
     private final HostTaps taps;
@@ -60,6 +62,7 @@ public final class GoldenMaker {
     private final Path root;
     private final AtomicLong serial = new AtomicLong();
     private final Set<Machine> underWay = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
 
     /** @param root where machines being made wait (the warm machines' directory, whose leftovers a start clears) */
     public GoldenMaker(VmDisks disks, HostTaps taps, HostKeys keys, GoldenSnapshots snapshots, BootSequence boot, Path root) {
@@ -87,10 +90,13 @@ public final class GoldenMaker {
         Machine machine = new Machine(dir, vmm);
         underWay.add(machine);
         try {
+            refuseWhenStopping();
             MachineSpec spec = stages.call("prepare", () -> prepare(machine, image, shape, diskBytes, vmm, n));
             stages.run("boot", () -> {
+                refuseWhenStopping();
                 machine.instance = vmm.startPaused(spec);
                 record(machine);
+                refuseWhenStopping();
                 vmm.resume(machine.instance);
                 boot.waiter(vmm).awaitReadyUnaddressed("golden " + shape, machine.instance, services, bootDeadline);
             });
@@ -102,18 +108,34 @@ public final class GoldenMaker {
             LOG.info("{} made", made);
             return made;
         } finally {
-            underWay.remove(machine);
             discard(machine, vmm);
+            underWay.remove(machine);
         }
     }
 
-    /** Stops the machines being made (the daemon is stopping); their makes fail and clean up after themselves. */
+    /**
+     * Stops the machines being made (the daemon is stopping) and waits, bounded, while their makes fail
+     * and clean up after themselves; no make starts a machine after this.
+     */
     public void stopAll() {
+        stopping = true;
         for (Machine machine : underWay) {
             VmmInstance instance = machine.instance;
             if (instance != null && machine.vmm.isAlive(instance)) {
                 machine.vmm.stop(instance, Duration.ZERO);
             }
+        }
+        // Each make cleans up after itself (its TAP, its directory); the daemon waits for that, a while.
+        try {
+            Deadline.after(STOP_WAIT).await(underWay::isEmpty, Duration.ofMillis(20));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void refuseWhenStopping() {
+        if (stopping) {
+            throw VmException.precondition("the daemon is stopping; no snapshot is made now");
         }
     }
 
