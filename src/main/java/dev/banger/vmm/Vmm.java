@@ -107,6 +107,15 @@ public interface Vmm {
     }
 
     /**
+     * {@link #startPaused} for a machine that {@link #saveSnapshot} will save: a backend may lay out
+     * its memory so that the snapshot keeps it apart from the devices' state (QEMU then maps the
+     * guest's RAM from a file). The default starts it as any other machine.
+     */
+    default VmmInstance startSavable(MachineSpec spec) {
+        return startPaused(spec);
+    }
+
+    /**
      * Whether it can save a running machine to files ({@link #saveSnapshot}) and start new machines
      * from them ({@link #restorePaused}): the golden snapshots creates restore instead of booting.
      */

@@ -94,7 +94,7 @@ public final class GoldenMaker {
             MachineSpec spec = stages.call("prepare", () -> prepare(machine, image, shape, diskBytes, vmm, n));
             stages.run("boot", () -> {
                 refuseWhenStopping();
-                machine.instance = vmm.startPaused(spec);
+                machine.instance = vmm.startSavable(spec);
                 record(machine);
                 refuseWhenStopping();
                 vmm.resume(machine.instance);

@@ -2,12 +2,15 @@ package dev.banger.vmm.qemu;
 
 import dev.banger.model.ErrorKind;
 import dev.banger.vmm.MachineSpec;
+import dev.banger.vmm.SnapshotFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -36,6 +39,8 @@ public final class QemuCommandLine {
     private static final Pattern TAP_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
     private static final Pattern MAC = Pattern.compile("[0-9a-f]{2}(:[0-9a-f]{2}){5}");
     private static final String TSC_ARG = "tsc_early_khz=";
+    /** The id of the memory backend object of a machine whose RAM is a file. */
+    private static final String RAM_ID = "ram";
 
     private QemuCommandLine() {
     }
@@ -51,6 +56,16 @@ public final class QemuCommandLine {
      *                       cannot take, ({@code precondition-failed}) under TCG without a TSC frequency
      */
     public static List<String> plan(String binary, MachineSpec spec, QemuAccel accel, OptionalLong hostTscKhz) {
+        return plan(binary, spec, accel, hostTscKhz, Optional.empty());
+    }
+
+    /**
+     * {@link #plan} with the guest's RAM in {@code memory} instead of QEMU's own anonymous memory.
+     *
+     * @throws QemuException as {@link #plan}
+     */
+    public static List<String> plan(String binary, MachineSpec spec, QemuAccel accel, OptionalLong hostTscKhz,
+            Optional<MemoryFile> memory) {
         QemuFiles files = new QemuFiles(spec.vmDir());
         requireSocketPath(files.agentSocket());
         requireSocketPath(files.qmpSocket());
@@ -58,11 +73,13 @@ public final class QemuCommandLine {
         List<String> argv = new ArrayList<>();
         argv.add(binary);
         add(argv, "-name", "guest=" + escape(spec.name()));
-        add(argv, "-M", "microvm");
+        add(argv, "-M", memory.isPresent() ? "microvm,memory-backend=" + RAM_ID : "microvm");
         add(argv, "-accel", accel.accelName());
         add(argv, "-cpu", accel.cpuModel());
         add(argv, "-smp", Integer.toString(spec.vcpus()));
         add(argv, "-m", spec.memoryMib() + "M");
+        memory.ifPresent(file -> add(argv, "-object", "memory-backend-file,id=" + RAM_ID + ",size=" + spec.memoryMib()
+                + "M,mem-path=" + escape(absolute(file.path())) + ",share=" + (file.shared() ? "on" : "off")));
         argv.addAll(List.of("-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"));
         add(argv, "-kernel", absolute(spec.kernel()));
         if (spec.initrd() != null) {
@@ -94,17 +111,35 @@ public final class QemuCommandLine {
 
     /**
      * {@link #plan} for a machine that loads a saved one instead of booting: the same devices, which
-     * QEMU matches to the stream by type, order and id, plus {@code -incoming} reading {@code stateFile}.
-     * Still {@code -S}: the loaded machine waits for {@code cont} as a booted one does.
+     * QEMU matches to the stream by type, order and id. A snapshot whose memory is a file of its own
+     * maps that file private (copy-on-write: every machine restored from it shares the unchanged
+     * pages) and waits ({@code -incoming defer}) for the caller to turn on {@code x-ignore-shared} and
+     * start the load ({@link QemuMigration#load}); one whose memory is in the stream reads it with
+     * {@code -incoming}. Still {@code -S}: the loaded machine waits for {@code cont} as a booted one does.
      *
      * @throws QemuException ({@code invalid-argument}) as {@link #plan}, or for a state file path the
      *                       {@code exec:} URI cannot carry safely (see {@link MigrationUris})
      */
     public static List<String> planRestore(String binary, MachineSpec spec, QemuAccel accel, OptionalLong hostTscKhz,
-            Path stateFile) {
-        List<String> argv = new ArrayList<>(plan(binary, spec, accel, hostTscKhz));
-        add(argv, "-incoming", MigrationUris.load(stateFile));
+            SnapshotFiles snapshot) {
+        String load = MigrationUris.load(snapshot.state());
+        Optional<MemoryFile> memory = snapshot.memory().map(file -> new MemoryFile(file, false));
+        List<String> argv = new ArrayList<>(plan(binary, spec, accel, hostTscKhz, memory));
+        add(argv, "-incoming", memory.isPresent() ? "defer" : load);
         return List.copyOf(argv);
+    }
+
+    /**
+     * Guest RAM kept in a file rather than in QEMU's anonymous memory. Immutable value.
+     *
+     * @param path   the file, as large as the guest's memory (QEMU makes it so when it is shorter)
+     * @param shared mapped shared, so the guest's pages land in the file (a machine to be saved), or
+     *               private, so its writes stay its own (a machine restored from the file)
+     */
+    public record MemoryFile(Path path, boolean shared) {
+        public MemoryFile {
+            Objects.requireNonNull(path, "path");
+        }
     }
 
     /** QEMU's escape for a value inside a {@code key=value,...} option: each comma is doubled. */

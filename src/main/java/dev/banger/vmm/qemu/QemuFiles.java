@@ -30,6 +30,14 @@ public record QemuFiles(Path vmDir) {
         return vmDir.resolve("console.log");
     }
 
+    /**
+     * The guest's memory of a machine started to be saved ({@link QemuVmm#startSavable}): a sparse
+     * file QEMU maps shared, so that the guest's pages are in it when the machine is saved.
+     */
+    public Path memoryFile() {
+        return vmDir.resolve("memory");
+    }
+
     /** Written by QEMU once it has daemonised; holds the pid of the process that runs the guest. */
     public Path pidFile() {
         return vmDir.resolve("qemu.pid");

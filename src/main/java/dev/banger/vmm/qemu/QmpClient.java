@@ -110,6 +110,19 @@ public final class QmpClient implements AutoCloseable {
         execute("migrate-set-parameters", JsonNodeFactory.instance.objectNode().put("max-bandwidth", bytesPerSecond), timeout);
     }
 
+    /** {@code migrate-set-capabilities}: turns one migration capability on or off, on either side. */
+    public void setMigrationCapability(String capability, boolean on, Duration timeout) {
+        ObjectNode entry = JsonNodeFactory.instance.objectNode().put("capability", capability).put("state", on);
+        ObjectNode arguments = JsonNodeFactory.instance.objectNode();
+        arguments.putArray("capabilities").add(entry);
+        execute("migrate-set-capabilities", arguments, timeout);
+    }
+
+    /** {@code migrate-incoming}: a machine started with {@code -incoming defer} starts reading {@code uri}. */
+    public void migrateIncoming(String uri, Duration timeout) {
+        execute("migrate-incoming", JsonNodeFactory.instance.objectNode().put("uri", uri), timeout);
+    }
+
     /** {@code migrate}: starts sending the machine to {@code uri}; it runs on in QEMU, see {@link #queryMigrate}. */
     public void migrate(String uri, Duration timeout) {
         execute("migrate", JsonNodeFactory.instance.objectNode().put("uri", uri), timeout);

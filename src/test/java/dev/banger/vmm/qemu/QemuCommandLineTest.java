@@ -7,8 +7,10 @@ import dev.banger.host.disk.DiskFormat;
 import dev.banger.model.ErrorKind;
 import dev.banger.vmm.MachineSpec;
 import dev.banger.vmm.MachineSpec.Drive;
+import dev.banger.vmm.SnapshotFiles;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
@@ -200,7 +202,8 @@ class QemuCommandLineTest {
     void aRestoreIsTheSameMachineThatReadsTheSavedStreamStillPaused() {
         Path state = Path.of("/var/lib/banger/images/base/snapshot/state");
 
-        List<String> restore = QemuCommandLine.planRestore("qemu-system-x86_64", full(), QemuAccel.TCG, TSC, state);
+        List<String> restore = QemuCommandLine.planRestore("qemu-system-x86_64", full(), QemuAccel.TCG, TSC,
+                new SnapshotFiles(state, Optional.empty()));
 
         List<String> boot = QemuCommandLine.plan("qemu-system-x86_64", full(), QemuAccel.TCG, TSC);
         assertThat(restore).startsWith(boot.toArray(String[]::new)).hasSize(boot.size() + 2).contains("-S")
@@ -208,10 +211,32 @@ class QemuCommandLineTest {
     }
 
     @Test
+    void aMachineToBeSavedMapsItsMemoryFileSharedAndOneRestoredFromItMapsItPrivateAndWaitsForTheLoad() {
+        Path memory = Path.of("/var/lib/banger/warm/golden-1/mem,ory");
+        List<String> saved = QemuCommandLine.plan("qemu-system-x86_64", full(), QemuAccel.TCG, TSC,
+                Optional.of(new QemuCommandLine.MemoryFile(memory, true)));
+        List<String> restored = QemuCommandLine.planRestore("qemu-system-x86_64", full(), QemuAccel.TCG, TSC,
+                new SnapshotFiles(Path.of("/snap/state"), Optional.of(Path.of("/snap/memory"))));
+
+        int memoryMib = full().memoryMib();
+        assertThat(saved).containsSubsequence("-M", "microvm,memory-backend=ram")
+                .containsSubsequence("-m", memoryMib + "M", "-object",
+                        "memory-backend-file,id=ram,size=" + memoryMib + "M,mem-path=/var/lib/banger/warm/golden-1/mem,,ory,share=on")
+                .doesNotContain("-incoming");
+        assertThat(restored).containsSubsequence("-object",
+                        "memory-backend-file,id=ram,size=" + memoryMib + "M,mem-path=/snap/memory,share=off")
+                .containsSubsequence("-M", "microvm,memory-backend=ram")
+                .endsWith("-incoming", "defer");
+        List<String> plain = QemuCommandLine.plan("qemu-system-x86_64", full(), QemuAccel.TCG, TSC);
+        assertThat(plain).containsSubsequence("-M", "microvm").doesNotContain("-object", "microvm,memory-backend=ram");
+    }
+
+    @Test
     void aStatePathTheShellWouldReadAsCodeIsRefused() {
         for (String path : List.of("/snap/state; rm -rf ~", "/snap/$(id)", "/snap/a b", "/snap/`x`", "/snap/a|b",
                 "/snap/a>b", "/snap/a,b", "/snap/*", "/snap/a'b", "/snap/a\nb")) {
-            assertThatThrownBy(() -> QemuCommandLine.planRestore("qemu-system-x86_64", full(), QemuAccel.KVM, TSC, Path.of(path)))
+            assertThatThrownBy(() -> QemuCommandLine.planRestore("qemu-system-x86_64", full(), QemuAccel.KVM, TSC,
+                    new SnapshotFiles(Path.of(path), Optional.of(Path.of("/snap/memory")))))
                     .as(path)
                     .isInstanceOf(QemuException.class)
                     .satisfies(e -> assertThat(((QemuException) e).kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.banger.model.Deadline;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -33,13 +34,53 @@ class QemuMigrationTest {
                     peer.drain();
                 });
                 QmpClient qmp = QmpClient.connect(socket(), TIMEOUT)) {
-            QemuMigration.save(qmp, URI, Deadline.after(TIMEOUT));
+            QemuMigration.save(qmp, URI, false, Deadline.after(TIMEOUT));
 
             assertThat(qemu.commands()).containsExactly("qmp_capabilities", "stop", "migrate-set-parameters", "migrate",
                     "query-migrate", "query-migrate", "query-migrate");
             assertThat(qemu.argumentsOf("migrate-set-parameters").path("max-bandwidth").asLong())
                     .isEqualTo(QemuMigration.UNTHROTTLED);
             assertThat(qemu.argumentsOf("migrate").path("uri").asText()).isEqualTo(URI);
+        }
+    }
+
+    @Test
+    void aMachineWhoseMemoryIsAFileIsSavedWithoutItAndLoadedTheSameWay() throws Exception {
+        try (FakeQmpServer qemu = new FakeQmpServer(socket(), peer -> {
+                    peer.negotiate();
+                    peer.answer("{}"); // migrate-set-capabilities
+                    peer.answer("{}"); // stop
+                    peer.answer("{}"); // migrate-set-parameters
+                    peer.answer("{}"); // migrate
+                    peer.answer("{\"status\": \"completed\"}");
+                    peer.drain();
+                });
+                QmpClient qmp = QmpClient.connect(socket(), TIMEOUT)) {
+            QemuMigration.save(qmp, URI, true, Deadline.after(TIMEOUT));
+
+            assertThat(qemu.commands()).containsExactly("qmp_capabilities", "migrate-set-capabilities", "stop",
+                    "migrate-set-parameters", "migrate", "query-migrate");
+            assertThat(qemu.argumentsOf("migrate-set-capabilities").toString())
+                    .isEqualTo("{\"capabilities\":[{\"capability\":\"x-ignore-shared\",\"state\":true}]}");
+        }
+        Files.deleteIfExists(socket());
+        try (FakeQmpServer qemu = new FakeQmpServer(socket(), peer -> {
+                    peer.negotiate();
+                    peer.answer("{}"); // migrate-set-capabilities
+                    peer.answer("{}"); // migrate-incoming
+                    peer.answer("{\"status\": \"inmigrate\", \"running\": false}");
+                    peer.answer("{\"status\": \"paused\", \"running\": false}");
+                    peer.answer("{\"status\": \"completed\"}");
+                    peer.drain();
+                });
+                QmpClient qmp = QmpClient.connect(socket(), TIMEOUT)) {
+            assertThat(QemuMigration.load(qmp, "exec:exec cat /snap/state 2>/dev/null", Deadline.after(TIMEOUT))).isEqualTo("paused");
+
+            assertThat(qemu.commands()).containsExactly("qmp_capabilities", "migrate-set-capabilities", "migrate-incoming",
+                    "query-status", "query-status", "query-migrate");
+            assertThat(qemu.argumentsOf("migrate-set-capabilities").toString())
+                    .isEqualTo("{\"capabilities\":[{\"capability\":\"x-ignore-shared\",\"state\":true}]}");
+            assertThat(qemu.argumentsOf("migrate-incoming").path("uri").asText()).isEqualTo("exec:exec cat /snap/state 2>/dev/null");
         }
     }
 
@@ -54,7 +95,7 @@ class QemuMigrationTest {
                     peer.drain();
                 });
                 QmpClient qmp = QmpClient.connect(socket(), TIMEOUT)) {
-            assertThatThrownBy(() -> QemuMigration.save(qmp, URI, Deadline.after(TIMEOUT)))
+            assertThatThrownBy(() -> QemuMigration.save(qmp, URI, false, Deadline.after(TIMEOUT)))
                     .isInstanceOf(QemuException.class)
                     .hasMessageContaining("the migration to '" + URI + "' failed: Unable to write to command: Broken pipe");
         }
@@ -67,7 +108,7 @@ class QemuMigrationTest {
                     peer.answerAll("{\"status\": \"active\"}");
                 });
                 QmpClient qmp = QmpClient.connect(socket(), TIMEOUT)) {
-            assertThatThrownBy(() -> QemuMigration.save(qmp, URI, Deadline.after(Duration.ofMillis(300))))
+            assertThatThrownBy(() -> QemuMigration.save(qmp, URI, false, Deadline.after(Duration.ofMillis(300))))
                     .isInstanceOf(QemuException.class)
                     .hasMessageContaining("timed out after 0 s waiting for the migration");
             assertThat(qemu.commands()).contains("migrate").last().isEqualTo("query-migrate");

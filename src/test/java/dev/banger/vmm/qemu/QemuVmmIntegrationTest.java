@@ -21,6 +21,7 @@ import dev.banger.vmm.MachineSpec.Drive;
 import dev.banger.vmm.SnapshotFiles;
 import dev.banger.vmm.VmmInstance;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
@@ -31,8 +32,10 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +46,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Boots the runtime bundle's kernel and busybox initramfs under real QEMU (TCG, 1 vCPU, 256 MiB) on a
@@ -248,14 +253,22 @@ class QemuVmmIntegrationTest {
         assertThat(vmm.stopReporting(instance, GRACE)).isEqualTo(QemuVmm.StopOutcome.GUEST_SHUTDOWN);
     }
 
-    @Test
-    void aSavedMachineIsRestoredTwiceAndEachCopyRunsOnFromWhereItWasSavedOnItsOwnOverlays() throws Exception {
+    /**
+     * Both ways a machine is saved: its memory in the stream (a machine started as any other), and
+     * apart in the file it ran on ({@link QemuVmm#startSavable}), which restored copies map
+     * copy-on-write and never change.
+     */
+    @ParameterizedTest(name = "memory apart: {0}")
+    @ValueSource(booleans = {false, true})
+    void aSavedMachineIsRestoredTwiceAndEachCopyRunsOnFromWhereItWasSavedOnItsOwnOverlays(boolean memoryApart) throws Exception {
         Path sourceDir = testDir.resolve("golden");
         Files.createDirectories(sourceDir);
         HOST.run("qemu-img", "create", "-q", "-f", "qcow2", "-b", rootImage.toString(), "-F", "raw",
                 sourceDir.resolve("root.qcow2").toString());
         HOST.run("qemu-img", "create", "-q", "-f", "qcow2", sourceDir.resolve("work.qcow2").toString(), "16M");
-        VmmInstance source = vmm.start(restorableSpec("golden", sourceDir));
+        MachineSpec sourceSpec = restorableSpec("golden", sourceDir);
+        VmmInstance source = memoryApart ? vmm.startSavable(sourceSpec) : vmm.startPaused(sourceSpec);
+        vmm.resume(source);
         awaitConsole(sourceDir.resolve("console.log"), MARKER);
         String bootId = awaitHealth(HttpAgentClient.overUnixSocket(source.agentSocket())).bootId();
 
@@ -264,8 +277,20 @@ class QemuVmmIntegrationTest {
 
         assertThat(vmm.savesSnapshots()).isTrue();
         assertThat(saved.state()).isEqualTo(snapshotDir.resolve("state")).isNotEmptyFile();
-        assertThat(saved.memory()).isEmpty();
         assertThat(Files.getPosixFilePermissions(saved.state())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        String memoryDigest = "";
+        if (memoryApart) {
+            Path memory = snapshotDir.resolve("memory");
+            assertThat(saved.memory()).contains(memory);
+            assertThat(Files.size(memory)).isEqualTo(sourceSpec.memoryMib() * 1024L * 1024L);
+            assertThat(Files.getPosixFilePermissions(memory)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            assertThat(Files.size(saved.state())).as("the stream holds the devices alone").isLessThan(1L << 20);
+            assertThat(sourceDir.resolve("memory")).doesNotExist();
+            memoryDigest = sha256(memory);
+        } else {
+            assertThat(saved.memory()).isEmpty();
+            assertThat(Files.size(saved.state())).as("the stream holds the memory").isGreaterThan(1L << 20);
+        }
         assertThat(vmm.isAlive(source)).isFalse();
         assertThat(processesMentioning(sourceDir)).isEmpty();
 
@@ -303,6 +328,21 @@ class QemuVmmIntegrationTest {
             assertThat(vmm.isAlive(copy)).isFalse();
         }
         assertThat(saved.state()).as("restoring reads the snapshot, it does not use it up").isNotEmptyFile();
+        if (memoryApart) {
+            assertThat(sha256(saved.memory().orElseThrow())).as("copies ran on the memory file without changing it")
+                    .isEqualTo(memoryDigest);
+        }
+    }
+
+    private static String sha256(Path file) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 20];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     @Test
