@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "apply.h"
 
+#include "netcfg.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/random.h>
@@ -57,25 +59,11 @@ static bool make_dirs(const char *root, const char *rel, mode_t mode, char *err,
     return true;
 }
 
-static bool fsync_dir(const char *file, char *err, size_t errlen, const char *step) {
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", file);
-    char *slash = strrchr(dir, '/');
-    if (slash == NULL) {
-        return true;
-    }
-    *slash = '\0';
-    int fd = open(dir[0] != '\0' ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0 || fsync(fd) != 0) {
-        int e = errno;
-        if (fd >= 0) close(fd);
-        return fail(err, errlen, step, dir, e);
-    }
-    close(fd);
-    return true;
-}
-
-/* Writes root/rel as data with exactly mode: a temporary file, fsync, rename, fsync of the directory. */
+/*
+ * Writes root/rel as data with exactly mode: a temporary file renamed over the old one (a symlink
+ * there is replaced, not followed). Not synced here: identity_apply syncs the file system once
+ * after every write, which costs one flush instead of two per file.
+ */
 static bool write_atomic(const char *root, const char *rel, const char *data, size_t len, mode_t mode,
                          const char *step, char *err, size_t errlen) {
     char path[4096];
@@ -104,7 +92,7 @@ static bool write_atomic(const char *root, const char *rel, const char *data, si
         done += (size_t)n;
     }
     /* fchmod because the umask may have narrowed the mode open() was given. */
-    if (fchmod(fd, mode) != 0 || fsync(fd) != 0) {
+    if (fchmod(fd, mode) != 0) {
         int e = errno;
         close(fd);
         unlink(tmp);
@@ -116,7 +104,7 @@ static bool write_atomic(const char *root, const char *rel, const char *data, si
         unlink(tmp);
         return fail(err, errlen, step, path, e);
     }
-    return fsync_dir(path, err, errlen, step);
+    return true;
 }
 
 static bool remove_if_present(const char *root, const char *rel, char *err, size_t errlen) {
@@ -158,19 +146,25 @@ static bool write_files(const struct identity *id, const char *root, char *err, 
             return false;
         }
     }
-    char dir[4096];
-    if (!make_dirs(root, "run/banger", 0700, err, errlen, "cmdline")) {
+    char resolv[sizeof id->dns * 4];
+    if (!netcfg_resolv_text(id->dns, resolv, sizeof resolv)) {
+        snprintf(err, errlen, "resolv.conf: does not fit in %zu bytes", sizeof resolv);
         return false;
     }
-    join(dir, sizeof dir, root, "run/banger");
-    if (chmod(dir, 0700) != 0) {
-        return fail(err, errlen, "cmdline", dir, errno);
+    return write_atomic(root, "etc/resolv.conf", resolv, strlen(resolv), 0644, "resolv.conf", err, errlen);
+}
+
+/* One flush of the root's file system makes every rename above durable (the renames are ordered). */
+static bool sync_root(const char *root, char *err, size_t errlen) {
+    const char *dir = root[0] != '\0' ? root : "/";
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || syncfs(fd) != 0) {
+        int e = errno;
+        if (fd >= 0) close(fd);
+        return fail(err, errlen, "sync", dir, e);
     }
-    if (!identity_cmdline(id, text, sizeof text)) {
-        snprintf(err, errlen, "cmdline: does not fit in %zu bytes", sizeof text);
-        return false;
-    }
-    return write_atomic(root, "run/banger/identity.cmdline", text, strlen(text), 0600, "cmdline", err, errlen);
+    close(fd);
+    return true;
 }
 
 static bool set_clock_and_entropy(const struct identity *id, char *err, size_t errlen) {
@@ -259,10 +253,9 @@ static void trim_output(struct tail *t, char *out, size_t cap) {
     snprintf(out, cap, "%s%.*s", t->cut || start > 0 ? "..." : "", (int)(n - start), t->data + start);
 }
 
-static bool run_program(const struct identity *id, const struct apply_config *config, char *err, size_t errlen) {
-    char cmdline[4096];
-    join(cmdline, sizeof cmdline, config->root, "run/banger/identity.cmdline");
-    char *argv[] = {(char *)config->program, cmdline, id->grow_root ? "yes" : "no", NULL};
+static bool run_program(const struct apply_config *config, const char *grow, const char *reload, char *err,
+                        size_t errlen) {
+    char *argv[] = {(char *)config->program, (char *)grow, (char *)reload, NULL};
     int pipe_fds[2];
     if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
         return fail(err, errlen, "apply", "pipe", errno);
@@ -341,12 +334,98 @@ static bool run_program(const struct identity *id, const struct apply_config *co
     return ok;
 }
 
+bool apply_program_args(bool grow_root, bool sshd_hung_up, const char *args[2]) {
+    args[0] = grow_root ? "yes" : "no";
+    args[1] = sshd_hung_up ? "no" : "yes";
+    return grow_root || !sshd_hung_up;
+}
+
+/* A positive decimal pid above 1 (never init) from the text of a pid file, else 0. */
+pid_t apply_parse_pid(const char *text) {
+    long long pid = 0;
+    const char *p = text;
+    if (*p < '1' || *p > '9') {
+        return 0;
+    }
+    while (*p >= '0' && *p <= '9') {
+        pid = pid * 10 + (*p++ - '0');
+        if (pid > 0x3fffffff) {
+            return 0;
+        }
+    }
+    if (*p != '\0' && *p != '\n') {
+        return 0;
+    }
+    return pid > 1 ? (pid_t)pid : 0;
+}
+
+/*
+ * sshd reads its host keys when it starts; a hang-up re-executes it, so the key just written is
+ * served. True when a live sshd took the signal; false when there is none to signal (no pid file,
+ * or a stale one), which leaves the reload to the image's init through the apply program.
+ */
+static bool hang_up_sshd(const char *root, char *err, size_t errlen, bool *hung_up) {
+    *hung_up = false;
+    char path[4096];
+    if (!join(path, sizeof path, root, "run/sshd.pid")) {
+        return fail(err, errlen, "sshd", "run/sshd.pid", ENAMETOOLONG);
+    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+        return true;
+    }
+    char text[32];
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    text[n > 0 ? n : 0] = '\0';
+    pid_t pid = apply_parse_pid(text);
+    if (pid == 0) {
+        return true;
+    }
+    if (kill(pid, SIGHUP) != 0) {
+        if (errno == ESRCH) {
+            return true;
+        }
+        char what[64];
+        snprintf(what, sizeof what, "hang up pid %d", (int)pid);
+        return fail(err, errlen, "sshd", what, errno);
+    }
+    *hung_up = true;
+    return true;
+}
+
 bool identity_apply(const struct identity *id, const struct apply_config *config, char *err, size_t errlen) {
-    if (!write_files(id, config->root, err, errlen)) {
+    long long start = now_ms();
+    if (!write_files(id, config->root, err, errlen) || !sync_root(config->root, err, errlen)) {
         return false;
     }
+    long long files = now_ms();
     if (!config->test && !set_clock_and_entropy(id, err, errlen)) {
         return false;
     }
-    return run_program(id, config, err, errlen);
+    if (sethostname(id->hostname, strlen(id->hostname)) != 0) {
+        return fail(err, errlen, "hostname", id->hostname, errno);
+    }
+    if (!netcfg_apply(id, NETCFG_SYS_NET, err, errlen)) {
+        return false;
+    }
+    long long network = now_ms();
+    bool hung_up = false;
+    if (!hang_up_sshd(config->root, err, errlen, &hung_up)) {
+        return false;
+    }
+    const char *args[2];
+    bool run = apply_program_args(id->grow_root, hung_up, args);
+    if (run && !run_program(config, args[0], args[1], err, errlen)) {
+        return false;
+    }
+    long long end = now_ms();
+    /* Monotonic time, so a clock just set backwards does not skew it. */
+    char program[96] = "apply program not needed";
+    if (run) {
+        snprintf(program, sizeof program, "apply program (%s %s) %lld ms", args[0], args[1], end - network);
+    }
+    fprintf(stderr, "banger-agent: identity %s applied in %lld ms: files %lld ms, network %lld ms, sshd %s, %s\n",
+            id->hostname, end - start, files - start, network - files, hung_up ? "hung up" : "not running", program);
+    return true;
 }

@@ -1,12 +1,15 @@
 /*
- * Applies a validated identity to the guest: host files written atomically under a root prefix,
- * the clock and the kernel's entropy pool, then the image's apply program, bounded in time.
+ * Applies a validated identity to the guest: host files written atomically under a root prefix
+ * (one syncfs for all), the clock and the kernel's entropy pool, the hostname, the network
+ * (netcfg.h), a hang-up to sshd, and the image's apply program, bounded in time, only for what
+ * needs the image's own tools: growing /root, or reloading an sshd that has no live pid.
  */
 #ifndef BANGER_AGENT_APPLY_H
 #define BANGER_AGENT_APPLY_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "identity.h"
 
@@ -15,10 +18,20 @@
 
 struct apply_config {
     const char *root;     /* "" for the real system, else a directory without a trailing '/' */
-    const char *program;  /* run as [program, <root>/run/banger/identity.cmdline, yes|no] */
-    bool test;            /* skip clock_settime and RNDADDENTROPY (tests run on a real host) */
+    const char *program;  /* run as [program, GROW_ROOT, RELOAD_SSHD], each yes|no */
+    bool test;            /* skip clock_settime and RNDADDENTROPY (tests run on a real host; the hostname
+                             and network are always set, so tests run the agent in its own namespaces) */
     int timeout_ms;       /* for the program; APPLY_TIMEOUT_MS outside tests */
 };
+
+/*
+ * The apply program's arguments (GROW_ROOT, RELOAD_SSHD) and whether it must run at all: only
+ * to grow /root, or to reload sshd through the init when no live sshd took a hang-up.
+ */
+bool apply_program_args(bool grow_root, bool sshd_hung_up, const char *args[2]);
+
+/* The pid in a pid file's text ("123\n"); 0 for anything else, pid 1 included. */
+pid_t apply_parse_pid(const char *text);
 
 /* Returns true when everything was applied; otherwise err holds "<step>: <reason>". */
 bool identity_apply(const struct identity *id, const struct apply_config *config, char *err, size_t errlen);

@@ -358,9 +358,3 @@ bool identity_parse(const char *body, size_t len, struct identity *id, char *err
     }
     return true;
 }
-
-bool identity_cmdline(const struct identity *id, char *out, size_t cap) {
-    int n = snprintf(out, cap, "banger.hostname=%s banger.ip=%s banger.gw=%s banger.dns=%s banger.mac=%s\n",
-                     id->hostname, id->address, id->gateway, id->dns, id->mac);
-    return n > 0 && (size_t)n < cap;
-}

@@ -48,7 +48,4 @@ const char *identity_check_grow_root(const char *s, size_t n, bool *yes);
  */
 bool identity_parse(const char *body, size_t len, struct identity *id, char *err, size_t errlen);
 
-/* The one-line file the apply program reads: "banger.hostname=H banger.ip=... banger.mac=M\n". */
-bool identity_cmdline(const struct identity *id, char *out, size_t cap);
-
 #endif

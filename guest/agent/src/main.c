@@ -42,10 +42,13 @@ static void usage(FILE *out) {
             "  --root DIR          read /proc and /etc under DIR (tests)\n"
             "  --timeout-ms N      per-connection read timeout (default 5000)\n"
             "  --max-connections N concurrent connections (default 32)\n"
-            "  --identity-root DIR write POST /identity's files under DIR (default /)\n"
-            "  --identity-apply PATH  program run after the files (default %s)\n"
+            "  --identity-root DIR write POST /identity's files under DIR (default /); sshd's pid\n"
+            "                      file is read there too\n"
+            "  --identity-apply PATH  program run as PATH GROW_ROOT RELOAD_SSHD (each yes|no) when\n"
+            "                      /root must grow or no live sshd took a hang-up (default %s)\n"
             "  --identity-over-unix accept POST /identity on --listen-unix (tests)\n"
-            "  --identity-test      validate clock and entropy but never set them (tests)\n"
+            "  --identity-test      validate clock and entropy but never set them (tests); the\n"
+            "                      hostname and network are always set: run tests in namespaces\n"
             "  --identity-timeout-ms N  bound on the apply program (default %d)\n",
             DEFAULT_PORT, DEFAULT_DEVICE, DEFAULT_APPLY, APPLY_TIMEOUT_MS);
 }

@@ -13,11 +13,18 @@
 #include "identity.h"
 #include "ports.h"
 #include "apply.h"
+#include "netcfg.h"
 #include "respond.h"
 #include "server.h"
 
+#include <arpa/inet.h>
 #include <linux/vm_sockets.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
+
+#include "isolate.h"
 
 static int passed;
 static int failed;
@@ -345,11 +352,6 @@ static void test_identity_parser(void) {
               && id.entropy[0x3f] == 0x3f && id.host_key_len == 38
               && strcmp(id.host_key_pub, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5") == 0,
           "fields parsed");
-    char line[512];
-    CHECK(identity_cmdline(&id, line, sizeof line)
-              && strcmp(line, "banger.hostname=dev1 banger.ip=172.16.0.5/24 banger.gw=172.16.0.1 "
-                              "banger.dns=1.1.1.1,8.8.8.8 banger.mac=02:fc:00:00:00:05\n") == 0,
-          "cmdline: %s", line);
     /* No trailing LF, and any order. */
     char body[4096];
     edited(body, sizeof body, "grow_root", "");
@@ -406,30 +408,176 @@ static bool file_equals(const char *path, const char *want, mode_t mode) {
     return f != NULL && stat(path, &st) == 0 && (mode == 0 || (st.st_mode & 07777) == mode) && strcmp(got, want) == 0;
 }
 
-/* identity_apply against a scratch root with small scripts as the apply program (never the clock). */
+static void test_netcfg_pure(void) {
+    CHECK(netcfg_netmask(24) == 0xffffff00u, "/24");
+    CHECK(netcfg_netmask(32) == 0xffffffffu, "/32");
+    CHECK(netcfg_netmask(1) == 0x80000000u, "/1");
+    CHECK(netcfg_netmask(0) == 0, "/0");
+    CHECK(netcfg_netmask(17) == 0xffff8000u, "/17");
+
+    const char *names[] = {"lo", "eth1", ".hidden", "eth0", "ens3"};
+    CHECK(netcfg_pick_interface(names, 5) == 4, "ens3 comes first in byte order, lo and dot names left out");
+    CHECK(netcfg_pick_interface(names, 4) == 3, "then eth0 before eth1");
+    const char *only_lo[] = {"lo"};
+    CHECK(netcfg_pick_interface(only_lo, 1) == -1, "lo alone is no interface");
+    CHECK(netcfg_pick_interface(NULL, 0) == -1, "an empty listing");
+    const char *long_name[] = {"averyveryverylongname", "wlan0"};
+    CHECK(netcfg_pick_interface(long_name, 2) == 1, "a name no interface can have is skipped");
+
+    char text[256];
+    CHECK(netcfg_resolv_text("1.1.1.1,8.8.8.8,9.9.9.9", text, sizeof text)
+              && strcmp(text, "nameserver 1.1.1.1\nnameserver 8.8.8.8\nnameserver 9.9.9.9\n") == 0,
+          "three servers: %s", text);
+    CHECK(netcfg_resolv_text("10.0.0.1", text, sizeof text) && strcmp(text, "nameserver 10.0.0.1\n") == 0, "one");
+    CHECK(!netcfg_resolv_text("1.1.1.1,8.8.8.8", text, 24), "too small a buffer is refused");
+
+    const char *args[2];
+    CHECK(!apply_program_args(false, true, args) && strcmp(args[0], "no") == 0 && strcmp(args[1], "no") == 0,
+          "nothing left for the program when sshd took the hang-up and nothing grows");
+    CHECK(apply_program_args(true, true, args) && strcmp(args[0], "yes") == 0 && strcmp(args[1], "no") == 0,
+          "growing /root runs it");
+    CHECK(apply_program_args(false, false, args) && strcmp(args[0], "no") == 0 && strcmp(args[1], "yes") == 0,
+          "no live sshd: the program reloads it");
+    CHECK(apply_program_args(true, false, args) && strcmp(args[0], "yes") == 0 && strcmp(args[1], "yes") == 0, "both");
+
+    CHECK(apply_parse_pid("4321\n") == 4321, "a pid file");
+    CHECK(apply_parse_pid("4321") == 4321, "without LF");
+    CHECK(apply_parse_pid("1\n") == 0, "never init");
+    CHECK(apply_parse_pid("0\n") == 0 && apply_parse_pid("") == 0 && apply_parse_pid("-5") == 0, "not a pid");
+    CHECK(apply_parse_pid("1; reboot\n") == 0 && apply_parse_pid("12 34") == 0, "trailing junk");
+    CHECK(apply_parse_pid("99999999999999999999") == 0, "overflow");
+}
+
+/* The interface's IPv4 address or netmask (SIOCGIFADDR, SIOCGIFNETMASK) as text. */
+static void if_ipv4(const char *name, unsigned long request, char *out, size_t cap) {
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    out[0] = '\0';
+    if (fd >= 0 && ioctl(fd, request, &ifr) == 0) {
+        inet_ntop(AF_INET, &((struct sockaddr_in *)&ifr.ifr_addr)->sin_addr, out, (socklen_t)cap);
+    }
+    if (fd >= 0) close(fd);
+}
+
+static void if_mac(const char *name, char *out, size_t cap) {
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    out[0] = '\0';
+    if (fd >= 0 && ioctl(fd, SIOCGIFHWADDR, &ifr) == 0) {
+        unsigned char *m = (unsigned char *)ifr.ifr_hwaddr.sa_data;
+        snprintf(out, cap, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+    }
+    if (fd >= 0) close(fd);
+}
+
+/* The default routes of this namespace as "IFACE GATEWAY;" entries (from /proc/net/route). */
+static void default_routes(char *out, size_t cap) {
+    out[0] = '\0';
+    FILE *f = fopen("/proc/net/route", "r");
+    char line[256];
+    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+        char iface[32];
+        unsigned int dst, gw, flags, mask;
+        if (sscanf(line, "%31s %x %x %x %*d %*d %*d %x", iface, &dst, &gw, &flags, &mask) == 5 && dst == 0
+            && mask == 0) {
+            struct in_addr a = {.s_addr = gw};
+            char text[16];
+            inet_ntop(AF_INET, &a, text, sizeof text);
+            size_t len = strlen(out);
+            snprintf(out + len, cap - len, "%s %s;", iface, text);
+        }
+    }
+    if (f != NULL) fclose(f);
+}
+
+/* A process standing in for sshd: waits to be signalled. */
+static pid_t start_sshd(const char *root) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        signal(SIGHUP, SIG_DFL);
+        pause();
+        _exit(0);
+    }
+    char path[512];
+    char text[32];
+    snprintf(path, sizeof path, "%s/run/sshd.pid", root);
+    snprintf(text, sizeof text, "%d\n", (int)pid);
+    write_file(path, text);
+    return pid;
+}
+
+/* The stand-in's end: SIGHUP when the agent hung it up; else it is killed here and false returned. */
+static bool ended_by_hangup(pid_t pid) {
+    int status = 0;
+    for (int tries = 0; tries < 500; tries++) {
+        if (waitpid(pid, &status, WNOHANG) == pid) {
+            return WIFSIGNALED(status) && WTERMSIG(status) == SIGHUP;
+        }
+        struct timespec nap = {0, 10 * 1000 * 1000};
+        nanosleep(&nap, NULL);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    return false;
+}
+
+/*
+ * identity_apply against a scratch root, in namespaces of this process's own (a TAP named eth0),
+ * with small scripts as the apply program; never the clock.
+ */
 static void test_identity_apply(void) {
+    char why[256];
+    if (!isolate_namespaces(why, sizeof why)) {
+        CHECK(false, "cannot isolate the identity tests: %s", why);
+        return;
+    }
     static struct identity id;
     char err[IDENTITY_ERR] = "";
-    CHECK(identity_parse(valid_identity, strlen(valid_identity), &id, err, sizeof err), "valid body: %s", err);
     char root[] = "/tmp/banger-apply-XXXXXX";
     CHECK(mkdtemp(root) != NULL, "mkdtemp");
     char path[512];
     char script[512];
+    char argv_path[512];
     snprintf(script, sizeof script, "%s/apply.sh", root);
+    snprintf(argv_path, sizeof argv_path, "%s/argv", root);
     char cmd[1024];
-    snprintf(cmd, sizeof cmd, "#!/bin/sh\necho \"$1 $2\" > '%s/argv'\necho ' line one'\necho 'it broke' >&2\nexit \"${BANGER_EXIT:-0}\"\n",
-             root);
+    snprintf(cmd, sizeof cmd, "#!/bin/sh\necho \"$1 $2\" > '%s'\necho ' line one'\necho 'it broke' >&2\nexit \"${BANGER_EXIT:-0}\"\n",
+             argv_path);
     write_file(script, cmd);
     chmod(script, 0700);
     snprintf(path, sizeof path, "%s/etc", root);
     mkdir(path, 0755);
     snprintf(path, sizeof path, "%s/etc/ssh", root);
     mkdir(path, 0755);
+    snprintf(path, sizeof path, "%s/run", root);
+    mkdir(path, 0755);
     snprintf(path, sizeof path, "%s/etc/ssh/ssh_host_rsa_key", root);
     write_file(path, "old");
+    /* As systemd-resolved images have it: a link the new file replaces rather than writes through. */
+    snprintf(path, sizeof path, "%s/etc/resolv.conf", root);
+    CHECK(symlink("../run/stub-resolv.conf", path) == 0, "resolv.conf link");
 
+    /* The golden machine's network, which the identity replaces. */
+    const char *golden = "hostname=golden\naddress=10.99.0.2/16\ngateway=10.99.0.1\ndns=10.99.0.1\n"
+                         "mac=02:aa:00:00:00:01\nmachine_id=0123456789abcdef0123456789abcdef\n"
+                         "clock=1764940000.123456789\nentropy=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+                         "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f\n"
+                         "host_key_ed25519=LS0tLS1CRUdJTiBPUEVOU1NIIFBSSVZBVEUgS0VZLS0tLS0KeAo=\n"
+                         "host_key_ed25519_pub=ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\ngrow_root=no\n";
+    CHECK(identity_parse(golden, strlen(golden), &id, err, sizeof err), "golden body: %s", err);
+    CHECK(netcfg_apply(&id, NETCFG_SYS_NET, err, sizeof err), "golden network: %s", err);
+    char text[128];
+    default_routes(text, sizeof text);
+    CHECK(strcmp(text, "eth0 10.99.0.1;") == 0, "golden default route: %s", text);
+
+    CHECK(identity_parse(valid_identity, strlen(valid_identity), &id, err, sizeof err), "valid body: %s", err);
     struct apply_config config = {.root = root, .program = script, .test = true, .timeout_ms = 5000};
     setenv("BANGER_EXIT", "0", 1);
+    pid_t sshd = start_sshd(root);
     CHECK(identity_apply(&id, &config, err, sizeof err), "applied: %s", err);
     snprintf(path, sizeof path, "%s/etc/hostname", root);
     CHECK(file_equals(path, "dev1\n", 0644), "hostname file");
@@ -439,13 +587,39 @@ static void test_identity_apply(void) {
     CHECK(file_equals(path, "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n", 0600), "private key file");
     snprintf(path, sizeof path, "%s/etc/ssh/ssh_host_rsa_key", root);
     CHECK(access(path, F_OK) != 0, "the old RSA key is gone");
-    snprintf(path, sizeof path, "%s/run/banger/identity.cmdline", root);
-    CHECK(file_equals(path, "banger.hostname=dev1 banger.ip=172.16.0.5/24 banger.gw=172.16.0.1 "
-                            "banger.dns=1.1.1.1,8.8.8.8 banger.mac=02:fc:00:00:00:05\n", 0600), "cmdline file");
-    char argv_line[600];
-    snprintf(argv_line, sizeof argv_line, "%s/run/banger/identity.cmdline no\n", root);
-    snprintf(path, sizeof path, "%s/argv", root);
-    CHECK(file_equals(path, argv_line, 0), "the program's argv");
+    snprintf(path, sizeof path, "%s/etc/resolv.conf", root);
+    struct stat st;
+    CHECK(lstat(path, &st) == 0 && S_ISREG(st.st_mode) && file_equals(path, "nameserver 1.1.1.1\nnameserver 8.8.8.8\n", 0644),
+          "resolv.conf replaces the link");
+    snprintf(path, sizeof path, "%s/run/stub-resolv.conf", root);
+    CHECK(access(path, F_OK) != 0, "nothing was written through the old link");
+    char host[65] = "";
+    gethostname(host, sizeof host);
+    CHECK(strcmp(host, "dev1") == 0, "the kernel's hostname: %s", host);
+    if_mac("eth0", text, sizeof text);
+    CHECK(strcmp(text, "02:fc:00:00:00:05") == 0, "the MAC: %s", text);
+    if_ipv4("eth0", SIOCGIFADDR, text, sizeof text);
+    CHECK(strcmp(text, "172.16.0.5") == 0, "the address: %s", text);
+    if_ipv4("eth0", SIOCGIFNETMASK, text, sizeof text);
+    CHECK(strcmp(text, "255.255.255.0") == 0, "the netmask: %s", text);
+    default_routes(text, sizeof text);
+    CHECK(strcmp(text, "eth0 172.16.0.1;") == 0, "only the new default route: %s", text);
+    CHECK(ended_by_hangup(sshd), "sshd was hung up");
+    CHECK(access(argv_path, F_OK) != 0, "nothing left for the apply program: not run");
+
+    /* Again with /root to grow: the program runs, sshd having been hung up. */
+    id.grow_root = true;
+    sshd = start_sshd(root);
+    CHECK(identity_apply(&id, &config, err, sizeof err), "applied again: %s", err);
+    CHECK(file_equals(argv_path, "yes no\n", 0), "the program grows /root only");
+    CHECK(ended_by_hangup(sshd), "sshd was hung up again");
+    default_routes(text, sizeof text);
+    CHECK(strcmp(text, "eth0 172.16.0.1;") == 0, "still one default route: %s", text);
+
+    /* A stale pid file (the process is gone): the program reloads sshd. */
+    id.grow_root = false;
+    CHECK(identity_apply(&id, &config, err, sizeof err), "applied with a stale pid: %s", err);
+    CHECK(file_equals(argv_path, "no yes\n", 0), "the program reloads sshd");
 
     setenv("BANGER_EXIT", "3", 1);
     CHECK(!identity_apply(&id, &config, err, sizeof err) && strstr(err, "exited with 3: ") != NULL
@@ -468,12 +642,19 @@ static void test_identity_apply(void) {
     CHECK(!identity_apply(&id, &config, err, sizeof err) && strstr(err, "exited with 127") != NULL
               && strstr(err, "cannot run") != NULL, "a missing program: %s", err);
 
+    /* A gateway outside the address's network: the step and the interface are named. */
+    snprintf(id.gateway, sizeof id.gateway, "192.0.2.1");
+    CHECK(!identity_apply(&id, &config, err, sizeof err)
+              && strcmp(err, "network: eth0: add default route via 192.0.2.1: Network is unreachable") == 0,
+          "an unreachable gateway: %s", err);
+
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
     CHECK(system(cmd) == 0, "cleanup");
 }
 
 int main(void) {
     test_host_peer();
+    test_netcfg_pure();
     test_identity_apply();
     test_identity_validators();
     test_identity_parser();

@@ -89,9 +89,10 @@ public final class HttpAgentClient implements AgentClient {
     }
 
     /**
-     * Sends {@code POST /identity} and waits for the guest to have applied it. The agent runs the
-     * image's apply program (network, hostname, sshd reload, growing /root) before it answers, which
-     * it bounds at 30 s, so {@code deadline} should leave room for that.
+     * Sends {@code POST /identity} and waits for the guest to have applied it. The agent sets the
+     * files, hostname, network and sshd itself, and runs the image's apply program only to grow
+     * /root or reload an sshd it could not hang up, bounded at 30 s, before it answers, so
+     * {@code deadline} should leave room for that.
      */
     @Override
     public void applyIdentity(GuestIdentity identity, Duration deadline) {
