@@ -334,10 +334,10 @@ static bool run_program(const struct apply_config *config, const char *grow, con
     return ok;
 }
 
-bool apply_program_args(bool grow_root, bool sshd_hung_up, const char *args[2]) {
+bool apply_program_args(bool grow_root, bool sshd_serves_key, const char *args[2]) {
     args[0] = grow_root ? "yes" : "no";
-    args[1] = sshd_hung_up ? "no" : "yes";
-    return grow_root || !sshd_hung_up;
+    args[1] = sshd_serves_key ? "no" : "yes";
+    return grow_root || !sshd_serves_key;
 }
 
 /* A positive decimal pid above 1 (never init) from the text of a pid file, else 0. */
@@ -359,13 +359,32 @@ pid_t apply_parse_pid(const char *text) {
     return pid > 1 ? (pid_t)pid : 0;
 }
 
+bool apply_sshd_loads_keys_per_connection(const char *root) {
+    static const char *const session_programs[] = {
+        "usr/lib/openssh/sshd-session", "usr/libexec/sshd-session", "usr/libexec/openssh/sshd-session",
+        "usr/lib/ssh/sshd-session", "usr/sbin/sshd-session",
+    };
+    char path[4096];
+    for (size_t i = 0; i < sizeof session_programs / sizeof session_programs[0]; i++) {
+        if (join(path, sizeof path, root, session_programs[i]) && access(path, F_OK) == 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /*
- * sshd reads its host keys when it starts; a hang-up re-executes it, so the key just written is
- * served. True when a live sshd took the signal; false when there is none to signal (no pid file,
- * or a stale one), which leaves the reload to the image's init through the apply program.
+ * Has the sshd named in run/sshd.pid serve the key just written. OpenSSH before 9.8 re-executes
+ * itself for every connection, and that child reads the host keys from disk: the next connection
+ * gets the new key with the listener left alone (a hang-up would re-execute the listener, a third
+ * of a second under emulation without anyone listening). From 9.8 the listener hands its keys to
+ * sshd-session, so it is hung up and re-executes with the new one. *served is false when there is
+ * no live sshd (no pid file, or a stale one), which leaves the reload to the image's init through
+ * the apply program; *how says which way it went, for the log.
  */
-static bool hang_up_sshd(const char *root, char *err, size_t errlen, bool *hung_up) {
-    *hung_up = false;
+static bool serve_new_key(const char *root, char *err, size_t errlen, bool *served, const char **how) {
+    *served = false;
+    *how = "not running";
     char path[4096];
     if (!join(path, sizeof path, root, "run/sshd.pid")) {
         return fail(err, errlen, "sshd", "run/sshd.pid", ENAMETOOLONG);
@@ -382,15 +401,17 @@ static bool hang_up_sshd(const char *root, char *err, size_t errlen, bool *hung_
     if (pid == 0) {
         return true;
     }
-    if (kill(pid, SIGHUP) != 0) {
+    bool per_connection = apply_sshd_loads_keys_per_connection(root);
+    if (kill(pid, per_connection ? 0 : SIGHUP) != 0) {
         if (errno == ESRCH) {
             return true;
         }
         char what[64];
-        snprintf(what, sizeof what, "hang up pid %d", (int)pid);
+        snprintf(what, sizeof what, "%s pid %d", per_connection ? "check" : "hang up", (int)pid);
         return fail(err, errlen, "sshd", what, errno);
     }
-    *hung_up = true;
+    *served = true;
+    *how = per_connection ? "loads the key per connection" : "hung up";
     return true;
 }
 
@@ -410,12 +431,13 @@ bool identity_apply(const struct identity *id, const struct apply_config *config
         return false;
     }
     long long network = now_ms();
-    bool hung_up = false;
-    if (!hang_up_sshd(config->root, err, errlen, &hung_up)) {
+    bool served = false;
+    const char *sshd = NULL;
+    if (!serve_new_key(config->root, err, errlen, &served, &sshd)) {
         return false;
     }
     const char *args[2];
-    bool run = apply_program_args(id->grow_root, hung_up, args);
+    bool run = apply_program_args(id->grow_root, served, args);
     if (run && !run_program(config, args[0], args[1], err, errlen)) {
         return false;
     }
@@ -426,6 +448,6 @@ bool identity_apply(const struct identity *id, const struct apply_config *config
         snprintf(program, sizeof program, "apply program (%s %s) %lld ms", args[0], args[1], end - network);
     }
     fprintf(stderr, "banger-agent: identity %s applied in %lld ms: files %lld ms, network %lld ms, sshd %s, %s\n",
-            id->hostname, end - start, files - start, network - files, hung_up ? "hung up" : "not running", program);
+            id->hostname, end - start, files - start, network - files, sshd, program);
     return true;
 }

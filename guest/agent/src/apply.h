@@ -26,9 +26,16 @@ struct apply_config {
 
 /*
  * The apply program's arguments (GROW_ROOT, RELOAD_SSHD) and whether it must run at all: only
- * to grow /root, or to reload sshd through the init when no live sshd took a hang-up.
+ * to grow /root, or to reload sshd through the init when no live sshd serves the new key.
  */
-bool apply_program_args(bool grow_root, bool sshd_hung_up, const char *args[2]);
+bool apply_program_args(bool grow_root, bool sshd_serves_key, const char *args[2]);
+
+/*
+ * Whether the sshd under root reads its host keys in each connection's re-executed child (OpenSSH
+ * before 9.8), rather than in the listener that hands them to sshd-session (9.8 and later, known
+ * by that program).
+ */
+bool apply_sshd_loads_keys_per_connection(const char *root);
 
 /* The pid in a pid file's text ("123\n"); 0 for anything else, pid 1 included. */
 pid_t apply_parse_pid(const char *text);

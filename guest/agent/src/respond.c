@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "health.h"
 #include "identity.h"
@@ -116,6 +117,21 @@ static void respond_identity(const struct http_request *req, const char *body, s
     free(id);
 }
 
+/*
+ * POST /sync: the host is about to save this guest (a golden snapshot), so its dirty pages go to
+ * its disks now rather than in every guest restored from it, where writing them back would
+ * delay the first flush of its identity. Host side only, like the identity.
+ */
+static void respond_sync(const struct respond_context *ctx, struct buf *out) {
+    if (!ctx->host_peer) {
+        send_message(out, 403, "Forbidden", "", "sync is accepted only from the host side of the channel");
+        return;
+    }
+    sync();
+    const char ok[] = "{\"synced\":true}";
+    send_json(out, 200, "OK", "", ok, sizeof ok - 1);
+}
+
 void respond(enum http_verdict verdict, const struct http_request *req, const char *body, size_t body_len,
              const struct respond_context *ctx, struct buf *out) {
     switch (verdict) {
@@ -140,6 +156,14 @@ void respond(enum http_verdict verdict, const struct http_request *req, const ch
             send_error(out, 405, "Method Not Allowed", "Allow: POST\r\n");
         } else {
             respond_identity(req, body, body_len, ctx, out);
+        }
+        return;
+    }
+    if (!req->path_too_long && strcmp(req->path, "/sync") == 0) {
+        if (strcmp(req->method, "POST") != 0) {
+            send_error(out, 405, "Method Not Allowed", "Allow: POST\r\n");
+        } else {
+            respond_sync(ctx, out);
         }
         return;
     }

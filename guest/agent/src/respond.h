@@ -1,4 +1,4 @@
-/* Turns a parsed request into the bytes to send back: GET /healthz, and POST /identity from the host. */
+/* Turns a parsed request into the bytes to send back: GET /healthz, and POST /identity and POST /sync from the host. */
 #ifndef BANGER_AGENT_RESPOND_H
 #define BANGER_AGENT_RESPOND_H
 

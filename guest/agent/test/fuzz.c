@@ -464,6 +464,8 @@ static void run_identity_fixed(void) {
         {"POST /identity HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400,
          "two different lengths"},
         {"POST /healthz HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc", 405, "POST /healthz"},
+        {"POST /sync HTTP/1.1\r\nHost: a\r\n\r\n", 200, "POST /sync"},
+        {"GET /sync HTTP/1.1\r\nHost: a\r\n\r\n", 405, "GET /sync"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         n = exchange(cases[i].req, strlen(cases[i].req), resp, sizeof resp);

@@ -137,6 +137,22 @@ static void test_routes(void) {
     CHECK(contains(&out, "\"bootId\":null"), "missing boot id is null");
 
     buf_reset(&out);
+    v = parse("POST /sync HTTP/1.1\r\nHost: a\r\n\r\n", &req, &consumed);
+    CHECK(respond_body_wanted(v, &req) == 0, "POST /sync has no body to wait for");
+    respond(v, &req, NULL, 0, &ctx, &out);
+    CHECK(memcmp(out.data, "HTTP/1.1 403 ", 13) == 0 && contains(&out, "sync is accepted only from the host side"),
+          "sync, not the host side: 403");
+    ctx.host_peer = true;
+    buf_reset(&out);
+    respond(v, &req, NULL, 0, &ctx, &out);
+    CHECK(memcmp(out.data, "HTTP/1.1 200 ", 13) == 0 && contains(&out, "{\"synced\":true}"), "sync from the host: 200");
+    ctx.host_peer = false;
+    buf_reset(&out);
+    v = parse("GET /sync HTTP/1.1\r\nHost: a\r\n\r\n", &req, &consumed);
+    respond(v, &req, NULL, 0, &ctx, &out);
+    CHECK(memcmp(out.data, "HTTP/1.1 405 ", 13) == 0 && contains(&out, "\r\nAllow: POST\r\n"), "GET /sync is 405");
+
+    buf_reset(&out);
     v = parse("GET /identity HTTP/1.1\r\nHost: a\r\n\r\n", &req, &consumed);
     respond(v, &req, NULL, 0, &ctx, &out);
     CHECK(memcmp(out.data, "HTTP/1.1 405 ", 13) == 0 && contains(&out, "\r\nAllow: POST\r\n"), "GET /identity is 405");
@@ -577,6 +593,14 @@ static void test_identity_apply(void) {
     CHECK(identity_parse(valid_identity, strlen(valid_identity), &id, err, sizeof err), "valid body: %s", err);
     struct apply_config config = {.root = root, .program = script, .test = true, .timeout_ms = 5000};
     setenv("BANGER_EXIT", "0", 1);
+    /* An OpenSSH that hands the listener's keys to sshd-session: the listener is hung up. */
+    snprintf(path, sizeof path, "%s/usr", root);
+    mkdir(path, 0755);
+    snprintf(path, sizeof path, "%s/usr/libexec", root);
+    CHECK(mkdir(path, 0755) == 0, "usr/libexec");
+    snprintf(path, sizeof path, "%s/usr/libexec/sshd-session", root);
+    write_file(path, "");
+    CHECK(!apply_sshd_loads_keys_per_connection(root), "sshd-session: the listener holds the keys");
     pid_t sshd = start_sshd(root);
     CHECK(identity_apply(&id, &config, err, sizeof err), "applied: %s", err);
     snprintf(path, sizeof path, "%s/etc/hostname", root);
@@ -616,8 +640,20 @@ static void test_identity_apply(void) {
     default_routes(text, sizeof text);
     CHECK(strcmp(text, "eth0 172.16.0.1;") == 0, "still one default route: %s", text);
 
-    /* A stale pid file (the process is gone): the program reloads sshd. */
+    /* An older OpenSSH reads the keys in each connection's child: the listener is left alone. */
     id.grow_root = false;
+    snprintf(path, sizeof path, "%s/usr/libexec/sshd-session", root);
+    CHECK(unlink(path) == 0, "no sshd-session");
+    CHECK(apply_sshd_loads_keys_per_connection(root), "no sshd-session: keys per connection");
+    unlink(argv_path);
+    sshd = start_sshd(root);
+    CHECK(identity_apply(&id, &config, err, sizeof err), "applied for an older sshd: %s", err);
+    CHECK(kill(sshd, 0) == 0 && waitpid(sshd, NULL, WNOHANG) == 0, "the listener still runs, not hung up");
+    CHECK(access(argv_path, F_OK) != 0, "nothing left for the apply program");
+    kill(sshd, SIGKILL);
+    waitpid(sshd, NULL, 0);
+
+    /* A stale pid file (the process is gone): the program reloads sshd. */
     CHECK(identity_apply(&id, &config, err, sizeof err), "applied with a stale pid: %s", err);
     CHECK(file_equals(argv_path, "no yes\n", 0), "the program reloads sshd");
 

@@ -26,4 +26,15 @@ public interface AgentClient {
     default void applyIdentity(GuestIdentity identity, Duration deadline) {
         throw new UnsupportedOperationException("this agent client does not send identities");
     }
+
+    /**
+     * Has the guest write its dirty pages to its disks ({@code POST /sync}), before the host saves
+     * it as a golden snapshot; returns once they are written. The whole call finishes within
+     * {@code deadline}.
+     *
+     * @throws AgentException when the agent refuses or does not answer in time
+     */
+    default void sync(Duration deadline) {
+        throw new UnsupportedOperationException("this agent client does not sync guests");
+    }
 }

@@ -106,6 +106,24 @@ public final class HttpAgentClient implements AgentClient {
         }
     }
 
+    @Override
+    public void sync(Duration deadline) {
+        Deadline end = Deadline.after(deadline, endpoint.describe());
+        byte[] request = AgentHttp.request("POST", "/sync", "application/json", null, null);
+        try (ChannelIo io = endpoint.open(end)) {
+            io.write(request, end, "sending POST /sync");
+            String refused = switch (AgentHttp.read(io, end, "POST /sync", endpoint.describe())) {
+                case AgentHttp.Answer answer when answer.code() == 200 -> null;
+                case AgentHttp.Answer answer -> answer.code() + " " + answer.reasonPhrase() + " " + ChannelIo.printable(answer.text());
+                case AgentHttp.NotHttp notHttp -> "no HTTP answer (" + notHttp.why() + "); its agent predates POST /sync";
+            };
+            if (refused != null) {
+                throw new AgentException(AgentException.Reason.PROTOCOL, "agent at " + endpoint.describe()
+                        + " did not sync the guest: " + refused);
+            }
+        }
+    }
+
     private HealthReport legacyPing(Deadline end, String whyNotHttp) {
         String step = "waiting for PONG after " + whyNotHttp;
         try (ChannelIo io = endpoint.open(end)) {

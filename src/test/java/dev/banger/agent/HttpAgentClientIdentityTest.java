@@ -150,6 +150,15 @@ class HttpAgentClientIdentityTest {
         return routes;
     }
 
+    /**
+     * A process standing in for sshd, its pid in the root's run/sshd.pid, for an OpenSSH from 9.8,
+     * whose listener holds the host keys ({@code sshd-session} beside it).
+     */
+    private void startSshdHoldingKeys() throws IOException {
+        write(root.resolve("usr/libexec/sshd-session"), "");
+        startSshd();
+    }
+
     /** A process standing in for sshd, its pid in the root's run/sshd.pid. */
     private void startSshd() throws IOException {
         sshd = new ProcessBuilder("sleep", "60").start();
@@ -260,7 +269,7 @@ class HttpAgentClientIdentityTest {
     @Test
     void identitySetsTheFilesHostnameNetworkAndSshdAndLeavesTheProgramOnlyTheGrowing() throws Exception {
         startAgent(applyScript(0, "applied"), true);
-        startSshd();
+        startSshdHoldingKeys();
         String goldenMac = eth0().get("address").asText();
 
         long start = System.nanoTime();
@@ -300,7 +309,7 @@ class HttpAgentClientIdentityTest {
     @Test
     void withALiveSshdAndNothingToGrowTheProgramIsNotRun() throws Exception {
         startAgent(applyScript(0, "applied"), true);
-        startSshd();
+        startSshdHoldingKeys();
 
         long start = System.nanoTime();
         client().applyIdentity(identity("dev2", false), DEADLINE);
@@ -314,6 +323,19 @@ class HttpAgentClientIdentityTest {
                 && line.endsWith("sshd hung up, apply program not needed"));
         System.out.printf("identity applied natively, no program: %d us round trip; agent: %s%n", tookMicros,
                 log.stream().filter(line -> line.contains("identity dev2 applied")).findFirst().orElse("?"));
+    }
+
+    @Test
+    void anSshdThatReadsTheKeysInEachConnectionIsLeftListening() throws Exception {
+        startAgent(applyScript(0, "applied"), true);
+        startSshd(); // no sshd-session: OpenSSH before 9.8
+
+        client().applyIdentity(identity("dev4", false), DEADLINE);
+
+        assertThat(sshd.isAlive()).as("the listener was not hung up").isTrue();
+        assertThat(argvFile).doesNotExist();
+        assertThat(log).anyMatch(line -> line.startsWith("banger-agent: identity dev4 applied in ")
+                && line.endsWith("sshd loads the key per connection, apply program not needed"));
     }
 
     @Test
@@ -399,6 +421,19 @@ class HttpAgentClientIdentityTest {
                 .hasMessageContaining("not the host side");
         assertThat(Files.readString(root.resolve("etc/hostname"))).isEqualTo("golden\n");
         assertThat(argvFile).doesNotExist();
+        assertThatThrownBy(() -> client().sync(DEADLINE))
+                .isInstanceOf(AgentException.class)
+                .hasMessageContaining("did not sync the guest: 403 Forbidden")
+                .hasMessageContaining("sync is accepted only from the host side");
+    }
+
+    @Test
+    void theHostSideHasTheGuestSyncItsDisks() throws Exception {
+        startAgent(applyScript(0, "applied"), true);
+
+        client().sync(DEADLINE);
+
+        assertThat(client().health(Duration.ofSeconds(5)).hostname()).as("the agent serves on").isNotBlank();
     }
 
     @Test

@@ -38,7 +38,7 @@ class AgentReadOnlyTest {
             "get", "GET\u0000", "MKCOL", "PROPPATCH", "X".repeat(40));
     private static final List<String> PATHS = List.of("/healthz", "/", "/healthz/", "/healthz?reboot=1", "/../../etc/shadow",
             "/etc/ssh/ssh_host_ed25519_key", "/root/.ssh/authorized_keys", "/proc/self/mounts", "/healthz%00", "*",
-            "http://agent/healthz", "/" + "a".repeat(3000));
+            "http://agent/healthz", "/sync", "/identity", "/" + "a".repeat(3000));
 
     @TempDir
     Path dir;

@@ -77,17 +77,28 @@ public final class BootWaiter {
             } catch (RuntimeException notYet) {
                 return Optional.empty();
             }
-            boolean workDiskReady = report.workDisk() == null || report.workDisk().mounted();
-            if (!report.listening("sshd") || !workDiskReady) {
-                return Optional.empty();
-            }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(ip, sshPort), (int) PROBE.toMillis());
-                return Optional.of(report);
-            } catch (IOException notYet) {
-                return Optional.empty();
-            }
+            return sshdReady(report) && connects(ip) ? Optional.of(report) : Optional.empty();
         });
+    }
+
+    /** sshd accepting TCP connections on the guest address, once the agent has already seen it and {@code /root}. */
+    void awaitSshPort(String vm, VmmInstance instance, String ip, Duration deadline) {
+        poll(vm, instance, "sshd on " + ip + ":" + sshPort, deadline, () -> connects(ip) ? Optional.of(true) : Optional.empty());
+    }
+
+    /** The agent sees sshd listening and {@code /root} mounted (or no work disk). */
+    static boolean sshdReady(HealthReport report) {
+        boolean workDiskReady = report.workDisk() == null || report.workDisk().mounted();
+        return report.listening("sshd") && workDiskReady;
+    }
+
+    private boolean connects(String ip) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(ip, sshPort), (int) PROBE.toMillis());
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
     }
 
     /**
@@ -99,8 +110,7 @@ public final class BootWaiter {
         return poll(vm, instance, "the agent, sshd, /root and services " + services, deadline, () -> {
             try {
                 HealthReport report = client.health(PROBE);
-                boolean workDiskReady = report.workDisk() == null || report.workDisk().mounted();
-                return workDiskReady && report.listening("sshd") && services.stream().allMatch(report::listening)
+                return sshdReady(report) && services.stream().allMatch(report::listening)
                         ? Optional.of(report) : Optional.empty();
             } catch (RuntimeException notYet) {
                 return Optional.empty();

@@ -46,7 +46,9 @@ final class IdentityStep implements BootStep {
         if (job.awaitGuest) {
             AgentClient agent = job.waiter.agent(job.instance);
             agent.applyIdentity(identity, DEADLINE);
-            check(job.name(), identity, agent.health(CHECK));
+            HealthReport report = agent.health(CHECK);
+            check(job.name(), identity, report);
+            job.ready = report;
         }
         parts.taps().attach(job.runtime.get().tap());
         parts.snapshots().restored(job.restoring);
