@@ -1,7 +1,8 @@
 /*
  * banger-agent: the guest's health endpoint. Serves GET /healthz over AF_VSOCK and, where vsock
- * is missing, over a virtio-serial port; read-only apart from POST /identity, which only the host
- * side may send (a restored golden snapshot learns who it is).
+ * is missing, over a virtio-serial port; read-only apart from POST /identity and POST /sync, which
+ * only the host side may send (a restored golden snapshot learns who it is; a golden guest writes
+ * its dirty pages back before it is saved).
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -66,6 +66,9 @@ class BenchReportTest {
         assertThat(ratio.measured()).isEqualTo(coldCreate / snapshotCreate);
         assertThat(ratio.met()).isEqualTo(coldCreate / snapshotCreate >= BenchReport.COLD_OVER_SNAPSHOT_TARGET);
         assertThat(target(report, "snapshot path, parallel").met()).isNull();
+        BenchReport.Target hostSide = target(report, "host-side overhead p50");
+        assertThat(hostSide.name()).as("the warm machines went to the cold boots").isEqualTo("host-side overhead p50 (cold path)");
+        assertThat(hostSide.measured()).isEqualTo(report.summary(CreatePath.COLD).get(BenchReport.HOST_SIDE).p50());
         assertThat(report.text())
                 .contains("fast path, 3 runs (restored from a snapshot)")
                 .contains("cold path, 3 runs (kernel booted, even where a snapshot exists)")
