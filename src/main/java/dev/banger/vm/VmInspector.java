@@ -1,6 +1,6 @@
 package dev.banger.vm;
 
-import dev.banger.host.Command;
+import dev.banger.host.DiskUsage;
 import dev.banger.host.HostCommands;
 import dev.banger.host.ProcStat;
 import dev.banger.model.HealthReport;
@@ -77,18 +77,14 @@ public final class VmInspector {
 
     /** Host bytes the VM's disk files occupy (allocated blocks, so sparse files count what they hold). */
     private long diskUsed(VmRuntime runtime) {
-        List<String> argv = new ArrayList<>(List.of("du", "--block-size=1", "--summarize", "--total"));
+        List<Path> files = new ArrayList<>();
         if (runtime.rootDisk() != null && Files.isRegularFile(runtime.rootDisk().file())) {
-            argv.add(runtime.rootDisk().file().toString());
+            files.add(runtime.rootDisk().file());
         }
         if (runtime.workDisk() != null && Files.isRegularFile(runtime.workDisk())) {
-            argv.add(runtime.workDisk().toString());
+            files.add(runtime.workDisk());
         }
-        if (argv.size() == 4) {
-            return 0;
-        }
-        String[] lines = commands.run(Command.of(argv)).stdout().strip().split("\\R");
-        return Long.parseLong(lines[lines.length - 1].split("\\s+")[0]);
+        return DiskUsage.allocatedBytes(commands, files);
     }
 
     /** Up to {@link #MAX_LOG_CHUNK} bytes of the console log from {@code offset}. */

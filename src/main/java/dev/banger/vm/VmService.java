@@ -96,7 +96,7 @@ public final class VmService {
         this.images = new ImagePolicy(imageRows, defaultImage);
         HostKeys keys = new HostKeys(host.commands());
         Machines machines = new Machines(host.capabilities(), host.prefixLength(), agentPort, keys);
-        GoldenSnapshots goldens = new GoldenSnapshots();
+        GoldenSnapshots goldens = new GoldenSnapshots(host.commands());
         this.boot = new BootSequence(machines, deadlines, agentPort, sshPort, new IdentityParts(host.taps(), keys, goldens));
         this.pipeline = new CreatePipeline(lifecycle, host.backends(), host.guestStart(), host.warm(), host.taps(), host.disks(),
                 host.nat(), catalog, boot, goldens);

@@ -1,6 +1,8 @@
 package dev.banger.vm.snapshot;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.banger.host.DiskUsage;
+import dev.banger.host.HostCommands;
 import dev.banger.model.Image;
 import dev.banger.model.ImageSnapshot;
 import dev.banger.store.StoredJson;
@@ -38,6 +40,13 @@ public final class GoldenSnapshots {
     private static final String RESTORES = "restores";
     private static final String NEW_PREFIX = ".new-";
     private static final Logger LOG = LoggerFactory.getLogger(GoldenSnapshots.class);
+
+    private final HostCommands commands;
+
+    /** @param commands runs {@code du}, for the bytes a snapshot holds */
+    public GoldenSnapshots(HostCommands commands) {
+        this.commands = commands;
+    }
 
     /** Where {@code image}'s snapshots live: beside its files. */
     public static Path root(Image image) {
@@ -193,16 +202,12 @@ public final class GoldenSnapshots {
         return found;
     }
 
-    private static long bytesOnDisk(Path dir) {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.mapToLong(f -> {
-                try {
-                    return Files.size(f);
-                } catch (IOException e) {
-                    return 0;
-                }
-            }).sum();
-        } catch (IOException e) {
+    /** The snapshot's allocated bytes: its memory file is as long as the guest's memory but holds only what the guest used. */
+    private long bytesOnDisk(Path dir) {
+        try {
+            return DiskUsage.allocatedBytes(commands, List.of(dir));
+        } catch (RuntimeException e) {
+            LOG.warn("cannot measure the snapshot in {}: {}", dir, e.getMessage());
             return 0;
         }
     }

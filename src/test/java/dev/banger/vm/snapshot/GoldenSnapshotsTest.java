@@ -2,10 +2,12 @@ package dev.banger.vm.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.banger.host.ProcessHostCommands;
 import dev.banger.host.disk.DiskFormat;
 import dev.banger.model.Image;
 import dev.banger.model.ImageStatus;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -21,7 +23,7 @@ class GoldenSnapshotsTest {
     @TempDir
     Path dir;
 
-    private final GoldenSnapshots store = new GoldenSnapshots();
+    private final GoldenSnapshots store = new GoldenSnapshots(new ProcessHostCommands());
     private Image image;
 
     @BeforeEach
@@ -59,6 +61,17 @@ class GoldenSnapshotsTest {
         assertThat(Files.getPosixFilePermissions(made.dir())).hasToString("[OWNER_READ, OWNER_WRITE, OWNER_EXECUTE]");
         assertThat(made.files().state()).hasContent("saved guest");
         assertThat(store.view(made).sizeBytes()).isGreaterThanOrEqualTo("saved guest".length());
+    }
+
+    @Test
+    void aSnapshotsSizeIsWhatItHoldsNotTheLengthOfItsSparseMemoryFile() throws IOException {
+        GoldenSnapshot made = make(shape(1));
+        try (RandomAccessFile memory = new RandomAccessFile(made.dir().resolve("memory").toFile(), "rw")) {
+            memory.setLength(512L << 20); // a 512 MiB guest that touched one page
+            memory.write(new byte[4096]);
+        }
+
+        assertThat(store.view(made).sizeBytes()).isGreaterThan(4096).isLessThan(1L << 20);
     }
 
     @Test
