@@ -124,6 +124,21 @@ static enum http_verdict parse_header(const char *line, size_t n, struct http_re
     } else if (ieq(line, name_len, "transfer-encoding")) {
         req->has_body = true;
         req->transfer_encoding = true;
+    } else if (ieq(line, name_len, "x-request-id")) {
+        /* Echoed into the answer's head, so only characters that cannot end or split a header line. */
+        if (vlen == 0 || vlen > sizeof req->request_id - 1) {
+            return HTTP_BAD;
+        }
+        for (size_t i = 0; i < vlen; i++) {
+            char c = value[i];
+            bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
+                      || c == '-';
+            if (!ok) {
+                return HTTP_BAD;
+            }
+        }
+        memcpy(req->request_id, value, vlen);
+        req->request_id[vlen] = '\0';
     } else if (ieq(line, name_len, "content-type")) {
         size_t keep = vlen < sizeof req->content_type - 1 ? vlen : sizeof req->content_type - 1;
         memcpy(req->content_type, value, keep);

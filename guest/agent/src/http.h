@@ -26,6 +26,7 @@ struct http_request {
     long long content_length;  /* -1 when absent */
     bool transfer_encoding;    /* any Transfer-Encoding header */
     char content_type[128];    /* trimmed value, "" when absent; truncated when longer */
+    char request_id[65];       /* X-Request-Id: 1-64 of [A-Za-z0-9._-], echoed in the answer; "" when absent */
 };
 
 /*

@@ -132,8 +132,8 @@ static void respond_sync(const struct respond_context *ctx, struct buf *out) {
     send_json(out, 200, "OK", "", ok, sizeof ok - 1);
 }
 
-void respond(enum http_verdict verdict, const struct http_request *req, const char *body, size_t body_len,
-             const struct respond_context *ctx, struct buf *out) {
+static void respond_to(enum http_verdict verdict, const struct http_request *req, const char *body, size_t body_len,
+                       const struct respond_context *ctx, struct buf *out) {
     switch (verdict) {
     case HTTP_PING:
         buf_puts(out, "PONG\n");
@@ -183,4 +183,30 @@ void respond(enum http_verdict verdict, const struct http_request *req, const ch
         send_error(out, 500, "Internal Server Error", "");
     }
     buf_free(&doc);
+}
+
+/*
+ * The request's X-Request-Id goes back in the answer's head: over the virtio-serial port every
+ * host connection shares one byte stream, and an answer to a request the host gave up on arrives
+ * at the next one, which skips answers that are not its own.
+ */
+void respond(enum http_verdict verdict, const struct http_request *req, const char *body, size_t body_len,
+             const struct respond_context *ctx, struct buf *out) {
+    if (verdict != HTTP_REQUEST || req->request_id[0] == '\0') {
+        respond_to(verdict, req, body, body_len, ctx, out);
+        return;
+    }
+    struct buf answer;
+    buf_init(&answer, MAX_BODY + HTTP_MAX_HEAD);
+    respond_to(verdict, req, body, body_len, ctx, &answer);
+    const char *eol = answer.len > 0 ? memmem(answer.data, answer.len, "\r\n", 2) : NULL;
+    if (eol == NULL) {
+        buf_append(out, answer.data, answer.len);
+    } else {
+        size_t status_line = (size_t)(eol - answer.data) + 2;
+        buf_append(out, answer.data, status_line);
+        buf_printf(out, "X-Request-Id: %s\r\n", req->request_id);
+        buf_append(out, answer.data + status_line, answer.len - status_line);
+    }
+    buf_free(&answer);
 }

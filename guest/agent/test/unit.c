@@ -137,6 +137,26 @@ static void test_routes(void) {
     CHECK(contains(&out, "\"bootId\":null"), "missing boot id is null");
 
     buf_reset(&out);
+    v = parse("GET /healthz HTTP/1.1\r\nHost: a\r\nX-Request-Id: 0f.A_b-9\r\n\r\n", &req, &consumed);
+    CHECK(v == HTTP_REQUEST && strcmp(req.request_id, "0f.A_b-9") == 0, "a request id is kept");
+    respond(v, &req, NULL, 0, &ctx, &out);
+    const char *echoed = "HTTP/1.1 200 OK\r\nX-Request-Id: 0f.A_b-9\r\nContent-Type: application/json\r\n";
+    CHECK(out.len > strlen(echoed) && memcmp(out.data, echoed, strlen(echoed)) == 0,
+          "the answer echoes the request id after its status line: %.*s", (int)(out.len < 80 ? out.len : 80), out.data);
+    buf_reset(&out);
+    v = parse("GET /nowhere HTTP/1.1\r\nHost: a\r\nX-Request-Id: 7\r\n\r\n", &req, &consumed);
+    respond(v, &req, NULL, 0, &ctx, &out);
+    echoed = "HTTP/1.1 404 Not Found\r\nX-Request-Id: 7\r\n";
+    CHECK(out.len > strlen(echoed) && memcmp(out.data, echoed, strlen(echoed)) == 0, "errors echo it too");
+    buf_reset(&out);
+    CHECK(parse("GET /healthz HTTP/1.1\r\nHost: a\r\nX-Request-Id: a b\r\n\r\n", &req, &consumed) == HTTP_BAD,
+          "a request id with a blank is refused");
+    char long_id[160];
+    snprintf(long_id, sizeof long_id, "GET /healthz HTTP/1.1\r\nHost: a\r\nX-Request-Id: %065d\r\n\r\n", 1);
+    CHECK(parse(long_id, &req, &consumed) == HTTP_BAD, "a request id over 64 characters is refused");
+    CHECK(parse("GET /healthz HTTP/1.1\r\nHost: a\r\nX-Request-Id:\r\n\r\n", &req, &consumed) == HTTP_BAD,
+          "an empty request id is refused");
+
     v = parse("POST /sync HTTP/1.1\r\nHost: a\r\n\r\n", &req, &consumed);
     CHECK(respond_body_wanted(v, &req) == 0, "POST /sync has no body to wait for");
     respond(v, &req, NULL, 0, &ctx, &out);

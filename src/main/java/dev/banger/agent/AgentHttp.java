@@ -5,7 +5,9 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.HexFormat;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpException;
@@ -18,6 +20,7 @@ import org.apache.hc.core5.http.impl.io.DefaultHttpResponseParser;
 import org.apache.hc.core5.http.impl.io.SessionInputBufferImpl;
 import org.apache.hc.core5.http.impl.io.SessionOutputBufferImpl;
 import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
+import org.apache.hc.core5.util.CharArrayBuffer;
 
 /**
  * One HTTP/1.1 exchange with a guest agent over a {@link ChannelIo}: formats a request with
@@ -27,6 +30,12 @@ import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
 final class AgentHttp {
     private static final int MAX_LINE = 8192;
     private static final int MAX_BODY = 1024 * 1024;
+    /** The header that pairs an answer with its request. */
+    static final String REQUEST_ID = "X-Request-Id";
+    /** Abandoned probes are few (one per timed-out poll); more stale answers than this is a broken stream. */
+    private static final int MAX_STALE_ANSWERS = 64;
+    private static final Http1Config CONFIG = Http1Config.custom().setMaxLineLength(MAX_LINE).setMaxHeaderCount(100).build();
+    private static final SecureRandom IDS = new SecureRandom();
 
     private AgentHttp() {}
 
@@ -43,10 +52,25 @@ final class AgentHttp {
     /** The peer answered with something that is not HTTP, or with nothing. */
     record NotHttp(String why) implements Result {}
 
-    /** The bytes of {@code method path} with {@code Connection: close}, and a body when {@code body} is not null. */
-    static byte[] request(String method, String path, String accept, String contentType, byte[] body) {
+    /**
+     * A request ready to send, and the id its answer carries back.
+     *
+     * @param bytes what goes on the wire
+     * @param id    its {@value #REQUEST_ID} header
+     */
+    record Request(byte[] bytes, String id) {}
+
+    /**
+     * The bytes of {@code method path} with {@code Connection: close}, a fresh {@value #REQUEST_ID},
+     * and a body when {@code body} is not null.
+     */
+    static Request request(String method, String path, String accept, String contentType, byte[] body) {
+        byte[] random = new byte[12];
+        IDS.nextBytes(random);
+        String id = HexFormat.of().formatHex(random);
         BasicClassicHttpRequest request = new BasicClassicHttpRequest(method, path);
         request.addHeader(HttpHeaders.HOST, "banger-agent");
+        request.addHeader(REQUEST_ID, id);
         request.addHeader(HttpHeaders.ACCEPT, accept);
         request.addHeader(HttpHeaders.CONNECTION, "close");
         if (body != null) {
@@ -64,37 +88,51 @@ final class AgentHttp {
         } catch (IOException | HttpException e) {
             throw new IllegalStateException("cannot format a request in memory", e);
         }
-        return out.toByteArray();
+        return new Request(out.toByteArray(), id);
     }
 
     /**
-     * Reads the answer to {@code what} (e.g. {@code "GET /healthz"}). A connection that fails
-     * before any HTTP arrives is {@link NotHttp} (an old agent may hang up on what it does not
-     * know); a deadline or a failure mid-answer throws.
+     * Reads the answer to {@code request}, {@code what} naming it (e.g. {@code "GET /healthz"}). A
+     * connection that fails before any HTTP arrives is {@link NotHttp} (an old agent may hang up on
+     * what it does not know); a deadline or a failure mid-answer throws.
+     *
+     * <p>Over a virtio-serial port every connection shares one byte stream, so answers to requests
+     * given up on earlier (and the {@code PONG} of a legacy probe) may come first: an answer that
+     * echoes another request's id is read and dropped, a {@code PONG} line skipped. An answer with
+     * no id is an older agent's, taken as this request's.
      */
-    static Result read(ChannelIo io, Deadline end, String what, String target) {
+    static Result read(ChannelIo io, Deadline end, Request request, String what, String target) {
         String step = "reading the answer to " + what;
         Capture raw = new Capture(io.inputStream(end, step));
-        Http1Config config = Http1Config.custom().setMaxLineLength(MAX_LINE).setMaxHeaderCount(100).build();
         SessionInputBufferImpl buffer = new SessionInputBufferImpl(8192, MAX_LINE);
-        ClassicHttpResponse response;
-        try {
-            response = new DefaultHttpResponseParser(config).parse(buffer, raw);
-        } catch (ChannelIo.AgentIoException e) {
-            if (e.agentException().reason() != AgentException.Reason.UNREACHABLE) {
-                throw e.agentException();
+        for (int stale = 0; ; stale++) {
+            ClassicHttpResponse response;
+            try {
+                response = new StaleLineSkippingParser().parse(buffer, raw);
+            } catch (ChannelIo.AgentIoException e) {
+                if (e.agentException().reason() != AgentException.Reason.UNREACHABLE) {
+                    throw e.agentException();
+                }
+                // An old agent that hangs up on an unknown line leaves the request unread: the kernel resets.
+                Throwable ioFailure = e.agentException().getCause();
+                return new NotHttp("connection failed before an HTTP answer to " + what + " ("
+                        + (ioFailure != null ? ioFailure.getMessage() : e.getMessage()) + ")");
+            } catch (IOException | HttpException e) {
+                return new NotHttp("answer to " + what + " is not HTTP: " + ChannelIo.printable(raw.captured()));
             }
-            // An old agent that hangs up on an unknown line leaves the request unread: the kernel resets.
-            Throwable ioFailure = e.agentException().getCause();
-            return new NotHttp("connection failed before an HTTP answer to " + what + " ("
-                    + (ioFailure != null ? ioFailure.getMessage() : e.getMessage()) + ")");
-        } catch (IOException | HttpException e) {
-            return new NotHttp("answer to " + what + " is not HTTP: " + ChannelIo.printable(raw.captured()));
+            if (response == null) {
+                return new NotHttp("connection closed without answering " + what);
+            }
+            byte[] body = readBody(response, buffer, raw, what, target);
+            Header echoed = response.getFirstHeader(REQUEST_ID);
+            if (echoed == null || echoed.getValue().equals(request.id())) {
+                return new Answer(response.getCode(), response.getReasonPhrase(), body);
+            }
+            if (stale >= MAX_STALE_ANSWERS) {
+                throw new AgentException(AgentException.Reason.PROTOCOL, "agent at " + target + " sent more than "
+                        + MAX_STALE_ANSWERS + " answers to earlier requests before the one to " + what);
+            }
         }
-        if (response == null) {
-            return new NotHttp("connection closed without answering " + what);
-        }
-        return new Answer(response.getCode(), response.getReasonPhrase(), readBody(response, buffer, raw, what, target));
     }
 
     private static byte[] readBody(ClassicHttpResponse response, SessionInputBufferImpl buffer, InputStream raw,
@@ -191,6 +229,19 @@ final class AgentHttp {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             return buffer.read(b, off, len, in);
+        }
+    }
+
+    /** The response parser, skipping the {@code PONG} line a legacy probe left in the stream. */
+    private static final class StaleLineSkippingParser extends DefaultHttpResponseParser {
+        StaleLineSkippingParser() {
+            super(CONFIG);
+        }
+
+        @Override
+        protected ClassicHttpResponse createMessage(CharArrayBuffer line) throws IOException, HttpException {
+            // null makes the parser read the next line, as it does after an empty one.
+            return line.toString().equals("PONG") ? null : super.createMessage(line);
         }
     }
 }

@@ -34,8 +34,6 @@ public final class HttpAgentClient implements AgentClient {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    private static final byte[] HEALTH_REQUEST = AgentHttp.request("GET", "/healthz", "application/json", null, null);
-
     private final AgentEndpoint endpoint;
 
     HttpAgentClient(AgentEndpoint endpoint) {
@@ -57,11 +55,12 @@ public final class HttpAgentClient implements AgentClient {
         Deadline end = Deadline.after(deadline, endpoint.describe());
         String notHttp;
         try (ChannelIo io = endpoint.open(end)) {
-            io.write(HEALTH_REQUEST, end, "sending GET /healthz");
+            AgentHttp.Request request = AgentHttp.request("GET", "/healthz", "application/json", null, null);
+            io.write(request.bytes(), end, "sending GET /healthz");
             if (!io.awaitData(end.portion(HTTP_SHARE))) {
                 notHttp = "no answer to GET /healthz within half the deadline";
             } else {
-                AgentHttp.Result result = AgentHttp.read(io, end, "GET /healthz", endpoint.describe());
+                AgentHttp.Result result = AgentHttp.read(io, end, request, "GET /healthz", endpoint.describe());
                 if (result instanceof AgentHttp.Answer answer) {
                     return report(answer);
                 }
@@ -97,11 +96,11 @@ public final class HttpAgentClient implements AgentClient {
     @Override
     public void applyIdentity(GuestIdentity identity, Duration deadline) {
         Deadline end = Deadline.after(deadline, endpoint.describe());
-        byte[] request = AgentHttp.request("POST", "/identity", "application/json", IdentityWire.CONTENT_TYPE,
+        AgentHttp.Request request = AgentHttp.request("POST", "/identity", "application/json", IdentityWire.CONTENT_TYPE,
                 IdentityWire.body(identity));
         try (ChannelIo io = endpoint.open(end)) {
-            io.write(request, end, "sending POST /identity");
-            AgentHttp.Result result = AgentHttp.read(io, end, "POST /identity", endpoint.describe());
+            io.write(request.bytes(), end, "sending POST /identity");
+            AgentHttp.Result result = AgentHttp.read(io, end, request, "POST /identity", endpoint.describe());
             IdentityWire.check(result, identity, endpoint.describe());
         }
     }
@@ -109,10 +108,10 @@ public final class HttpAgentClient implements AgentClient {
     @Override
     public void sync(Duration deadline) {
         Deadline end = Deadline.after(deadline, endpoint.describe());
-        byte[] request = AgentHttp.request("POST", "/sync", "application/json", null, null);
+        AgentHttp.Request request = AgentHttp.request("POST", "/sync", "application/json", null, null);
         try (ChannelIo io = endpoint.open(end)) {
-            io.write(request, end, "sending POST /sync");
-            String refused = switch (AgentHttp.read(io, end, "POST /sync", endpoint.describe())) {
+            io.write(request.bytes(), end, "sending POST /sync");
+            String refused = switch (AgentHttp.read(io, end, request, "POST /sync", endpoint.describe())) {
                 case AgentHttp.Answer answer when answer.code() == 200 -> null;
                 case AgentHttp.Answer answer -> answer.code() + " " + answer.reasonPhrase() + " " + ChannelIo.printable(answer.text());
                 case AgentHttp.NotHttp notHttp -> "no HTTP answer (" + notHttp.why() + "); its agent predates POST /sync";

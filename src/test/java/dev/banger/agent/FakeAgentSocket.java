@@ -152,6 +152,14 @@ final class FakeAgentSocket implements AutoCloseable {
             write(bytes);
         }
 
+        /** {@link #respond} with an {@code X-Request-Id} header, as the agent echoes it. */
+        void respondTo(String requestId, int status, String reason, String body) throws IOException {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            write("HTTP/1.1 " + status + " " + reason + "\r\nX-Request-Id: " + requestId + "\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n");
+            write(bytes);
+        }
+
         /** Says nothing until the fake is closed (bounded, so a broken test cannot hang the build). */
         void stall() throws IOException {
             try {

@@ -373,9 +373,10 @@ class HttpAgentClientIdentityTest {
         AgentHttp.Result result;
         Deadline end = Deadline.after(DEADLINE, socket.toString());
         try (ChannelIo io = ChannelIo.connect(socket, end)) {
-            io.write(AgentHttp.request("POST", "/identity", "application/json", IdentityWire.CONTENT_TYPE,
-                    body.getBytes(StandardCharsets.UTF_8)), end, "sending");
-            result = AgentHttp.read(io, end, "POST /identity", socket.toString());
+            AgentHttp.Request request = AgentHttp.request("POST", "/identity", "application/json", IdentityWire.CONTENT_TYPE,
+                    body.getBytes(StandardCharsets.UTF_8));
+            io.write(request.bytes(), end, "sending");
+            result = AgentHttp.read(io, end, request, "POST /identity", socket.toString());
         }
 
         assertThatThrownBy(() -> IdentityWire.check(result, identity("dev1"), socket.toString()))

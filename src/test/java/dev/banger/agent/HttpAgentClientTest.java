@@ -72,6 +72,24 @@ class HttpAgentClientTest {
     }
 
     @Test
+    void answersLeftInASerialStreamByAbandonedRequestsAreSkippedForTheOneThatEchoesThisRequest() throws IOException {
+        String otherReport = REPORT.replace("b-1", "stale");
+        serve(peer -> {
+            List<String> head = peer.readHead();
+            String id = head.stream().filter(l -> l.startsWith("X-Request-Id: ")).findFirst().orElseThrow().substring(14);
+            // What a serial port still held: a probe's PONG and the answer to a request given up on.
+            peer.write("PONG\n");
+            peer.respondTo("0123456789abcdef01234567", 200, "OK", otherReport);
+            peer.respondTo(id, 200, "OK", REPORT);
+        });
+
+        HealthReport report = HttpAgentClient.overUnixSocket(socket()).health(Duration.ofSeconds(5));
+
+        assertThat(report.bootId()).isEqualTo("b-1");
+        assertThat(fake.received()).anyMatch(line -> line.matches("X-Request-Id: [0-9a-f]{24}"));
+    }
+
+    @Test
     void connectLineCarriesTheConfiguredPort() throws IOException {
         serve(peer -> {
             peer.acceptHandshake();
