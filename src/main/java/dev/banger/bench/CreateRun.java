@@ -16,11 +16,12 @@ import java.util.Objects;
  * ends come from the daemon's timestamps, so the client's polling interval adds nothing. Both
  * clocks are this host's wall clock. A create restored from a golden snapshot runs {@code restore}
  * and {@code identity} instead of {@code vmm-start} and {@code boot}; the stages it skipped are
- * left out, and its machine runs once {@code restore} ends. Immutable value.
+ * left out; its machine is loaded, paused, when {@code restore} ends, as a booting one is started
+ * when {@code vmm-start} ends, and runs in {@code identity}. Immutable value.
  *
  * @param path        which path the create was asked to take
  * @param requestedAt when the client sent {@code vm.create.begin}
- * @param vmmStarted  when the machine ran: the end of {@code vmm-start}, or of {@code restore}
+ * @param vmmStarted  when the machine was ready to run: the end of {@code vmm-start}, or of {@code restore}
  * @param stages      stage name → duration, in pipeline order, the skipped ones left out
  * @param hostSide    request → VMM started
  * @param create      request → create finished (VM reachable over SSH)

@@ -28,7 +28,7 @@ public final class BootSequence {
             IdentityParts identity) {
         this.steps = List.of(new CapabilitiesStep(machines), new VmmStartStep(machines), new GuestBootStep(machines, deadlines),
                 new SshdStep(), new ServicesStep());
-        this.restoring = List.of(new CapabilitiesStep(machines), new RestoreStep(machines, deadlines),
+        this.restoring = List.of(new CapabilitiesStep(machines), new RestoreStep(deadlines),
                 new IdentityStep(machines, identity), new SshdStep(), new ServicesStep());
         this.agentPort = agentPort;
         this.sshPort = sshPort;

@@ -4,6 +4,7 @@ import dev.banger.agent.AgentClient;
 import dev.banger.agent.GuestIdentity;
 import dev.banger.guestconfig.GuestConfig;
 import dev.banger.model.HealthReport;
+import dev.banger.vm.host.GuestStartGate;
 import dev.banger.vm.host.HostKeys;
 import dev.banger.vm.state.VmException;
 import java.net.Inet4Address;
@@ -12,17 +13,25 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The identity stage of a restored VM: every restored guest starts as a copy of its snapshot, so
- * before anyone can reach it the daemon sends it this VM's own hostname, address, MAC, SSH host key
- * (made here and pinned), machine-id, clock and fresh entropy over the host-only agent channel, and
- * checks the guest took them; only then does its TAP join the bridge. A failure fails the create:
- * a guest is never left running with another VM's identity.
+ * The identity stage of a restored VM: once the creates begun alongside have their machines loaded
+ * or started too ({@link GuestStartGate}) and the host services the guest needs are ready, the
+ * restored guest runs again and its agent answers (else, as for a snapshot that does not load, a
+ * {@link RestoreFailedException}: the create boots cold instead). Every restored guest starts as a
+ * copy of its snapshot, so before anyone can reach it the daemon sends it this VM's own hostname,
+ * address, MAC, SSH host key (made here and pinned), machine-id, clock and fresh entropy over the
+ * host-only agent channel, and checks the guest took them; only then does its TAP join the bridge.
+ * A failure there fails the create: a guest is never left running with another VM's identity.
  */
 final class IdentityStep implements BootStep {
-    /** Applying takes a few hundred milliseconds (most of it the guest's network and sshd reload). */
+    /** A restored agent answers within a second; this bounds a snapshot that loads but never runs. */
+    static final Duration AGENT_DEADLINE = Duration.ofSeconds(20);
+    /** Applying takes a few hundred milliseconds under emulation (the agent's files and network). */
     static final Duration DEADLINE = Duration.ofSeconds(30);
+    private static final Logger LOG = LoggerFactory.getLogger(IdentityStep.class);
     private static final Duration CHECK = Duration.ofSeconds(5);
     private static final int ENTROPY_BYTES = 64;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -42,6 +51,20 @@ final class IdentityStep implements BootStep {
 
     @Override
     public void run(BootJob job) {
+        if (job.cohort != null && !job.cohort.leaveAndAwaitCohort()) {
+            LOG.info("VM {}: creates begun alongside it are still on their host side after {} ms; its guest runs now",
+                    job.name(), GuestStartGate.HOLD.toMillis());
+        }
+        machines.awaitReady(machines.context(job.vm, job.runtime.get()));
+        try {
+            job.vmm.resume(job.instance);
+            if (job.awaitGuest) {
+                job.waiter.awaitAgent(job.name(), job.instance, AGENT_DEADLINE);
+            }
+        } catch (RuntimeException e) {
+            throw new RestoreFailedException(job.restoring, e);
+        }
+        LOG.info("VM {}: restored from {}", job.name(), job.restoring);
         GuestIdentity identity = identity(job);
         if (job.awaitGuest) {
             AgentClient agent = job.waiter.agent(job.instance);
