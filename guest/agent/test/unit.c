@@ -484,30 +484,32 @@ static void test_netcfg_pure(void) {
     CHECK(apply_parse_pid("99999999999999999999") == 0, "overflow");
 }
 
+/* Asks the kernel about an interface (an ioctl of the SIOCGIF family); false when it would not say. */
+static bool if_query(const char *name, unsigned long request, struct ifreq *ifr) {
+    memset(ifr, 0, sizeof *ifr);
+    snprintf(ifr->ifr_name, IFNAMSIZ, "%s", name);
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    bool ok = fd >= 0 && ioctl(fd, request, ifr) == 0;
+    if (fd >= 0) close(fd);
+    return ok;
+}
+
 /* The interface's IPv4 address or netmask (SIOCGIFADDR, SIOCGIFNETMASK) as text. */
 static void if_ipv4(const char *name, unsigned long request, char *out, size_t cap) {
     struct ifreq ifr;
-    memset(&ifr, 0, sizeof ifr);
-    snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     out[0] = '\0';
-    if (fd >= 0 && ioctl(fd, request, &ifr) == 0) {
+    if (if_query(name, request, &ifr)) {
         inet_ntop(AF_INET, &((struct sockaddr_in *)&ifr.ifr_addr)->sin_addr, out, (socklen_t)cap);
     }
-    if (fd >= 0) close(fd);
 }
 
 static void if_mac(const char *name, char *out, size_t cap) {
     struct ifreq ifr;
-    memset(&ifr, 0, sizeof ifr);
-    snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     out[0] = '\0';
-    if (fd >= 0 && ioctl(fd, SIOCGIFHWADDR, &ifr) == 0) {
+    if (if_query(name, SIOCGIFHWADDR, &ifr)) {
         unsigned char *m = (unsigned char *)ifr.ifr_hwaddr.sa_data;
         snprintf(out, cap, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
     }
-    if (fd >= 0) close(fd);
 }
 
 /* The default routes of this namespace as "IFACE GATEWAY;" entries (from /proc/net/route). */
