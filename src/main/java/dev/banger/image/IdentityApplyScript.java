@@ -2,14 +2,14 @@ package dev.banger.image;
 
 /**
  * What is left for a guest restored from a golden snapshot to become its VM once the agent has
- * applied the identity the daemon sent it (files, hostname, network, and a hang-up to a running
- * sshd, all done natively by the agent): the steps that need the image's own tools or init. A
+ * applied the identity the daemon sent it (files, hostname, network, and a running sshd made to
+ * serve the new key, all done natively by the agent): the steps that need the image's own tools or init. A
  * POSIX sh script, run by the agent as {@code banger-identity-apply GROW_ROOT RELOAD_SSHD} (each
  * {@code yes} or {@code no}) with no shell between, and only when one of them is {@code yes}: it
  * grows {@code /root}'s file system to its disk when {@code GROW_ROOT} is {@code yes} (the host
  * grew the disk after the snapshot), and has sshd take up the new host key when
- * {@code RELOAD_SSHD} is {@code yes}, which the agent asks for when no live sshd had a pid to
- * hang up ({@code systemctl reload-or-restart ssh.service} under systemd, {@code sv hup sshd}
+ * {@code RELOAD_SSHD} is {@code yes}, which the agent asks for when it found no live sshd by its
+ * pid file ({@code systemctl reload-or-restart ssh.service} under systemd, {@code sv hup sshd}
  * under runit).
  * Any failing step stops it with a non-zero exit and a line on stderr naming the step, which the
  * agent passes to the daemon. For tests: {@code BANGER_IDENTITY_DRY_RUN=1} prints the commands
