@@ -69,6 +69,7 @@ public final class Doctor {
                 new TunCheck(ctx),
                 new BridgeCheck(ctx),
                 new FirewallCheck(ctx),
+                new HostNamesCheck(ctx),
                 new DeviceMapperCheck(ctx),
                 new ReflinkCheck(ctx),
                 new DiskClonesCheck(ctx),

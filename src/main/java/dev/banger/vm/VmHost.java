@@ -9,6 +9,7 @@ import dev.banger.config.NetworkConfig;
 import dev.banger.host.HostCommands;
 import dev.banger.host.disk.HostDiskFacts;
 import dev.banger.host.net.HostNetwork;
+import dev.banger.host.net.ResolvedLinkDns;
 import dev.banger.store.SettingsRepository;
 import dev.banger.vm.host.Backends;
 import dev.banger.vm.host.GuestDns;
@@ -94,7 +95,7 @@ public final class VmHost implements AutoCloseable {
         this.disks = new VmDisks(host, diskFacts);
         this.taps = new HostTaps(network, config.tapPoolSize(), guestStart::awaitQuiet);
         this.nat = new NatController(network, config.nat());
-        this.dns = new GuestDns(config.subnet().gateway(), config.domain());
+        this.dns = new GuestDns(config.subnet().gateway(), config.domain(), config.bridge(), new ResolvedLinkDns(host));
         this.warm = new WarmMachines(this.backends, disks, taps, guestStart, warmDir, warmDir == null ? 0 : warmMachines);
         this.warmDir = warmDir;
     }

@@ -103,7 +103,7 @@ class DoctorTest {
 
         Doctor doctor = Doctor.standard(ctx).with(bundle);
 
-        assertThat(doctor.checkNames()).containsExactly("kvm", "firecracker", "qemu", "tun", "bridge", "firewall",
+        assertThat(doctor.checkNames()).containsExactly("kvm", "firecracker", "qemu", "tun", "bridge", "firewall", "host-names",
                 "device-mapper", "reflink", "disk-clones", "e2fsprogs", "debootstrap", "state-dir", "free-disk", "runtime-bundle");
     }
 }

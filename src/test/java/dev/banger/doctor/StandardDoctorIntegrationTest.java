@@ -34,7 +34,7 @@ class StandardDoctorIntegrationTest {
         DoctorReport report = Doctor.standard(ctx).run();
 
         assertThat(report.checks()).extracting(CheckResult::name).containsExactly("kvm", "firecracker", "qemu", "tun",
-                "bridge", "firewall", "device-mapper", "reflink", "disk-clones", "e2fsprogs", "debootstrap", "state-dir",
+                "bridge", "firewall", "host-names", "device-mapper", "reflink", "disk-clones", "e2fsprogs", "debootstrap", "state-dir",
                 "free-disk");
         assertThat(report.checks()).allSatisfy(r -> {
             assertThat(r.detail()).isNotBlank();

@@ -150,6 +150,22 @@ class ToolChecksTest {
     }
 
     @Test
+    void hostNamesAreOkWhereResolvedRunsAndOtherwiseDoctorSaysHowToPointTheResolverAtTheBridge() {
+        RecordingHostCommands host = new RecordingHostCommands().withPrograms("resolvectl");
+        CheckResult without = new HostNamesCheck(machine.context(host, auto)).run();
+        machine.mkdir("/run/systemd/resolve");
+        CheckResult with = new HostNamesCheck(machine.context(host, auto)).run();
+
+        String gateway = auto.network().subnet().gateway();
+        String domain = auto.network().domain();
+        assertThat(without.status()).isEqualTo(CheckStatus.WARN);
+        assertThat(without.remedy()).contains("server=/" + domain + "/" + gateway, "dig @" + gateway);
+        assertThat(with.status()).isEqualTo(CheckStatus.OK);
+        assertThat(with.detail()).contains("~" + domain, auto.network().bridge(), gateway);
+        assertThat(host.recorded()).as("it runs nothing").isEmpty();
+    }
+
+    @Test
     void loadedBridgeModuleIsOkWithoutRunningAnything() {
         machine.mkdir("/sys/module/bridge");
         RecordingHostCommands host = new RecordingHostCommands().withPrograms("modprobe");
