@@ -98,6 +98,9 @@ fi
 ip=$(b vm show v1 --json | sed -n 's/.*"ip":"\([0-9.]*\)".*/\1/p')
 step "DNS: the guest resolves its own name through the daemon's DNS server"
 ssh_vm v1 getent hosts v1.banger.internal | grep -q "^$ip " || fail "v1.banger.internal does not resolve to $ip in the guest"
+step "DNS: the host side resolves v1's name through the daemon's DNS server on the bridge"
+[ "$(in_ns dig +short +time=2 +tries=2 @"${ip%.*}.1" v1.banger.internal A)" = "$ip" ] \
+    || fail "v1.banger.internal does not resolve to $ip through the daemon's DNS server from the host side"
 ssh_vm v1 'echo kept-across-reboots > /root/marker && sync' || fail "write /root/marker"
 step "stop, start: /root survives"
 b vm stop v1 || fail "stop"
