@@ -89,6 +89,15 @@ step "agent health"
 b vm health v1 --json | grep -qi '"status":"ok"' || fail "agent health is not ok"
 step "ssh"
 ssh_vm v1 uname -a | grep -q Linux || fail "uname over ssh"
+step "exec: the guest's exit code and argv as typed; cp: 1 MiB in and back out unchanged"
+rc=0; b vm exec v1 -- sh -c 'exit 7' </dev/null || rc=$?
+[ "$rc" = 7 ] || fail "vm exec v1 -- sh -c 'exit 7' exited $rc, not 7"
+[ "$(b vm exec v1 -- printf '[%s]' 'a b' "it's" '$HOME' </dev/null)" = "[a b][it's][\$HOME]" ] || fail "vm exec changed the argv"
+cp_dir=$(mktemp -d "$work/cp.XXXXXX")
+head -c 1048576 /dev/urandom >"$cp_dir/in file"
+b vm cp "$cp_dir/in file" "v1:/root/copy in" || fail "vm cp into v1"
+b vm cp "v1:/root/copy in" "$cp_dir/out file" || fail "vm cp out of v1"
+[ "$(sha256sum <"$cp_dir/in file")" = "$(sha256sum <"$cp_dir/out file")" ] || fail "vm cp: the copy back differs (sha256)"
 if [ "$image" = void-exp ]; then
     # Root's login bash is what a user gets; it puts mise and its shims (where opencode lives) on PATH.
     step "Void: mise and opencode run in root's bash"

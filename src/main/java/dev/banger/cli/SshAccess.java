@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * What {@code banger vm exec} and {@code vm cp} start {@code ssh} or {@code scp} with: the daemon's
+ * What {@code banger vm ssh}, {@code vm exec} and {@code vm cp} start {@code ssh} or {@code scp} with: the daemon's
  * SSH target of one VM and its key and pinned known_hosts written as private files. Immutable.
  */
 record SshAccess(SshTarget target, SshKeyFiles.Written files) {

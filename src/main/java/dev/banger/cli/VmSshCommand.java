@@ -3,7 +3,6 @@ package dev.banger.cli;
 import dev.banger.host.Command;
 import dev.banger.model.BangerException;
 import dev.banger.model.HealthReport;
-import dev.banger.model.SshTarget;
 import dev.banger.rpc.RpcClient;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -38,21 +37,13 @@ final class VmSshCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         VmView.requireName(spec, name);
-        SshTarget target;
-        try (RpcClient client = vm.connect()) {
-            target = client.call("vm.ssh", Map.of("name", name), SshTarget.class, Duration.ofSeconds(30));
-        }
-        SshKeyFiles.Written files = SshKeyFiles.write(SshKeyFiles.directory(vm.environment), withName(target));
-        int exit = vm.attached.applyAsInt(Command.of(SshCommand.argv(target, files.key(), files.knownHosts(), remoteCommand)));
+        SshAccess access = SshAccess.fetch(vm, name);
+        int exit = vm.attached.applyAsInt(Command.of(SshCommand.argv(access.target(), access.files().key(),
+                access.files().knownHosts(), remoteCommand)));
         if (remoteCommand.isEmpty()) {
             remind(spec.commandLine().getErr());
         }
         return exit;
-    }
-
-    /** The files are named after the validated name the user gave, whatever the daemon echoed. */
-    private SshTarget withName(SshTarget target) {
-        return new SshTarget(name, target.host(), target.port(), target.user(), target.privateKey(), target.knownHosts());
     }
 
     /** A running VM costs memory; say so after the session, with the command that stops it. */
