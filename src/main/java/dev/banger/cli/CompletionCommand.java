@@ -12,8 +12,8 @@ import picocli.CommandLine.Spec;
  * whole command tree ({@link CompletionModel}), so every command and flag is in it. Not thread-safe.
  */
 @Command(name = "completion", mixinStandardHelpOptions = true,
-        description = {"Print a completion script for bash, zsh or fish, e.g.: source <(banger completion bash)",
-            "make install puts the three where the shells look for them."})
+        description = {"Print the completion script of bash, zsh or fish.",
+            "Try it with: source <(banger completion bash); make install puts the three where the shells look."})
 final class CompletionCommand implements Callable<Integer> {
     /** The shells; lower case, as the user types them. */
     enum Shell { bash, zsh, fish }

@@ -174,6 +174,38 @@ class CompletionScriptsTest {
         assertThat(fishComplete(script, dir.resolve("empty"), "banger vm start ")).as("no launcher on PATH").isEmpty();
     }
 
+    @Test
+    void zshCompletesSubcommandsFlagsAndNamesFromTheLauncher() throws Exception {
+        assumeTrue(onPath("zsh"), "zsh is not installed");
+        Path script = write("_banger", ZshCompletion.script(MODEL));
+        String launcher = fakeLauncher().toString();
+
+        assertThat(zshComplete(script, "banger", "vm", "st")).containsExactlyInAnyOrder("start", "stop", "stats");
+        assertThat(zshComplete(script, "banger", "vm", "create", "--no-")).contains("--no-wait", "--no-build");
+        assertThat(zshComplete(script, launcher, "vm", "start", "")).containsExactly("dev1", "dev2", "other");
+        assertThat(zshComplete(script, launcher, "vm", "start", "dev1", "")).as("one NAME only").isEmpty();
+        assertThat(zshComplete(script, launcher, "bench", "create", "--image", "")).containsExactly("default", "void-exp");
+        assertThat(zshComplete(script, launcher, "runtime", "install", "--from", "")).containsExactly("(files)");
+        assertThat(zshComplete(script, launcher, "completion", "")).containsExactly("bash", "zsh", "fish");
+    }
+
+    /**
+     * What the zsh function adds for {@code words}, the last being the one completed. compsys is
+     * not loaded: {@code compadd} and {@code _files} are stand-ins that print what they were given
+     * ({@code compadd} keeping, as zsh does, those that start with the word completed).
+     */
+    private List<String> zshComplete(Path script, String... words) throws Exception {
+        StringBuilder array = new StringBuilder();
+        for (String word : words) {
+            array.append(BashCompletion.quote(word)).append(' ');
+        }
+        String program = "compadd() { local -a c; if [[ $1 == -a ]]; then c=(${(P)2}); else shift; c=(\"$@\"); fi; "
+                + "print -l -- ${(M)c:#${words[CURRENT]}*} }; "
+                + "_files() { print -- '(files)' }; words=(" + array + "); CURRENT=" + words.length + "; source "
+                + BashCompletion.quote(script.toString()) + "; :"; // a completer that adds nothing returns 1
+        return run(List.of("zsh", "-f", "-c", program)).lines().filter(l -> !l.isEmpty()).toList();
+    }
+
     /** A launcher that answers {@code completion names} as a daemon with VMs dev1, dev2, other and two images would. */
     private Path fakeLauncher() throws IOException {
         Path launcher = write("fake-banger", """
