@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
  * {@code banger completion bash|zsh|fish}: prints the shell's completion script, written from the
  * whole command tree ({@link CompletionModel}), so every command and flag is in it. Not thread-safe.
  */
-@Command(name = "completion", mixinStandardHelpOptions = true,
+@Command(name = "completion", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "",
         description = {"Print the completion script of bash, zsh or fish.",
             "Try it with: source <(banger completion bash); make install puts the three where the shells look."})
 final class CompletionCommand implements Callable<Integer> {

@@ -78,7 +78,8 @@ record CompletionModel(List<Node> nodes) {
         for (CommandLine child : command.getSubcommands().values()) {
             CommandSpec childSpec = child.getCommandSpec();
             // getSubcommands() lists a command once per alias; the name picks the one entry.
-            if (!childSpec.usageMessage().hidden() && children.stream().noneMatch(c -> c.name().equals(childSpec.name()))) {
+            boolean listed = children.stream().anyMatch(c -> c.name().equals(childSpec.name()));
+            if (!childSpec.usageMessage().hidden() && !listed) {
                 List<String> childPath = new ArrayList<>(path);
                 childPath.add(childSpec.name());
                 children.add(collect(child, List.copyOf(childPath), nodes));
@@ -87,7 +88,8 @@ record CompletionModel(List<Node> nodes) {
         List<Flag> flags = spec.options().stream().filter(o -> !o.hidden())
                 .map(o -> new Flag(List.of(o.names()), o.arity().max() > 0 ? values(path, o) : null, firstLine(o.description())))
                 .toList();
-        Node node = new Node(path, firstLine(spec.usageMessage().description()), List.copyOf(children), flags, positional(path, spec));
+        Node node = new Node(path, firstLine(spec.usageMessage().description()), List.copyOf(children), flags,
+                positional(path, spec));
         nodes.set(at, node);
         return node;
     }

@@ -111,6 +111,21 @@ class CompletionScriptsTest {
     }
 
     @Test
+    void helpListsTheCompletionCommandButNotTheHiddenNames() {
+        assertThat(help("--help")).containsPattern("(?m)^  completion +Print the completion script");
+        assertThat(help("completion", "--help")).startsWith("Usage: banger completion [-hV] [SHELL]\n")
+                .doesNotContain("names").doesNotContain("COMMAND");
+    }
+
+    private static String help(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        CommandLine cli = BangerMain.commandLine();
+        cli.setOut(new java.io.PrintWriter(out, true));
+        assertThat(cli.execute(args)).isZero();
+        return out.toString();
+    }
+
+    @Test
     void namesAreCompletedWhereACommandTakesAnExistingVmOrImage() {
         assertThat(node("vm start").positional()).isEqualTo(new CompletionModel.Positional(CompletionModel.Values.of(Kind.VM), 1));
         assertThat(node("vm ssh").positional().values().kind()).isEqualTo(Kind.VM);
