@@ -21,7 +21,7 @@ help:
 	@echo "make verify-firecracker  the same with the Firecracker backend (KVM host with firecracker)"
 	@echo "make bench-create     the create wall-time benchmark (scripts/bench-create.sh), e.g. ARGS=\"--runs 2 --compare-slow-path\""
 	@echo "make verify-void      the same in a VM of the void-exp image, plus mise and opencode (docs/void.md)"
-	@echo "make install          install into PREFIX (default /usr/local) with a systemd unit"
+	@echo "make install          install into PREFIX (default /usr/local) with a systemd unit and shell completions"
 	@echo "make runtime          bootstrap the runtime bundle into build/runtime"
 	@echo "make runtime-package  write build/dist/banger-runtime-<version>.tar.gz"
 	@echo "make clean            remove build/"
@@ -84,6 +84,13 @@ install: build
 	  else echo "note: no runtime bundle in build/runtime; run 'make runtime' and install again, or 'banger runtime install'"; fi
 	scripts/make-launchers.sh $(PREFIX)/bin $(PREFIX)/lib/banger/java $(JDK)
 	sed 's#@PREFIX@#$(PREFIX)#g' config/bangerd.service.in > $(PREFIX)/lib/systemd/system/bangerd.service
+	rm -rf build/completion && mkdir -p build/completion
+	build/bin/banger completion bash > build/completion/banger
+	build/bin/banger completion zsh > build/completion/_banger
+	build/bin/banger completion fish > build/completion/banger.fish
+	install -D -m 0644 build/completion/banger $(PREFIX)/share/bash-completion/completions/banger
+	install -D -m 0644 build/completion/_banger $(PREFIX)/share/zsh/site-functions/_banger
+	install -D -m 0644 build/completion/banger.fish $(PREFIX)/share/fish/vendor_completions.d/banger.fish
 	@echo "installed banger into $(PREFIX); start the daemon with: systemctl daemon-reload && systemctl enable --now bangerd"
 
 runtime: build

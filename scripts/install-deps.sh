@@ -4,7 +4,7 @@
 set -eu
 packages="make gcc libc6-dev linux-libc-dev file iproute2 nftables iptables e2fsprogs
   qemu-system-x86 qemu-utils debootstrap lz4 cpio busybox-static openssh-client
-  dmsetup xfsprogs util-linux sqlite3 curl ca-certificates socat passwd bind9-dnsutils"
+  dmsetup xfsprogs util-linux sqlite3 curl ca-certificates socat passwd bind9-dnsutils zsh fish"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -31,10 +31,14 @@ public final class BangerMain {
         System.exit(answered.isPresent() ? answered.getAsInt() : run(args));
     }
 
-    /** The commands answered without building picocli's model ({@link QuickVmList}); empty when the full command must run. */
+    /**
+     * The commands answered without building picocli's model ({@link QuickVmList}, {@link CompletionNames});
+     * empty when the full command must run.
+     */
     private static OptionalInt quick(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true, System.out.charset());
-        return QuickVmList.run(args, BangerPaths.fromEnvironment(), out);
+        OptionalInt names = CompletionNames.quick(args, BangerPaths.fromEnvironment(), out);
+        return names.isPresent() ? names : QuickVmList.run(args, BangerPaths.fromEnvironment(), out);
     }
 
     /** Runs one command line with only the commands it names built (see {@link CommandTree}). */

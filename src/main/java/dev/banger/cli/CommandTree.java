@@ -23,7 +23,7 @@ final class CommandTree {
 
     static {
         CHILDREN.put(BangerCommand.class, List.of(DaemonCommand.class, DoctorCommand.class, RuntimeCommand.class,
-                ImageCommand.class, VmCommand.class, BenchCommand.class));
+                ImageCommand.class, VmCommand.class, BenchCommand.class, CompletionCommand.class));
         CHILDREN.put(DaemonCommand.class, List.of(DaemonStartCommand.class, DaemonStopCommand.class, DaemonStatusCommand.class));
         CHILDREN.put(RuntimeCommand.class, List.of(RuntimeStatusCommand.class, RuntimeBootstrapCommand.class,
                 RuntimePackageCommand.class, RuntimeInstallCommand.class));
@@ -34,6 +34,7 @@ final class CommandTree {
                 VmStartCommand.class, VmStopCommand.class, VmRestartCommand.class, VmDeleteCommand.class, VmEditCommand.class,
                 VmStatsCommand.class, VmHealthCommand.class, VmLogsCommand.class, VmSshCommand.class, VmExecCommand.class, VmCpCommand.class));
         CHILDREN.put(BenchCommand.class, List.of(BenchCreateCommand.class));
+        CHILDREN.put(CompletionCommand.class, List.of(CompletionNamesCommand.class));
     }
 
     private static final CommandLine.IFactory FACTORY = new Factory();

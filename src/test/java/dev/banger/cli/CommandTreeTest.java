@@ -24,7 +24,7 @@ class CommandTreeTest {
     @Test
     void noKnownGroupGetsEveryGroupForHelpAndSuggestions() {
         assertThat(groups(CommandTree.forArgs(new String[] {"--help"})))
-                .containsOnlyKeys("daemon", "doctor", "runtime", "image", "vm", "bench");
+                .containsOnlyKeys("daemon", "doctor", "runtime", "image", "vm", "bench", "completion");
         assertThat(groups(CommandTree.forArgs(new String[] {"vn", "list"}))).containsKeys("vm", "image");
     }
 
@@ -53,7 +53,7 @@ class CommandTreeTest {
         CommandLine full = CommandTree.full();
 
         assertThat(full.getSubcommands().values().stream().mapToInt(c -> c.getSubcommands().size()).sum())
-                .isEqualTo(3 + 4 + 9 + 14 + 1);
+                .isEqualTo(3 + 4 + 9 + 14 + 1 + 1);
     }
 
     @Test

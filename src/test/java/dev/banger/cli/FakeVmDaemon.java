@@ -122,6 +122,10 @@ final class FakeVmDaemon implements AutoCloseable {
                     calls.add(new Call("vm.list", null));
                     return new VmList(List.of(vm("dev1"), vm("dev2")));
                 }),
+                RpcMethod.withoutParams("image.list", context -> {
+                    calls.add(new Call("image.list", null));
+                    return Map.of("images", List.of(image("default"), image("void-exp", false)));
+                }),
                 recorded("vm.show", NameParams.class, p -> vm(p.name())),
                 recorded("vm.start", NameParams.class, p -> vm(p.name())),
                 recorded("vm.stop", NameParams.class, p -> withState(vm(p.name()), VmState.STOPPED)),
