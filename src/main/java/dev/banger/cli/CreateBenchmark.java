@@ -153,13 +153,22 @@ final class CreateBenchmark {
      * host (the pools refill behind the creates, while their guests boot).
      */
     private HostReady prepare(Settings settings) {
+        return prepare(settings, CreatePath.FAST);
+    }
+
+    /** As above, the warm machines of the kind {@code path} takes: restored from the shape's snapshot unless it boots. */
+    private HostReady prepare(Settings settings, CreatePath path) {
+        Map<String, Object> params = shapeParams(settings);
+        if (path != CreatePath.FAST) {
+            params.put("cold", true);
+        }
         try (RpcClient client = connect.get()) {
-            return client.call("vm.host.prepare", shapeParams(settings), HostReady.class, Duration.ofMinutes(2));
+            return client.call("vm.host.prepare", params, HostReady.class, Duration.ofMinutes(2));
         }
     }
 
     private List<CreateRun> batch(Settings settings, CreatePath path, int size) {
-        prepare(settings);
+        prepare(settings, path);
         List<String> names = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             names.add(prefix + "-" + (++created));

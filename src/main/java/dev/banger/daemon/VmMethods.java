@@ -108,7 +108,7 @@ final class VmMethods {
     }
 
     /** What the warm pool should hold: the creates to come (null: the defaults). */
-    record PrepareParams(String image, Integer vcpus, Integer memoryMib, Integer diskGib) {
+    record PrepareParams(String image, Integer vcpus, Integer memoryMib, Integer diskGib, Boolean cold) {
         PrepareParams {
             if (image != null && !dev.banger.model.Image.isValidName(image)) {
                 throw new InvalidParameterException("image", "'" + image + "' is not a valid image name");
@@ -133,7 +133,8 @@ final class VmMethods {
                         .orElseThrow(() -> new DaemonException(ErrorKind.NOT_FOUND, "no VM create operation " + p.operationId()))),
                 RpcMethod.withoutParams("vm.list", c -> new VmList(vms.list())),
                 RpcMethod.of("vm.host.prepare", PrepareParams.class,
-                        (p, c) -> vms.prepareHost(HOST_PREPARE_DEADLINE, p.image(), p.vcpus(), p.memoryMib(), p.diskGib())),
+                        (p, c) -> vms.prepareHost(HOST_PREPARE_DEADLINE, p.image(), p.vcpus(), p.memoryMib(), p.diskGib(),
+                                Boolean.TRUE.equals(p.cold()))),
                 RpcMethod.of("vm.show", NameParams.class, (p, c) -> vms.info(p.name())),
                 RpcMethod.of("vm.start", NameParams.class, (p, c) -> vms.start(p.name())),
                 RpcMethod.of("vm.stop", NameParams.class, (p, c) -> vms.stop(p.name())),

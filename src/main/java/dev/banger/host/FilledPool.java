@@ -148,6 +148,11 @@ public final class FilledPool<T> implements AutoCloseable {
         }
     }
 
+    /** The idle items, wanted or not, as they are now. */
+    public List<T> idle() {
+        return locked(() -> List.copyOf(idle));
+    }
+
     /** How many wanted items are idle. */
     public int idleCount() {
         return locked(this::wantedIdle);

@@ -27,6 +27,7 @@ import dev.banger.vm.state.VmException;
 import dev.banger.vm.state.VmLifecycle;
 import dev.banger.vm.state.VmRules;
 import dev.banger.vm.warm.GoldenMaker;
+import dev.banger.vm.warm.WarmShape;
 import dev.banger.vmm.Acceleration;
 import dev.banger.vmm.BackendChoice;
 import dev.banger.vmm.Vmm;
@@ -102,7 +103,7 @@ public final class VmService {
                 host.nat(), catalog, boot, goldens);
         GoldenMaker maker = new GoldenMaker(host.disks(), host.taps(), keys, goldens, boot, host.warmDir());
         host.beforeClose(maker::stopAll);
-        this.snapshots = new VmSnapshots(goldens, maker, host.backends(), lifecycle, deadlines);
+        this.snapshots = new VmSnapshots(goldens, maker, host.backends(), lifecycle, host.warm(), deadlines);
         this.power = new VmPower(lifecycle, images, host.backends(), host.taps(), host.disks(), boot);
         this.removal = new VmRemoval(lifecycle, locks, host.backends(), host.taps(), host.disks(), host.nat(), machines);
         this.reconciler = new VmReconciler(lifecycle, host.backends(), host.taps(), host.dns(), host.nat(), removal,
@@ -125,15 +126,20 @@ public final class VmService {
     /**
      * Sets the host network up now rather than at the first create, points the warm pool at the
      * creates to come (image and sizes as {@code vm.create.begin} takes them; null for the
-     * defaults) and waits (bounded) until the warm machines and the TAP pool are full:
+     * defaults; machines restored from the shape's golden snapshot when there is one, unless
+     * {@code cold}) and waits (bounded) until the warm machines and the TAP pool are full:
      * {@code banger bench create} measures creates against a warm host this way.
      */
-    public HostReady prepareHost(Duration deadline, String image, Integer vcpus, Integer memoryMib, Integer diskGib) {
+    public HostReady prepareHost(Duration deadline, String image, Integer vcpus, Integer memoryMib, Integer diskGib, boolean cold) {
         Image chosen = image == null ? images.findDefault().orElse(null) : images.get(image);
         CreatePlanner.Request sizes = new CreateRequest(null, image, vcpus, memoryMib, diskGib).check(defaults);
         ensureHostStarted();
         if (chosen != null) {
-            ImagePolicy.warmShape(chosen, sizes.vcpus(), sizes.memoryMib(), sizes.diskBytes()).ifPresent(host.warm()::want);
+            Optional<WarmShape> restoring = cold ? Optional.empty()
+                    : snapshots.forCreate(chosen, host.backends().choose(), sizes.vcpus(), sizes.memoryMib())
+                            .filter(s -> s.meta().workBytes() <= sizes.diskBytes()).map(s -> WarmShape.restoring(chosen, s));
+            restoring.or(() -> ImagePolicy.warmShape(chosen, sizes.vcpus(), sizes.memoryMib(), sizes.diskBytes()))
+                    .ifPresent(host.warm()::want);
         }
         return new WarmPools(host.warm(), host.taps()).await(deadline, host.bridge());
     }

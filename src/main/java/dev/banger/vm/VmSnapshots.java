@@ -18,11 +18,13 @@ import dev.banger.vm.snapshot.SnapshotShape;
 import dev.banger.vm.state.VmException;
 import dev.banger.vm.state.VmLifecycle;
 import dev.banger.vm.warm.GoldenMaker;
+import dev.banger.vm.warm.WarmMachines;
 import dev.banger.vmm.Acceleration;
 import dev.banger.vmm.BackendChoice;
 import dev.banger.vmm.Vmm;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -54,13 +56,15 @@ public final class VmSnapshots {
     private final GoldenMaker maker;
     private final Backends backends;
     private final VmLifecycle lifecycle;
+    private final WarmMachines warm;
     private final Function<Acceleration, BootDeadlines> deadlines;
     private final FileDigests digests = new FileDigests();
     private final Set<String> making = ConcurrentHashMap.newKeySet();
     private volatile Supplier<String> agentVersion;
 
-    VmSnapshots(GoldenSnapshots store, GoldenMaker maker, Backends backends, VmLifecycle lifecycle,
+    VmSnapshots(GoldenSnapshots store, GoldenMaker maker, Backends backends, VmLifecycle lifecycle, WarmMachines warm,
             Function<Acceleration, BootDeadlines> deadlines) {
+        this.warm = warm;
         this.store = store;
         this.maker = maker;
         this.backends = backends;
@@ -150,6 +154,7 @@ public final class VmSnapshots {
     /** Retires a snapshot that would not restore. */
     public void discard(GoldenSnapshot snapshot) {
         store.retire(snapshot);
+        warm.retireSnapshots(GoldenSnapshot::retired);
     }
 
     /**
@@ -168,8 +173,10 @@ public final class VmSnapshots {
     }
 
     private void collect(Image image) {
+        warm.retireSnapshots(GoldenSnapshot::retired);
         Set<Path> inUse = lifecycle.list().stream().map(vm -> lifecycle.runtime(vm).restoredFrom()).filter(Objects::nonNull)
-                .map(p -> p.toAbsolutePath().normalize()).collect(Collectors.toSet());
+                .map(p -> p.toAbsolutePath().normalize()).collect(Collectors.toCollection(HashSet::new));
+        inUse.addAll(warm.snapshotsInUse());
         int removed = store.collect(image, inUse);
         if (removed > 0) {
             LOG.info("removed {} retired snapshot(s) of image {}", removed, image.name());

@@ -45,6 +45,7 @@ final class FakeVmm implements Vmm {
     private volatile boolean failNextStart;
     private volatile String dieWith;
     private volatile boolean adopts;
+    private volatile boolean qcow2;
     private volatile boolean snapshots;
     private volatile boolean failNextRestore;
     private volatile FakeAgent.IdentityFailure identityFailure;
@@ -55,6 +56,17 @@ final class FakeVmm implements Vmm {
     FakeVmm adoptingPausedMachines() {
         adopts = true;
         return this;
+    }
+
+    /** Opens qcow2 overlays, as QEMU does: snapshots freeze qcow2 disks. */
+    FakeVmm openingQcow2() {
+        qcow2 = true;
+        return this;
+    }
+
+    @Override
+    public boolean opensQcow2() {
+        return qcow2;
     }
 
     /**

@@ -95,7 +95,7 @@ class VmCreatePathsTest {
     void preparingTheHostFillsTheTapPoolBeforeAnyCreate() {
         VmService pooled = fx.service(fx.host(2), VmFixture.QUICK);
 
-        VmService.HostReady ready = pooled.prepareHost(java.time.Duration.ofSeconds(20), null, null, null, null);
+        VmService.HostReady ready = pooled.prepareHost(java.time.Duration.ofSeconds(20), null, null, null, null, false);
 
         assertThat(ready.warmTaps()).isEqualTo(2);
         assertThat(fx.taps()).containsExactlyInAnyOrder("tap-pool-0", "tap-pool-1");

@@ -50,7 +50,7 @@ class WarmMachinesTest {
 
     /** Fills the pool for creates from the dev image (whose guests read the config drive) at {@code memoryMib}, or the default. */
     private MachineSpec warmFor(Integer memoryMib) {
-        assertThat(service.prepareHost(WAIT, VmFixture.DEV_IMAGE, null, memoryMib, 2).warmMachines()).isEqualTo(1);
+        assertThat(service.prepareHost(WAIT, VmFixture.DEV_IMAGE, null, memoryMib, 2, false).warmMachines()).isEqualTo(1);
         return fx.vmm.started().getLast();
     }
 
@@ -128,7 +128,7 @@ class WarmMachinesTest {
 
         assertThat(fx.vmm.events()).containsSubsequence("moved dev1", "grew dev1 work " + 3 * GIB, "resumed dev1");
         assertThat(fx.vmm.started()).extracting(MachineSpec::name).doesNotContain("dev1");
-        assertThat(service.prepareHost(WAIT, VmFixture.DEV_IMAGE, null, null, 3).warmMachines()).isEqualTo(1);
+        assertThat(service.prepareHost(WAIT, VmFixture.DEV_IMAGE, null, null, 3, false).warmMachines()).isEqualTo(1);
 
         create("dev2", null, 2);
 
@@ -186,16 +186,16 @@ class WarmMachinesTest {
         service.imageChanged(VmFixture.DEV_IMAGE);
 
         assertThat(fx.vmm.stopped()).extracting(VmmInstance::vmDir).containsExactly(warm.vmDir());
-        assertThat(service.prepareHost(WAIT, null, null, null, null).warmMachines()).as("nothing wanted any more").isZero();
+        assertThat(service.prepareHost(WAIT, null, null, null, null, false).warmMachines()).as("nothing wanted any more").isZero();
         assertThat(fx.vmm.started()).hasSize(1);
     }
 
     @Test
     void preparingForAnUnknownImageOrABadSizeIsRefusedBeforeAnythingStarts() {
-        assertThatThrownBy(() -> service.prepareHost(WAIT, "no-such-image", null, null, null))
+        assertThatThrownBy(() -> service.prepareHost(WAIT, "no-such-image", null, null, null, false))
                 .satisfies(e -> assertThat(((dev.banger.model.BangerException) e).kind())
                         .isEqualTo(dev.banger.model.ErrorKind.NOT_FOUND));
-        assertThatThrownBy(() -> service.prepareHost(WAIT, VmFixture.DEV_IMAGE, 0, null, null))
+        assertThatThrownBy(() -> service.prepareHost(WAIT, VmFixture.DEV_IMAGE, 0, null, null, false))
                 .hasMessageContaining("vcpus must be 1 to 32, got 0");
 
         assertThat(fx.vmm.started()).isEmpty();
@@ -242,7 +242,7 @@ class WarmMachinesTest {
         VmmInstance running = leftBehind(left);
         VmService without = fx.service(fx.host(2, 0), VmFixture.QUICK);
 
-        assertThat(without.prepareHost(WAIT, VmFixture.DEV_IMAGE, null, null, 2).warmMachines()).isZero();
+        assertThat(without.prepareHost(WAIT, VmFixture.DEV_IMAGE, null, null, 2, false).warmMachines()).isZero();
 
         assertThat(fx.vmm.stopped()).containsExactly(running);
         assertThat(left).doesNotExist();
@@ -250,7 +250,7 @@ class WarmMachinesTest {
 
     @Test
     void imagesWhoseGuestsDoNotReadAConfigDriveNeverGetWarmMachines() {
-        assertThat(service.prepareHost(WAIT, VmFixture.IMAGE, null, null, null).warmMachines()).isZero();
+        assertThat(service.prepareHost(WAIT, VmFixture.IMAGE, null, null, null, false).warmMachines()).isZero();
 
         service.create(service.plan(new CreateRequest("dev1", VmFixture.IMAGE, null, null, null)), new RecordingStages());
 

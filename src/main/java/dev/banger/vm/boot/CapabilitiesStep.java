@@ -22,11 +22,14 @@ final class CapabilitiesStep implements BootStep {
     public void run(BootJob job) {
         machines.prepare(machines.context(job.vm, job.runtime.get()));
         job.undos.push(stage(), () -> machines.teardown(machines.context(job.vm, job.runtime.get())));
-        if (job.adopted != null) {
-            return;
+        if (job.adopted != null && job.restoring == null) {
+            return; // the vmm-start stage writes a booting warm machine's drive
         }
         if (job.restoring != null || job.hostKeyOnDrive) {
             VmmStartStep.writeConfigDrive(job.runtime.get().vmDir(), machines.configDrive(job.vm, job.runtime.get(), job.hostKeyOnDrive));
+        }
+        if (job.adopted != null) {
+            return;
         }
         job.spec = job.restoring != null ? machines.restored(job.vm, job.image, job.runtime.get(), job.restoring)
                 : machines.spec(job.vm, job.image, job.runtime.get(), job.vmm, job.hostKeyOnDrive);

@@ -124,6 +124,21 @@ public final class Machines {
                 new MachineSpec.Nic(tap, mac), WARM_CID, 0);
     }
 
+    /**
+     * A warm machine that waits restored from {@code snapshot}: the snapshot's machine, as for
+     * {@link #restored}, on the warm machine's own overlays of the frozen disks, config drive and TAP.
+     */
+    public static MachineSpec warmRestored(long serial, Path dir, Path kernel, Path initrd, GoldenSnapshot snapshot, ClonedDisk root,
+            ClonedDisk work, Path configDrive, String tap) {
+        SnapshotShape shape = snapshot.shape();
+        List<MachineSpec.Drive> drives = List.of(
+                new MachineSpec.Drive("root", root.path(), root.format(), false),
+                new MachineSpec.Drive(WorkDiskCapability.DRIVE_ID, work.path(), work.format(), false),
+                new MachineSpec.Drive(CONFIG_DRIVE_ID, configDrive, DiskFormat.RAW, true, ConfigDrive.SERIAL));
+        return new MachineSpec("warm-" + serial, dir, shape.vcpus(), shape.memoryMib(), kernel, initrd, shape.bootArgs(), drives,
+                new MachineSpec.Nic(tap, snapshot.meta().mac()), WARM_CID, 0);
+    }
+
     /** The kernel command line of a machine made before any VM (warm, golden): the backend's base line alone. */
     public static String unaddressedBootArgs(Vmm vmm) {
         return String.join(" ", Backends.kernelLine(vmm).baseArgs());

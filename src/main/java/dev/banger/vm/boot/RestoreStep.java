@@ -9,7 +9,8 @@ import java.util.function.Function;
 
 /**
  * The restore stage, instead of vmm-start: the backend loads the golden snapshot into a machine on
- * this VM's files, paused, and its work drive is grown to the asked size. The guest runs again in
+ * this VM's files, paused, and its work drive is grown to the asked size (a warm machine that waited
+ * with the snapshot loaded has all of that done). The guest runs again in
  * the identity stage, as a booted one runs in the boot stage. Any failure here is a
  * {@link RestoreFailedException}: the caller retires the snapshot and boots cold.
  */
@@ -28,6 +29,12 @@ final class RestoreStep implements BootStep {
     @Override
     public void run(BootJob job) {
         GoldenSnapshot snapshot = job.restoring;
+        if (job.adopted != null) {
+            // A warm machine that waited with the snapshot loaded; the work-disk stage grew its drive.
+            job.instance = job.adopted;
+            job.deadlines = deadlines.apply(job.acceleration());
+            return;
+        }
         try {
             VmmInstance restored = job.vmm.restorePaused(job.spec, snapshot.files());
             job.undos.push(stage(), () -> job.vmm.stop(restored, Duration.ZERO));

@@ -16,7 +16,8 @@ import java.util.Optional;
 /**
  * The allocate stage: the VM's row (address, MAC, vsock CID) and its directory. On the warm path
  * it takes a waiting machine of the plan's shape, whose directory, disks, TAP and paused VMM
- * become the VM's, all recorded at once; when none waits, the create boots cold as the plan says.
+ * become the VM's, all recorded at once (on the restore path, one that waits with the snapshot
+ * loaded); when none waits, the create boots cold or restores as the plan says.
  * Its undo, the rollback's last, removes the row and then the NAT rules when no VM is left: the
  * rules exist while any VM does, and the NAT capability may have begun them for this one.
  */
@@ -52,7 +53,7 @@ final class AllocateStep implements CreateStep {
         Optional<WarmMachines.Machine> claimed = switch (plan.launch()) {
             case LaunchPath.WarmMachine path -> warm.claim(path.shape());
             case LaunchPath.ColdBoot cold -> Optional.empty();
-            case LaunchPath.Restore restore -> Optional.empty();
+            case LaunchPath.Restore restore -> restore.warm() == null ? Optional.<WarmMachines.Machine>empty() : warm.claim(restore.warm());
         };
         if (claimed.isEmpty()) {
             VmFiles.makeDir(dir);
@@ -62,8 +63,10 @@ final class AllocateStep implements CreateStep {
         } else {
             adopt(job, claimed.get(), created, dir);
         }
-        if (plan.launch() instanceof LaunchPath.WarmMachine path) {
-            warm.want(path.shape());
+        switch (plan.launch()) {
+            case LaunchPath.WarmMachine path -> warm.want(path.shape());
+            case LaunchPath.Restore restore when restore.warm() != null -> warm.want(restore.warm());
+            default -> { }
         }
     }
 
@@ -71,13 +74,29 @@ final class AllocateStep implements CreateStep {
         String tap = machine.tap();
         VmmInstance instance = warm.moveInto(machine, dir);
         job.undos.push(stage(), () -> VmFiles.deleteTree(dir));
+        Path root = WarmMachines.rootDisk(dir).path();
+        Path work = dir.resolve(WarmMachines.WORK_FILE);
+        if (job.plan.launch() instanceof LaunchPath.Restore restore) {
+            // Undone as a restore's own machine, disks and TAP are, so a restore that fails can boot cold in this directory.
+            job.undos.push(CreateStage.ROOT_DISK, () -> VmFiles.deleteQuietly(root));
+            job.undos.push(CreateStage.WORK_DISK, () -> VmFiles.deleteQuietly(work));
+            job.undos.push(CreateStage.NETWORK, () -> {
+                taps.attach(tap);
+                taps.release(job.name(), tap);
+            });
+            job.undos.push(CreateStage.RESTORE, () -> job.vmm.stop(instance, Duration.ZERO));
+            job.runtime.record(r -> r.withRootDisk(WarmMachines.rootDisk(dir)).withWorkDisk(work).withTap(tap).withInstance(instance)
+                    .withRestoredFrom(restore.snapshot().dir()), instance.pid());
+            job.allocated(created, new CreateJob.Adopted(instance, machine.shape().diskBytes(), restore));
+            return;
+        }
         job.undos.push(stage(), () -> {
             job.vmm.stop(instance, Duration.ofSeconds(5));
             taps.release(job.name(), tap);
         });
-        job.runtime.record(r -> r.withRootDisk(WarmMachines.rootDisk(dir)).withWorkDisk(dir.resolve(WarmMachines.WORK_FILE))
-                .withTap(tap).withInstance(instance), instance.pid());
-        job.allocated(created, new CreateJob.Adopted(instance, machine.shape().diskBytes()));
+        job.runtime.record(r -> r.withRootDisk(WarmMachines.rootDisk(dir)).withWorkDisk(work).withTap(tap).withInstance(instance),
+                instance.pid());
+        job.allocated(created, new CreateJob.Adopted(instance, machine.shape().diskBytes(), null));
     }
 
     /** How a create without a claimed warm machine runs. */

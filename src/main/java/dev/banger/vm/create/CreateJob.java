@@ -26,8 +26,11 @@ final class CreateJob {
     /** A golden snapshot is restored as the VM. */
     record Restored(LaunchPath.Restore plan) implements Launch {}
 
-    /** A warm machine became the VM; {@code diskBytes} is the size its work drive was made at. */
-    record Adopted(VmmInstance instance, long diskBytes) implements Launch {}
+    /**
+     * A warm machine became the VM; {@code diskBytes} is the size its work drive was made at;
+     * {@code restore} is the plan's restore when the machine waited with its snapshot loaded, else null.
+     */
+    record Adopted(VmmInstance instance, long diskBytes, LaunchPath.Restore restore) implements Launch {}
 
     final CreatePlan plan;
     final Vmm vmm;
@@ -74,6 +77,8 @@ final class CreateJob {
         BootJob job = new BootJob(vm, plan.image(), plan.services(), vmm, runtime, undos, hostSide, adopted, plan.acceleration());
         if (launch instanceof Restored restored) {
             job.restoreFrom(restored.plan().snapshot(), plan.diskBytes());
+        } else if (launch instanceof Adopted(VmmInstance instance, long bytes, LaunchPath.Restore restore) && restore != null) {
+            job.restoreFrom(restore.snapshot(), plan.diskBytes());
         }
         return job;
     }

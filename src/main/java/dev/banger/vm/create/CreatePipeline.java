@@ -13,6 +13,7 @@ import dev.banger.vm.host.GuestStartGate;
 import dev.banger.vm.host.HostTaps;
 import dev.banger.vm.host.NatController;
 import dev.banger.vm.host.VmDisks;
+import dev.banger.vm.snapshot.GoldenSnapshot;
 import dev.banger.vm.snapshot.GoldenSnapshots;
 import dev.banger.vm.state.VmLifecycle;
 import dev.banger.vm.warm.WarmMachines;
@@ -40,6 +41,7 @@ public final class CreatePipeline {
     private final CreateStep allocate;
     private final List<CreateStep> sideBySide;
     private final GoldenSnapshots snapshots;
+    private final WarmMachines warm;
 
     public CreatePipeline(VmLifecycle lifecycle, Backends backends, GuestStartGate guestStart, WarmMachines warm, HostTaps taps,
             VmDisks disks, NatController nat, ImageCatalog images, BootSequence boot, GoldenSnapshots snapshots) {
@@ -50,6 +52,7 @@ public final class CreatePipeline {
         this.boot = boot;
         this.validate = new ValidateStep(lifecycle);
         this.allocate = new AllocateStep(lifecycle, warm, taps, nat);
+        this.warm = warm;
         this.sideBySide = List.of(new RootDiskStep(disks), new WorkDiskStep(disks, images), new NetworkStep(taps));
     }
 
@@ -90,6 +93,7 @@ public final class CreatePipeline {
     private BootJob bootColdInstead(CreateJob job, RestoreFailedException failed, StageRunner stages) {
         LOG.warn("VM {}: {}; retiring it and booting cold", job.name(), failed.getMessage());
         snapshots.retire(failed.snapshot());
+        warm.retireSnapshots(GoldenSnapshot::retired);
         job.undos.rollBack(job.name(), stages, EnumSet.of(CreateStage.ROOT_DISK, CreateStage.WORK_DISK, CreateStage.NETWORK,
                 CreateStage.CAPABILITIES, CreateStage.RESTORE, CreateStage.IDENTITY));
         job.runtime.record(r -> r.withRootDisk(null).withWorkDisk(null).withTap(null).withInstance(null).withRestoredFrom(null), null);

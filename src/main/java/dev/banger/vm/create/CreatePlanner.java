@@ -68,6 +68,11 @@ public final class CreatePlanner {
                 .filter(s -> !request.slowPath() && !request.cold() && s.meta().workBytes() <= request.diskBytes());
         if (snapshot.isPresent()) {
             launch = restore(snapshot.get(), facts.disks(), cold);
+            if (facts.adoptsPausedMachines() && snapshot.get().diskFormat() == DiskFormat.QCOW2) {
+                LaunchPath.Restore restore = (LaunchPath.Restore) launch;
+                launch = new LaunchPath.Restore(restore.snapshot(), restore.rootDisk(), restore.workDisk(), cold,
+                        WarmShape.restoring(image, snapshot.get()));
+            }
         }
         return new CreatePlan(name, image, request.vcpus(), request.memoryMib(), request.diskBytes(), backend.backend(),
                 backend.acceleration(), declaredServices(manifest), launch);

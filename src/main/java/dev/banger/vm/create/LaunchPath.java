@@ -45,7 +45,13 @@ public sealed interface LaunchPath permits LaunchPath.ColdBoot, LaunchPath.WarmM
      * A golden snapshot of the plan's shape loaded instead of a boot, on disks cloned from its frozen
      * ones ({@code disks}: a qcow2 overlay where the backend opens qcow2, else a clone of the file),
      * the guest then given this VM's identity; when the snapshot does not load, it is retired and
-     * the create boots {@code otherwise}.
+     * the create boots {@code otherwise}. With {@code warm} (a backend that adopts paused machines), a
+     * warm machine that waits with the snapshot loaded becomes the VM when one does.
      */
-    record Restore(GoldenSnapshot snapshot, CloneStrategy rootDisk, CloneStrategy workDisk, ColdBoot otherwise) implements LaunchPath {}
+    record Restore(GoldenSnapshot snapshot, CloneStrategy rootDisk, CloneStrategy workDisk, ColdBoot otherwise, WarmShape warm)
+            implements LaunchPath {
+        Restore(GoldenSnapshot snapshot, CloneStrategy rootDisk, CloneStrategy workDisk, ColdBoot otherwise) {
+            this(snapshot, rootDisk, workDisk, otherwise, null);
+        }
+    }
 }

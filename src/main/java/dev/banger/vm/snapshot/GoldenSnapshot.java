@@ -4,6 +4,7 @@ import dev.banger.host.disk.DiskFormat;
 import dev.banger.model.ImageSnapshot;
 import dev.banger.vm.state.VmFiles;
 import dev.banger.vmm.SnapshotFiles;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Objects;
@@ -44,6 +45,11 @@ public record GoldenSnapshot(Path dir, SnapshotMeta meta) {
     /** The frozen work disk, the base of a restored VM's {@code /root}. */
     public Path workDisk() {
         return dir.resolve(VmFiles.workDiskName(meta.diskFormat()));
+    }
+
+    /** Whether it was retired (or its directory removed) since it was read: no more restores from it. */
+    public boolean retired() {
+        return Files.exists(dir.resolve(GoldenSnapshots.RETIRED)) || !Files.exists(dir.resolve(GoldenSnapshots.META_FILE));
     }
 
     public DiskFormat diskFormat() {

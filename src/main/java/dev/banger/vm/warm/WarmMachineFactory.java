@@ -11,6 +11,7 @@ import dev.banger.vm.host.Backends;
 import dev.banger.vm.host.HostTaps;
 import dev.banger.vm.host.TapSource;
 import dev.banger.vm.host.VmDisks;
+import dev.banger.vm.snapshot.GoldenSnapshot;
 import dev.banger.vm.state.VmException;
 import dev.banger.vm.state.VmFiles;
 import dev.banger.vmm.Vmm;
@@ -33,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * Makes, moves and discards single warm machines for {@link WarmMachines}: a directory under
  * {@code <state>/warm/} with a root overlay on the image's rootfs, a work overlay on its seed
  * (qcow2: O(1) to make, and growable while paused), an empty config drive, a TAP, and the machine
- * started paused from {@link Machines#warm}'s spec. Each records itself in {@value WarmMachines#STATE_FILE}
+ * started paused from {@link Machines#warm}'s spec; or, for a shape that {@linkplain WarmShape#restores
+ * restores}, overlays on the snapshot's frozen disks and the snapshot loaded, paused, on a TAP kept off
+ * the bridge ({@link Machines#warmRestored}). Each records itself in {@value WarmMachines#STATE_FILE}
  * so a later daemon can stop what a killed one left. Thread-safe.
  */
 final class WarmMachineFactory {
@@ -62,13 +65,22 @@ final class WarmMachineFactory {
         String tap = null;
         VmmInstance instance = null;
         try {
-            ClonedDisk rootDisk = disks.clone(CloneStrategy.QCOW2_OVERLAY, shape.rootfs(), dir.resolve(WarmMachines.ROOT_FILE), 0);
-            ClonedDisk workDisk = disks.clone(CloneStrategy.QCOW2_OVERLAY, shape.workSeed(), dir.resolve(WarmMachines.WORK_FILE),
-                    shape.diskBytes());
+            GoldenSnapshot snapshot = shape.snapshot();
+            ClonedDisk rootDisk = disks.clone(CloneStrategy.QCOW2_OVERLAY, snapshot == null ? shape.rootfs() : snapshot.rootDisk(),
+                    dir.resolve(WarmMachines.ROOT_FILE), 0);
+            ClonedDisk workDisk = disks.clone(CloneStrategy.QCOW2_OVERLAY, snapshot == null ? shape.workSeed() : snapshot.workDisk(),
+                    dir.resolve(WarmMachines.WORK_FILE), shape.diskBytes());
             Path config = Files.write(dir.resolve(WarmMachines.CONFIG_FILE), new byte[ConfigDrive.SIZE]);
             tap = taps.acquire(TapSource.POOL, null);
-            instance = vmm.startPaused(Machines.warm(n, dir, shape.vcpus(), shape.memoryMib(), shape.kernel(), shape.initrd(),
-                    vmm, rootDisk, workDisk, config, tap));
+            if (snapshot == null) {
+                instance = vmm.startPaused(Machines.warm(n, dir, shape.vcpus(), shape.memoryMib(), shape.kernel(), shape.initrd(),
+                        vmm, rootDisk, workDisk, config, tap));
+            } else {
+                // The restored guest still has the snapshot's MAC: off the bridge until it takes the VM's own.
+                taps.detach(tap);
+                instance = vmm.restorePaused(Machines.warmRestored(n, dir, shape.kernel(), shape.initrd(), snapshot, rootDisk, workDisk,
+                        config, tap), snapshot.files());
+            }
             Files.writeString(dir.resolve(WarmMachines.STATE_FILE),
                     StoredJson.mapper().writeValueAsString(new WarmMachines.Recorded(instance, tap)));
             LOG.debug("warm machine {} for {}: pid {}", dir.getFileName(), shape, instance.pid());
@@ -77,7 +89,7 @@ final class WarmMachineFactory {
             if (instance != null) {
                 vmm.stop(instance, STOP_GRACE);
             }
-            taps.release("warm machine " + dir.getFileName(), tap);
+            release(dir, tap, shape);
             VmFiles.deleteTree(dir);
             if (e instanceof JsonProcessingException json) {
                 throw VmException.failed("cannot record warm machine " + dir + ": " + json.getOriginalMessage());
@@ -116,8 +128,15 @@ final class WarmMachineFactory {
         } catch (RuntimeException e) {
             LOG.warn("warm machine {} (pid {}) did not stop: {}", machine.dir(), machine.instance().pid(), e.getMessage());
         }
-        taps.release("warm machine " + machine.dir().getFileName(), machine.tap());
+        release(machine.dir(), machine.tap(), machine.shape());
         VmFiles.deleteTree(machine.dir());
+    }
+
+    private void release(Path dir, String tap, WarmShape shape) {
+        if (tap != null && shape.restores()) {
+            taps.attach(tap); // back on the bridge, as the TAP pool hands its TAPs out
+        }
+        taps.release("warm machine " + dir.getFileName(), tap);
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.banger.vm.host.Backends;
 import dev.banger.vm.host.GuestStartGate;
 import dev.banger.vm.host.HostTaps;
 import dev.banger.vm.host.VmDisks;
+import dev.banger.vm.snapshot.GoldenSnapshot;
 import dev.banger.vm.state.VmException;
 import dev.banger.vmm.Vmm;
 import dev.banger.vmm.VmmInstance;
@@ -16,6 +17,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * {@code size} machines; machines of another shape, or whose image files changed since they
  * started, are stopped. Filling waits, as the TAP pool's does, until no create is on its host
  * side. Only backends that {@linkplain Vmm#adoptsPausedMachines adopt paused machines} (QEMU) and
- * images whose guests read a config drive get warm machines. Machines do not outlive the daemon:
+ * images whose guests read a config drive get warm machines. Once a golden snapshot of the shape
+ * exists, the pool fills with machines that wait with it loaded instead ({@link WarmShape#restoring}):
+ * a create then takes a restored machine as another takes a booting one. Machines do not outlive the daemon:
  * {@link #close} stops them, and {@link #removeLeftovers} stops those a killed daemon left.
  * Thread-safe.
  */
@@ -127,10 +134,11 @@ public final class WarmMachines implements AutoCloseable {
         List<String> current = WarmMachineFactory.stamps(shape); // file system calls: once, and outside the pool's lock
         while (true) {
             Optional<Machine> taken = pool.take(machine -> machine.shape().fits(shape));
-            if (taken.isEmpty() || current.equals(taken.get().stamps())) {
+            if (taken.isEmpty() || current.equals(taken.get().stamps()) && !(shape.restores() && shape.snapshot().retired())) {
                 return taken;
             }
-            LOG.info("warm machine {} is stale: the files of image {} changed since it started", taken.get().dir(), shape.image());
+            LOG.info("warm machine {} is stale: the files of image {} or its snapshot changed since it started", taken.get().dir(),
+                    shape.image());
             discard(taken.get());
         }
     }
@@ -157,6 +165,27 @@ public final class WarmMachines implements AutoCloseable {
             pool.want(null);
         }
         pool.remove(machine -> machine.shape().image().equals(image)).forEach(this::discard);
+    }
+
+    /**
+     * Stops the waiting machines restored from a snapshot {@code retired} accepts (retired: no VM may
+     * be restored from it any more), and stops filling for it.
+     */
+    public void retireSnapshots(Predicate<GoldenSnapshot> retired) {
+        WarmShape shape = wanted;
+        if (shape != null && shape.restores() && retired.test(shape.snapshot())) {
+            wanted = null;
+            pool.want(null);
+        }
+        pool.remove(machine -> machine.shape().restores() && retired.test(machine.shape().snapshot())).forEach(this::discard);
+    }
+
+    /** The directories of the snapshots waiting machines were restored from: their frozen disks back the machines' overlays. */
+    public Set<Path> snapshotsInUse() {
+        WarmShape filling = wanted; // a machine of it may be being made
+        return Stream.concat(pool.idle().stream().map(Machine::shape), Stream.ofNullable(filling))
+                .filter(WarmShape::restores).map(shape -> shape.snapshot().dir().toAbsolutePath().normalize())
+                .collect(Collectors.toSet());
     }
 
     /** Stops a machine, gives its TAP back and removes its directory. */

@@ -113,7 +113,12 @@ class CreatePlannerTest {
 
         assertThat(plan.launch()).isEqualTo(new LaunchPath.Restore(snapshot, CloneStrategy.QCOW2_OVERLAY, CloneStrategy.QCOW2_OVERLAY,
                 new LaunchPath.ColdBoot(CloneStrategy.QCOW2_OVERLAY, new LaunchPath.CloneSeed(CloneStrategy.REFLINK, true),
-                        TapSource.POOL)));
+                        TapSource.POOL), WarmShape.restoring(plan.image(), snapshot)));
+        assertThat(((LaunchPath.Restore) plan.launch()).warm()).satisfies(warm -> {
+            assertThat(warm.restores()).isTrue();
+            assertThat(warm.diskBytes()).as("made at the frozen size, grown when taken").isEqualTo(1L << 30);
+            assertThat(warm.vcpus()).isEqualTo(2);
+        });
         assertThat(plan.stages()).containsExactly("validate", "allocate", "root-disk", "work-disk", "network", "capabilities",
                 "restore", "identity", "sshd", "services");
     }
@@ -128,6 +133,7 @@ class CreatePlannerTest {
         assertThat(plan.launch()).isInstanceOfSatisfying(LaunchPath.Restore.class, restore -> {
             assertThat(restore.rootDisk()).isEqualTo(CloneStrategy.REFLINK);
             assertThat(restore.workDisk()).isEqualTo(CloneStrategy.REFLINK);
+            assertThat(restore.warm()).as("a backend that adopts no paused machine gets no restored ones").isNull();
         });
     }
 
