@@ -83,7 +83,8 @@ final class DoctorCommand implements Callable<Integer> {
             // The wire word, a failure in capitals so it stands out; padded to the widest.
             String word = check.status().wireName();
             String label = check.status() == CheckStatus.FAIL ? word.toUpperCase(Locale.ROOT) : word;
-            out.println(label + " ".repeat(LABEL_WIDTH - label.length()) + "  " + check.name() + " ".repeat(width - check.name().length()) + "  " + check.detail());
+            out.println(label + " ".repeat(LABEL_WIDTH - label.length()) + "  " + check.name()
+                    + " ".repeat(width - check.name().length()) + "  " + check.detail());
             if (check.status() != CheckStatus.OK && !check.remedy().isBlank()) {
                 out.println("      " + " ".repeat(width) + "  → " + check.remedy());
             }

@@ -58,6 +58,9 @@ final class RuntimeStatusCommand implements Callable<Integer> {
     private static String state(ArtifactStatus a) {
         // The wire word; a problem in capitals so it stands out.
         String word = a.state().wireName();
-        return a.isProblem() ? word.toUpperCase(Locale.ROOT) : a.state() == ArtifactStatus.State.MISSING ? word + " (optional)" : word;
+        if (a.isProblem()) {
+            return word.toUpperCase(Locale.ROOT);
+        }
+        return a.state() == ArtifactStatus.State.MISSING ? word + " (optional)" : word;
     }
 }

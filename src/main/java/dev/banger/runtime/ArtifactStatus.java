@@ -32,7 +32,10 @@ public record ArtifactStatus(String name, String version, String path, State sta
         /** Not in the manifest, or listed but the file is gone. */
         MISSING;
 
-        /** The stable lower-case name: what {@code banger runtime status} prints (a problem in capitals) and {@code --json} carries. */
+        /**
+         * The stable lower-case name: what {@code banger runtime status} prints (a problem in capitals)
+         * and {@code --json} carries.
+         */
         @JsonValue
         public String wireName() {
             return WireNames.of(this);

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.banger.model.CheckResult;
+import dev.banger.model.DoctorReport;
 import dev.banger.model.Operation;
 import dev.banger.model.OperationKind;
 import dev.banger.model.OperationState;
@@ -14,6 +16,8 @@ import dev.banger.model.VmState;
 import dev.banger.model.WireNames;
 import dev.banger.rpc.Json;
 import dev.banger.store.StoredJson;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -82,6 +86,20 @@ class JsonWordsTest {
                     .hasMessageContaining("creating, running, stopped, failed, deleting");
         }
         assertThatThrownBy(() -> WireNames.parse(VmState.class, "Running")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void doctorsTextPrintsTheJsonsWordsAFailureInCapitals() {
+        DoctorReport report = new DoctorReport(List.of(CheckResult.ok("kvm", "usable"),
+                CheckResult.warn("dns", "no resolver", "install one"), CheckResult.fail("bridge", "missing", "create it")));
+        StringWriter text = new StringWriter();
+
+        DoctorCommand.render(report, new PrintWriter(text));
+
+        JsonNode checks = Json.mapper().valueToTree(report).get("checks");
+        assertThat(checks.findValuesAsText("status")).containsExactly("ok", "warn", "fail");
+        assertThat(text.toString()).containsPattern("(?m)^ok +kvm +usable$").containsPattern("(?m)^warn +dns +no resolver$")
+                .containsPattern("(?m)^FAIL +bridge +missing$");
     }
 
     @Test
