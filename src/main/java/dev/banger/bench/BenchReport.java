@@ -1,5 +1,6 @@
 package dev.banger.bench;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -266,31 +267,33 @@ public record BenchReport(List<CreateRun> runs, int parallel, int cores, List<Do
         }
     }
 
-    /** The report as one JSON-ready value: summaries per path, ratios, parallel figures, CLI round trip, targets and raw runs. */
-    public Map<String, Object> json() {
-        Map<String, Object> json = new LinkedHashMap<>();
-        for (CreatePath path : CreatePath.values()) {
-            Map<String, Summary> figures = summary(path);
-            if (!figures.isEmpty()) {
-                json.put(path.label(), figures);
-            }
-        }
-        Map<String, Summary> snapshot = snapshotSummary();
-        if (!snapshot.isEmpty()) {
-            json.put("snapshot", snapshot);
-        }
-        json.put("slowOverFast", slowOverFast());
-        json.put("coldOverSnapshot", coldOverSnapshot());
-        json.put("vmmRssP50Bytes", rssP50Bytes());
-        json.put("parallel", parallel);
-        json.put("cores", cores);
-        json.put("parallelFloor", parallelFloor());
-        json.put("parallelBatchesMs", batches);
-        json.put("soloHostSideMs", solo);
-        json.put("cliRoundTripMs", cliRoundTrip);
-        json.put("targets", targets());
-        json.put("runs", runs);
-        return json;
+    /**
+     * The report as {@code banger bench create --json} prints it (see docs/json.md): summaries per
+     * path (a path that did not run is left out), ratios, parallel figures, CLI round trip, targets
+     * and raw runs.
+     */
+    public record Json(
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Summary> fast,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Summary> slow,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Summary> cold,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Summary> snapshot,
+            Map<String, Double> slowOverFast,
+            Map<String, Double> coldOverSnapshot,
+            Map<String, Long> vmmRssP50Bytes,
+            int parallel,
+            int cores,
+            double parallelFloor,
+            List<Double> parallelBatchesMs,
+            List<Double> soloHostSideMs,
+            List<Double> cliRoundTripMs,
+            List<Target> targets,
+            List<CreateRun> runs) {}
+
+    /** The report as one JSON-ready value. */
+    public Json json() {
+        return new Json(summary(CreatePath.FAST), summary(CreatePath.SLOW), summary(CreatePath.COLD), snapshotSummary(),
+                slowOverFast(), coldOverSnapshot(), rssP50Bytes(), parallel, cores, parallelFloor(), batches, solo, cliRoundTrip,
+                targets(), runs);
     }
 
     private static Summary summarise(List<CreateRun> runs, ToDoubleFunction<CreateRun> figure) {

@@ -57,7 +57,7 @@ public record CreateRun(CreatePath path, Instant requestedAt, Instant vmmStarted
                 continue;
             }
             Duration took = stage.duration().orElseThrow(() -> new IllegalArgumentException(
-                    "stage " + stage.name() + " of " + created.target() + " has no start or end (" + stage.state() + ")"));
+                    "stage " + stage.name() + " of " + created.target() + " has no start or end (" + stage.state().wireName() + ")"));
             stages.put(stage.name(), millis(took));
             boolean started = stage.name().equals(VMM_START) || stage.name().equals(RESTORE);
             if (started && stage.state() == StageState.SUCCEEDED) {

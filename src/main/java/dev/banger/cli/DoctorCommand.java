@@ -10,6 +10,7 @@ import dev.banger.rpc.DaemonUnavailableException;
 import dev.banger.rpc.RpcClient;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,6 +28,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = "Check whether this host can run banger, and say what to fix.")
 final class DoctorCommand implements Callable<Integer> {
+    private static final int LABEL_WIDTH = 4;
+
     @Spec
     CommandSpec spec;
 
@@ -77,12 +80,11 @@ final class DoctorCommand implements Callable<Integer> {
     static void render(DoctorReport report, PrintWriter out) {
         int width = report.checks().stream().mapToInt(c -> c.name().length()).max().orElse(0);
         for (CheckResult check : report.checks()) {
-            String label = switch (check.status()) {
-                case OK -> "ok  ";
-                case WARN -> "warn";
-                case FAIL -> "FAIL";
-            };
-            out.println(label + "  " + check.name() + " ".repeat(width - check.name().length()) + "  " + check.detail());
+            // The wire word, a failure in capitals so it stands out; padded to the widest.
+            String word = check.status().wireName();
+            String label = check.status() == CheckStatus.FAIL ? word.toUpperCase(Locale.ROOT) : word;
+            out.println(label + " ".repeat(LABEL_WIDTH - label.length()) + "  " + check.name()
+                    + " ".repeat(width - check.name().length()) + "  " + check.detail());
             if (check.status() != CheckStatus.OK && !check.remedy().isBlank()) {
                 out.println("      " + " ".repeat(width) + "  → " + check.remedy());
             }

@@ -86,7 +86,7 @@ final class OperationProgress {
             } else {
                 String took = stage.duration().map(OperationProgress::millis).orElse("");
                 String mark = stage.state() == StageState.SUCCEEDED ? "✓" : "✗";
-                String suffix = stage.state() == StageState.SUCCEEDED ? "" : "  " + stage.state().name().toLowerCase(java.util.Locale.ROOT)
+                String suffix = stage.state() == StageState.SUCCEEDED ? "" : "  " + stage.state().wireName()
                         + (stage.error() == null ? "" : ": " + stage.error());
                 out.println("  " + mark + " " + stage.name() + " ".repeat(width - stage.name().length()) + "  " + took + suffix);
             }

@@ -142,12 +142,17 @@ final class QuickVmList {
                 string(values, "vmm", true));
     }
 
+    /**
+     * The state of a wire word. Only the word itself: a daemon older than the lower-case words sends
+     * the Java name, which only databind's reading turns into the word {@code --json} prints.
+     */
     private static VmState state(String wire) {
-        try {
-            return VmState.valueOf(wire);
-        } catch (IllegalArgumentException e) {
-            throw new Refused();
+        for (VmState state : VmState.values()) {
+            if (state.wireName().equals(wire)) {
+                return state;
+            }
         }
+        throw new Refused();
     }
 
     private static String string(Map<String, Object> values, String field, boolean nullable) {

@@ -3,6 +3,7 @@ package dev.banger.cli;
 import dev.banger.host.ProcessHostCommands;
 import dev.banger.runtime.ArtifactFetcher;
 import dev.banger.runtime.BundleLocator;
+import dev.banger.runtime.BundleManifest;
 import dev.banger.runtime.BundleSpec;
 import dev.banger.runtime.BundleSpecLoader;
 import dev.banger.runtime.DebianKernelStager;
@@ -56,7 +57,7 @@ final class RuntimeBootstrapCommand implements Callable<Integer> {
             + " not there, fail on required ones.")
     boolean offline;
 
-    record Json(String bundle, List<String> warnings, Object manifest) {}
+    record Json(String bundle, List<String> warnings, BundleManifest manifest) {}
 
     @Override
     public Integer call() {

@@ -1,9 +1,11 @@
 package dev.banger.cli;
 
 import dev.banger.runtime.ArtifactStatus;
+import dev.banger.runtime.BundleLocation;
 import dev.banger.runtime.BundleStatusReport;
 import dev.banger.runtime.DiscoveryContext;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,7 +26,7 @@ final class RuntimeStatusCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
-    record Json(String bundle, String origin, String warning, boolean ok, List<ArtifactStatus> artifacts,
+    record Json(String bundle, BundleLocation.Origin origin, String warning, boolean ok, List<ArtifactStatus> artifacts,
                 String remedy) {}
 
     @Override
@@ -33,7 +35,7 @@ final class RuntimeStatusCommand implements Callable<Integer> {
         Printer printer = new Printer(spec.commandLine().getOut());
         String remedy = report.healthy() ? "" : report.remedy();
         if (output.json) {
-            printer.json(new Json(report.location().root().toString(), report.location().origin().name().toLowerCase(),
+            printer.json(new Json(report.location().root().toString(), report.location().origin(),
                     report.location().warning(), report.healthy(), report.artifacts(), remedy));
         } else {
             if (!report.location().warning().isEmpty()) {
@@ -54,10 +56,11 @@ final class RuntimeStatusCommand implements Callable<Integer> {
     }
 
     private static String state(ArtifactStatus a) {
-        return switch (a.state()) {
-            case OK -> "ok";
-            case MISMATCH -> "MISMATCH";
-            case MISSING -> a.optional() ? "missing (optional)" : "MISSING";
-        };
+        // The wire word; a problem in capitals so it stands out.
+        String word = a.state().wireName();
+        if (a.isProblem()) {
+            return word.toUpperCase(Locale.ROOT);
+        }
+        return a.state() == ArtifactStatus.State.MISSING ? word + " (optional)" : word;
     }
 }

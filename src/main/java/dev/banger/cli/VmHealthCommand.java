@@ -4,7 +4,6 @@ import dev.banger.model.HealthReport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -40,7 +39,7 @@ final class VmHealthCommand implements Callable<Integer> {
     }
 
     static String status(HealthReport report) {
-        return report.status().name().toLowerCase(Locale.ROOT);
+        return report.status().wireName();
     }
 
     static List<String[]> fields(HealthReport report) {

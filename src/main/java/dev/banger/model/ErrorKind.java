@@ -1,7 +1,5 @@
 package dev.banger.model;
 
-import java.util.Locale;
-
 /**
  * The stable, user-visible classes of failure. The wire name ({@link #wireName()}) travels in
  * JSON-RPC error data as {@code data.kind}; the CLI maps each kind to an exit code.
@@ -15,7 +13,7 @@ public enum ErrorKind {
     INTERNAL;
 
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return WireNames.of(this);
     }
 
     /** Parses a wire name; unknown names become {@link #INTERNAL} so old clients stay usable. */

@@ -1,5 +1,7 @@
 package dev.banger.model;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +38,19 @@ public record HealthReport(
     /** The agent's overall verdict. */
     public enum Status {
         OK,
-        DEGRADED
+        DEGRADED;
+
+        /** The stable lower-case name: what {@code banger vm health} prints and {@code --json} carries. */
+        @JsonValue
+        public String wireName() {
+            return WireNames.of(this);
+        }
+
+        /** The constant of a wire name; the upper-case Java name, which older daemons sent, is read too. */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        public static Status fromWireName(String word) {
+            return WireNames.parse(Status.class, word);
+        }
     }
 
     /**

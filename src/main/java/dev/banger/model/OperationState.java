@@ -1,6 +1,7 @@
 package dev.banger.model;
 
-import java.util.Locale;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 
 /** Progress of a staged operation as a whole. */
 public enum OperationState {
@@ -13,8 +14,18 @@ public enum OperationState {
         return this != RUNNING;
     }
 
-    /** The stable lower-case, hyphenated name used on the wire and in the database. */
+    /**
+     * The stable lower-case, hyphenated name: what the text output prints, what {@code --json} and the
+     * wire carry, and what the database holds.
+     */
+    @JsonValue
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return WireNames.of(this);
+    }
+
+    /** The constant of a wire name; the upper-case Java name, which older daemons sent, is read too. */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    public static OperationState fromWireName(String word) {
+        return WireNames.parse(OperationState.class, word);
     }
 }

@@ -1,6 +1,7 @@
 package dev.banger.model;
 
-import java.util.Locale;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 
 /** Progress of one stage of an operation. */
 public enum StageState {
@@ -18,8 +19,18 @@ public enum StageState {
         return this != PENDING && this != RUNNING;
     }
 
-    /** The stable lower-case, hyphenated name used on the wire and in the database. */
+    /**
+     * The stable lower-case, hyphenated name: what the text output prints, what {@code --json} and the
+     * wire carry, and what the database holds.
+     */
+    @JsonValue
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return WireNames.of(this);
+    }
+
+    /** The constant of a wire name; the upper-case Java name, which older daemons sent, is read too. */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    public static StageState fromWireName(String word) {
+        return WireNames.parse(StageState.class, word);
     }
 }

@@ -1,5 +1,8 @@
 package dev.banger.runtime;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import dev.banger.model.WireNames;
 import java.util.Objects;
 
 /**
@@ -27,7 +30,22 @@ public record ArtifactStatus(String name, String version, String path, State sta
         /** Present but its sum differs from the manifest. */
         MISMATCH,
         /** Not in the manifest, or listed but the file is gone. */
-        MISSING
+        MISSING;
+
+        /**
+         * The stable lower-case name: what {@code banger runtime status} prints (a problem in capitals)
+         * and {@code --json} carries.
+         */
+        @JsonValue
+        public String wireName() {
+            return WireNames.of(this);
+        }
+
+        /** The constant of a wire name; the upper-case Java name, which older versions wrote, is read too. */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        public static State fromWireName(String word) {
+            return WireNames.parse(State.class, word);
+        }
     }
 
     /** Whether this status makes the bundle unusable: a mismatch always, a missing required artifact. */

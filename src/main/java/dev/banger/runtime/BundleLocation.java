@@ -1,5 +1,8 @@
 package dev.banger.runtime;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import dev.banger.model.WireNames;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -33,6 +36,18 @@ public record BundleLocation(Path root, Origin origin, String warning) {
 
         public String description() {
             return description;
+        }
+
+        /** The stable lower-case name {@code banger runtime status --json} carries. */
+        @JsonValue
+        public String wireName() {
+            return WireNames.of(this);
+        }
+
+        /** The constant of a wire name; the upper-case Java name is read too. */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        public static Origin fromWireName(String word) {
+            return WireNames.parse(Origin.class, word);
         }
     }
 }

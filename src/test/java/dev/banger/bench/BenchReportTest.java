@@ -199,7 +199,7 @@ class BenchReportTest {
         var tree = Json.mapper().readTree(json);
         assertThat(tree.at("/fast/host-side/p50").asDouble()).isEqualTo(43.0);
         assertThat(tree.at("/targets/0/met").asBoolean()).isTrue();
-        assertThat(tree.at("/runs/0/path").asText()).isEqualTo("FAST");
+        assertThat(tree.at("/runs/0/path").asText()).isEqualTo("fast");
         assertThat(tree.at("/cores").asInt()).isEqualTo(2);
         assertThat(tree.at("/parallelFloor").asDouble()).isEqualTo(1.0);
     }

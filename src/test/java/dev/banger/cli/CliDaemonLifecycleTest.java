@@ -118,7 +118,7 @@ class CliDaemonLifecycleTest {
     private static boolean anyFailed(JsonNode report) {
         boolean failed = false;
         for (JsonNode check : report.get("checks")) {
-            failed |= check.get("status").asText().equals("FAIL");
+            failed |= check.get("status").asText().equals("fail");
         }
         return failed;
     }

@@ -68,7 +68,7 @@ class CompletionNamesTest {
 
     @Test
     void namesAreReadFromTheResultListOnly() {
-        assertThat(CompletionNames.names("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"vms\":[{\"state\":\"RUNNING\","
+        assertThat(CompletionNames.names("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"vms\":[{\"state\":\"running\","
                 + "\"name\":\"a\",\"tags\":{\"name\":\"x\"}},{\"name\":\"b\"},{\"name\":7}]}}", "vms")).containsExactly("a", "b");
         assertThat(CompletionNames.names("{\"id\":1,\"result\":{\"other\":[1],\"images\":[{\"name\":\"i\"}]}}", "images"))
                 .containsExactly("i");

@@ -99,7 +99,7 @@ class DoctorAsUserTest {
         for (JsonNode check : report.get("checks")) {
             String detail = check.get("detail").asText();
             if (ROOT_ONLY.contains(check.get("name").asText())) {
-                assertThat(check.get("status").asText()).isEqualTo("WARN");
+                assertThat(check.get("status").asText()).isEqualTo("warn");
                 assertThat(detail).startsWith("not run: needs root (");
             } else {
                 assertThat(detail).as(check.get("name").asText()).doesNotStartWith("not run");

@@ -127,8 +127,8 @@ class ImageSnapshotCommandsTest {
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.stdout().strip().lines()).hasSize(1);
-        assertThat(run.lastJsonLine().get("kind").asText()).isEqualTo("IMAGE_SNAPSHOT");
-        assertThat(run.lastJsonLine().get("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(run.lastJsonLine().get("kind").asText()).isEqualTo("image-snapshot");
+        assertThat(run.lastJsonLine().get("state").asText()).isEqualTo("succeeded");
         assertThat(daemon.onlyParams("image.snapshot.begin", FakeVmDaemon.SnapshotParams.class))
                 .isEqualTo(new FakeVmDaemon.SnapshotParams("default", null, null));
     }

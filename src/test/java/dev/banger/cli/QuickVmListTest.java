@@ -87,6 +87,23 @@ class QuickVmListTest {
     }
 
     @Test
+    void anOlderDaemonsUpperCaseStateIsLeftToTheFullCommandWhichPrintsTheWord() throws Exception {
+        String legacy = answerWithVm(vm -> vm.put("state", "RUNNING"));
+
+        assertThat(QuickVmList.read(legacy)).as("the quick path prints the answer's own text, so it must not take it").isEmpty();
+        VmList decoded = Json.mapper().treeToValue(Json.mapper().readTree(legacy).get("result"), VmList.class);
+        assertThat(Json.mapper().writeValueAsString(decoded)).contains("\"state\":\"running\"").doesNotContain("RUNNING");
+    }
+
+    @Test
+    void theJsonCarriesTheWordTheTableShows() throws Exception {
+        QuickVmList.Listing listing = QuickVmList.read(answer(new VmList(List.of(running("a"))))).orElseThrow();
+
+        assertThat(listing.rows().getFirst().get(1)).isEqualTo("running");
+        assertThat(listing.json()).contains("\"state\":\"running\"");
+    }
+
+    @Test
     void malformedAnswersAreLeftToTheFullCommand() throws Exception {
         String good = answer(new VmList(List.of(running("a"))));
 

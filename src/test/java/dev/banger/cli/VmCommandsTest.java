@@ -185,7 +185,7 @@ class VmCommandsTest {
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.stdout().strip().lines()).hasSize(1);
         JsonNode result = run.lastJsonLine();
-        assertThat(result.get("operation").get("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(result.get("operation").get("state").asText()).isEqualTo("succeeded");
         assertThat(result.get("operation").get("stages")).hasSize(STAGES.size());
         assertThat(result.get("vm").get("name").asText()).isEqualTo("dev1");
         assertThat(result.get("vm").get("dnsName").asText()).isEqualTo("dev1.vm");
@@ -365,6 +365,23 @@ class VmCommandsTest {
         assertThat(health.stdout()).containsPattern("status: +ok").containsPattern("sshd: +listening on port 22")
                 .containsPattern("opencode: +not listening on port 4096").containsPattern("work disk: +mounted at /root")
                 .containsPattern("uptime: +1m 35s").containsPattern("boot id: +b00t-1d").containsPattern("agent version: +0.3.0");
+    }
+
+    @Test
+    void textAndJsonSayTheSameWords() throws Exception {
+        Run show = banger("vm", "show", "dev1");
+        Run stats = banger("vm", "stats", "dev1");
+        Run health = banger("vm", "health", "dev1");
+        Run stop = banger("vm", "stop", "dev1");
+
+        assertThat(show.stdout()).containsPattern("(?m)^state: +running$");
+        assertThat(banger("vm", "show", "dev1", "--json").lastJsonLine().get("state").textValue()).isEqualTo("running");
+        assertThat(stats.stdout()).containsPattern("(?m)^state: +running$");
+        assertThat(banger("vm", "stats", "dev1", "--json").lastJsonLine().get("state").textValue()).isEqualTo("running");
+        assertThat(health.stdout()).containsPattern("(?m)^status: +ok$");
+        assertThat(banger("vm", "health", "dev1", "--json").lastJsonLine().get("status").textValue()).isEqualTo("ok");
+        assertThat(stop.stdout()).isEqualTo("dev1: stopped\n");
+        assertThat(banger("vm", "stop", "dev1", "--json").lastJsonLine().get("state").textValue()).isEqualTo("stopped");
     }
 
     @Test
