@@ -19,7 +19,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -78,7 +77,7 @@ final class ImageVerifier {
     private void check(CreatePlan plan) {
         HealthReport health = inspector.health(plan.name());
         if (health.status() != HealthReport.Status.OK) {
-            throw failed(plan, "the agent reports " + health.status().name().toLowerCase(Locale.ROOT));
+            throw failed(plan, "the agent reports " + health.status().wireName());
         }
         SshTarget target = inspector.ssh(plan.name());
         ssh(plan, target, "a shell over SSH", "uname -a");

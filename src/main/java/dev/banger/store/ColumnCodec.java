@@ -1,5 +1,6 @@
 package dev.banger.store;
 
+import dev.banger.model.WireNames;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -18,7 +19,7 @@ final class ColumnCodec {
     private ColumnCodec() {}
 
     static String enumText(Enum<?> value) {
-        return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return WireNames.of(value);
     }
 
     static String timeText(Instant instant) {

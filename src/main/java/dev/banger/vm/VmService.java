@@ -27,7 +27,6 @@ import dev.banger.vm.state.VmException;
 import dev.banger.vm.state.VmLifecycle;
 import dev.banger.vm.state.VmRules;
 import dev.banger.vm.warm.GoldenMaker;
-import dev.banger.vm.warm.WarmShape;
 import dev.banger.vmm.Acceleration;
 import dev.banger.vmm.BackendChoice;
 import dev.banger.vmm.Vmm;
@@ -95,7 +94,7 @@ public final class VmService {
         this.defaults = defaults;
         this.lifecycle = new VmLifecycle(vms, subnet, new VmDirs(stateDir));
         this.images = new ImagePolicy(imageRows, defaultImage);
-        HostKeys keys = new HostKeys(host.commands());
+        HostKeys keys = new HostKeys();
         Machines machines = new Machines(host.capabilities(), host.prefixLength(), agentPort, keys);
         GoldenSnapshots goldens = new GoldenSnapshots(host.commands());
         this.boot = new BootSequence(machines, deadlines, agentPort, sshPort, new IdentityParts(host.taps(), keys, goldens));
@@ -135,11 +134,7 @@ public final class VmService {
         CreatePlanner.Request sizes = new CreateRequest(null, image, vcpus, memoryMib, diskGib).check(defaults);
         ensureHostStarted();
         if (chosen != null) {
-            Optional<WarmShape> restoring = cold ? Optional.empty()
-                    : snapshots.forCreate(chosen, host.backends().choose(), sizes.vcpus(), sizes.memoryMib())
-                            .filter(s -> s.meta().workBytes() <= sizes.diskBytes()).map(s -> WarmShape.restoring(chosen, s));
-            restoring.or(() -> ImagePolicy.warmShape(chosen, sizes.vcpus(), sizes.memoryMib(), sizes.diskBytes()))
-                    .ifPresent(host.warm()::want);
+            snapshots.warmShape(chosen, sizes, cold).ifPresent(host.warm()::want);
         }
         return new WarmPools(host.warm(), host.taps()).await(deadline, host.bridge());
     }

@@ -19,6 +19,7 @@ import dev.banger.vm.state.VmException;
 import dev.banger.vm.state.VmLifecycle;
 import dev.banger.vm.warm.GoldenMaker;
 import dev.banger.vm.warm.WarmMachines;
+import dev.banger.vm.warm.WarmShape;
 import dev.banger.vmm.Acceleration;
 import dev.banger.vmm.BackendChoice;
 import dev.banger.vmm.Vmm;
@@ -81,6 +82,19 @@ public final class VmSnapshots {
     Optional<GoldenSnapshot> forCreate(Image image, BackendChoice backend, int vcpus, int memoryMib) {
         return shape(image, backends.vmm(backend.backend()), backend.acceleration(), vcpus, memoryMib)
                 .flatMap(shape -> store.find(image, shape));
+    }
+
+    /**
+     * The warm machines for creates of {@code image} at {@code sizes}: restored from the snapshot
+     * such a create would restore now (the backend as known without KVM's test boot), unless
+     * {@code cold}; else machines that boot, when the image's guests can become VMs that way.
+     */
+    Optional<WarmShape> warmShape(Image image, CreatePlanner.Request sizes, boolean cold) {
+        Optional<WarmShape> restoring = cold ? Optional.empty()
+                : backends.known().flatMap(backend -> forCreate(image, backend, sizes.vcpus(), sizes.memoryMib()))
+                        .filter(snapshot -> snapshot.meta().workBytes() <= sizes.diskBytes())
+                        .map(snapshot -> WarmShape.restoring(image, snapshot));
+        return restoring.or(() -> ImagePolicy.warmShape(image, sizes.vcpus(), sizes.memoryMib(), sizes.diskBytes()));
     }
 
     /**

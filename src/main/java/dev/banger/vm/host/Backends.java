@@ -42,6 +42,11 @@ public final class Backends {
         return newVms.choose();
     }
 
+    /** The backend and acceleration of a VM created now, when known without a test boot. */
+    public Optional<BackendChoice> known() {
+        return newVms.known();
+    }
+
     /** The backend new VMs get, when it is known without a test boot (the warm pool must not start one). */
     public Optional<Vmm> newVmBackend() {
         return newVms.known().map(choice -> byName.get(choice.backend()));

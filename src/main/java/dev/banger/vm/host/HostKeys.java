@@ -1,32 +1,22 @@
 package dev.banger.vm.host;
 
 import dev.banger.agent.GuestIdentity.HostKeyPair;
-import dev.banger.host.Command;
-import dev.banger.host.HostCommands;
 import dev.banger.vm.state.VmException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
  * The SSH host keys the daemon makes for guests, so that each is known before the guest runs:
  * pinned in {@code vm ssh}'s {@code known_hosts} with no trust on first use, and never made by a
- * guest at boot. One ed25519 pair per VM, kept in its directory ({@value #FILE}, 0600; the public
- * half beside it). Thread-safe.
+ * guest at boot. One ed25519 pair per VM, made in-process ({@link OpenSshKeys}) and kept in its
+ * directory ({@value #FILE}, 0600; the public half beside it). Thread-safe.
  */
 public final class HostKeys {
     public static final String FILE = "ssh_host_ed25519_key";
-    private static final Duration KEYGEN_TIMEOUT = Duration.ofSeconds(20);
-
-    private final HostCommands host;
-
-    public HostKeys(HostCommands host) {
-        this.host = host;
-    }
 
     /** The pair kept in {@code vmDir}, made there first when it has none. */
     public HostKeyPair of(Path vmDir) {
@@ -48,18 +38,20 @@ public final class HostKeys {
         }
     }
 
-    private HostKeyPair make(Path key) {
+    private static HostKeyPair make(Path key) {
+        OpenSshKeys.Pair pair = OpenSshKeys.ed25519();
+        Path pub = key.resolveSibling(key.getFileName() + ".pub");
         try {
-            // ssh-keygen writes the private key 0600 itself; the empty comment keeps hostnames out of it.
             Files.deleteIfExists(key);
-            Files.deleteIfExists(key.resolveSibling(key.getFileName() + ".pub"));
-            host.run(Command.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", key.toString())
-                    .withTimeout(KEYGEN_TIMEOUT));
-            Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+            Files.deleteIfExists(pub);
+            // Created 0600, so the private half is never readable by others, not even for a moment.
+            Files.writeString(Files.createFile(key, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
+                    pair.privateText(), StandardCharsets.UTF_8);
+            Files.writeString(pub, pair.publicLine() + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw VmException.failed("cannot make the SSH host key " + key + ": " + e.getMessage());
+            throw VmException.failed("cannot write the SSH host key " + key + ": " + e.getMessage());
         }
-        return read(key).orElseThrow(() -> VmException.failed("ssh-keygen left no key at " + key));
+        return new HostKeyPair(pair.privateText(), pair.publicLine());
     }
 
     /** {@code ssh-ed25519 AAAA...}: type and key, without the comment. */
