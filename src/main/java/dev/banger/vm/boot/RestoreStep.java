@@ -6,6 +6,8 @@ import dev.banger.vmm.Acceleration;
 import dev.banger.vmm.VmmInstance;
 import java.time.Duration;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The restore stage, instead of vmm-start: the backend loads the golden snapshot into a machine on
@@ -15,6 +17,7 @@ import java.util.function.Function;
  * {@link RestoreFailedException}: the caller retires the snapshot and boots cold.
  */
 final class RestoreStep implements BootStep {
+    private static final Logger LOG = LoggerFactory.getLogger(RestoreStep.class);
     private final Function<Acceleration, BootDeadlines> deadlines;
 
     RestoreStep(Function<Acceleration, BootDeadlines> deadlines) {
@@ -33,6 +36,7 @@ final class RestoreStep implements BootStep {
             // A warm machine that waited with the snapshot loaded; the work-disk stage grew its drive.
             job.instance = job.adopted;
             job.deadlines = deadlines.apply(job.acceleration());
+            LOG.info("VM {}: {} pid {} from the warm pool, {} loaded", job.name(), job.vmm.name(), job.adopted.pid(), snapshot);
             return;
         }
         try {
