@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * ({@code banger.mount=DEV:MOUNTPOINT:FSTYPE:OPTS}, see {@link KernelCommandLine}), so none may contain
  * spaces, quotes or {@code :}; the guest's {@code banger-mounts} checks the same shapes. Immutable.
  *
- * @param device     {@code /dev/...}, {@code UUID=...}, {@code LABEL=...}, or a bare tag (virtiofs, 9p, {@code banger-share})
+ * @param device     {@code /dev/...}, {@code UUID=...}, {@code LABEL=...}, or a bare tag (virtiofs, 9p,
+ *                   {@code banger-share})
  * @param mountPoint absolute, not {@code /} (that is the root disk), no {@code .} or {@code ..} segments
  * @param fsType     as for {@code mount -t}: {@code ext4}, {@code xfs}, {@code virtiofs}…
  * @param options    as for {@code mount -o}, at least one ({@code defaults})

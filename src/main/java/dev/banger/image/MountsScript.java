@@ -12,8 +12,8 @@ package dev.banger.image;
  * <p>For each word, checked for its shape first (never evaluated): the mount point is made; a
  * {@code fuse.sshfs} mount is a host directory the host attaches later over SSH, so it gets only its
  * mount point; otherwise the device ({@code LABEL=}, {@code UUID=}, {@code /dev/...}) is awaited for at
- * most {@code BANGER_MOUNT_TIMEOUT} seconds (120, the old fstab's device timeout; under emulation udev
- * takes tens of seconds), found through {@code /dev/disk/by-*} or {@code blkid} so udev need not have
+ * most {@code BANGER_MOUNT_TIMEOUT} seconds from the script's start, for all devices together (120,
+ * the old fstab's device timeout; under emulation udev takes tens of seconds), found through {@code /dev/disk/by-*} or {@code blkid} so udev need not have
  * run, and mounted with {@code mount -t FSTYPE -o OPTS}; a device tag (virtiofs and the like) is
  * mounted as it is. {@code /root}'s ext4 is then grown online to fill its disk ({@code resize2fs}, a
  * no-op once it does; what the fstab's {@code x-systemd.growfs} did), so the host copies only the small
@@ -146,9 +146,9 @@ public final class MountsScript {
                 printf '%s\\n' "${banger_uptime%%.*}"
             }
 
-            # Prints the block device for $1 (LABEL=, UUID= or /dev/...) once it exists, waiting for it.
+            # Prints the block device for $1 (LABEL=, UUID= or /dev/...) once it exists, waiting for it until
+            # $banger_deadline: one deadline for the whole run, so missing devices never add up.
             banger_device() {
-                banger_deadline=$(($(banger_now) + banger_timeout))
                 while :; do
                     case $1 in
                         LABEL=*)
@@ -204,6 +204,7 @@ public final class MountsScript {
 
             banger_mounts_main() {
                 banger_bad=0
+                banger_deadline=$(($(banger_now) + banger_timeout))
                 banger_line=
                 read -r banger_line < "$banger_cmdline_file" || true
                 banger_read_words "$banger_line"

@@ -129,6 +129,24 @@ class MountsScriptTest {
     }
 
     @Test
+    void missingDevicesShareOneDeadlineSoTheirWaitsDoNotAddUp() throws IOException {
+        Path cmdlineFile = Files.writeString(tmp.resolve("cmdline"), "banger.mount=LABEL=a:/a:ext4:defaults"
+                + " banger.mount=LABEL=b:/b:ext4:defaults banger.mount=LABEL=c:/c:ext4:defaults\n");
+        long start = System.nanoTime();
+
+        CommandResult result = HOST.exec(Command.of("dash", script.toString()).withEnv(Map.of("PATH", bin + ":/usr/sbin:/usr/bin:/sbin:/bin",
+                "BANGER_CMDLINE", cmdlineFile.toString(), "BANGER_CONFIG_DRIVE", "", "BANGER_MOUNT_PREFIX", guest.toString(),
+                "BANGER_DISK_DIR", tmp.resolve("disk").toString(), "BANGER_MOUNT_TIMEOUT", "3")).withTimeout(Duration.ofSeconds(30)));
+
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stderr().lines().filter(line -> line.contains("did not appear"))).hasSize(3);
+        // One 3 s deadline (whole seconds of uptime: at most 4 s); three of their own would take at least 6 s.
+        assertThat(took).isLessThan(Duration.ofMillis(5500));
+        assertThat(calls()).isEmpty();
+    }
+
+    @Test
     void aMountPointAlreadyMountedIsOnlyGrown() throws IOException {
         fake("mountpoint", "exit 0");
         fake("findmnt", "echo /dev/vdb");

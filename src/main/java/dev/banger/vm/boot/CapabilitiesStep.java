@@ -26,7 +26,8 @@ final class CapabilitiesStep implements BootStep {
             return;
         }
         if (job.restoring != null || job.hostKeyOnDrive) {
-            VmmStartStep.writeConfigDrive(job.runtime.get().vmDir(), machines.configDrive(job.vm, job.image, job.runtime.get(), job.hostKeyOnDrive));
+            VmmStartStep.writeConfigDrive(job.runtime.get().vmDir(),
+                    machines.configDrive(job.vm, job.image, job.runtime.get(), job.hostKeyOnDrive));
         }
         job.spec = job.restoring != null ? machines.restored(job.vm, job.image, job.runtime.get(), job.restoring)
                 : machines.spec(job.vm, job.image, job.runtime.get(), job.vmm, job.hostKeyOnDrive);
