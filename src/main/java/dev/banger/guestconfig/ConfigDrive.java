@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -64,7 +65,23 @@ public final class ConfigDrive {
      * whose sshd needs a key, and whose guest leaves its network alone.
      */
     public static byte[] hostKeyOnly(String hostPrivateKey) {
-        return drive("", java.util.Objects.requireNonNull(hostPrivateKey, "hostPrivateKey"));
+        return unaddressed(List.of(), hostPrivateKey);
+    }
+
+    /**
+     * A drive for a machine that is no VM yet (a golden snapshot's): its first line only the
+     * {@code banger.mount=} words of {@code mounts}, in order (no name or address, so its guest leaves
+     * its network alone, and mounts what every VM of its image mounts), then the host key its sshd needs.
+     *
+     * @throws GuestConfigException for a key that is not OpenSSH private-key text, or lines longer than the drive
+     */
+    public static byte[] unaddressed(List<GuestMount> mounts, String hostPrivateKey) {
+        Objects.requireNonNull(hostPrivateKey, "hostPrivateKey");
+        List<String> words = new ArrayList<>();
+        for (GuestMount mount : mounts) {
+            words.add(KernelCommandLine.MOUNT_KEY + "=" + mount.encoded());
+        }
+        return drive(String.join(" ", words), hostPrivateKey);
     }
 
     private static byte[] drive(String firstLine, String hostPrivateKey) {

@@ -5,17 +5,21 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * One filesystem the guest mounts at boot, e.g. the work disk {@code /dev/vdb} on {@code /root}
- * as ext4. Every part travels on the kernel command line ({@code banger.mount=DEV:MOUNTPOINT:FSTYPE:OPTS},
- * see {@link KernelCommandLine}), so none may contain spaces, quotes or {@code :}. Immutable.
+ * One filesystem the guest mounts at boot, e.g. the work disk {@code LABEL=banger-work} on
+ * {@code /root} as ext4, or a host directory the host attaches over SSH ({@code banger-share} on
+ * {@code /mnt/src} as {@code fuse.sshfs}, options {@code ro} or {@code rw}: the guest only makes its
+ * mount point). Every part travels on the kernel command line and the config drive
+ * ({@code banger.mount=DEV:MOUNTPOINT:FSTYPE:OPTS}, see {@link KernelCommandLine}), so none may contain
+ * spaces, quotes or {@code :}; the guest's {@code banger-mounts} checks the same shapes. Immutable.
  *
- * @param device     {@code /dev/...}, {@code UUID=...}, {@code LABEL=...}, or a bare tag (virtiofs, 9p)
+ * @param device     {@code /dev/...}, {@code UUID=...}, {@code LABEL=...}, or a bare tag (virtiofs, 9p,
+ *                   {@code banger-share})
  * @param mountPoint absolute, not {@code /} (that is the root disk), no {@code .} or {@code ..} segments
  * @param fsType     as for {@code mount -t}: {@code ext4}, {@code xfs}, {@code virtiofs}…
  * @param options    as for {@code mount -o}, at least one ({@code defaults})
  */
 public record GuestMount(String device, String mountPoint, String fsType, List<String> options) {
-    private static final Pattern DEVICE = Pattern.compile("/dev/[A-Za-z0-9_.+/-]+|UUID=[A-Fa-f0-9-]+|LABEL=[A-Za-z0-9_.-]+|[A-Za-z0-9_.-]+");
+    private static final Pattern DEVICE = Pattern.compile("/dev(/[A-Za-z0-9_.+-]+)+|UUID=[A-Fa-f0-9-]+|LABEL=[A-Za-z0-9_.-]+|[A-Za-z0-9_.-]+");
     private static final Pattern MOUNT_POINT = Pattern.compile("(/[A-Za-z0-9_.+-]+)+");
     private static final Pattern FS_TYPE = Pattern.compile("[a-z0-9][a-z0-9._]*");
     private static final Pattern OPTION = Pattern.compile("[A-Za-z0-9_.+/=-]+");

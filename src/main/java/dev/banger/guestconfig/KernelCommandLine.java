@@ -26,7 +26,11 @@ import java.util.stream.Collectors;
  *   <li>{@code banger.mount=DEV:MOUNTPOINT:FSTYPE:OPT[,OPT...]} — one argument per mount, repeated,
  *       in mount order (parents first); e.g. {@code banger.mount=/dev/vdb:/root:ext4:defaults}. The
  *       four fields never contain {@code :}, so splitting on {@code :} is exact; OPTS is the
- *       comma-separated {@code mount -o} list. Unlike the other keys, every occurrence counts.</li>
+ *       comma-separated {@code mount -o} list. Unlike the other keys, every occurrence counts; the
+ *       guest's {@code banger-mounts} (images whose manifest says {@code mountsFromConfig}) reads
+ *       them here and then from the config drive, whose word wins for its mount point. A mount of
+ *       type {@code fuse.sshfs} (e.g. {@code banger.mount=banger-share:/mnt/src:fuse.sshfs:ro}) is a
+ *       host directory the host attaches over SSH: the guest only makes its mount point.</li>
  * </ul>
  * The whole line is limited to {@link #MAX_LENGTH} bytes, the x86 kernel's {@code COMMAND_LINE_SIZE}.
  */
@@ -48,6 +52,9 @@ public final class KernelCommandLine {
      * backends can diverge.
      */
     public static final KernelCommandLine QEMU_MICROVM = new KernelCommandLine(FIRECRACKER.baseArgs);
+
+    /** The key of one mount's word, repeated once per mount. */
+    public static final String MOUNT_KEY = "banger.mount";
 
     /** Keys the kernel accepts several times, each adding something (several consoles). */
     private static final Set<String> MULTI_VALUED_KEYS = Set.of("console");
@@ -86,7 +93,7 @@ public final class KernelCommandLine {
         config.searchDomain().ifPresent(d -> args.add("banger.search=" + d));
         config.iface().ifPresent(i -> args.add("banger.iface=" + i));
         for (GuestMount mount : config.mounts()) {
-            args.add("banger.mount=" + mount.encoded());
+            args.add(MOUNT_KEY + "=" + mount.encoded());
         }
         return List.copyOf(args);
     }

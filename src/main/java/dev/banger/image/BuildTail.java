@@ -81,7 +81,7 @@ final class BuildTail {
         ImageManifest manifest = stages.call("manifest", () -> {
             ImageManifest written = new ImageManifest(build.distro(), build.request().release(), kernel.version(),
                     build.request().profile(), build.packages(), seed.fingerprint(), clock.instant(),
-                    build.inputs().bangerVersion(), true, true, true);
+                    build.inputs().bangerVersion(), true, true, true, true);
             write(out.resolve(ImageLayout.MANIFEST), written.toJson());
             return written;
         });

@@ -6,6 +6,8 @@ import java.util.List;
 /**
  * Plans the customisation stages every builder shares: sshd for root by public key only, one per-VM
  * SSH host key (from the config drive, else made at first boot; never baked in), the NIC bootstrap,
+ * the mounts the daemon sends, the work disk on {@code /root} among them ({@link MountsScript}, before
+ * sshd and opencode; the fstab has the root disk alone),
  * the identity a guest restored from a golden snapshot applies ({@link IdentityApplyScript}), the agent started as early
  * as possible, opencode on port 4096 and pinned mise for the dev profile, root's bash environment,
  * and the state to clear before sealing. Pure: it returns a {@link CustomisationPlan}, it writes
@@ -19,8 +21,8 @@ public final class GuestCustomisation {
     public static final int OPENCODE_PORT = 4096;
     /** Where the builder copies the agent binary from the runtime bundle. */
     public static final String AGENT_PATH = "/usr/local/bin/banger-agent";
-    /** The unit systemd's fstab generator makes for {@code x-systemd.growfs} on {@code /root}. */
-    static final String GROWFS_UNIT = "systemd-growfs@root.service";
+    /** The systemd unit that runs {@link MountsScript}; sshd and opencode start after it. */
+    static final String MOUNTS_UNIT = "banger-mounts.service";
     static final String SSHD_DROP_IN = "/etc/ssh/sshd_config.d/50-banger.conf";
     static final String AUTHORIZED_KEYS = "/root/.ssh/authorized_keys";
     static final String NPM_PREFIX = "/usr/local";
@@ -45,6 +47,7 @@ public final class GuestCustomisation {
         files.add(new GuestFile(NicBootstrapScript.PATH, 0755, NicBootstrapScript.text()));
         files.add(new GuestFile(HostKeysScript.PATH, 0755, HostKeysScript.text()));
         files.add(new GuestFile(IdentityApplyScript.PATH, 0755, IdentityApplyScript.text()));
+        files.add(new GuestFile(MountsScript.PATH, 0755, MountsScript.text()));
         files.add(new GuestFile("/etc/fstab", 0644, fstab()));
         files.add(new GuestFile("/etc/hostname", 0644, "banger\n"));
         files.add(new GuestFile("/etc/hosts", 0644, "127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n"));
@@ -66,11 +69,14 @@ public final class GuestCustomisation {
             files.add(unit("banger-agent.service", SystemdUnits.agent(inputs.agentPort())));
             files.add(unit("banger-net.service", SystemdUnits.net()));
             files.add(unit("banger-ssh-hostkeys.service", SystemdUnits.hostKeys()));
-            // sshd only once /root is the work disk, so nothing a user writes lands on the root disk's copy.
+            files.add(unit(MOUNTS_UNIT, SystemdUnits.mounts()));
+            // sshd only once /root is the work disk, so nothing a user writes lands on the root disk's copy;
+            // Wants, not Requires: a VM whose work disk did not mount is still reachable.
             dirs.add(new GuestDirectory("/etc/systemd/system/ssh.service.d", 0755));
-            files.add(new GuestFile("/etc/systemd/system/ssh.service.d/50-banger-work-disk.conf", 0644,
-                    "[Unit]\nAfter=root.mount " + GROWFS_UNIT + "\n"));
-            services.addAll(List.of("banger-agent.service", "banger-net.service", "banger-ssh-hostkeys.service", "ssh.service"));
+            files.add(new GuestFile("/etc/systemd/system/ssh.service.d/50-banger-mounts.conf", 0644,
+                    "[Unit]\nWants=" + MOUNTS_UNIT + "\nAfter=" + MOUNTS_UNIT + "\n"));
+            services.addAll(List.of("banger-agent.service", "banger-net.service", "banger-ssh-hostkeys.service", MOUNTS_UNIT,
+                    "ssh.service"));
             if (dev) {
                 files.add(unit("opencode.service", SystemdUnits.opencode()));
                 services.add("opencode.service");
@@ -79,7 +85,7 @@ public final class GuestCustomisation {
             dirs.add(new GuestDirectory("/etc/runit/core-services", 0755));
             files.add(new GuestFile("/etc/runit/core-services/50-banger-net.sh", 0644, RunitServices.netHook()));
             files.add(new GuestFile("/etc/runit/core-services/51-banger-ssh-hostkeys.sh", 0644, RunitServices.hostKeysHook()));
-            files.add(new GuestFile("/etc/runit/core-services/52-banger-grow-work.sh", 0644, RunitServices.growWorkHook()));
+            files.add(new GuestFile("/etc/runit/core-services/52-banger-mounts.sh", 0644, RunitServices.mountsHook()));
             dirs.add(new GuestDirectory("/etc/sv/banger-agent", 0755));
             files.add(new GuestFile("/etc/sv/banger-agent/run", 0755, RunitServices.agentRun(inputs.agentPort())));
             dirs.add(new GuestDirectory("/etc/sv/sshd", 0755));
@@ -128,19 +134,18 @@ public final class GuestCustomisation {
     }
 
     /**
-     * The root disk is always the first drive; the work disk is found by its label so that its
-     * position among the drives does not matter, and a VM still boots (without /root) if it is
-     * missing. The label appears when udev has probed the disk, which under emulation takes tens of seconds.
-     * The host makes the disk as large as the VM asks but copies only the small seed's file system;
-     * {@code x-systemd.growfs} has systemd grow it online to fill the disk at every boot (a no-op
-     * once it does), so neither create nor a disk grow costs the host per-size work.
+     * The root disk alone: it is always the first drive. The work disk is not here: the daemon sends
+     * its mount ({@code banger.mount=LABEL=banger-work:/root:ext4:defaults}) and {@link MountsScript}
+     * mounts it by its label, waits for it a while (under emulation udev takes tens of seconds), lets
+     * the VM boot without it when it never appears, and grows its file system online to fill the disk
+     * (the host copies only the small seed, whatever size the VM asks for).
      */
     static String fstab() {
         return """
-                # banger: the VM's root disk, and its persistent work disk at /root.
-                /dev/vda            /      ext4  defaults                                     0 1
-                LABEL=%s  /root  ext4  defaults,nofail,x-systemd.growfs,x-systemd.device-timeout=120s  0 2
-                """.formatted(WorkSeeds.LABEL);
+                # banger: the VM's root disk. The work disk's /root and any shared directory come from the
+                # VM's configuration (banger.mount= words, mounted by %s).
+                /dev/vda  /  ext4  defaults  0 1
+                """.formatted(MountsScript.PATH);
     }
 
     static String sshdDropIn() {

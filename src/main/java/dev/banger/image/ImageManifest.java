@@ -37,6 +37,11 @@ import java.util.regex.Pattern;
  *                            {@link IdentityApplyScript}, and the SSH host key comes from the config
  *                            drive ({@link HostKeysScript}); only such images are snapshotted and
  *                            restored (absent in older manifests: false)
+ * @param mountsFromConfig    whether the guest mounts its file systems, the work disk on {@code /root}
+ *                            included, from the {@code banger.mount=} words of its kernel command line
+ *                            and config drive ({@link MountsScript}) rather than from a {@code /root}
+ *                            line in its fstab, so the daemon must send the work disk's mount (absent
+ *                            in older manifests: false; their fstab mounts {@code /root})
  */
 public record ImageManifest(
         Distro distro,
@@ -49,7 +54,8 @@ public record ImageManifest(
         String bangerVersion,
         Boolean workDiskGrowsInGuest,
         Boolean guestConfigDrive,
-        Boolean identityOverAgent) {
+        Boolean identityOverAgent,
+        Boolean mountsFromConfig) {
     private static final Pattern WORD = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+~-]*");
     private static final Pattern FINGERPRINT = Pattern.compile(Pattern.quote(TreeFingerprint.PREFIX) + "[0-9a-f]{64}");
     private static final Pattern PACKAGE = Pattern.compile("[a-z0-9][a-z0-9+.-]*");
@@ -91,13 +97,22 @@ public record ImageManifest(
         workDiskGrowsInGuest = Boolean.TRUE.equals(workDiskGrowsInGuest);
         guestConfigDrive = Boolean.TRUE.equals(guestConfigDrive);
         identityOverAgent = Boolean.TRUE.equals(identityOverAgent);
+        mountsFromConfig = Boolean.TRUE.equals(mountsFromConfig);
+    }
+
+    /** A manifest of an image whose fstab mounts {@code /root}, as images built before {@link MountsScript} had. */
+    public ImageManifest(Distro distro, String release, String kernelVersion, Profile profile, List<String> packages,
+            String workSeedFingerprint, Instant builtAt, String bangerVersion, Boolean workDiskGrowsInGuest, Boolean guestConfigDrive,
+            Boolean identityOverAgent) {
+        this(distro, release, kernelVersion, profile, packages, workSeedFingerprint, builtAt, bangerVersion, workDiskGrowsInGuest,
+                guestConfigDrive, identityOverAgent, false);
     }
 
     /** A manifest of an image that cannot take an identity over its agent, as images built before it could. */
     public ImageManifest(Distro distro, String release, String kernelVersion, Profile profile, List<String> packages,
             String workSeedFingerprint, Instant builtAt, String bangerVersion, Boolean workDiskGrowsInGuest, Boolean guestConfigDrive) {
         this(distro, release, kernelVersion, profile, packages, workSeedFingerprint, builtAt, bangerVersion, workDiskGrowsInGuest,
-                guestConfigDrive, false);
+                guestConfigDrive, false, false);
     }
 
     private static void checkWord(String field, String value, List<String> problems) {

@@ -36,14 +36,16 @@ final class RunitServices {
                 """.formatted(HostKeysScript.PATH);
     }
 
-    /** runit's counterpart of {@code x-systemd.growfs}: the fstab mounts have run by now. */
-    static String growWorkHook() {
+    /**
+     * The mounts the VM's configuration lists, the work disk on {@code /root} among them, grown to
+     * its disk ({@link MountsScript}): in stage 1, after Void's own {@code 03-filesystems} made the
+     * root writable and udev settled, so before runit starts sshd and opencode in stage 2.
+     */
+    static String mountsHook() {
         return """
-                # banger: grow /root's file system online to fill its disk (sourced by /etc/runit/1).
-                if mountpoint -q /root; then
-                    resize2fs "$(findmnt -n -o SOURCE /root)" >/dev/null 2>&1 || echo "banger: growing /root failed" >&2
-                fi
-                """;
+                # banger: this VM's mounts from its kernel command line and config drive (sourced by /etc/runit/1).
+                %s || echo "banger: some mounts failed; see the messages above" >&2
+                """.formatted(MountsScript.PATH);
     }
 
     static String agentRun(int port) {

@@ -65,11 +65,37 @@ final class SystemdUnits {
                 """.formatted(HostKeysScript.PATH);
     }
 
+    /**
+     * The mounts the VM's configuration lists, the work disk on {@code /root} among them, as early as
+     * an fstab mount would be (before {@code local-fs.target}) once the root file system is writable.
+     * It waits for a missing device at most two minutes, then lets the boot go on without it.
+     */
+    static String mounts() {
+        return """
+                [Unit]
+                Description=banger guest mounts from the kernel command line and the config drive
+                DefaultDependencies=no
+                After=systemd-remount-fs.service
+                Before=local-fs.target ssh.service opencode.service shutdown.target
+                Conflicts=shutdown.target
+
+                [Service]
+                Type=oneshot
+                RemainAfterExit=yes
+                ExecStart=%s
+                TimeoutStartSec=180
+
+                [Install]
+                WantedBy=local-fs.target
+                """.formatted(MountsScript.PATH);
+    }
+
     static String opencode() {
         return """
                 [Unit]
                 Description=opencode server on port %d
-                After=network.target banger-net.service
+                After=network.target banger-net.service %s
+                Wants=%s
 
                 [Service]
                 Environment=HOME=/root
@@ -81,6 +107,7 @@ final class SystemdUnits {
 
                 [Install]
                 WantedBy=multi-user.target
-                """.formatted(GuestCustomisation.OPENCODE_PORT, GuestCustomisation.ROOT_PATH, GuestCustomisation.OPENCODE_PORT);
+                """.formatted(GuestCustomisation.OPENCODE_PORT, GuestCustomisation.MOUNTS_UNIT, GuestCustomisation.MOUNTS_UNIT,
+                GuestCustomisation.ROOT_PATH, GuestCustomisation.OPENCODE_PORT);
     }
 }

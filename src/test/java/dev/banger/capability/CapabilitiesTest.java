@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.banger.guestconfig.GuestConfig;
 import dev.banger.guestconfig.GuestConfigBuilder;
+import dev.banger.guestconfig.KernelCommandLine;
 import dev.banger.host.disk.DiskFormat;
+import dev.banger.image.WorkSeeds;
 import dev.banger.vmm.MachineSpec;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -61,14 +63,30 @@ class CapabilitiesTest {
     }
 
     @Test
-    void workDiskIsTheWritableRawDriveAfterTheRootAndAddsNoMount() {
+    void workDiskIsTheWritableRawDriveAndAnOlderImageGetsNoMountWord() {
         MachineDevices devices = new MachineDevices();
 
         GuestConfig config = contribute(new WorkDiskCapability(), devices);
 
         assertThat(devices.drives()).containsExactly(
                 new MachineSpec.Drive("work", Path.of("/state/vms/dev1/work.ext4"), DiskFormat.RAW, false));
-        assertThat(config.mounts()).isEmpty();
+        assertThat(config.mounts()).as("its fstab mounts /root").isEmpty();
+        assertThat(KernelCommandLine.guestArgs(config)).noneMatch(arg -> arg.startsWith("banger.mount="));
+    }
+
+    @Test
+    void anImageThatMountsFromItsConfigIsToldToMountTheWorkDiskOnRootByLabel() {
+        VmContext vm = new VmContext(VM.name(), VM.ip(), VM.prefix(), VM.vmDir(), VM.workDisk(), true);
+        MachineDevices devices = new MachineDevices();
+        GuestConfigBuilder guest = GuestConfig.builder().hostname("dev1");
+
+        new WorkDiskCapability().contribute(vm, devices, guest.from("work-disk"));
+
+        GuestConfig config = guest.build();
+        assertThat(devices.drives()).extracting(MachineSpec.Drive::id).containsExactly("work");
+        assertThat(config.mounts()).containsExactly(WorkDiskCapability.MOUNT);
+        assertThat(KernelCommandLine.guestArgs(config)).contains("banger.mount=LABEL=banger-work:/root:ext4:defaults");
+        assertThat(WorkDiskCapability.LABEL).as("the label the image's work seed is made with").isEqualTo(WorkSeeds.LABEL);
     }
 
     @Test

@@ -53,6 +53,20 @@ class ConfigDriveTest {
     }
 
     @Test
+    void anUnaddressedDriveCarriesOnlyTheMountsThenTheHostKey() throws IOException {
+        String key = hostKey();
+        GuestMount work = GuestMount.withDefaults("LABEL=banger-work", "/root", "ext4");
+
+        String[] lines = text(ConfigDrive.unaddressed(java.util.List.of(work), key)).split("\n", -1);
+
+        assertThat(lines).hasSize(3);
+        assertThat(lines[0]).isEqualTo("banger.mount=LABEL=banger-work:/root:ext4:defaults");
+        assertThat(lines[1]).startsWith(ConfigDrive.HOST_KEY_WORD + "=");
+        assertThat(text(ConfigDrive.unaddressed(java.util.List.of(), key))).isEqualTo(text(ConfigDrive.hostKeyOnly(key)))
+                .startsWith("\n" + ConfigDrive.HOST_KEY_WORD + "=");
+    }
+
+    @Test
     void aMacTheGuestCouldNotSetIsRefused() {
         GuestConfig config = GuestConfig.builder().hostname("dev1").build();
 

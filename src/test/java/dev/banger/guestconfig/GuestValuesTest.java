@@ -39,6 +39,15 @@ class GuestValuesTest {
     }
 
     @Test
+    void aHostDirectorySharedOverSshIsATaggedFuseMount() {
+        GuestMount share = new GuestMount("banger-share", "/mnt/src", "fuse.sshfs", List.of("ro"));
+
+        assertThat(share.encoded()).isEqualTo("banger-share:/mnt/src:fuse.sshfs:ro");
+        assertThat(new GuestMount("banger-share", "/mnt/out", "fuse.sshfs", List.of("rw")).encoded())
+                .isEqualTo("banger-share:/mnt/out:fuse.sshfs:rw");
+    }
+
+    @Test
     void mountPointsMustBeAbsoluteWithoutSpacesOrDotDot() {
         for (String bad : List.of("root", "/", "/root/", "/my root", "/root/../etc", "/root/./x", "//root", "/root:x", "/root\n")) {
             assertThatThrownBy(() -> GuestMount.withDefaults("/dev/vdb", bad, "ext4")).as(bad)
@@ -50,6 +59,9 @@ class GuestValuesTest {
     void mountDevicesTypesAndOptionsMustBeSingleColonFreeWords() {
         assertThatThrownBy(() -> GuestMount.withDefaults("/dev/../etc/passwd", "/root", "ext4")).isInstanceOf(GuestConfigException.class);
         assertThatThrownBy(() -> GuestMount.withDefaults("/dev/vd b", "/root", "ext4")).isInstanceOf(GuestConfigException.class);
+        // The guest's banger-mounts refuses these shapes too.
+        assertThatThrownBy(() -> GuestMount.withDefaults("/dev/vdb/", "/root", "ext4")).isInstanceOf(GuestConfigException.class);
+        assertThatThrownBy(() -> GuestMount.withDefaults("/dev//vdb", "/root", "ext4")).isInstanceOf(GuestConfigException.class);
         assertThatThrownBy(() -> GuestMount.withDefaults("host:/export", "/root", "nfs")).isInstanceOf(GuestConfigException.class);
         assertThatThrownBy(() -> GuestMount.withDefaults("/dev/vdb", "/root", "Ext 4")).isInstanceOf(GuestConfigException.class);
         assertThatThrownBy(() -> new GuestMount("/dev/vdb", "/root", "ext4", List.of())).isInstanceOf(GuestConfigException.class);

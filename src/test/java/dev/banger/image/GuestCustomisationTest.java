@@ -133,16 +133,28 @@ class GuestCustomisationTest {
     }
 
     @Test
-    void theGuestGrowsRootToFillItsDiskAtBootAndSshdWaitsForIt() {
-        CustomisationPlan debian = plan(Distro.DEBIAN, Profile.MINIMAL);
-        assertThat(debian.file("/etc/fstab").orElseThrow().content())
-                .containsPattern("LABEL=banger-work +/root +ext4 +\\S*x-systemd\\.growfs");
-        assertThat(debian.file("/etc/systemd/system/ssh.service.d/50-banger-work-disk.conf").orElseThrow().content())
-                .contains("After=root.mount systemd-growfs@root.service");
+    void theFstabHasOnlyTheRootDiskAndTheMountsScriptMountsRootBeforeSshdAndOpencode() {
+        CustomisationPlan debian = plan(Distro.DEBIAN, Profile.DEV);
+        String fstab = debian.file("/etc/fstab").orElseThrow().content();
+        assertThat(fstab.lines().filter(line -> !line.startsWith("#"))).containsExactly("/dev/vda  /  ext4  defaults  0 1");
+        assertThat(debian.file(MountsScript.PATH).orElseThrow()).isEqualTo(new GuestFile(MountsScript.PATH, 0755, MountsScript.text()));
+        assertThat(debian.file("/etc/systemd/system/banger-mounts.service").orElseThrow().content())
+                .contains("ExecStart=" + MountsScript.PATH, "Before=local-fs.target ssh.service opencode.service",
+                        "WantedBy=local-fs.target");
+        assertThat(debian.file("/etc/systemd/system/ssh.service.d/50-banger-mounts.conf").orElseThrow().content())
+                .isEqualTo("[Unit]\nWants=banger-mounts.service\nAfter=banger-mounts.service\n");
+        assertThat(debian.file("/etc/systemd/system/opencode.service").orElseThrow().content())
+                .contains("After=network.target banger-net.service banger-mounts.service\nWants=banger-mounts.service\n");
+        assertThat(debian.enableServices()).contains("banger-mounts.service");
+        assertThat(debian.files()).noneMatch(f -> f.content().contains("x-systemd") || f.content().contains("root.mount"));
 
         CustomisationPlan voidPlan = plan(Distro.VOID, Profile.MINIMAL);
-        assertThat(voidPlan.file("/etc/runit/core-services/52-banger-grow-work.sh").orElseThrow().content())
-                .contains("resize2fs \"$(findmnt -n -o SOURCE /root)\"");
+        assertThat(voidPlan.file("/etc/fstab").orElseThrow().content()).isEqualTo(fstab);
+        assertThat(voidPlan.file(MountsScript.PATH)).isPresent();
+        // Stage 1 sources it after Void's 03-filesystems, before runit starts sshd in stage 2.
+        assertThat(voidPlan.file("/etc/runit/core-services/52-banger-mounts.sh").orElseThrow().content())
+                .contains(MountsScript.PATH + " || echo");
+        assertThat(voidPlan.files()).noneMatch(f -> f.path().contains("grow-work"));
     }
 
     @Test

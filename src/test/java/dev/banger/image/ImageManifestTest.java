@@ -12,7 +12,7 @@ class ImageManifestTest {
 
     private static ImageManifest sample() {
         return new ImageManifest(Distro.DEBIAN, "bookworm", "6.1.0-28-cloud-amd64", Profile.DEV,
-                List.of("git", "curl", "build-essential"), SUM, Instant.parse("2026-11-23T10:15:30Z"), "0.1.0-SNAPSHOT", true, true, true);
+                List.of("git", "curl", "build-essential"), SUM, Instant.parse("2026-11-23T10:15:30Z"), "0.1.0-SNAPSHOT", true, true, true, true);
     }
 
     /** {@link #sample()} as the builders made it before images could take an identity over the agent. */
@@ -52,14 +52,15 @@ class ImageManifestTest {
 
         assertThat(read).isEqualTo(beforeIdentity());
         assertThat(read.identityOverAgent()).isFalse();
-        assertThat(read.toJson()).isEqualTo(stored.replace("\"guestConfigDrive\" : true", "\"guestConfigDrive\" : true,\n  \"identityOverAgent\" : false"));
+        assertThat(read.toJson()).isEqualTo(stored.replace("\"guestConfigDrive\" : true",
+                "\"guestConfigDrive\" : true,\n  \"identityOverAgent\" : false,\n  \"mountsFromConfig\" : false"));
     }
 
     @Test
     void aManifestOfAnImageThatTakesItsIdentityOverTheAgentSaysSoAndReadsBack() {
         String json = sample().toJson();
 
-        assertThat(json).endsWith("\"guestConfigDrive\" : true,\n  \"identityOverAgent\" : true\n}");
+        assertThat(json).endsWith("\"guestConfigDrive\" : true,\n  \"identityOverAgent\" : true,\n  \"mountsFromConfig\" : true\n}");
         assertThat(ImageManifest.fromJson(json, "manifest.json").identityOverAgent()).isTrue();
         assertThat(ImageManifest.fromJson(json.replace("\"identityOverAgent\" : true", "\"identityOverAgent\" : null"), "manifest.json")
                 .identityOverAgent()).isFalse();
@@ -67,7 +68,7 @@ class ImageManifestTest {
 
     @Test
     void aManifestFromBeforeInGuestGrowingSaysTheHostGrowsTheWorkDisk() {
-        String older = beforeIdentity().toJson().replace(",\n  \"identityOverAgent\" : false", "")
+        String older = beforeIdentity().toJson().replace(",\n  \"identityOverAgent\" : false,\n  \"mountsFromConfig\" : false", "")
                 .replace(",\n  \"workDiskGrowsInGuest\" : true", "");
         assertThat(older).doesNotContain("workDiskGrowsInGuest");
 
@@ -76,12 +77,21 @@ class ImageManifestTest {
 
     @Test
     void aManifestFromBeforeConfigDrivesKeepsItsImageOutOfTheWarmPool() {
-        String older = beforeIdentity().toJson().replace(",\n  \"identityOverAgent\" : false", "")
+        String older = beforeIdentity().toJson().replace(",\n  \"identityOverAgent\" : false,\n  \"mountsFromConfig\" : false", "")
                 .replace(",\n  \"guestConfigDrive\" : true", "");
         assertThat(older).doesNotContain("guestConfigDrive");
 
         assertThat(ImageManifest.fromJson(older, "manifest.json").guestConfigDrive()).isFalse();
         assertThat(sample().guestConfigDrive()).isTrue();
+    }
+
+    @Test
+    void anImageBuiltBeforeMountsCameFromTheConfigMountsRootFromItsFstab() {
+        String older = sample().toJson().replace(",\n  \"mountsFromConfig\" : true", "");
+        assertThat(older).doesNotContain("mountsFromConfig").contains("\"identityOverAgent\" : true");
+
+        assertThat(ImageManifest.fromJson(older, "manifest.json").mountsFromConfig()).isFalse();
+        assertThat(ImageManifest.fromJson(sample().toJson(), "manifest.json").mountsFromConfig()).isTrue();
     }
 
     @Test

@@ -80,7 +80,7 @@ public final class VmFixture implements AutoCloseable {
         network.answer(List.of("ip", "-j", "-d", "addr", "show"), 0, "[]", "");
         this.image = store.images().insert(makeImage(dir.resolve("images").resolve(IMAGE)));
         String devManifest = new ImageManifest(Distro.DEBIAN, "bookworm", "6.1.0", Profile.DEV, List.of("git"),
-                "sha256:" + "ab".repeat(32), Instant.parse("2026-11-23T10:00:00Z"), "0.1.0", true, true, true).toJson();
+                "sha256:" + "ab".repeat(32), Instant.parse("2026-11-23T10:00:00Z"), "0.1.0", true, true, true, true).toJson();
         store.images().insert(new Image(DEV_IMAGE, "debian", image.kernel(), null, null, image.rootfs(), image.workSeed(),
                 devManifest, null, ImageStatus.READY, image.createdAt(), false, false));
         listenSsh("127.77.0.2");

@@ -13,6 +13,7 @@ import dev.banger.vm.host.HostKeys;
 import dev.banger.vm.snapshot.GoldenSnapshots;
 import dev.banger.vmm.MachineSpec;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,6 +78,10 @@ class VmRestoreTest {
             assertThat(Files.getPosixFilePermissions(saved.resolve("state"))).hasToString("[OWNER_READ, OWNER_WRITE]");
             assertThat(Files.getPosixFilePermissions(saved.resolve("root.img"))).hasToString("[OWNER_READ]");
             assertThat(Files.getPosixFilePermissions(saved.resolve("work.ext4"))).hasToString("[OWNER_READ]");
+            // The golden guest is told only to mount its work disk on /root, which it must have before it is saved.
+            String firstLine = new String(Files.readAllBytes(saved.resolve("config.img")), StandardCharsets.UTF_8).lines().findFirst()
+                    .orElseThrow();
+            assertThat(firstLine).isEqualTo("banger.mount=LABEL=banger-work:/root:ext4:defaults");
         }
         assertThat(fx.ran(List.of("ip", "link", "set", "dev", golden.nic().tap(), "nomaster"))).hasSize(1);
         assertThat(fx.stateDir.resolve("warm")).isEmptyDirectory();

@@ -95,7 +95,8 @@ class VmServiceTest {
         assertThat(spec.drives()).extracting(MachineSpec.Drive::id).containsExactly("root", "work");
         assertThat(spec.drives()).extracting(MachineSpec.Drive::path)
                 .containsExactly(fx.vmDir("dev1").resolve("root.img"), fx.vmDir("dev1").resolve("work.ext4"));
-        assertThat(spec.bootArgs()).contains("banger.hostname=dev1").contains("127.77.0.2/24");
+        assertThat(spec.bootArgs()).contains("banger.hostname=dev1").contains("127.77.0.2/24")
+                .as("an image without mountsFromConfig mounts /root from its fstab").doesNotContain("banger.mount=");
         assertThat(fx.vmDir("dev1").resolve("root.img")).isRegularFile();
         assertThat(new Ext4Tool(fx.real).sizeOf(fx.vmDir("dev1").resolve("work.ext4"))).isEqualTo(GIB);
         assertThat(service.inspector(() -> "KEY").ssh("dev1").knownHosts())

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class WarmMachinesTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final long GIB = 1L << 30;
+    /** The dev image mounts from its config: each VM is told its work disk's mount on its config drive and command line. */
+    private static final String WORK_MOUNT = "LABEL=banger-work:/root:ext4:defaults";
 
     @TempDir
     Path dir;
@@ -91,7 +93,7 @@ class WarmMachinesTest {
         byte[] drive = Files.readAllBytes(vmDir.resolve(WarmMachines.CONFIG_FILE));
         assertThat(drive).hasSize(ConfigDrive.SIZE);
         String line = new String(drive, StandardCharsets.UTF_8).lines().findFirst().orElseThrow();
-        assertThat(line.split(" ")).contains("banger.hostname=dev1", "banger.ip=127.77.0.2/24",
+        assertThat(line.split(" ")).contains("banger.hostname=dev1", "banger.ip=127.77.0.2/24", "banger.mount=" + WORK_MOUNT,
                 "banger.mac=" + fx.store.vms().get("dev1").network().mac());
     }
 
@@ -111,7 +113,7 @@ class WarmMachinesTest {
         assertThat(restarted.name()).isEqualTo("dev1");
         assertThat(restarted.drives()).extracting(MachineSpec.Drive::path).containsExactly(fx.vmDir("dev1").resolve("root.qcow2"),
                 fx.vmDir("dev1").resolve("work.qcow2"), fx.vmDir("dev1").resolve("config.img"));
-        assertThat(restarted.bootArgs()).contains("banger.hostname=dev1");
+        assertThat(restarted.bootArgs()).contains("banger.hostname=dev1", "banger.mount=" + WORK_MOUNT);
         // The guest takes the SSH host key the daemon made for the VM from its config drive, at every boot.
         String[] lines = new String(Files.readAllBytes(fx.vmDir("dev1").resolve("config.img")), StandardCharsets.UTF_8).split("\n");
         String key = new String(Base64.getDecoder().decode(lines[1].substring("banger.host_key_ed25519=".length())),

@@ -26,7 +26,8 @@ final class CapabilitiesStep implements BootStep {
             return; // the vmm-start stage writes a booting warm machine's drive
         }
         if (job.restoring != null || job.hostKeyOnDrive) {
-            VmmStartStep.writeConfigDrive(job.runtime.get().vmDir(), machines.configDrive(job.vm, job.runtime.get(), job.hostKeyOnDrive));
+            VmmStartStep.writeConfigDrive(job.runtime.get().vmDir(),
+                    machines.configDrive(job.vm, job.image, job.runtime.get(), job.hostKeyOnDrive));
         }
         if (job.adopted != null) {
             return;

@@ -78,7 +78,7 @@ final class IdentityStep implements BootStep {
     }
 
     private GuestIdentity identity(BootJob job) {
-        GuestConfig guest = machines.guestConfig(job.vm, job.runtime.get());
+        GuestConfig guest = machines.guestConfig(job.vm, job.image, job.runtime.get());
         String address = guest.address().map(Object::toString)
                 .orElseThrow(() -> VmException.failed("VM '" + job.name() + "' has no address to give its restored guest"));
         String gateway = guest.gateway().map(Inet4Address::getHostAddress)

@@ -57,6 +57,14 @@ public final class Machines {
         return ImageManifest.of(image).map(ImageManifest::identityOverAgent).orElse(false);
     }
 
+    /**
+     * Whether the image's guests mount what their configuration lists ({@code banger.mount=} words),
+     * the work disk on {@code /root} included, rather than {@code /root} from their fstab.
+     */
+    public static boolean mountsFromConfig(Image image) {
+        return ImageManifest.of(image).map(ImageManifest::mountsFromConfig).orElse(false);
+    }
+
     public VmContext context(Vm vm, VmRuntime runtime) {
         return new VmContext(vm.name(), vm.network().ip(), prefixLength, runtime.vmDir(), runtime.workDisk());
     }
@@ -96,7 +104,7 @@ public final class Machines {
     public MachineSpec spec(Vm vm, Image image, VmRuntime runtime, Vmm vmm, boolean withConfigDrive) {
         MachineDevices devices = new MachineDevices();
         devices.drive(new MachineSpec.Drive("root", runtime.rootDisk().path(), runtime.rootDisk().format(), false));
-        GuestConfig guest = contribute(vm, runtime, devices);
+        GuestConfig guest = contribute(vm, image, runtime, devices);
         if (withConfigDrive) {
             devices.drive(configDrive(runtime.vmDir()));
         }
@@ -159,8 +167,17 @@ public final class Machines {
     }
 
     /** What the capabilities tell this VM's guest: hostname, address, gateway, resolvers, mounts. */
-    public GuestConfig guestConfig(Vm vm, VmRuntime runtime) {
-        return contribute(vm, runtime, new MachineDevices());
+    public GuestConfig guestConfig(Vm vm, Image image, VmRuntime runtime) {
+        return contribute(vm, image, runtime, new MachineDevices());
+    }
+
+    /**
+     * The config drive of a machine made before any VM (a golden snapshot's): no VM's settings, so
+     * its guest leaves its network alone; the work disk's mount when the image's guests mount it from
+     * their configuration; and {@code hostPrivateKey}, so sshd starts without the guest making keys.
+     */
+    public static byte[] unaddressedConfigDrive(Image image, String hostPrivateKey) {
+        return ConfigDrive.unaddressed(mountsFromConfig(image) ? List.of(WorkDiskCapability.MOUNT) : List.of(), hostPrivateKey);
     }
 
     private static MachineSpec.Drive configDrive(Path vmDir) {
@@ -171,13 +188,14 @@ public final class Machines {
      * The VM's {@link ConfigDrive}: what a warm machine's guest reads instead of the kernel command
      * line it was started with, and, {@code withHostKey}, the SSH host key made for the VM.
      */
-    public byte[] configDrive(Vm vm, VmRuntime runtime, boolean withHostKey) {
+    public byte[] configDrive(Vm vm, Image image, VmRuntime runtime, boolean withHostKey) {
         String key = withHostKey ? keys.of(runtime.vmDir()).privateKey() : null;
-        return ConfigDrive.content(contribute(vm, runtime, new MachineDevices()), vm.network().mac(), key);
+        return ConfigDrive.content(contribute(vm, image, runtime, new MachineDevices()), vm.network().mac(), key);
     }
 
-    private GuestConfig contribute(Vm vm, VmRuntime runtime, MachineDevices devices) {
-        VmContext context = context(vm, runtime);
+    private GuestConfig contribute(Vm vm, Image image, VmRuntime runtime, MachineDevices devices) {
+        VmContext context = new VmContext(vm.name(), vm.network().ip(), prefixLength, runtime.vmDir(), runtime.workDisk(),
+                mountsFromConfig(image));
         GuestConfigBuilder guest = GuestConfig.builder();
         for (Capability capability : capabilities) {
             capability.contribute(context, devices, guest.from(capability.name()));

@@ -31,7 +31,7 @@ final class VmmStartStep implements BootStep {
     @Override
     public void run(BootJob job) {
         if (job.adopted != null) {
-            writeConfigDrive(job.runtime.get().vmDir(), machines.configDrive(job.vm, job.runtime.get(), job.hostKeyOnDrive));
+            writeConfigDrive(job.runtime.get().vmDir(), machines.configDrive(job.vm, job.image, job.runtime.get(), job.hostKeyOnDrive));
             LOG.info("VM {}: {} pid {} from the warm pool", job.name(), job.vmm.name(), job.adopted.pid());
             job.instance = job.adopted;
             return;

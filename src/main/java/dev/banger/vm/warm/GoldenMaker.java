@@ -1,6 +1,5 @@
 package dev.banger.vm.warm;
 
-import dev.banger.guestconfig.ConfigDrive;
 import dev.banger.host.disk.CloneStrategy;
 import dev.banger.host.disk.ClonedDisk;
 import dev.banger.host.disk.DiskFormat;
@@ -171,11 +170,12 @@ public final class GoldenMaker {
         ClonedDisk rootDisk = disks.clone(strategy, image.rootfs(), machine.dir.resolve(VmFiles.rootDiskName(machine.format)), 0);
         ClonedDisk workDisk = disks.clone(strategy, image.workSeed(), machine.dir.resolve(VmFiles.workDiskName(machine.format)),
                 diskBytes);
-        // No VM's settings; a throwaway host key so sshd starts without the guest making keys. Every
-        // restored guest gets its own key before anyone can connect.
+        // No VM's settings (the work disk's mount, for images whose guests mount it from their config);
+        // a throwaway host key so sshd starts without the guest making keys. Every restored guest gets
+        // its own key before anyone can connect.
         Path config = machine.dir.resolve(Machines.CONFIG_FILE);
         try {
-            Files.write(config, ConfigDrive.hostKeyOnly(keys.of(machine.dir).privateKey()));
+            Files.write(config, Machines.unaddressedConfigDrive(image, keys.of(machine.dir).privateKey()));
         } catch (IOException e) {
             throw VmException.failed("cannot make the config drive " + config + ": " + e.getMessage());
         }
