@@ -114,4 +114,35 @@ class PortForwardingNetnsTest {
         assertThat(fetch("172.30.0.1:18080")).contains("hello-from-guest");
         forwarding.remove("dev1");
     }
+
+    @Test
+    void aGuestCannotReachTheHostsLoopbackThroughTheBridgeThoughRouteLocalnetIsOn() throws Exception {
+        forwarding.install("dev1", GUEST_IP, List.of(PortForward.loopback(18080, 8080)));
+        Process secret = new ProcessBuilder("ip", "netns", "exec", ns.namespace(), "socat", "TCP-LISTEN:9999,bind=127.0.0.1,reuseaddr,fork",
+                "SYSTEM:echo host-secret").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            Deadline.after(WAIT).awaitOrThrow(() -> fetch("127.0.0.1:9999").contains("host-secret"), Duration.ofMillis(50),
+                    () -> new IllegalStateException("the host namespace's loopback listener never answered"));
+            // A hostile guest sends to 127.0.0.1 through the bridge instead of its own loopback.
+            guest.run("sysctl", "-q", "-w", "net/ipv4/conf/eth0/route_localnet=1");
+            guest.run("ip", "route", "add", "127.0.0.1/32", "via", "172.30.0.1", "dev", "eth0", "table", "100", "onlink");
+            guest.run("ip", "rule", "add", "pref", "10", "to", "127.0.0.1", "lookup", "100");
+            guest.run("ip", "rule", "del", "pref", "0");
+            guest.run("ip", "rule", "add", "pref", "20", "lookup", "local");
+
+            assertThat(fromGuest("127.0.0.1:9999")).as("with the guard").doesNotContain("host-secret");
+
+            ns.run("nft", "delete", "table", "ip", "banger-localnet-" + BRIDGE);
+            assertThat(fromGuest("127.0.0.1:9999")).as("without the guard, what route_localnet alone lets through")
+                    .contains("host-secret");
+        } finally {
+            secret.destroyForcibly();
+        }
+    }
+
+    private String fromGuest(String address) {
+        CommandResult result = host.exec(Command.of("ip", "netns", "exec", guest.namespace(), "socat", "-T", "2", "-",
+                "TCP:" + address + ",connect-timeout=2").withTimeout(Duration.ofSeconds(10)));
+        return result.stdout();
+    }
 }
