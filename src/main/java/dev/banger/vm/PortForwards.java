@@ -109,7 +109,8 @@ public final class PortForwards {
 
     /**
      * After the start-up reconcile: running VMs get their forwards back (as they were: a daemon
-     * restart must not refuse what a VM holds), stopped ones lose any left in the firewall.
+     * restart must not refuse what a VM holds), stopped ones lose any left in the firewall, and a
+     * localnet guard no table needs any more goes.
      */
     void reconcile(List<String> changes) {
         for (Vm vm : lifecycle.list()) {
@@ -128,6 +129,7 @@ public final class PortForwards {
                         + "); restart it with 'banger vm restart " + vm.name() + "'");
             }
         }
+        forwarder.removeGuardIfUnused();
     }
 
     /** What {@code vm show} lists. */

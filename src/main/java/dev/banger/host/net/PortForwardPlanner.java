@@ -26,8 +26,8 @@ import java.util.regex.Pattern;
  * non-loopback device. The same switch would let a guest reach the host's loopback services by
  * sending to 127.0.0.1 through the bridge, so first a guard table ({@code ip
  * banger-localnet-<bridge>}) drops packets arriving on the bridge from or to 127.0.0.0/8 before
- * NAT (the masqueraded answers still carry the bridge address then). Guard and switch stay while
- * the bridge does, like {@code ip_forward}.
+ * NAT (the masqueraded answers still carry the bridge address then). Guard and switch go again
+ * once no VM's table is left ({@link #removeGuard}: the switch first).
  */
 public final class PortForwardPlanner {
     public static final String TABLE_PREFIX = NetworkPlanner.NFT_TABLE_PREFIX + "ports-";
@@ -67,7 +67,7 @@ public final class PortForwardPlanner {
         }
         NetworkPlan plan = NetworkPlan.EMPTY;
         if (forwards.stream().anyMatch(PortForward::reachesLoopback)) {
-            plan = NetworkPlan.of(nft(guardScript()), cmd("sysctl", "-q", "-w", "net/ipv4/conf/" + bridge + "/route_localnet=1"));
+            plan = NetworkPlan.of(nft(guardScript()), routeLocalnet(true));
         }
         return plan.then(NetworkPlan.of(nft(script(vm, ip, forwards))));
     }
@@ -121,6 +121,30 @@ public final class PortForwardPlanner {
                 + "\t\tip daddr " + ip + " ct status dnat ip saddr { 127.0.0.0/8, " + subnet + " } masquerade" + comment + "\n"
                 + "\t}\n"
                 + "}\n";
+    }
+
+    /** Turns the bridge's route_localnet on or off ({@code /} separators: an interface name may hold a dot). */
+    public Command routeLocalnet(boolean on) {
+        return cmd("sysctl", "-q", "-w", "net/ipv4/conf/" + bridge + "/route_localnet=" + (on ? 1 : 0));
+    }
+
+    /** What leaves with the last VM's table: route_localnet off, then the guard it needed. */
+    public NetworkPlan removeGuard() {
+        return NetworkPlan.of(routeLocalnet(false), cmd("nft", "delete", "table", "ip", guardTable()));
+    }
+
+    /** The host's nftables tables, one {@code table <family> <name>} line each. */
+    public Command listTables() {
+        return cmd("nft", "list", "tables");
+    }
+
+    /** Whether {@link #listTables}'s output names a VM's table of this bridge, or the guard. */
+    public boolean namesVmTables(String listing) {
+        return listing.lines().map(String::strip).anyMatch(line -> line.startsWith("table ip " + TABLE_PREFIX + bridge + "-"));
+    }
+
+    public boolean namesGuard(String listing) {
+        return listing.lines().map(String::strip).anyMatch(line -> line.equals("table ip " + guardTable()));
     }
 
     /** Deletes the VM's table; fails when it does not exist ({@link #exists}). */

@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs {@link PortForwardPlanner}'s plans through {@link HostCommands}: puts a VM's forwards into
- * the host's nftables and takes them out again. Each call replaces or deletes one VM's table in
- * one nft transaction, so calls for different VMs may run concurrently; calls for one VM are
- * serialised by its caller (the VM's lock). Thread-safe.
+ * the host's nftables and takes them out again, each VM's table replaced or deleted in one nft
+ * transaction; the localnet guard goes with the last table. Thread-safe: calls are serialised
+ * (a few nft runs each), so a guard is never removed while another VM's table goes in.
  */
 public final class PortForwarding {
     private static final Logger LOG = LoggerFactory.getLogger(PortForwarding.class);
@@ -42,7 +42,7 @@ public final class PortForwarding {
      *
      * @throws NetworkException (PRECONDITION_FAILED) when nft is missing, else naming the failed command
      */
-    public void install(String vm, String ip, List<PortForward> forwards) {
+    public synchronized void install(String vm, String ip, List<PortForward> forwards) {
         if (forwards.isEmpty()) {
             remove(vm);
             return;
@@ -60,19 +60,48 @@ public final class PortForwarding {
         }
     }
 
-    /** Deletes the VM's table; one that is not there (or no nft at all) is nothing to do. Returns whether one was deleted. */
-    public boolean remove(String vm) {
+    /**
+     * Deletes the VM's table, and the localnet guard when no VM's table is left; a table that is
+     * not there (or no nft at all) is nothing to do. Returns whether one was deleted.
+     */
+    public synchronized boolean remove(String vm) {
         if (!host.available("nft") || !succeeds(planner.exists(vm))) {
             return false;
         }
         try {
             host.run(planner.remove(vm));
-            return true;
         } catch (HostException e) {
-            if (!succeeds(planner.exists(vm))) {
-                return false;
+            if (succeeds(planner.exists(vm))) {
+                throw new NetworkException("could not remove the port forwards of VM '" + vm + "': " + e.getMessage(), e);
             }
-            throw new NetworkException("could not remove the port forwards of VM '" + vm + "': " + e.getMessage(), e);
+        }
+        removeGuardIfUnused();
+        return true;
+    }
+
+    /**
+     * Turns route_localnet off and removes the guard when no VM's table of this bridge is left (a
+     * daemon killed between the two finds them at its next start). Failures are logged: the guard
+     * staying is safe.
+     */
+    public synchronized void removeGuardIfUnused() {
+        if (!host.available("nft")) {
+            return;
+        }
+        try {
+            String tables = host.run(planner.listTables()).stdout();
+            if (planner.namesVmTables(tables) || !planner.namesGuard(tables)) {
+                return;
+            }
+            for (Command command : planner.removeGuard().commands()) {
+                CommandResult result = host.exec(command);
+                if (!result.succeeded()) {
+                    // A bridge that is gone has no route_localnet to turn off; the guard still goes.
+                    LOG.info("{} failed (exit {}): {}", command.display(), result.exitCode(), result.stderr().strip());
+                }
+            }
+        } catch (HostException e) {
+            LOG.warn("could not remove the localnet guard {}: {}", planner.guardTable(), e.getMessage());
         }
     }
 

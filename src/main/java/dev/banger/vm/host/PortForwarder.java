@@ -64,6 +64,11 @@ public final class PortForwarder implements PortForwardControl {
         forwarding.install(vm, ip, forwards);
     }
 
+    /** At the daemon's start: the localnet guard and route_localnet go when no VM's table is left. */
+    public void removeGuardIfUnused() {
+        forwarding.removeGuardIfUnused();
+    }
+
     @Override
     public void remove(String vm) {
         if (of(vm).isEmpty()) {

@@ -65,6 +65,18 @@ class PortForwardPlannerTest {
     }
 
     @Test
+    void theGuardGoesAfterRouteLocalnetIsOffAndOnlyWhenNoVmTableIsListed() {
+        assertThat(planner.removeGuard().argvs()).containsExactly(
+                List.of("sysctl", "-q", "-w", "net/ipv4/conf/bgt0/route_localnet=0"),
+                List.of("nft", "delete", "table", "ip", "banger-localnet-bgt0"));
+        String listing = "table ip banger-bgt0\ntable ip banger-localnet-bgt0\ntable ip banger-ports-bgt0-dev1\n";
+        assertThat(planner.namesVmTables(listing)).isTrue();
+        assertThat(planner.namesGuard(listing)).isTrue();
+        assertThat(planner.namesVmTables("table ip banger-bgt0\ntable ip banger-ports-bgt1-dev1\n")).isFalse();
+        assertThat(planner.namesGuard("table ip banger-localnet-bgt01\n")).isFalse();
+    }
+
+    @Test
     void noForwardsDeleteTheTable() {
         assertThat(planner.install("dev1", "172.30.0.2", List.of()).argvs())
                 .containsExactly(List.of("nft", "delete", "table", "ip", "banger-ports-bgt0-dev1"));

@@ -88,8 +88,23 @@ class PortForwardingNetnsTest {
         assertThat(forwarding.remove("dev1")).isTrue();
 
         assertThat(fetch("127.0.0.1:18080")).as("after removal").isEmpty();
-        assertThat(ns.look("nft", "list", "tables")).doesNotContain("banger-ports-bgt0-dev1");
+        assertThat(ns.look("nft", "list", "tables")).as("the VM's table, and the guard with the last one")
+                .doesNotContain("banger-ports-bgt0-dev1").doesNotContain("banger-localnet-bgt0");
+        assertThat(ns.look("sysctl", "-n", "net.ipv4.conf." + BRIDGE + ".route_localnet").strip()).isEqualTo("0");
         assertThat(forwarding.remove("dev1")).as("removing again").isFalse();
+    }
+
+    @Test
+    void theGuardStaysWhileAnotherVmsTableNeedsIt() {
+        forwarding.install("dev1", GUEST_IP, List.of(PortForward.loopback(18080, 8080)));
+        forwarding.install("dev2", GUEST_IP, List.of(PortForward.loopback(18081, 8080)));
+
+        forwarding.remove("dev1");
+
+        assertThat(ns.look("nft", "list", "tables")).contains("banger-localnet-bgt0");
+        assertThat(fetch("127.0.0.1:18081")).contains("hello-from-guest");
+        forwarding.remove("dev2");
+        assertThat(ns.look("nft", "list", "tables")).doesNotContain("banger-");
     }
 
     @Test
