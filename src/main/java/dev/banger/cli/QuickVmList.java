@@ -126,10 +126,15 @@ final class QuickVmList {
         Map<String, Object> values = new HashMap<>();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
+            JsonToken token = parser.nextToken();
+            if (field.equals("ports") && token == JsonToken.START_ARRAY) {
+                // Not a column of the table.
+                parser.skipChildren();
+                continue;
+            }
             if (!FIELDS.contains(field) || values.containsKey(field)) {
                 throw new Refused();
             }
-            JsonToken token = parser.nextToken();
             values.put(field, switch (token) {
                 case VALUE_STRING -> parser.getText();
                 case VALUE_NUMBER_INT -> parser.getLongValue();

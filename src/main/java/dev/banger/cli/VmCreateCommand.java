@@ -67,6 +67,10 @@ final class VmCreateCommand implements Callable<Integer> {
     @Option(names = "--cold", description = "Boot the kernel even when a snapshot of this shape exists.")
     boolean cold;
 
+    @Option(names = "--publish", paramLabel = "SPEC", description = "Publish a guest port on the host (repeatable): "
+            + VmPortCommand.SPEC_HELP + ".")
+    java.util.List<String> publish;
+
     record Started(String name, String operationId) {}
 
     record Created(Operation operation, VmInfo vm) {}
@@ -79,6 +83,9 @@ final class VmCreateCommand implements Callable<Integer> {
         VmView.requirePositive(spec, "--vcpus", vcpus);
         VmView.requirePositive(spec, "--memory", memoryMib);
         VmView.requirePositive(spec, "--disk", diskGib);
+        if (publish != null) {
+            publish.forEach(p -> VmPortCommand.forward(spec, p));
+        }
         Printer printer = new Printer(spec.commandLine().getOut());
         try (RpcClient client = vm.connect()) {
             Operation started = begin(client);
@@ -167,6 +174,9 @@ final class VmCreateCommand implements Callable<Integer> {
         putIfGiven(params, "diskGib", diskGib);
         if (cold) {
             params.put("cold", true);
+        }
+        if (publish != null && !publish.isEmpty()) {
+            params.put("publish", publish);
         }
         return params;
     }

@@ -53,6 +53,8 @@ final class VmView {
         fields.add(new String[] {"pid", text(vm.pid())});
         fields.add(new String[] {"root disk", text(vm.rootDisk())});
         fields.add(new String[] {"vm dir", text(vm.vmDir())});
+        fields.add(new String[] {"ports", vm.ports().isEmpty() ? "-" : String.join(", ", vm.ports().stream()
+                .map(p -> p.hostAddress() + ":" + p.hostPort() + " -> " + p.guestPort() + "/" + p.protocol()).toList())});
         fields.add(new String[] {"created", instant(vm.createdAt())});
         fields.add(new String[] {"updated", instant(vm.updatedAt())});
         return fields;

@@ -100,6 +100,7 @@ public final class Daemon implements AutoCloseable {
                     image -> vms.service().snapshots().list(image)).methods());
             methods.addAll(new SnapshotMethods(vms.service(), store.images(), store.operations(), runner).methods());
             methods.addAll(new VmMethods(vms.service(), vms.inspector(), store.operations(), runner).methods());
+            methods.addAll(new VmPortMethods(vms.service().ports()).methods());
 
             PeerAuthorizer authorizer = new PeerAuthorizer(config.daemon().group(), new HostGroupLookup(host));
             RpcServer server = RpcServer.start(paths.socket(), new RpcDispatcher(methods), authorizer);

@@ -49,9 +49,12 @@ final class VmMethods {
         }
     }
 
-    /** {@code slowPath}: the benchmark's deliberate slow path (see {@link CreateRequest#slowPath()}). */
+    /**
+     * {@code slowPath}: the benchmark's deliberate slow path (see {@link CreateRequest#slowPath()});
+     * {@code publish}: port forward specs, as {@code vm.port.add} takes them.
+     */
     record CreateParams(String name, String image, Integer vcpus, Integer memoryMib, Integer diskGib, Boolean slowPath,
-            Boolean cold) {
+            Boolean cold, List<String> publish) {
         CreateParams {
             if (name != null) {
                 checkName("name", name);
@@ -62,6 +65,7 @@ final class VmMethods {
             checkPositive("vcpus", vcpus);
             checkPositive("memoryMib", memoryMib);
             checkPositive("diskGib", diskGib);
+            VmPortMethods.forwards("publish", publish);
         }
     }
 
@@ -149,7 +153,7 @@ final class VmMethods {
 
     private Operation beginCreate(CreateParams p) {
         CreatePlan plan = vms.plan(new CreateRequest(p.name(), p.image(), p.vcpus(), p.memoryMib(), p.diskGib(),
-                Boolean.TRUE.equals(p.slowPath()), Boolean.TRUE.equals(p.cold())));
+                Boolean.TRUE.equals(p.slowPath()), Boolean.TRUE.equals(p.cold()), VmPortMethods.forwards("publish", p.publish())));
         return runner.begin(OperationKind.VM_CREATE, plan.name(), plan.stages(), stages -> vms.create(plan, stages));
     }
 }

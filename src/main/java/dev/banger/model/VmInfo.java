@@ -1,6 +1,7 @@
 package dev.banger.model;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -27,6 +28,7 @@ import java.util.Objects;
  * @param vmDir     the VM's host directory (disks, console log, sockets)
  * @param createdAt when it was created
  * @param updatedAt when its record last changed
+ * @param ports     its published ports ({@code vm create --publish}, {@code vm port add}); installed while it runs
  */
 public record VmInfo(
         String name,
@@ -46,9 +48,19 @@ public record VmInfo(
         String rootDisk,
         String vmDir,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        List<PortForward> ports) {
     public VmInfo {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(state, "state");
+        ports = ports == null ? List.of() : List.copyOf(ports);
+    }
+
+    /** A VM that publishes no ports. */
+    public VmInfo(String name, String image, VmState state, int vcpus, int memoryMib, long diskBytes, String ip, String mac,
+            long vsockCid, String dnsName, String vmm, String acceleration, Long pid, String tap, String rootDisk, String vmDir,
+            Instant createdAt, Instant updatedAt) {
+        this(name, image, state, vcpus, memoryMib, diskBytes, ip, mac, vsockCid, dnsName, vmm, acceleration, pid, tap, rootDisk,
+                vmDir, createdAt, updatedAt, List.of());
     }
 }

@@ -1,7 +1,9 @@
 package dev.banger.store;
 
 import dev.banger.model.ErrorKind;
+import dev.banger.model.PortForward;
 import dev.banger.model.Vm;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -15,12 +17,19 @@ import java.util.Objects;
  * @param memoryMib at least 1
  * @param diskBytes size of the work disk, at least 1
  * @param vmm       backend name, e.g. {@code firecracker} or {@code qemu}
+ * @param ports     the ports it publishes, recorded with the row ({@code vm create --publish})
  */
-public record NewVm(String name, String image, int vcpus, int memoryMib, long diskBytes, String vmm) {
+public record NewVm(String name, String image, int vcpus, int memoryMib, long diskBytes, String vmm, List<PortForward> ports) {
     public NewVm {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(vmm, "vmm");
+        ports = ports == null ? List.of() : List.copyOf(ports);
+    }
+
+    /** A VM that publishes no ports. */
+    public NewVm(String name, String image, int vcpus, int memoryMib, long diskBytes, String vmm) {
+        this(name, image, vcpus, memoryMib, diskBytes, vmm, List.of());
     }
 
     void validate() {

@@ -36,16 +36,23 @@ public final class VmRepository {
             LEFT JOIN vm_allocations a ON a.vm_id = v.id""";
 
     private final Database db;
+    private final PortRepository ports;
 
     VmRepository(Database db) {
         this.db = db;
+        this.ports = new PortRepository(db);
+    }
+
+    /** The ports VMs publish, kept with their rows. */
+    public PortRepository ports() {
+        return ports;
     }
 
     /**
      * Inserts a VM in state {@link VmState#CREATING} with the lowest free guest address of
      * {@code subnet}, the MAC derived from it and the lowest free vsock CID. Errors: bad spec →
-     * invalid-argument; unknown image → not-found; name taken → conflict; subnet full →
-     * precondition-failed. On error nothing is stored.
+     * invalid-argument; unknown image → not-found; name taken, or a published host port taken
+     * ({@link PortRepository}) → conflict; subnet full → precondition-failed. On error nothing is stored.
      */
     public Vm create(NewVm spec, Ipv4Subnet subnet) {
         Objects.requireNonNull(spec, "spec");
@@ -78,6 +85,7 @@ public final class VmRepository {
                 ps.setLong(4, network.vsockCid());
                 ps.executeUpdate();
             }
+            PortRepository.insert(c, spec.name(), spec.ports());
             return select(c, spec.name()).orElseThrow();
         });
     }

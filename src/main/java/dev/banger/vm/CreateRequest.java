@@ -1,8 +1,10 @@
 package dev.banger.vm;
 
 import dev.banger.config.VmDefaults;
+import dev.banger.model.PortForward;
 import dev.banger.vm.create.CreatePlanner;
 import dev.banger.vm.state.VmRules;
+import java.util.List;
 
 /**
  * {@code vm create} as asked: any part may be null and takes the configured default (a generated
@@ -12,9 +14,20 @@ import dev.banger.vm.state.VmRules;
  *                 a full copy of the root disk), so {@code banger bench create --compare-slow-path}
  *                 can show what the fast paths save on the same host at the same moment
  * @param cold     boot the kernel even when a golden snapshot of the shape exists ({@code vm create --cold})
+ * @param publish  the ports to publish ({@code vm create --publish}), checked before anything is made
  */
 public record CreateRequest(String name, String image, Integer vcpus, Integer memoryMib, Integer diskGib, boolean slowPath,
-        boolean cold) {
+        boolean cold, List<PortForward> publish) {
+    public CreateRequest {
+        publish = publish == null ? List.of() : List.copyOf(publish);
+    }
+
+    /** A create that publishes no ports. */
+    public CreateRequest(String name, String image, Integer vcpus, Integer memoryMib, Integer diskGib, boolean slowPath,
+            boolean cold) {
+        this(name, image, vcpus, memoryMib, diskGib, slowPath, cold, List.of());
+    }
+
     public CreateRequest(String name, String image, Integer vcpus, Integer memoryMib, Integer diskGib, boolean slowPath) {
         this(name, image, vcpus, memoryMib, diskGib, slowPath, false);
     }
@@ -33,6 +46,6 @@ public record CreateRequest(String name, String image, Integer vcpus, Integer me
         int memory = memoryMib == null ? VmRules.defaultMemoryMib(defaults) : memoryMib;
         long disk = diskGib == null ? defaults.disk().bytes() : diskGib * VmRules.GIB;
         VmRules.requireSizes(cpus, memory, disk);
-        return new CreatePlanner.Request(image, cpus, memory, disk, slowPath, cold);
+        return new CreatePlanner.Request(image, cpus, memory, disk, slowPath, cold, publish);
     }
 }

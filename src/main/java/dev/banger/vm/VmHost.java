@@ -4,11 +4,14 @@ import dev.banger.capability.Capability;
 import dev.banger.capability.DnsCapability;
 import dev.banger.capability.NatCapability;
 import dev.banger.capability.NetworkCapability;
+import dev.banger.capability.PortForwardCapability;
 import dev.banger.capability.WorkDiskCapability;
 import dev.banger.config.NetworkConfig;
 import dev.banger.host.HostCommands;
 import dev.banger.host.disk.HostDiskFacts;
 import dev.banger.host.net.HostNetwork;
+import dev.banger.host.net.PortForwarding;
+import dev.banger.host.net.PortProbe;
 import dev.banger.host.net.ResolvedLinkDns;
 import dev.banger.store.SettingsRepository;
 import dev.banger.vm.host.Backends;
@@ -16,6 +19,7 @@ import dev.banger.vm.host.GuestDns;
 import dev.banger.vm.host.GuestStartGate;
 import dev.banger.vm.host.HostTaps;
 import dev.banger.vm.host.NatController;
+import dev.banger.vm.host.PortForwarder;
 import dev.banger.vm.host.VmDisks;
 import dev.banger.vm.warm.WarmMachines;
 import dev.banger.vmm.Acceleration;
@@ -32,7 +36,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The host side every VM shares, as one owner per concern: {@link Backends}, {@link VmDisks},
- * {@link HostTaps}, {@link NatController}, {@link GuestDns}, {@link WarmMachines} and the
+ * {@link HostTaps}, {@link NatController}, {@link PortForwarder}, {@link GuestDns}, {@link WarmMachines} and the
  * {@link GuestStartGate}. This class only builds them, starts them in order ({@link #start}: a
  * daemon restart adopts what is there) and closes them; {@link #close} leaves bridge, TAPs and NAT
  * in place, because VMs outlive the daemon. Thread-safe.
@@ -51,6 +55,7 @@ public final class VmHost implements AutoCloseable {
     private final VmDisks disks;
     private final HostTaps taps;
     private final NatController nat;
+    private final PortForwarder ports;
     private final GuestDns dns;
     private final WarmMachines warm;
     private final Path warmDir;
@@ -95,6 +100,7 @@ public final class VmHost implements AutoCloseable {
         this.disks = new VmDisks(host, diskFacts);
         this.taps = new HostTaps(network, config.tapPoolSize(), guestStart::awaitQuiet);
         this.nat = new NatController(network, config.nat());
+        this.ports = new PortForwarder(new PortForwarding(host, config), PortProbe.BIND);
         this.dns = new GuestDns(config.subnet().gateway(), config.domain(), config.bridge(), new ResolvedLinkDns(host));
         this.warm = new WarmMachines(this.backends, disks, taps, guestStart, warmDir, warmDir == null ? 0 : warmMachines);
         this.warmDir = warmDir;
@@ -119,10 +125,10 @@ public final class VmHost implements AutoCloseable {
                 config.subnet(), config.nat().name().toLowerCase(Locale.ROOT), dns.describe(), config.tapPoolSize(), warm.size());
     }
 
-    /** What every VM gets, in the order they contribute: address, work disk, DNS, NAT. */
+    /** What every VM gets, in the order they contribute: address, work disk, DNS, NAT, published ports. */
     List<Capability> capabilities() {
         return List.of(new NetworkCapability(), new WorkDiskCapability(), new DnsCapability(dns, dns::resolvers, dns.domain()),
-                new NatCapability(nat, config.subnet().gateway()));
+                new NatCapability(nat, config.subnet().gateway()), new PortForwardCapability(ports));
     }
 
     int prefixLength() {
@@ -157,6 +163,10 @@ public final class VmHost implements AutoCloseable {
 
     NatController nat() {
         return nat;
+    }
+
+    PortForwarder ports() {
+        return ports;
     }
 
     GuestDns dns() {

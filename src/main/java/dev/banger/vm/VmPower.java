@@ -11,6 +11,7 @@ import dev.banger.vm.boot.UndoLog;
 import dev.banger.vm.create.CreatePlanner;
 import dev.banger.vm.host.Backends;
 import dev.banger.vm.host.HostTaps;
+import dev.banger.vm.host.PortForwarder;
 import dev.banger.vm.host.TapSource;
 import dev.banger.vm.host.VmDisks;
 import dev.banger.vm.state.RuntimeRecord;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts and stops existing VMs; the caller holds the VM's lock. A start takes a TAP from the pool
  * and runs the same {@link BootSequence} as a create (untimed); a failed one is undone and leaves
- * the VM stopped. A stop keeps the disks and gives the TAP back. Thread-safe.
+ * the VM stopped. A stop keeps the disks, gives the TAP back and takes its published ports out of the
+ * firewall (a start's capabilities put them back). Thread-safe.
  */
 final class VmPower {
     private static final Logger LOG = LoggerFactory.getLogger("dev.banger.lifecycle");
@@ -39,14 +41,17 @@ final class VmPower {
     private final HostTaps taps;
     private final VmDisks disks;
     private final BootSequence boot;
+    private final PortForwarder ports;
 
-    VmPower(VmLifecycle lifecycle, ImagePolicy images, Backends backends, HostTaps taps, VmDisks disks, BootSequence boot) {
+    VmPower(VmLifecycle lifecycle, ImagePolicy images, Backends backends, HostTaps taps, VmDisks disks, BootSequence boot,
+            PortForwarder ports) {
         this.lifecycle = lifecycle;
         this.images = images;
         this.backends = backends;
         this.taps = taps;
         this.disks = disks;
         this.boot = boot;
+        this.ports = ports;
     }
 
     Vm start(Vm vm) {
@@ -87,6 +92,7 @@ final class VmPower {
             backends.vmm(vm.vmm()).stop(runtime.instance(), STOP_GRACE);
         }
         taps.release(vm.name(), runtime.tap());
+        ports.remove(vm.name());
         LOG.info("VM {}: stopped", vm.name());
         return lifecycle.record(vm.name(), VmState.STOPPED, null, runtime.stopped());
     }

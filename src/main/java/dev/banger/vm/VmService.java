@@ -66,16 +66,10 @@ public final class VmService {
     private final VmViews views;
     private final BootSequence boot;
     private final VmSnapshots snapshots;
-
-    /** @param defaultImage the configured default image name; an image promoted with {@code image promote} wins over it */
-    public VmService(VmRepository vms, ImageRepository imageRows, ImageCatalog images, VmHost host, Path stateDir,
-            VmDefaults defaults, Supplier<String> defaultImage, int agentPort, Ipv4Subnet subnet, BootDeadlines deadlines,
-            SettingsRepository settings) {
-        this(vms, imageRows, images, host, stateDir, defaults, defaultImage, agentPort, BootWaiter.SSH_PORT, subnet,
-                BootDeadlines.always(deadlines), settings);
-    }
+    private final PortForwards ports;
 
     /**
+     * @param defaultImage the configured default image name; an image promoted with {@code image promote} wins over it
      * @param deadlines the boot waits for a machine by how it runs ({@link BootDeadlines#BY_ACCELERATION}):
      *                  a verdict reached after start changes them for the next machine
      */
@@ -103,12 +97,13 @@ public final class VmService {
         GoldenMaker maker = new GoldenMaker(host.disks(), host.taps(), keys, goldens, boot, host.warmDir());
         host.beforeClose(maker::stopAll);
         this.snapshots = new VmSnapshots(goldens, maker, host.backends(), lifecycle, host.warm(), deadlines);
-        this.power = new VmPower(lifecycle, images, host.backends(), host.taps(), host.disks(), boot);
+        this.power = new VmPower(lifecycle, images, host.backends(), host.taps(), host.disks(), boot, host.ports());
         this.removal = new VmRemoval(lifecycle, locks, host.backends(), host.taps(), host.disks(), host.nat(), machines);
+        this.ports = new PortForwards(lifecycle, locks, host.ports(), vms.ports(), this::ensureHostStarted);
         this.reconciler = new VmReconciler(lifecycle, host.backends(), host.taps(), host.dns(), host.nat(), removal,
-                liveTaps -> host.start(settings, liveTaps));
+                liveTaps -> host.start(settings, liveTaps), ports::reconcile);
         this.startup = new HostStartup(reconciler, images, host.warm(), defaults);
-        this.views = new VmViews(lifecycle, host.dns().domain());
+        this.views = new VmViews(lifecycle, host.dns().domain(), ports::of);
     }
 
     /**
@@ -142,6 +137,11 @@ public final class VmService {
     /** An image was deleted or rebuilt: the warm machines made from its old files go (its snapshots went with its directory). */
     public void imageChanged(String image) {
         host.warm().retire(image);
+    }
+
+    /** The ports VMs publish ({@code vm.port.*}). */
+    public PortForwards ports() {
+        return ports;
     }
 
     /** The golden snapshots: off until enabled; made, listed and deleted for {@code banger image snapshot}. */
@@ -192,6 +192,7 @@ public final class VmService {
         if (lifecycle.find(name).isPresent()) {
             throw VmRules.nameTaken(name);
         }
+        ports.checkNew(checked.publish());
         Image image = images.forCreate(checked.image());
         // Decided for each create, not once at start: the KVM verdict may have arrived since (doctor),
         // or be found out now by its bounded test boot. A vmm = "firecracker" this host cannot run
@@ -284,7 +285,7 @@ public final class VmService {
 
     /** An unscheduled watch that tells {@code onStopped} of each VM it marks stopped (tests sweep by hand). */
     VmmWatch watch(Consumer<String> onStopped) {
-        return new VmmWatch(lifecycle, locks, host.backends(), host.taps(), host.dns(), startup::started, onStopped);
+        return new VmmWatch(lifecycle, locks, host.backends(), host.taps(), host.dns(), host.ports(), startup::started, onStopped);
     }
 
     /** The per-VM operation locks, for tests that hold one while something else runs. */

@@ -1,6 +1,7 @@
 package dev.banger.vm;
 
 import dev.banger.capability.GuestNames;
+import dev.banger.capability.PortForwardControl;
 import dev.banger.model.Vm;
 import dev.banger.model.VmState;
 import dev.banger.vm.host.Backends;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Notices a running VM's VMM process dying while the daemon runs (killed, crashed, the guest
  * powered off): the VM is marked stopped, its TAP goes back to the pool, its name leaves the DNS
- * table and the VMM's leftover sockets are removed; its disks stay, so {@code vm start} boots it
+ * table, its published ports leave the firewall and the VMM's leftover sockets are removed; its disks stay, so {@code vm start} boots it
  * again. Each running VMM gets a {@link ProcessHandle#onExit()} callback (which also works for
  * processes that are not the daemon's children), and a periodic sweep backs it up and finds VMs
  * that started running since. A VM busy with an operation (stop, delete, start) is left to that
@@ -49,6 +50,7 @@ public final class VmmWatch implements AutoCloseable {
     private final Backends backends;
     private final HostTaps taps;
     private final GuestNames names;
+    private final PortForwardControl ports;
     private final BooleanSupplier hostReady;
     private final Consumer<String> onStopped;
     private final Map<String, Long> watched = new ConcurrentHashMap<>();
@@ -56,13 +58,14 @@ public final class VmmWatch implements AutoCloseable {
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
 
     /** @param hostReady whether the host is up (reconcile done); before that nothing runs that could die */
-    VmmWatch(VmLifecycle lifecycle, VmLocks locks, Backends backends, HostTaps taps, GuestNames names, BooleanSupplier hostReady,
-            Consumer<String> onStopped) {
+    VmmWatch(VmLifecycle lifecycle, VmLocks locks, Backends backends, HostTaps taps, GuestNames names, PortForwardControl ports,
+            BooleanSupplier hostReady, Consumer<String> onStopped) {
         this.lifecycle = lifecycle;
         this.locks = locks;
         this.backends = backends;
         this.taps = taps;
         this.names = names;
+        this.ports = ports;
         this.hostReady = hostReady;
         this.onStopped = onStopped;
         this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("vmm-watch").factory());
@@ -142,6 +145,7 @@ public final class VmmWatch implements AutoCloseable {
             removeSockets(runtime.vmDir());
             taps.release(vm, runtime.tap());
             names.unpublish(vm);
+            ports.remove(vm);
             lifecycle.record(vm, VmState.STOPPED, null, runtime.stopped());
             LOG.warn("VM {}: its {} process {} exited; marked stopped, TAP {} released, disks kept", vm,
                     current.get().vmm(), instance.pid(), runtime.tap());

@@ -129,6 +129,8 @@ class CompletionScriptsTest {
     void namesAreCompletedWhereACommandTakesAnExistingVmOrImage() {
         assertThat(node("vm start").positional()).isEqualTo(new CompletionModel.Positional(CompletionModel.Values.of(Kind.VM), 1));
         assertThat(node("vm ssh").positional().values().kind()).isEqualTo(Kind.VM);
+        assertThat(node("vm port add").positional().values().kind()).isEqualTo(Kind.VM);
+        assertThat(node("vm port").subcommands()).extracting(CompletionModel.Node::name).containsExactly("list", "add", "rm");
         assertThat(node("vm delete").positional().count()).as("NAME...").isEqualTo(Integer.MAX_VALUE);
         assertThat(node("vm create").positional().values().kind()).as("a new name").isEqualTo(Kind.NONE);
         assertThat(node("image show").positional().values().kind()).isEqualTo(Kind.IMAGE);

@@ -13,6 +13,8 @@ import dev.banger.model.VmDeleteResult;
 import dev.banger.model.VmInfo;
 import dev.banger.model.VmList;
 import dev.banger.model.VmLogChunk;
+import dev.banger.model.PortForward;
+import dev.banger.model.VmPorts;
 import dev.banger.model.VmState;
 import dev.banger.model.VmStats;
 import dev.banger.rpc.PeerAuthorizer;
@@ -42,7 +44,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FakeVmDaemon implements AutoCloseable {
     record NameParams(String name) {}
 
-    record CreateParams(String name, String image, Integer vcpus, Integer memoryMib, Integer diskGib, Boolean cold) {}
+    record CreateParams(String name, String image, Integer vcpus, Integer memoryMib, Integer diskGib, Boolean cold,
+            List<String> publish) {
+        CreateParams(String name, String image, Integer vcpus, Integer memoryMib, Integer diskGib, Boolean cold) {
+            this(name, image, vcpus, memoryMib, diskGib, cold, null);
+        }
+    }
+
+    record PortParams(String name, String spec) {}
 
     record SnapshotParams(String name, Integer vcpus, Integer memoryMib) {}
 
@@ -77,6 +86,8 @@ final class FakeVmDaemon implements AutoCloseable {
     volatile RpcException snapshotRefusal;
     /** What image.show lists as the image's snapshots. */
     volatile List<ImageSnapshot> imageSnapshots = List.of();
+    /** What vm.port.list and vm.port.add answer the VM publishes. */
+    volatile List<PortForward> ports = List.of();
     /** What image.snapshot.delete answers it deleted. */
     volatile List<ImageSnapshot> deletedSnapshots = List.of();
 
@@ -127,6 +138,9 @@ final class FakeVmDaemon implements AutoCloseable {
                     return Map.of("images", List.of(image("default"), image("void-exp", false)));
                 }),
                 recorded("vm.show", NameParams.class, p -> vm(p.name())),
+                recorded("vm.port.list", NameParams.class, p -> new VmPorts(p.name(), "172.16.0.2", true, ports)),
+                recorded("vm.port.add", PortParams.class, p -> new VmPorts(p.name(), "172.16.0.2", false, ports)),
+                recorded("vm.port.rm", PortParams.class, p -> new VmPorts(p.name(), "172.16.0.2", true, List.of())),
                 recorded("vm.start", NameParams.class, p -> vm(p.name())),
                 recorded("vm.stop", NameParams.class, p -> withState(vm(p.name()), VmState.STOPPED)),
                 recorded("vm.restart", NameParams.class, p -> vm(p.name())),

@@ -65,6 +65,19 @@ class QuickVmListTest {
     }
 
     @Test
+    void aVmsPublishedPortsAreNoColumnAndKeepTheQuickPath() throws Exception {
+        VmInfo plain = running("dev1");
+        VmInfo published = new VmInfo(plain.name(), plain.image(), plain.state(), plain.vcpus(), plain.memoryMib(),
+                plain.diskBytes(), plain.ip(), plain.mac(), plain.vsockCid(), plain.dnsName(), plain.vmm(), plain.acceleration(),
+                plain.pid(), plain.tap(), plain.rootDisk(), plain.vmDir(), T0, T0,
+                List.of(dev.banger.model.PortForward.loopback(2222, 22)));
+        String answer = answer(new VmList(List.of(published)));
+
+        assertThat(rows(answer)).hasValue(List.of(VmView.row(published)));
+        assertThat(QuickVmList.read(answer).orElseThrow().json()).contains("\"hostPort\":2222");
+    }
+
+    @Test
     void anEmptyListHasNoRows() throws Exception {
         assertThat(rows(answer(new VmList(List.of())))).hasValue(List.of());
     }

@@ -526,4 +526,93 @@ class VmCommandsTest {
         assertThat(daemon.methodsCalled()).isEmpty();
         assertThat(attached).isEmpty();
     }
+
+    @Test
+    void createWithPublishSendsEverySpecAsGiven() {
+        daemon.createSnapshots = List.of(creating(0), created());
+
+        Run run = banger("vm", "create", "dev1", "--publish", "2222:22", "--publish", "0.0.0.0:8053:53/udp");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(daemon.onlyParams("vm.create.begin", FakeVmDaemon.CreateParams.class).publish())
+                .containsExactly("2222:22", "0.0.0.0:8053:53/udp");
+    }
+
+    @Test
+    void createWithABadPublishIsAUsageErrorThatCallsNothing() {
+        Run outOfRange = banger("vm", "create", "dev1", "--publish", "70000:22");
+        Run noGuestPort = banger("vm", "create", "dev1", "--publish", "127.0.0.1:2222");
+        Run name = banger("vm", "create", "dev1", "--publish", "localhost:2222:22");
+
+        assertThat(outOfRange.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(outOfRange.stderr()).contains("host port 70000 is out of range 1-65535");
+        assertThat(noGuestPort.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noGuestPort.stderr()).contains("has no guest port");
+        assertThat(name.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(name.stderr()).contains("host address 'localhost' is not an IPv4 address");
+        assertThat(daemon.methodsCalled()).isEmpty();
+    }
+
+    @Test
+    void portAddSendsTheSpecAndSaysAStoppedVmGetsItAtItsStart() {
+        daemon.ports = List.of(dev.banger.model.PortForward.loopback(2222, 22));
+
+        Run run = banger("vm", "port", "add", "dev1", "2222:22");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(daemon.onlyParams("vm.port.add", FakeVmDaemon.PortParams.class))
+                .isEqualTo(new FakeVmDaemon.PortParams("dev1", "2222:22"));
+        assertThat(run.stdout()).containsPattern("127\\.0\\.0\\.1:2222 +172\\.16\\.0\\.2:22 +tcp")
+                .contains("dev1 is not running: the forwards are installed when it starts");
+    }
+
+    @Test
+    void portRmTakesTheHostSideAlone() {
+        Run run = banger("vm", "port", "rm", "dev1", "127.0.0.1:2222/tcp");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(daemon.onlyParams("vm.port.rm", FakeVmDaemon.PortParams.class))
+                .isEqualTo(new FakeVmDaemon.PortParams("dev1", "127.0.0.1:2222/tcp"));
+        assertThat(run.stdout()).contains("dev1 publishes no ports");
+    }
+
+    @Test
+    void portListPrintsJsonWithJson() throws Exception {
+        daemon.ports = List.of(new dev.banger.model.PortForward("0.0.0.0", 8053, 53, "udp"));
+
+        Run run = banger("vm", "port", "list", "dev1", "--json");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        JsonNode forward = run.lastJsonLine().get("ports").get(0);
+        assertThat(forward.get("hostAddress").asText()).isEqualTo("0.0.0.0");
+        assertThat(forward.get("hostPort").asInt()).isEqualTo(8053);
+        assertThat(forward.get("guestPort").asInt()).isEqualTo(53);
+        assertThat(forward.get("protocol").asText()).isEqualTo("udp");
+        assertThat(run.lastJsonLine().get("active").asBoolean()).isTrue();
+    }
+
+    @Test
+    void portCommandsRefuseBadSpecsAndNamesBeforeCallingTheDaemon() {
+        Run badRm = banger("vm", "port", "rm", "dev1", "2222/sctp");
+        Run badAdd = banger("vm", "port", "add", "dev1", "300.0.0.1:2222:22");
+        Run badName = banger("vm", "port", "list", "Dev_1");
+        Run noSub = banger("vm", "port");
+
+        assertThat(badRm.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(badRm.stderr()).contains("must be tcp or udp");
+        assertThat(badAdd.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(badAdd.stderr()).contains("host address '300.0.0.1' is not an IPv4 address");
+        assertThat(badName.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noSub.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noSub.stderr()).contains("list, add or rm");
+        assertThat(daemon.methodsCalled()).isEmpty();
+    }
+
+    @Test
+    void showListsThePublishedPorts() {
+        Run run = banger("vm", "show", "dev1");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).containsPattern("ports: +-");
+    }
 }

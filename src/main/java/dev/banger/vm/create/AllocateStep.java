@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The allocate stage: the VM's row (address, MAC, vsock CID) and its directory. On the warm path
+ * The allocate stage: the VM's row (address, MAC, vsock CID, published ports) and its directory. On the warm path
  * it takes a waiting machine of the plan's shape, whose directory, disks, TAP and paused VMM
  * become the VM's, all recorded at once (on the restore path, one that waits with the snapshot
  * loaded); when none waits, the create boots cold or restores as the plan says.
@@ -44,7 +44,7 @@ final class AllocateStep implements CreateStep {
         CreatePlan plan = job.plan;
         String name = job.name();
         Vm created = lifecycle.allocate(new NewVm(name, plan.image().name(), plan.vcpus(), plan.memoryMib(), plan.diskBytes(),
-                plan.vmm()));
+                plan.vmm(), plan.publish()));
         job.undos.push(stage(), () -> {
             lifecycle.remove(name);
             nat.removeIfUnused(lifecycle.othersExist(name));

@@ -1,6 +1,7 @@
 package dev.banger.vm.create;
 
 import dev.banger.model.Image;
+import dev.banger.model.PortForward;
 import dev.banger.vm.boot.CreateStage;
 import dev.banger.vmm.Acceleration;
 import java.util.Arrays;
@@ -22,15 +23,23 @@ import java.util.Set;
  * @param acceleration KVM or emulation for the new machine, and why (the create reports it)
  * @param services  services the image declares (the agent's names, e.g. {@code opencode})
  * @param launch    cold boot or warm machine, with the clone strategy per disk and the TAP source
+ * @param publish   the ports it publishes, recorded with its row and installed by the ports capability
  */
 public record CreatePlan(String name, Image image, int vcpus, int memoryMib, long diskBytes, String vmm, Acceleration acceleration,
-        List<String> services, LaunchPath launch) {
+        List<String> services, LaunchPath launch, List<PortForward> publish) {
     public CreatePlan {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(acceleration, "acceleration");
         Objects.requireNonNull(launch, "launch");
         services = List.copyOf(services);
+        publish = publish == null ? List.of() : List.copyOf(publish);
+    }
+
+    /** A create that publishes no ports. */
+    public CreatePlan(String name, Image image, int vcpus, int memoryMib, long diskBytes, String vmm, Acceleration acceleration,
+            List<String> services, LaunchPath launch) {
+        this(name, image, vcpus, memoryMib, diskBytes, vmm, acceleration, services, launch, List.of());
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.banger.host.disk.HostDiskFacts;
 import dev.banger.image.ImageManifest;
 import dev.banger.image.Profile;
 import dev.banger.model.Image;
+import dev.banger.model.PortForward;
 import dev.banger.vm.host.TapSource;
 import dev.banger.vm.snapshot.GoldenSnapshot;
 import dev.banger.vm.warm.WarmShape;
@@ -41,9 +42,19 @@ public final class CreatePlanner {
     /**
      * A create request that met every rule, with the defaults filled in.
      *
-     * @param cold boot the kernel even when a snapshot of the shape exists ({@code vm create --cold})
+     * @param cold    boot the kernel even when a snapshot of the shape exists ({@code vm create --cold})
+     * @param publish the ports the VM publishes, recorded with its row
      */
-    public record Request(String image, int vcpus, int memoryMib, long diskBytes, boolean slowPath, boolean cold) {
+    public record Request(String image, int vcpus, int memoryMib, long diskBytes, boolean slowPath, boolean cold,
+            List<PortForward> publish) {
+        public Request {
+            publish = publish == null ? List.of() : List.copyOf(publish);
+        }
+
+        public Request(String image, int vcpus, int memoryMib, long diskBytes, boolean slowPath, boolean cold) {
+            this(image, vcpus, memoryMib, diskBytes, slowPath, cold, List.of());
+        }
+
         public Request(String image, int vcpus, int memoryMib, long diskBytes, boolean slowPath) {
             this(image, vcpus, memoryMib, diskBytes, slowPath, false);
         }
@@ -75,7 +86,7 @@ public final class CreatePlanner {
             }
         }
         return new CreatePlan(name, image, request.vcpus(), request.memoryMib(), request.diskBytes(), backend.backend(),
-                backend.acceleration(), declaredServices(manifest), launch);
+                backend.acceleration(), declaredServices(manifest), launch, request.publish());
     }
 
     private static LaunchPath.Restore restore(GoldenSnapshot snapshot, HostDiskFacts disks, LaunchPath.ColdBoot cold) {
