@@ -194,6 +194,30 @@ cat /etc/ssh/ssh_host_ed25519_key.pub | cut -d" " -f2; cat /etc/machine-id; head
     [ -z "$(ls -A "$BANGER_STATE_DIR/images/$image/snapshots" 2>/dev/null)" ] || fail "snapshot files remain: $(ls "$BANGER_STATE_DIR/images/$image/snapshots")"
 fi
 
+step "publish: --publish 127.0.0.1:2222:22 carries the guest's sshd banner through the host's loopback; stop, start, port add/rm and delete take it out and back"
+banner() { in_ns timeout 10 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1 && head -c 7 <&3" 2>/dev/null || true; }
+create p1 --publish 127.0.0.1:2222:22 || fail "create p1 --publish 127.0.0.1:2222:22"
+b vm port list p1 | grep -Eq '^127\.0\.0\.1:2222 +[0-9.]+:22 +tcp' || fail "vm port list p1 does not list 127.0.0.1:2222 -> 22: $(b vm port list p1)"
+b vm show p1 --json | grep -q '"hostPort":2222' || fail "vm show p1 --json does not list the forward"
+[ "$(banner 2222)" = SSH-2.0 ] || fail "no SSH banner through 127.0.0.1:2222"
+rc=0; create p2 --publish 2222:22 >"$work/create-p2.log" 2>&1 || rc=$?
+[ "$rc" = 4 ] && grep -q "already published by VM 'p1'" "$work/create-p2.log" \
+    || fail "a second VM publishing 2222 was not refused as a conflict (exit $rc): $(cat "$work/create-p2.log")"
+b vm show p2 >/dev/null 2>&1 && fail "the refused create left a VM p2"
+b vm stop p1 || fail "stop p1"
+[ -z "$(banner 2222)" ] || fail "127.0.0.1:2222 still answers with p1 stopped"
+b vm port rm p1 2222 || fail "vm port rm on the stopped p1"
+b vm port add p1 2223:22 || fail "vm port add on the stopped p1"
+b vm start p1 || fail "start p1"
+[ "$(banner 2223)" = SSH-2.0 ] || fail "127.0.0.1:2223 does not answer after start"
+[ -z "$(banner 2222)" ] || fail "127.0.0.1:2222 answers though it was removed while p1 was stopped"
+b vm port rm p1 127.0.0.1:2223/tcp || fail "vm port rm on the running p1"
+[ -z "$(banner 2223)" ] || fail "127.0.0.1:2223 still answers after vm port rm"
+b vm port add p1 2222:22 || fail "vm port add on the running p1"
+[ "$(banner 2222)" = SSH-2.0 ] || fail "127.0.0.1:2222 does not answer right after vm port add"
+b vm delete p1 || fail "delete p1"
+[ -z "$(banner 2222)" ] || fail "127.0.0.1:2222 still answers after delete"
+
 step "three VMs, deleted with one call"
 pids=()
 for n in a b c; do

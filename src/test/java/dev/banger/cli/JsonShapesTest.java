@@ -12,6 +12,7 @@ import dev.banger.model.ImageDetails;
 import dev.banger.model.Operation;
 import dev.banger.model.VmDeleteResult;
 import dev.banger.model.VmInfo;
+import dev.banger.model.VmPorts;
 import dev.banger.model.VmList;
 import dev.banger.model.VmStats;
 import dev.banger.rpc.Json;
@@ -83,6 +84,9 @@ class JsonShapesTest {
         commands.put("banger vm edit", List.of(VmInfo.class));
         commands.put("banger vm health", List.of(HealthReport.class));
         commands.put("banger vm list", List.of(VmList.class));
+        commands.put("banger vm port add", List.of(VmPorts.class));
+        commands.put("banger vm port list", List.of(VmPorts.class));
+        commands.put("banger vm port rm", List.of(VmPorts.class));
         commands.put("banger vm restart", List.of(VmInfo.class));
         commands.put("banger vm show", List.of(VmInfo.class));
         commands.put("banger vm start", List.of(VmInfo.class));
