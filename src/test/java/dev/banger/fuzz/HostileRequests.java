@@ -54,7 +54,7 @@ final class HostileRequests {
         }
     }
 
-    private enum Field { VM_NAME, IMAGE_NAME, VM_NAMES, COUNT, OFFSET, OPERATION_ID, SIZE, CHOICE, RELEASE, PATH }
+    private enum Field { VM_NAME, IMAGE_NAME, VM_NAMES, COUNT, OFFSET, OPERATION_ID, SIZE, CHOICE, RELEASE, PATH, PORT_SPEC }
 
     /** Every method bangerd serves, with its parameters; methods without parameters have none. */
     static final Map<String, Map<String, Field>> METHODS = Map.ofEntries(
@@ -77,6 +77,9 @@ final class HostileRequests {
             Map.entry("vm.health", Map.of("name", Field.VM_NAME)),
             Map.entry("vm.logs", Map.of("name", Field.VM_NAME, "offset", Field.OFFSET)),
             Map.entry("vm.ssh", Map.of("name", Field.VM_NAME)),
+            Map.entry("vm.port.list", Map.of("name", Field.VM_NAME)),
+            Map.entry("vm.port.add", Map.of("name", Field.VM_NAME, "spec", Field.PORT_SPEC)),
+            Map.entry("vm.port.rm", Map.of("name", Field.VM_NAME, "spec", Field.PORT_SPEC)),
             Map.entry("image.build.begin", Map.of("name", Field.IMAGE_NAME, "distro", Field.CHOICE, "profile", Field.CHOICE,
                     "size", Field.SIZE, "release", Field.RELEASE)),
             Map.entry("image.rebuildRootfs.begin", Map.of("name", Field.IMAGE_NAME)),
@@ -351,6 +354,9 @@ final class HostileRequests {
             case PATH -> nodes.textNode(pick(List.of("/etc/passwd", "/etc/shadow", "/../../../etc/shadow", "/dev/zero",
                     "/dev/null", "/proc/self/environ", "/", "/nonexistent/vmlinux", "relative/vmlinux", "", "/a\u0000b",
                     "~/vmlinux", "$(id)", "/dev/stdin", "/proc/self/fd/0", "/sys/kernel/notes", "../vmlinux")));
+            case PORT_SPEC -> nodes.textNode(pick(List.of("0:22", "65536:22", "22:0", "-1:22", "2222:22/sctp", "2222:22/tcp;id",
+                    "::1:2222:22", "256.0.0.1:2222:22", "127.0.0.1:2222", "2222:22 ", "$(id):22", "2222:22\n2223:22",
+                    "1.2.3.4.5:2222:22", "0x7f.0.0.1:2222:22", "", "a".repeat(300))));
         };
     }
 
