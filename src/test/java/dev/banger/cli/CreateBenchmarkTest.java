@@ -50,7 +50,11 @@ class CreateBenchmarkTest {
 
     record SnapshotParams(String name, Integer vcpus, Integer memoryMib) {}
 
-    record PrepareParams(String image, Integer vcpus, Integer memoryMib, Integer diskGib) {}
+    record PrepareParams(String image, Integer vcpus, Integer memoryMib, Integer diskGib, Boolean cold) {
+        PrepareParams(String image, Integer vcpus, Integer memoryMib, Integer diskGib) {
+            this(image, vcpus, memoryMib, diskGib, null);
+        }
+    }
 
     record NameParams(String name) {}
 
@@ -213,7 +217,11 @@ class CreateBenchmarkTest {
         assertThat(progress.toString()).startsWith("host network ready: bridge banger0, 8 warm TAP(s), 1 warm machine(s)")
                 .contains("warm-up: one create, not counted");
         // Once at the start, then before the warm-up and each of the six measured batches: every one meets full pools.
-        assertThat(prepares).hasSize(8).containsOnly(new PrepareParams("default", 1, 512, 2));
+        assertThat(prepares).hasSize(8).extracting(p -> new PrepareParams(p.image(), p.vcpus(), p.memoryMib(), p.diskGib()))
+                .containsOnly(new PrepareParams("default", 1, 512, 2));
+        // The slow path's batches ask for machines that boot: a snapshot's restored ones are the fast path's.
+        assertThat(prepares.stream().map(p -> Boolean.TRUE.equals(p.cold())).toList())
+                .containsExactly(false, false, false, true, false, false, true, false);
         assertThat(methods).doesNotContain("image.snapshot.begin");
         assertThat(creates).allSatisfy(c -> assertThat(c.cold()).isNull());
     }
@@ -234,6 +242,9 @@ class CreateBenchmarkTest {
         // Warm-up, then per run a restoring batch of two, a cold batch of two and one restoring create alone.
         List<Boolean> cold = creates.stream().map(c -> Boolean.TRUE.equals(c.cold())).toList();
         assertThat(cold).containsExactly(false, false, false, true, true, false, false, false, true, true, false);
+        // Each batch meets the warm machines of its kind: restored ones for the snapshot path, booting ones for the cold path.
+        assertThat(prepares.stream().map(p -> Boolean.TRUE.equals(p.cold())).toList())
+                .containsExactly(false, false, false, true, false, false, true, false);
         assertThat(report.runs()).filteredOn(r -> r.path() == CreatePath.COLD).hasSize(4).noneMatch(CreateRun::restored);
         assertThat(report.runs()).filteredOn(r -> r.path() == CreatePath.FAST).hasSize(6).allMatch(CreateRun::restored);
 

@@ -93,11 +93,13 @@ class DebianImageBuildTest {
     }
 
     @Test
-    void theAgentNetworkAndHostKeyServicesAreEnabled() {
+    void theAgentNetworkHostKeyAndMountServicesAreEnabled() {
         assertThat(rootfs("ls /etc/systemd/system/sysinit.target.wants"))
                 .contains("banger-agent.service").contains("banger-net.service");
         assertThat(rootfs("stat /usr/local/bin/banger-agent")).contains("Mode:  0755");
-        assertThat(rootfs("cat /etc/fstab")).contains("LABEL=banger-work  /root  ext4");
+        assertThat(rootfs("cat /etc/fstab")).contains("/dev/vda  /  ext4").doesNotContain("LABEL=banger-work");
+        assertThat(rootfs("stat /usr/local/sbin/banger-mounts")).contains("Mode:  0755");
+        assertThat(rootfs("ls /etc/systemd/system/local-fs.target.wants")).contains("banger-mounts.service");
     }
 
     @Test

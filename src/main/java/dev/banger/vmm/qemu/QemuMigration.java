@@ -50,7 +50,16 @@ final class QemuMigration {
         qmp.setMigrationBandwidth(UNTHROTTLED, call(end, "lifting the migration's bandwidth limit"));
         qmp.migrate(uri, call(end, "starting the migration"));
         while (true) {
-            QmpClient.Migration migration = qmp.queryMigrate(call(end, "waiting for the migration"));
+            QmpClient.Migration migration;
+            try {
+                migration = qmp.queryMigrate(call(end, "waiting for the migration"));
+            } catch (QemuException e) {
+                // A question cut short by the deadline is the migration's time running out, said as such.
+                if (end.expired()) {
+                    throw new QemuException(timedOut(end, "waiting for the migration").getMessage() + " (" + e.getMessage() + ")", e);
+                }
+                throw e;
+            }
             if (migration.completed()) {
                 return;
             }
