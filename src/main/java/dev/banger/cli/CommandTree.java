@@ -32,7 +32,8 @@ final class CommandTree {
                 ImageDeleteCommand.class, ImageVerifyCommand.class, ImageSnapshotCommand.class));
         CHILDREN.put(VmCommand.class, List.of(VmCreateCommand.class, VmListCommand.class, VmShowCommand.class,
                 VmStartCommand.class, VmStopCommand.class, VmRestartCommand.class, VmDeleteCommand.class, VmEditCommand.class,
-                VmStatsCommand.class, VmHealthCommand.class, VmLogsCommand.class, VmSshCommand.class, VmExecCommand.class, VmCpCommand.class));
+                VmStatsCommand.class, VmHealthCommand.class, VmLogsCommand.class, VmSshCommand.class, VmExecCommand.class, VmCpCommand.class,
+                VmShareCommand.class, VmUnshareCommand.class));
         CHILDREN.put(BenchCommand.class, List.of(BenchCreateCommand.class));
         CHILDREN.put(CompletionCommand.class, List.of(CompletionNamesCommand.class));
     }

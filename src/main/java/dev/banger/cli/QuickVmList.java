@@ -134,12 +134,22 @@ final class QuickVmList {
                 case VALUE_STRING -> parser.getText();
                 case VALUE_NUMBER_INT -> parser.getLongValue();
                 case VALUE_NULL -> Sentinel.NULL;
+                case START_ARRAY -> shares(parser, field);
                 default -> throw new Refused();
             });
         }
         return VmView.row(string(values, "name", false), state(string(values, "state", false)), string(values, "image", true),
                 string(values, "ip", true), integer(values, "vcpus"), integer(values, "memoryMib"), number(values, "diskBytes"),
                 string(values, "vmm", true));
+    }
+
+    /** A VM's shares, which the table does not show: passed over, as long as they are the one list a VmInfo has. */
+    private static Sentinel shares(JsonParser parser, String field) throws IOException {
+        if (!field.equals("shares")) {
+            throw new Refused();
+        }
+        parser.skipChildren();
+        return Sentinel.NULL;
     }
 
     private static VmState state(String wire) {

@@ -53,6 +53,9 @@ final class VmView {
         fields.add(new String[] {"pid", text(vm.pid())});
         fields.add(new String[] {"root disk", text(vm.rootDisk())});
         fields.add(new String[] {"vm dir", text(vm.vmDir())});
+        for (var share : vm.shares()) {
+            fields.add(new String[] {"share", share.guestPath() + " <- " + share.hostPath() + (share.readOnly() ? " (read-only)" : "")});
+        }
         fields.add(new String[] {"created", instant(vm.createdAt())});
         fields.add(new String[] {"updated", instant(vm.updatedAt())});
         return fields;

@@ -1,6 +1,7 @@
 package dev.banger.model;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -27,6 +28,7 @@ import java.util.Objects;
  * @param vmDir     the VM's host directory (disks, console log, sockets)
  * @param createdAt when it was created
  * @param updatedAt when its record last changed
+ * @param shares    host directories it sees ({@code vm share}); empty when none
  */
 public record VmInfo(
         String name,
@@ -46,9 +48,19 @@ public record VmInfo(
         String rootDisk,
         String vmDir,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        List<Share> shares) {
     public VmInfo {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(state, "state");
+        shares = shares == null ? List.of() : List.copyOf(shares);
+    }
+
+    /** A VM without shares. */
+    public VmInfo(String name, String image, VmState state, int vcpus, int memoryMib, long diskBytes, String ip, String mac,
+            long vsockCid, String dnsName, String vmm, String acceleration, Long pid, String tap, String rootDisk, String vmDir,
+            Instant createdAt, Instant updatedAt) {
+        this(name, image, state, vcpus, memoryMib, diskBytes, ip, mac, vsockCid, dnsName, vmm, acceleration, pid, tap, rootDisk,
+                vmDir, createdAt, updatedAt, List.of());
     }
 }

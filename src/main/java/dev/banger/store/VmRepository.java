@@ -36,9 +36,16 @@ public final class VmRepository {
             LEFT JOIN vm_allocations a ON a.vm_id = v.id""";
 
     private final Database db;
+    private final ShareRepository shares;
 
     VmRepository(Database db) {
         this.db = db;
+        this.shares = new ShareRepository(db);
+    }
+
+    /** The shares of these VMs, which go with their rows. */
+    public ShareRepository shares() {
+        return shares;
     }
 
     /**

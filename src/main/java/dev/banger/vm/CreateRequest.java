@@ -1,8 +1,10 @@
 package dev.banger.vm;
 
 import dev.banger.config.VmDefaults;
+import dev.banger.model.Share;
 import dev.banger.vm.create.CreatePlanner;
 import dev.banger.vm.state.VmRules;
+import java.util.List;
 
 /**
  * {@code vm create} as asked: any part may be null and takes the configured default (a generated
@@ -12,9 +14,19 @@ import dev.banger.vm.state.VmRules;
  *                 a full copy of the root disk), so {@code banger bench create --compare-slow-path}
  *                 can show what the fast paths save on the same host at the same moment
  * @param cold     boot the kernel even when a golden snapshot of the shape exists ({@code vm create --cold})
+ * @param shares   host directories the VM sees ({@code vm create --share}), checked by {@link VmShares}; null for none
  */
 public record CreateRequest(String name, String image, Integer vcpus, Integer memoryMib, Integer diskGib, boolean slowPath,
-        boolean cold) {
+        boolean cold, List<Share> shares) {
+    public CreateRequest {
+        shares = shares == null ? List.of() : List.copyOf(shares);
+    }
+
+    public CreateRequest(String name, String image, Integer vcpus, Integer memoryMib, Integer diskGib, boolean slowPath,
+            boolean cold) {
+        this(name, image, vcpus, memoryMib, diskGib, slowPath, cold, List.of());
+    }
+
     public CreateRequest(String name, String image, Integer vcpus, Integer memoryMib, Integer diskGib, boolean slowPath) {
         this(name, image, vcpus, memoryMib, diskGib, slowPath, false);
     }

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts and stops existing VMs; the caller holds the VM's lock. A start takes a TAP from the pool
  * and runs the same {@link BootSequence} as a create (untimed); a failed one is undone and leaves
- * the VM stopped. A stop keeps the disks and gives the TAP back. Thread-safe.
+ * the VM stopped. A stop ends its shares' sessions, keeps the disks and gives the TAP back. Thread-safe.
  */
 final class VmPower {
     private static final Logger LOG = LoggerFactory.getLogger("dev.banger.lifecycle");
@@ -39,14 +39,17 @@ final class VmPower {
     private final HostTaps taps;
     private final VmDisks disks;
     private final BootSequence boot;
+    private final VmShares shares;
 
-    VmPower(VmLifecycle lifecycle, ImagePolicy images, Backends backends, HostTaps taps, VmDisks disks, BootSequence boot) {
+    VmPower(VmLifecycle lifecycle, ImagePolicy images, Backends backends, HostTaps taps, VmDisks disks, BootSequence boot,
+            VmShares shares) {
         this.lifecycle = lifecycle;
         this.images = images;
         this.backends = backends;
         this.taps = taps;
         this.disks = disks;
         this.boot = boot;
+        this.shares = shares;
     }
 
     Vm start(Vm vm) {
@@ -83,6 +86,7 @@ final class VmPower {
 
     Vm stop(Vm vm) {
         VmRuntime runtime = lifecycle.runtime(vm);
+        shares.detach(vm.name()); // before the guest goes, so sshfs unmounts cleanly
         if (runtime.instance() != null) {
             backends.vmm(vm.vmm()).stop(runtime.instance(), STOP_GRACE);
         }

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * The daemon's start: the store against what really runs. VMs whose VMM died are marked stopped
  * and their TAPs go back to the pool; creates and deletes a killed daemon left half-done are
  * rolled back or finished; VM directories without a VM are removed. Then the host network starts
- * with the TAPs of live VMs left alone. Everything it changes is returned for the log.
+ * with the TAPs of live VMs left alone, and the running VMs' shares are mounted again. Everything it changes is returned for the log.
  */
 final class VmReconciler {
     private static final Logger LOG = LoggerFactory.getLogger(VmReconciler.class);
@@ -40,10 +40,11 @@ final class VmReconciler {
     private final NatController nat;
     private final VmRemoval removal;
     private final Consumer<Set<String>> startHost;
+    private final VmShares shares;
 
     /** @param startHost starts the host network, leaving the given TAPs (live VMs') alone ({@link VmHost#start}) */
     VmReconciler(VmLifecycle lifecycle, Backends backends, HostTaps taps, GuestNames names, NatController nat, VmRemoval removal,
-            Consumer<Set<String>> startHost) {
+            Consumer<Set<String>> startHost, VmShares shares) {
         this.lifecycle = lifecycle;
         this.backends = backends;
         this.taps = taps;
@@ -51,6 +52,7 @@ final class VmReconciler {
         this.nat = nat;
         this.removal = removal;
         this.startHost = startHost;
+        this.shares = shares;
     }
 
     /** Reconciles and starts the host network; returns one line per change made. */
@@ -103,6 +105,7 @@ final class VmReconciler {
         // NAT rules a crashed daemon left behind with no VM to serve.
         nat.removeIfUnused(!lifecycle.list().isEmpty());
         removeOrphanDirs(changes);
+        shares.reattach(lifecycle.list().stream().filter(vm -> vm.state() == VmState.RUNNING).toList());
         changes.forEach(change -> LOG.warn("reconcile: {}", change));
         return changes;
     }

@@ -1,19 +1,24 @@
 package dev.banger.vm;
 
+import dev.banger.model.Share;
 import dev.banger.model.Vm;
 import dev.banger.model.VmInfo;
 import dev.banger.vm.state.VmLifecycle;
 import dev.banger.vm.state.VmRuntime;
+import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /** What {@code vm show} and {@code vm list} say of a VM: its row and its recorded runtime. Thread-safe. */
 final class VmViews {
     private final VmLifecycle lifecycle;
     private final String domain;
+    private final Function<String, List<Share>> shares;
 
-    VmViews(VmLifecycle lifecycle, String domain) {
+    VmViews(VmLifecycle lifecycle, String domain, Function<String, List<Share>> shares) {
         this.lifecycle = lifecycle;
         this.domain = domain;
+        this.shares = shares;
     }
 
     VmInfo info(Vm vm) {
@@ -24,6 +29,6 @@ final class VmViews {
                         : runtime.instance().acceleration().summary(),
                 vm.pid(), runtime.tap(),
                 runtime.rootDisk() == null ? null : runtime.rootDisk().strategy().name().toLowerCase(Locale.ROOT).replace('_', '-'),
-                runtime.vmDir().toString(), vm.createdAt(), vm.updatedAt());
+                runtime.vmDir().toString(), vm.createdAt(), vm.updatedAt(), shares.apply(vm.name()));
     }
 }

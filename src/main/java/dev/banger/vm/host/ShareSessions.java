@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,19 +71,21 @@ public final class ShareSessions implements AutoCloseable {
         throw VmException.precondition("no SSH key for shares: the daemon has no runtime bundle; run 'banger runtime bootstrap'");
     };
     private volatile List<String> sandboxFiles;
+    private volatile Predicate<String> retryable = vm -> true;
 
     public ShareSessions(HostCommands host, Launcher launcher) {
         this.host = host;
         this.launcher = launcher;
     }
 
-    public ShareSessions(HostCommands host) {
-        this(host, JoinedProcesses::start);
-    }
-
     /** The private half of the runtime bundle's SSH key (the guest trusts its public half). */
     public void useKey(Supplier<String> key) {
         this.privateKey = key;
+    }
+
+    /** Which VMs a session that ended is started again for (those still running). */
+    public void retryWhile(Predicate<String> vmRunning) {
+        this.retryable = vmRunning;
     }
 
     /** Starts {@code share}'s session for the VM and waits (bounded) until the guest has it mounted. */
@@ -121,7 +125,7 @@ public final class ShareSessions implements AutoCloseable {
 
     @Override
     public void close() {
-        sessions.keySet().stream().toList().forEach(key -> detach(key.vm(), key.guestPath()));
+        sessions.keySet().forEach(key -> detach(key.vm(), key.guestPath()));
     }
 
     private void launch(Session session, Duration deadline) {
@@ -165,6 +169,11 @@ public final class ShareSessions implements AutoCloseable {
         processes.close();
         Path log = session.target.vmDir().resolve(LOG_FILE);
         int failure = ++session.failures;
+        if (!retryable.test(session.target.vm())) {
+            sessions.remove(key, session);
+            LOG.info("VM {}: share {} ended with the VM", session.target.vm(), session.share.spec());
+            return;
+        }
         if (failure > RETRIES) {
             sessions.remove(key, session);
             LOG.error("VM {}: share {} ended and did not come back after {} attempts ({}); attach it again with 'banger vm"
@@ -274,8 +283,7 @@ public final class ShareSessions implements AutoCloseable {
 
     private static void appendLog(Path log, String line) {
         try {
-            Files.writeString(log, line + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
-                    java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(log, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             LOG.debug("cannot write {}: {}", log, e.toString());
         }

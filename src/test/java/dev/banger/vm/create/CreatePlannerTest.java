@@ -115,7 +115,7 @@ class CreatePlannerTest {
                 new LaunchPath.ColdBoot(CloneStrategy.QCOW2_OVERLAY, new LaunchPath.CloneSeed(CloneStrategy.REFLINK, true),
                         TapSource.POOL)));
         assertThat(plan.stages()).containsExactly("validate", "allocate", "root-disk", "work-disk", "network", "capabilities",
-                "restore", "identity", "sshd", "services");
+                "restore", "identity", "sshd", "services", "shares");
     }
 
     @Test
