@@ -47,6 +47,11 @@ public final class VmShares implements GuestShares {
         sessions.retryWhile(vm -> lifecycle.find(vm).map(found -> found.state() == VmState.RUNNING).orElse(false));
     }
 
+    /** How share sessions are started (tests stand programs in for ssh). */
+    void useLauncher(ShareSessions.Launcher launcher) {
+        sessions.useLauncher(launcher);
+    }
+
     /** The runtime bundle's private SSH key, read when a share is attached. */
     public void useKey(Supplier<String> privateKey) {
         sessions.useKey(privateKey);
@@ -162,6 +167,11 @@ public final class VmShares implements GuestShares {
                 }
             }
         });
+    }
+
+    /** Whether the VM's share at {@code guestPath} has a live session. */
+    boolean mounted(String vm, String guestPath) {
+        return sessions.attached(vm, guestPath);
     }
 
     /** Ends every session (the daemon stops). */

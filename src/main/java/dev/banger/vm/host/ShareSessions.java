@@ -16,6 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -50,7 +51,6 @@ public final class ShareSessions implements AutoCloseable {
     public record Target(String vm, String ip, Path vmDir, List<String> hostKeys) {}
 
     private record Key(String vm, String guestPath) {}
-
     private final class Session {
         final Target target;
         final Share share;
@@ -63,9 +63,8 @@ public final class ShareSessions implements AutoCloseable {
             this.share = share;
         }
     }
-
     private final HostCommands host;
-    private final Launcher launcher;
+    private volatile Launcher launcher;
     private final Map<Key, Session> sessions = new ConcurrentHashMap<>();
     private volatile Supplier<String> privateKey = () -> {
         throw VmException.precondition("no SSH key for shares: the daemon has no runtime bundle; run 'banger runtime bootstrap'");
@@ -76,6 +75,11 @@ public final class ShareSessions implements AutoCloseable {
     public ShareSessions(HostCommands host, Launcher launcher) {
         this.host = host;
         this.launcher = launcher;
+    }
+
+    /** How sessions are started from now on (tests: programs that stand in for ssh). */
+    public void useLauncher(Launcher starter) {
+        this.launcher = starter;
     }
 
     /** The private half of the runtime bundle's SSH key (the guest trusts its public half). */
@@ -92,10 +96,7 @@ public final class ShareSessions implements AutoCloseable {
     public void attach(Target target, Share share) {
         Key key = new Key(target.vm(), share.guestPath());
         Session session = new Session(target, share);
-        Session old = sessions.put(key, session);
-        if (old != null) {
-            end(old);
-        }
+        Optional.ofNullable(sessions.put(key, session)).ifPresent(ShareSessions::end);
         try {
             launch(session, ATTACH_DEADLINE);
         } catch (RuntimeException e) {
@@ -203,9 +204,8 @@ public final class ShareSessions implements AutoCloseable {
 
     private static void end(Session session) {
         session.detached = true;
-        JoinedProcesses processes = session.processes;
-        if (processes != null) {
-            processes.close(Duration.ofSeconds(3));
+        if (session.processes != null) {
+            session.processes.close(Duration.ofSeconds(3));
         }
     }
 
