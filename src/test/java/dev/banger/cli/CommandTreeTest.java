@@ -43,7 +43,7 @@ class CommandTreeTest {
     @Test
     void aGroupWithoutAKnownLeafGetsAllItsLeavesForHelpAndSuggestions() {
         assertThat(groups(CommandTree.forArgs(new String[] {"vm", "--help"})).get("vm").getSubcommands())
-                .hasSize(14).containsKeys("create", "ssh", "exec", "cp");
+                .hasSize(16).containsKeys("create", "ssh", "exec", "cp", "share", "unshare");
         assertThat(groups(CommandTree.forArgs(new String[] {"image", "lst"})).get("image").getSubcommands())
                 .containsKeys("list", "build");
     }
@@ -53,7 +53,7 @@ class CommandTreeTest {
         CommandLine full = CommandTree.full();
 
         assertThat(full.getSubcommands().values().stream().mapToInt(c -> c.getSubcommands().size()).sum())
-                .isEqualTo(3 + 4 + 9 + 14 + 1 + 1);
+                .isEqualTo(3 + 4 + 9 + 16 + 1 + 1);
     }
 
     @Test

@@ -77,6 +77,8 @@ final class HostileRequests {
             Map.entry("vm.health", Map.of("name", Field.VM_NAME)),
             Map.entry("vm.logs", Map.of("name", Field.VM_NAME, "offset", Field.OFFSET)),
             Map.entry("vm.ssh", Map.of("name", Field.VM_NAME)),
+            Map.entry("vm.share.add", Map.of("name", Field.VM_NAME, "hostPath", Field.PATH, "guestPath", Field.PATH)),
+            Map.entry("vm.share.rm", Map.of("name", Field.VM_NAME, "guestPath", Field.PATH)),
             Map.entry("image.build.begin", Map.of("name", Field.IMAGE_NAME, "distro", Field.CHOICE, "profile", Field.CHOICE,
                     "size", Field.SIZE, "release", Field.RELEASE)),
             Map.entry("image.rebuildRootfs.begin", Map.of("name", Field.IMAGE_NAME)),
