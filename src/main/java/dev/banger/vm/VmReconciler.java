@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * The daemon's start: the store against what really runs. VMs whose VMM died are marked stopped
  * and their TAPs go back to the pool; creates and deletes a killed daemon left half-done are
  * rolled back or finished; VM directories without a VM are removed. Then the host network starts
- * with the TAPs of live VMs left alone, and the running VMs' shares are mounted again. Everything it changes is returned for the log.
+ * with the TAPs of live VMs left alone, and the running VMs' shares are mounted again (in the
+ * background). Everything it changes is returned for the log.
  */
 final class VmReconciler {
     private static final Logger LOG = LoggerFactory.getLogger(VmReconciler.class);

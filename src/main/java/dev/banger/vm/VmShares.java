@@ -1,5 +1,6 @@
 package dev.banger.vm;
 
+import dev.banger.model.ErrorKind;
 import dev.banger.model.Share;
 import dev.banger.model.Vm;
 import dev.banger.model.VmState;
@@ -135,8 +136,9 @@ public final class VmShares implements GuestShares {
         locks.with(name, () -> {
             List<Share> shares = rows.list(name);
             if (shares.stream().noneMatch(share -> share.guestPath().equals(guestPath))) {
-                throw new VmException(dev.banger.model.ErrorKind.NOT_FOUND, "VM '" + name + "' has no share at " + guestPath + (shares.isEmpty() ? " (it has none)"
-                        : "; its shares are at " + String.join(", ", shares.stream().map(Share::guestPath).toList())));
+                throw new VmException(ErrorKind.NOT_FOUND, "VM '" + name + "' has no share at " + guestPath
+                        + (shares.isEmpty() ? " (it has none)"
+                                : "; its shares are at " + String.join(", ", shares.stream().map(Share::guestPath).toList())));
             }
             sessions.detach(name, guestPath);
             rows.remove(name, guestPath);

@@ -10,8 +10,8 @@ import java.util.function.Predicate;
  * The one way a VM's machine comes to run, for a create, a start and a restart alike: capabilities
  * prepared and the spec made, the VMM started paused (or a warm machine's settings written), the
  * host services the guest needs ready, the guest let run, then its agent, sshd and services
- * awaited, then its shared directories mounted. A create that restores a golden snapshot loads it instead of starting and booting
- * ({@link RestoreStep}) and gives the guest its identity ({@link IdentityStep}) before sshd. A warm machine is this sequence's first half done ahead of time ({@link
+ * awaited, then its shared directories mounted ({@link SharesStep}). A create that restores a
+ * golden snapshot loads it instead of starting and booting ({@link RestoreStep}) and gives the guest its identity ({@link IdentityStep}) before sshd. A warm machine is this sequence's first half done ahead of time ({@link
  * WarmMachineFactory}). Each step pushes its undo onto the job's log; the caller rolls back.
  * Thread-safe: jobs share nothing here.
  */
