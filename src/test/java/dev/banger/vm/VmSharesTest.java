@@ -80,8 +80,8 @@ class VmSharesTest {
                 new Share(project.getParent().toString(), "/data", true));
         assertThat(launched).hasSize(2);
         assertThat(launched.getFirst().argv()).contains("root@127.77.0.2");
-        assertThat(launched.getFirst().argv().getLast()).contains("sshfs -f -o passive,allow_other banger:/share '/mnt/project'");
-        assertThat(launched.get(1).argv().getLast()).contains("passive,allow_other,ro");
+        assertThat(launched.getFirst().argv().getLast()).contains("sshfs -f -o passive,allow_other,dir_cache=no banger:/share '/mnt/project'");
+        assertThat(launched.get(1).argv().getLast()).contains("passive,allow_other,dir_cache=no,ro");
         assertThat(service.shares().mounted("dev1", "/mnt/project")).isTrue();
         assertThat(fx.vmm.started().getFirst().bootArgs()).contains("banger.mount=banger-share:/mnt/project:fuse.sshfs:rw",
                 "banger.mount=banger-share:/data:fuse.sshfs:ro");

@@ -39,13 +39,15 @@ public final class SharePlan {
      * What the guest runs: a stale mount left by an earlier session (a daemon that was killed)
      * lazily unmounted, the mount point made, a watcher that reports {@value #MOUNTED} once the
      * mount appears in {@code /proc/self/mounts} (no stat, which would wait on sshfs), then sshfs
-     * in the foreground on the session's stdin and stdout. The path is one of {@link ShareRules}'
+     * in the foreground on the session's stdin and stdout, without its directory cache, so the
+     * guest sees the host's edits within the kernel's one-second attribute cache. The path is one of {@link ShareRules}'
      * characters, quoted anyway.
      */
     public static String guestCommand(Share share) {
         String path = share.guestPath();
         String quoted = "'" + path + "'";
-        String options = "passive,allow_other" + (share.readOnly() ? ",ro" : "");
+        // dir_cache=no: sshfs's own cache would hide the host's changes for 20 s; the kernel's 1 s remains.
+        String options = "passive,allow_other,dir_cache=no" + (share.readOnly() ? ",ro" : "");
         return "fusermount3 -uz " + quoted + " 2>/dev/null || umount -l " + quoted + " 2>/dev/null; "
                 + "mkdir -p -- " + quoted + " && { "
                 + "(i=0; while [ $i -lt " + WATCH_STEPS + " ]; do "

@@ -73,8 +73,8 @@ class SharePlanTest {
 
         assertThat(rw).startsWith("fusermount3 -uz '/mnt/src' 2>/dev/null || umount -l '/mnt/src' 2>/dev/null; mkdir -p -- '/mnt/src' && ")
                 .contains("grep -qF ' /mnt/src fuse.sshfs ' /proc/self/mounts; then echo " + SharePlan.MOUNTED + " >&2")
-                .endsWith("exec sshfs -f -o passive,allow_other banger:/share '/mnt/src'; }");
-        assertThat(ro).endsWith("exec sshfs -f -o passive,allow_other,ro banger:/share '/mnt/src'; }");
+                .endsWith("exec sshfs -f -o passive,allow_other,dir_cache=no banger:/share '/mnt/src'; }");
+        assertThat(ro).endsWith("exec sshfs -f -o passive,allow_other,dir_cache=no,ro banger:/share '/mnt/src'; }");
     }
 
     @Test

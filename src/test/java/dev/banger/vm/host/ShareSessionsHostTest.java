@@ -89,6 +89,22 @@ class ShareSessionsHostTest {
     }
 
     @Test
+    void whatTheHostChangesIsSeenThroughTheMountAtOnce() throws IOException {
+        Path mount = base.resolve("mnt");
+        sessions.attach(target(), new Share(shared.toString(), mount.toString(), false));
+        try (var listed = Files.list(mount)) {
+            assertThat(listed.map(p -> p.getFileName().toString())).doesNotContain("later.txt");
+        }
+
+        Files.writeString(shared.resolve("later.txt"), "made on the host\n");
+
+        try (var listed = Files.list(mount)) {
+            assertThat(listed.map(p -> p.getFileName().toString())).contains("later.txt");
+        }
+        assertThat(Files.readString(mount.resolve("later.txt"))).isEqualTo("made on the host\n");
+    }
+
+    @Test
     void aReadOnlyShareRefusesWritesThroughTheMount() throws IOException {
         Path mount = base.resolve("ro");
         sessions.attach(target(), new Share(shared.toString(), mount.toString(), true));
