@@ -4,6 +4,7 @@
 set -eu
 packages="make gcc libc6-dev linux-libc-dev file iproute2 nftables iptables e2fsprogs
   qemu-system-x86 qemu-utils debootstrap lz4 cpio busybox-static openssh-client
+  bubblewrap openssh-sftp-server sshfs
   dmsetup xfsprogs util-linux sqlite3 curl ca-certificates socat passwd bind9-dnsutils zsh fish"
 missing=""
 for p in $packages; do

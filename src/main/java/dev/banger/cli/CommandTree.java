@@ -33,7 +33,7 @@ final class CommandTree {
         CHILDREN.put(VmCommand.class, List.of(VmCreateCommand.class, VmListCommand.class, VmShowCommand.class,
                 VmStartCommand.class, VmStopCommand.class, VmRestartCommand.class, VmDeleteCommand.class, VmEditCommand.class,
                 VmStatsCommand.class, VmHealthCommand.class, VmLogsCommand.class, VmSshCommand.class, VmExecCommand.class, VmCpCommand.class,
-                VmPortCommand.class));
+                VmPortCommand.class, VmShareCommand.class, VmUnshareCommand.class));
         CHILDREN.put(BenchCommand.class, List.of(BenchCreateCommand.class));
         CHILDREN.put(CompletionCommand.class, List.of(CompletionNamesCommand.class));
     }

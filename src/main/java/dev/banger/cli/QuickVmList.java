@@ -127,8 +127,8 @@ final class QuickVmList {
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             JsonToken token = parser.nextToken();
-            if (field.equals("ports") && token == JsonToken.START_ARRAY) {
-                // Not a column of the table.
+            if ((field.equals("ports") || field.equals("shares")) && token == JsonToken.START_ARRAY) {
+                // Not columns of the table.
                 parser.skipChildren();
                 continue;
             }

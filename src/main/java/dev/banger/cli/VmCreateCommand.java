@@ -9,8 +9,10 @@ import dev.banger.model.VmInfo;
 import dev.banger.rpc.RpcClient;
 import dev.banger.rpc.RpcException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -70,6 +72,9 @@ final class VmCreateCommand implements Callable<Integer> {
     @Option(names = "--publish", paramLabel = "SPEC", description = "Publish a guest port on the host (repeatable): "
             + VmPortCommand.SPEC_HELP + ".")
     java.util.List<String> publish;
+    @Option(names = "--share", paramLabel = "HOST_DIR[:GUEST_PATH][:ro]", description = "Share a host directory (relative to"
+            + " here) with the VM, at GUEST_PATH (default /mnt/<basename>), read-only with :ro; repeatable.")
+    List<String> shares;
 
     record Started(String name, String operationId) {}
 
@@ -86,14 +91,16 @@ final class VmCreateCommand implements Callable<Integer> {
         if (publish != null) {
             publish.forEach(p -> VmPortCommand.forward(spec, p));
         }
+        List<Map<String, Object>> wireShares = shares == null ? List.of() : shares.stream()
+                .map(text -> VmShareCommand.wire(spec, text, Path.of("").toAbsolutePath())).toList();
         Printer printer = new Printer(spec.commandLine().getOut());
         try (RpcClient client = vm.connect()) {
-            Operation started = begin(client);
+            Operation started = begin(client, wireShares);
             if (noWait) {
                 if (output.json) {
                     printer.json(new Started(started.target(), started.id()));
                 } else {
-                    printer.fields(java.util.List.of(
+                    printer.fields(List.of(
                             new String[] {"name", started.target()}, new String[] {"operation", started.id()}));
                 }
                 return ExitCodes.OK;
@@ -127,9 +134,9 @@ final class VmCreateCommand implements Callable<Integer> {
      * named one: not-found), asks the daemon to build it, which it does only for the configured
      * default, follows that build live as {@code banger image build} does, and begins again.
      */
-    private Operation begin(RpcClient client) {
+    private Operation begin(RpcClient client, List<Map<String, Object>> wireShares) {
         try {
-            return client.call("vm.create.begin", params(), Operation.class, Duration.ofSeconds(30));
+            return client.call("vm.create.begin", params(wireShares), Operation.class, Duration.ofSeconds(30));
         } catch (RpcException e) {
             ErrorKind missing = image == null ? ErrorKind.PRECONDITION_FAILED : ErrorKind.NOT_FOUND;
             if (noBuild || e.kind() != missing) {
@@ -142,7 +149,7 @@ final class VmCreateCommand implements Callable<Integer> {
                 throw e;
             }
             buildFirst(client, ensured);
-            return client.call("vm.create.begin", params(), Operation.class, Duration.ofSeconds(30));
+            return client.call("vm.create.begin", params(wireShares), Operation.class, Duration.ofSeconds(30));
         }
     }
 
@@ -165,7 +172,7 @@ final class VmCreateCommand implements Callable<Integer> {
     }
 
     /** Only what the user gave: the daemon fills in the rest from its config. */
-    private Map<String, Object> params() {
+    private Map<String, Object> params(List<Map<String, Object>> wireShares) {
         Map<String, Object> params = new LinkedHashMap<>();
         putIfGiven(params, "name", name);
         putIfGiven(params, "image", image);
@@ -177,6 +184,9 @@ final class VmCreateCommand implements Callable<Integer> {
         }
         if (publish != null && !publish.isEmpty()) {
             params.put("publish", publish);
+        }
+        if (!wireShares.isEmpty()) {
+            params.put("shares", wireShares);
         }
         return params;
     }

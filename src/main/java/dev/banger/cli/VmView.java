@@ -55,6 +55,9 @@ final class VmView {
         fields.add(new String[] {"vm dir", text(vm.vmDir())});
         fields.add(new String[] {"ports", vm.ports().isEmpty() ? "-" : String.join(", ", vm.ports().stream()
                 .map(p -> p.hostAddress() + ":" + p.hostPort() + " -> " + p.guestPort() + "/" + p.protocol()).toList())});
+        for (var share : vm.shares()) {
+            fields.add(new String[] {"share", share.guestPath() + " <- " + share.hostPath() + (share.readOnly() ? " (read-only)" : "")});
+        }
         fields.add(new String[] {"created", instant(vm.createdAt())});
         fields.add(new String[] {"updated", instant(vm.updatedAt())});
         return fields;

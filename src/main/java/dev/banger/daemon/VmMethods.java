@@ -3,6 +3,7 @@ package dev.banger.daemon;
 import dev.banger.model.ErrorKind;
 import dev.banger.model.Operation;
 import dev.banger.model.OperationKind;
+import dev.banger.model.Share;
 import dev.banger.model.Vm;
 import dev.banger.model.VmList;
 import dev.banger.rpc.InvalidParameterException;
@@ -54,7 +55,7 @@ final class VmMethods {
      * {@code publish}: port forward specs, as {@code vm.port.add} takes them.
      */
     record CreateParams(String name, String image, Integer vcpus, Integer memoryMib, Integer diskGib, Boolean slowPath,
-            Boolean cold, List<String> publish) {
+            Boolean cold, List<String> publish, List<ShareSpec> shares) {
         CreateParams {
             if (name != null) {
                 checkName("name", name);
@@ -66,6 +67,41 @@ final class VmMethods {
             checkPositive("memoryMib", memoryMib);
             checkPositive("diskGib", diskGib);
             VmPortMethods.forwards("publish", publish);
+            shares = shares == null ? List.of() : List.copyOf(shares);
+        }
+    }
+
+    /**
+     * One share on the wire: {@code hostPath} (absolute), {@code guestPath} (absent: {@code /mnt/<basename>}),
+     * {@code readOnly} (absent: false). The paths themselves are checked by the VM layer.
+     */
+    record ShareSpec(String hostPath, String guestPath, Boolean readOnly) {
+        ShareSpec {
+            if (hostPath == null || hostPath.isBlank()) {
+                throw new InvalidParameterException("hostPath", "give the host directory to share, as an absolute path");
+            }
+        }
+
+        Share share() {
+            return new Share(hostPath, guestPath == null ? Share.defaultGuestPath(hostPath) : guestPath, Boolean.TRUE.equals(readOnly));
+        }
+    }
+
+    /** {@code vm.share.add}: a share for the VM named. */
+    record ShareParams(String name, String hostPath, String guestPath, Boolean readOnly) {
+        ShareParams {
+            checkName("name", name);
+            new ShareSpec(hostPath, guestPath, readOnly);
+        }
+    }
+
+    /** {@code vm.share.rm}: the VM's share at {@code guestPath}. */
+    record UnshareParams(String name, String guestPath) {
+        UnshareParams {
+            checkName("name", name);
+            if (guestPath == null || guestPath.isBlank()) {
+                throw new InvalidParameterException("guestPath", "give the guest path of the share to remove (see 'banger vm show')");
+            }
         }
     }
 
@@ -144,6 +180,14 @@ final class VmMethods {
                 RpcMethod.of("vm.stop", NameParams.class, (p, c) -> vms.stop(p.name())),
                 RpcMethod.of("vm.restart", NameParams.class, (p, c) -> vms.restart(p.name())),
                 RpcMethod.of("vm.delete", NamesParams.class, (p, c) -> vms.delete(p.names())),
+                RpcMethod.of("vm.share.add", ShareParams.class, (p, c) -> {
+                    vms.shares().add(p.name(), new ShareSpec(p.hostPath(), p.guestPath(), p.readOnly()).share());
+                    return vms.info(p.name());
+                }),
+                RpcMethod.of("vm.share.rm", UnshareParams.class, (p, c) -> {
+                    vms.shares().remove(p.name(), p.guestPath());
+                    return vms.info(p.name());
+                }),
                 RpcMethod.of("vm.edit", EditParams.class, (p, c) -> vms.edit(p.name(), p.vcpus(), p.memoryMib(), p.diskGib())),
                 RpcMethod.of("vm.stats", NameParams.class, (p, c) -> inspector.stats(p.name())),
                 RpcMethod.of("vm.health", NameParams.class, (p, c) -> inspector.health(p.name())),
@@ -153,7 +197,8 @@ final class VmMethods {
 
     private Operation beginCreate(CreateParams p) {
         CreatePlan plan = vms.plan(new CreateRequest(p.name(), p.image(), p.vcpus(), p.memoryMib(), p.diskGib(),
-                Boolean.TRUE.equals(p.slowPath()), Boolean.TRUE.equals(p.cold()), VmPortMethods.forwards("publish", p.publish())));
+                Boolean.TRUE.equals(p.slowPath()), Boolean.TRUE.equals(p.cold()), VmPortMethods.forwards("publish", p.publish()),
+                p.shares().stream().map(ShareSpec::share).toList()));
         return runner.begin(OperationKind.VM_CREATE, plan.name(), plan.stages(), stages -> vms.create(plan, stages));
     }
 }

@@ -63,6 +63,7 @@ final class VmSetup {
         VmService service = new VmService(store.vms(), store.images(), images, vmHost, paths.stateDir(), config.vm(),
                 () -> config.image().defaultImage(), config.agent().port(), config.network().subnet(),
                 BootDeadlines.BY_ACCELERATION, store.settings());
+        service.shares().useKey(() -> privateKey(config));
         LOG.info("new VMs: {}", newVmsNow(config, kvm, newVms));
         if (config.vm().goldenSnapshots()) {
             service.snapshots().enable(agentVersion(config));

@@ -29,6 +29,7 @@ import java.util.Objects;
  * @param createdAt when it was created
  * @param updatedAt when its record last changed
  * @param ports     its published ports ({@code vm create --publish}, {@code vm port add}); installed while it runs
+ * @param shares    host directories it sees ({@code vm share}); empty when none
  */
 public record VmInfo(
         String name,
@@ -49,18 +50,20 @@ public record VmInfo(
         String vmDir,
         Instant createdAt,
         Instant updatedAt,
-        List<PortForward> ports) {
+        List<PortForward> ports,
+        List<Share> shares) {
     public VmInfo {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(state, "state");
         ports = ports == null ? List.of() : List.copyOf(ports);
+        shares = shares == null ? List.of() : List.copyOf(shares);
     }
 
-    /** A VM that publishes no ports. */
+    /** A VM that publishes no ports and sees no shares. */
     public VmInfo(String name, String image, VmState state, int vcpus, int memoryMib, long diskBytes, String ip, String mac,
             long vsockCid, String dnsName, String vmm, String acceleration, Long pid, String tap, String rootDisk, String vmDir,
             Instant createdAt, Instant updatedAt) {
         this(name, image, state, vcpus, memoryMib, diskBytes, ip, mac, vsockCid, dnsName, vmm, acceleration, pid, tap, rootDisk,
-                vmDir, createdAt, updatedAt, List.of());
+                vmDir, createdAt, updatedAt, List.of(), List.of());
     }
 }

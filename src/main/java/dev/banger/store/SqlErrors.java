@@ -25,6 +25,8 @@ final class SqlErrors {
             "vm_allocations.mac", "that MAC address is already allocated to another VM",
             "vm_allocations.vsock_cid", "that vsock CID is already allocated to another VM",
             "operations.id", "an operation with that id already exists",
+            "vm_shares.vm_id, vm_shares.guest_path", "the VM already has a share at that guest path; remove it first with"
+                    + " 'banger vm unshare' or choose another path",
             "operation_stages.operation_id, operation_stages.position", "a stage already holds that position in the operation");
 
     private SqlErrors() {}

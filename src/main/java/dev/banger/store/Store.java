@@ -27,6 +27,7 @@ public final class Store implements AutoCloseable {
     private final VmRepository vms;
     private final OperationRepository operations;
     private final SettingsRepository settings;
+    private final ShareRepository shares;
 
     private Store(Database db, Migrations migrations) {
         this.db = db;
@@ -35,6 +36,7 @@ public final class Store implements AutoCloseable {
         this.vms = new VmRepository(db);
         this.operations = new OperationRepository(db);
         this.settings = new SettingsRepository(db);
+        this.shares = vms.shares();
     }
 
     /** Opens (creating if needed) and migrates the database at {@code database}, using the system clock. */
@@ -78,6 +80,10 @@ public final class Store implements AutoCloseable {
 
     public SettingsRepository settings() {
         return settings;
+    }
+
+    public ShareRepository shares() {
+        return shares;
     }
 
     /** The applied schema version, e.g. {@code "2"}. */

@@ -37,15 +37,22 @@ public final class VmRepository {
 
     private final Database db;
     private final PortRepository ports;
+    private final ShareRepository shares;
 
     VmRepository(Database db) {
         this.db = db;
         this.ports = new PortRepository(db);
+        this.shares = new ShareRepository(db);
     }
 
     /** The ports VMs publish, kept with their rows. */
     public PortRepository ports() {
         return ports;
+    }
+
+    /** The shares of these VMs, which go with their rows. */
+    public ShareRepository shares() {
+        return shares;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.banger.vm;
 
 import dev.banger.config.VmDefaults;
 import dev.banger.model.PortForward;
+import dev.banger.model.Share;
 import dev.banger.vm.create.CreatePlanner;
 import dev.banger.vm.state.VmRules;
 import java.util.List;
@@ -15,17 +16,19 @@ import java.util.List;
  *                 can show what the fast paths save on the same host at the same moment
  * @param cold     boot the kernel even when a golden snapshot of the shape exists ({@code vm create --cold})
  * @param publish  the ports to publish ({@code vm create --publish}), checked before anything is made
+ * @param shares   host directories the VM sees ({@code vm create --share}), checked by {@link VmShares}; null for none
  */
 public record CreateRequest(String name, String image, Integer vcpus, Integer memoryMib, Integer diskGib, boolean slowPath,
-        boolean cold, List<PortForward> publish) {
+        boolean cold, List<PortForward> publish, List<Share> shares) {
     public CreateRequest {
         publish = publish == null ? List.of() : List.copyOf(publish);
+        shares = shares == null ? List.of() : List.copyOf(shares);
     }
 
-    /** A create that publishes no ports. */
+    /** A create that publishes no ports and shares nothing. */
     public CreateRequest(String name, String image, Integer vcpus, Integer memoryMib, Integer diskGib, boolean slowPath,
             boolean cold) {
-        this(name, image, vcpus, memoryMib, diskGib, slowPath, cold, List.of());
+        this(name, image, vcpus, memoryMib, diskGib, slowPath, cold, List.of(), List.of());
     }
 
     public CreateRequest(String name, String image, Integer vcpus, Integer memoryMib, Integer diskGib, boolean slowPath) {

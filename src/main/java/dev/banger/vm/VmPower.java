@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts and stops existing VMs; the caller holds the VM's lock. A start takes a TAP from the pool
  * and runs the same {@link BootSequence} as a create (untimed); a failed one is undone and leaves
- * the VM stopped. A stop keeps the disks, gives the TAP back and takes its published ports out of the
- * firewall (a start's capabilities put them back). Thread-safe.
+ * the VM stopped. A stop ends its shares' sessions, keeps the disks, gives the TAP back and takes its
+ * published ports out of the firewall (a start's capabilities put them back). Thread-safe.
  */
 final class VmPower {
     private static final Logger LOG = LoggerFactory.getLogger("dev.banger.lifecycle");
@@ -42,9 +42,10 @@ final class VmPower {
     private final VmDisks disks;
     private final BootSequence boot;
     private final PortForwarder ports;
+    private final VmShares shares;
 
     VmPower(VmLifecycle lifecycle, ImagePolicy images, Backends backends, HostTaps taps, VmDisks disks, BootSequence boot,
-            PortForwarder ports) {
+            PortForwarder ports, VmShares shares) {
         this.lifecycle = lifecycle;
         this.images = images;
         this.backends = backends;
@@ -52,6 +53,7 @@ final class VmPower {
         this.disks = disks;
         this.boot = boot;
         this.ports = ports;
+        this.shares = shares;
     }
 
     Vm start(Vm vm) {
@@ -88,6 +90,7 @@ final class VmPower {
 
     Vm stop(Vm vm) {
         VmRuntime runtime = lifecycle.runtime(vm);
+        shares.detach(vm.name()); // before the guest goes, so sshfs unmounts cleanly
         if (runtime.instance() != null) {
             backends.vmm(vm.vmm()).stop(runtime.instance(), STOP_GRACE);
         }

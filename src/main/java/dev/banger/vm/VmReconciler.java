@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * The daemon's start: the store against what really runs. VMs whose VMM died are marked stopped
  * and their TAPs go back to the pool; creates and deletes a killed daemon left half-done are
  * rolled back or finished; VM directories without a VM are removed. Then the host network starts
- * with the TAPs of live VMs left alone, and running VMs get their published ports back. Everything it changes is returned for the log.
+ * with the TAPs of live VMs left alone, running VMs get their published ports back, and their
+ * shares are mounted again (in the background). Everything it changes is returned for the log.
  */
 final class VmReconciler {
     private static final Logger LOG = LoggerFactory.getLogger(VmReconciler.class);
@@ -41,13 +42,14 @@ final class VmReconciler {
     private final VmRemoval removal;
     private final Consumer<Set<String>> startHost;
     private final Consumer<List<String>> ports;
+    private final VmShares shares;
 
     /**
      * @param startHost starts the host network, leaving the given TAPs (live VMs') alone ({@link VmHost#start})
      * @param ports     puts the running VMs' published ports back and takes the others' out ({@link PortForwards#reconcile})
      */
     VmReconciler(VmLifecycle lifecycle, Backends backends, HostTaps taps, GuestNames names, NatController nat, VmRemoval removal,
-            Consumer<Set<String>> startHost, Consumer<List<String>> ports) {
+            Consumer<Set<String>> startHost, Consumer<List<String>> ports, VmShares shares) {
         this.lifecycle = lifecycle;
         this.backends = backends;
         this.taps = taps;
@@ -56,6 +58,7 @@ final class VmReconciler {
         this.removal = removal;
         this.startHost = startHost;
         this.ports = ports;
+        this.shares = shares;
     }
 
     /** Reconciles and starts the host network; returns one line per change made. */
@@ -109,6 +112,7 @@ final class VmReconciler {
         // NAT rules a crashed daemon left behind with no VM to serve.
         nat.removeIfUnused(!lifecycle.list().isEmpty());
         removeOrphanDirs(changes);
+        shares.reattach(lifecycle.list().stream().filter(vm -> vm.state() == VmState.RUNNING).toList());
         changes.forEach(change -> LOG.warn("reconcile: {}", change));
         return changes;
     }

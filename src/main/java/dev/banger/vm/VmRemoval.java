@@ -36,11 +36,12 @@ final class VmRemoval {
     private final VmDisks disks;
     private final NatController nat;
     private final Machines machines;
+    private final VmShares shares;
     private final ShutdownGate deletes = new ShutdownGate();
     private volatile FaultPoints faults = FaultPoints.NONE;
 
     VmRemoval(VmLifecycle lifecycle, VmLocks locks, Backends backends, HostTaps taps, VmDisks disks, NatController nat,
-            Machines machines) {
+            Machines machines, VmShares shares) {
         this.lifecycle = lifecycle;
         this.locks = locks;
         this.backends = backends;
@@ -48,6 +49,7 @@ final class VmRemoval {
         this.disks = disks;
         this.nat = nat;
         this.machines = machines;
+        this.shares = shares;
     }
 
     void useFaultPoints(FaultPoints points) {
@@ -90,6 +92,7 @@ final class VmRemoval {
     void deleteLocked(Vm vm) {
         VmRuntime runtime = lifecycle.runtime(vm);
         lifecycle.record(vm.name(), VmState.DELETING, vm.pid(), null);
+        shares.detach(vm.name());
         if (runtime.instance() != null) {
             // Under the soak's test-only switch a guest never waited for gets no time to shut down either.
             backends.vmm(vm.vmm()).stop(runtime.instance(), faults.skipsGuestWait(vm.name()) ? Duration.ZERO : Duration.ofSeconds(10));

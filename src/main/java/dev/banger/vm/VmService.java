@@ -1,10 +1,13 @@
 package dev.banger.vm;
 
+import dev.banger.capability.ShareCapability;
 import dev.banger.config.VmDefaults;
+import dev.banger.host.JoinedProcesses;
 import dev.banger.image.ImageCatalog;
 import dev.banger.image.ImageManifest;
 import dev.banger.model.Image;
 import dev.banger.model.Ipv4Subnet;
+import dev.banger.model.Share;
 import dev.banger.model.StageRunner;
 import dev.banger.model.Vm;
 import dev.banger.model.VmDeleteResult;
@@ -21,6 +24,7 @@ import dev.banger.vm.create.CreatePipeline;
 import dev.banger.vm.create.CreatePlan;
 import dev.banger.vm.create.CreatePlanner;
 import dev.banger.vm.host.HostKeys;
+import dev.banger.vm.host.ShareSessions;
 import dev.banger.vm.snapshot.GoldenSnapshots;
 import dev.banger.vm.state.VmDirs;
 import dev.banger.vm.state.VmException;
@@ -39,6 +43,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +72,7 @@ public final class VmService {
     private final BootSequence boot;
     private final VmSnapshots snapshots;
     private final PortForwards ports;
+    private final VmShares shares;
 
     /**
      * @param defaultImage the configured default image name; an image promoted with {@code image promote} wins over it
@@ -89,27 +95,27 @@ public final class VmService {
         this.lifecycle = new VmLifecycle(vms, subnet, new VmDirs(stateDir));
         this.images = new ImagePolicy(imageRows, defaultImage);
         HostKeys keys = new HostKeys();
-        Machines machines = new Machines(host.capabilities(), host.prefixLength(), agentPort, keys);
+        this.shares = new VmShares(vms.shares(), new ShareSessions(host.commands(), JoinedProcesses::start), lifecycle, locks, stateDir);
+        host.beforeClose(shares::close);
+        Machines machines = new Machines(Stream.concat(host.capabilities().stream(), Stream.of(new ShareCapability(shares::of)))
+                .toList(), host.prefixLength(), agentPort, keys);
         GoldenSnapshots goldens = new GoldenSnapshots(host.commands());
-        this.boot = new BootSequence(machines, deadlines, agentPort, sshPort, new IdentityParts(host.taps(), keys, goldens));
+        this.boot = new BootSequence(machines, deadlines, agentPort, sshPort, new IdentityParts(host.taps(), keys, goldens), shares);
         this.pipeline = new CreatePipeline(lifecycle, host.backends(), host.guestStart(), host.warm(), host.taps(), host.disks(),
                 host.nat(), catalog, boot, goldens);
         GoldenMaker maker = new GoldenMaker(host.disks(), host.taps(), keys, goldens, boot, host.warmDir());
         host.beforeClose(maker::stopAll);
         this.snapshots = new VmSnapshots(goldens, maker, host.backends(), lifecycle, host.warm(), deadlines);
-        this.power = new VmPower(lifecycle, images, host.backends(), host.taps(), host.disks(), boot, host.ports());
-        this.removal = new VmRemoval(lifecycle, locks, host.backends(), host.taps(), host.disks(), host.nat(), machines);
+        this.power = new VmPower(lifecycle, images, host.backends(), host.taps(), host.disks(), boot, host.ports(), shares);
+        this.removal = new VmRemoval(lifecycle, locks, host.backends(), host.taps(), host.disks(), host.nat(), machines, shares);
         this.ports = new PortForwards(lifecycle, locks, host.ports(), vms.ports(), this::ensureHostStarted);
         this.reconciler = new VmReconciler(lifecycle, host.backends(), host.taps(), host.dns(), host.nat(), removal,
-                liveTaps -> host.start(settings, liveTaps), ports::reconcile);
+                liveTaps -> host.start(settings, liveTaps), ports::reconcile, shares);
         this.startup = new HostStartup(reconciler, images, host.warm(), defaults);
-        this.views = new VmViews(lifecycle, host.dns().domain(), ports::of);
+        this.views = new VmViews(lifecycle, host.dns().domain(), ports::of, shares::of);
     }
 
-    /**
-     * Reconciles the store with the host and brings the host network up, once ({@link HostStartup});
-     * a failure is remembered and reported to every VM request.
-     */
+    /** Reconciles the store with the host and brings the host network up, once ({@link HostStartup}); a failure is kept. */
     public void ensureHostStarted() {
         startup.ensureStarted();
     }
@@ -149,11 +155,12 @@ public final class VmService {
         return snapshots;
     }
 
-    /**
-     * Checks a request to make a snapshot of {@code image} at the given size (null: the {@code [vm]}
-     * defaults; its {@code /root} at the {@code [vm]} disk size) and brings the host up for it: the
-     * golden machine takes a TAP.
-     */
+    /** The VMs' shared host directories ({@code vm share}, {@code vm unshare}). */
+    public VmShares shares() {
+        return shares;
+    }
+
+    /** Checks a request to snapshot {@code image} at a size (null: {@code [vm]}'s) and brings the host up (a golden machine takes a TAP). */
     public VmSnapshots.MakeRequest snapshotRequest(String image, Integer vcpus, Integer memoryMib) {
         CreatePlanner.Request sizes = new CreateRequest(null, image, vcpus, memoryMib, null).check(defaults);
         VmSnapshots.MakeRequest request = snapshots.checkMake(images.get(image), sizes.vcpus(), sizes.memoryMib(),
@@ -173,20 +180,15 @@ public final class VmService {
         boot.skipGuestWaits(points::skipsGuestWait);
     }
 
-    /**
-     * For shutdown: no further VM of a multi-VM delete starts, and the ones being deleted finish,
-     * waiting at most {@code limit}, so no VM is left half-deleted. Returns whether all finished.
-     */
+    /** For shutdown: no further VM of a multi-VM delete starts, the ones begun finish (at most {@code limit}); true when all did. */
     public boolean drainDeletes(Duration limit) {
         return removal.drain(limit);
     }
 
-    /**
-     * Checks a create request once and makes every choice ({@link CreatePlanner}), before anything
-     * is started or stored; then, the request being good, brings the host up for it.
-     */
+    /** Checks a create once and makes every choice ({@link CreatePlanner}) before anything changes; then brings the host up. */
     public CreatePlan plan(CreateRequest request) {
         CreatePlanner.Request checked = request.check(defaults);
+        List<Share> asked = shares.check(request.shares());
         String name = request.name() != null ? request.name()
                 : VmNames.generate(lifecycle.list().stream().map(Vm::name).collect(Collectors.toSet()), random);
         if (lifecycle.find(name).isPresent()) {
@@ -205,6 +207,7 @@ public final class VmService {
                         snapshots.forCreate(image, backend, checked.vcpus(), checked.memoryMib())));
         // Only a request that passed every check may set up the host network (bad input changes nothing).
         ensureHostStarted();
+        shares.expect(name, asked);
         return plan;
     }
 
@@ -212,7 +215,7 @@ public final class VmService {
     public VmInfo create(CreatePlan plan, StageRunner stages) {
         return locks.with(plan.name(), () -> {
             long start = System.nanoTime();
-            VmInfo created = views.info(pipeline.run(plan, stages));
+            VmInfo created = views.info(shares.creating(plan.name(), () -> pipeline.run(plan, stages)));
             snapshots.afterCreate(plan);
             LOG.info("VM {}: created in {} ms, running as {}", created.name(), (System.nanoTime() - start) / 1_000_000,
                     created.acceleration() == null ? created.vmm() : created.vmm() + " (" + created.acceleration() + ")");
@@ -232,10 +235,7 @@ public final class VmService {
         return withHost(name, vm -> power.restart(vm));
     }
 
-    /**
-     * Refuses an unknown VM before the host is started for it (rows exist only after the host was
-     * started, so the lookup needs no reconcile first), then runs {@code action} under its lock.
-     */
+    /** Refuses an unknown VM before the host is started for it (no reconcile needed), then runs {@code action} locked. */
     private VmInfo withHost(String name, Function<Vm, Vm> action) {
         lifecycle.get(name);
         ensureHostStarted();
@@ -280,7 +280,7 @@ public final class VmService {
 
     /** Starts watching running VMs' VMMs: a sweep at once, then every {@code every}. */
     public VmmWatch startWatch(Duration every) {
-        return watch(vm -> { }).schedule(every);
+        return watch(shares::detach).schedule(every);
     }
 
     /** An unscheduled watch that tells {@code onStopped} of each VM it marks stopped (tests sweep by hand). */

@@ -1,6 +1,7 @@
 package dev.banger.vm;
 
 import dev.banger.model.PortForward;
+import dev.banger.model.Share;
 import dev.banger.model.Vm;
 import dev.banger.model.VmInfo;
 import dev.banger.vm.state.VmLifecycle;
@@ -14,11 +15,13 @@ final class VmViews {
     private final VmLifecycle lifecycle;
     private final String domain;
     private final Function<String, List<PortForward>> ports;
+    private final Function<String, List<Share>> shares;
 
-    VmViews(VmLifecycle lifecycle, String domain, Function<String, List<PortForward>> ports) {
+    VmViews(VmLifecycle lifecycle, String domain, Function<String, List<PortForward>> ports, Function<String, List<Share>> shares) {
         this.lifecycle = lifecycle;
         this.domain = domain;
         this.ports = ports;
+        this.shares = shares;
     }
 
     VmInfo info(Vm vm) {
@@ -29,6 +32,6 @@ final class VmViews {
                         : runtime.instance().acceleration().summary(),
                 vm.pid(), runtime.tap(),
                 runtime.rootDisk() == null ? null : runtime.rootDisk().strategy().name().toLowerCase(Locale.ROOT).replace('_', '-'),
-                runtime.vmDir().toString(), vm.createdAt(), vm.updatedAt(), ports.apply(vm.name()));
+                runtime.vmDir().toString(), vm.createdAt(), vm.updatedAt(), ports.apply(vm.name()), shares.apply(vm.name()));
     }
 }

@@ -43,7 +43,7 @@ class CommandTreeTest {
     @Test
     void aGroupWithoutAKnownLeafGetsAllItsLeavesForHelpAndSuggestions() {
         assertThat(groups(CommandTree.forArgs(new String[] {"vm", "--help"})).get("vm").getSubcommands())
-                .hasSize(15).containsKeys("create", "ssh", "exec", "cp", "port");
+                .hasSize(17).containsKeys("create", "ssh", "exec", "cp", "port", "share", "unshare");
         assertThat(groups(CommandTree.forArgs(new String[] {"image", "lst"})).get("image").getSubcommands())
                 .containsKeys("list", "build");
     }
@@ -53,7 +53,7 @@ class CommandTreeTest {
         CommandLine full = CommandTree.full();
 
         assertThat(full.getSubcommands().values().stream().mapToInt(c -> c.getSubcommands().size()).sum())
-                .isEqualTo(3 + 4 + 9 + 15 + 1 + 1);
+                .isEqualTo(3 + 4 + 9 + 17 + 1 + 1);
     }
 
     @Test

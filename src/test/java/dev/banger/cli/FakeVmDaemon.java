@@ -44,14 +44,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FakeVmDaemon implements AutoCloseable {
     record NameParams(String name) {}
 
+    record ShareSpec(String hostPath, String guestPath, Boolean readOnly) {}
+
     record CreateParams(String name, String image, Integer vcpus, Integer memoryMib, Integer diskGib, Boolean cold,
-            List<String> publish) {
+            List<String> publish, List<ShareSpec> shares) {
         CreateParams(String name, String image, Integer vcpus, Integer memoryMib, Integer diskGib, Boolean cold) {
             this(name, image, vcpus, memoryMib, diskGib, cold, null);
         }
     }
 
     record PortParams(String name, String spec) {}
+    record ShareParams(String name, String hostPath, String guestPath, Boolean readOnly) {}
+
+    record UnshareParams(String name, String guestPath) {}
 
     record SnapshotParams(String name, Integer vcpus, Integer memoryMib) {}
 
@@ -146,6 +151,8 @@ final class FakeVmDaemon implements AutoCloseable {
                 recorded("vm.restart", NameParams.class, p -> vm(p.name())),
                 recorded("vm.delete", DeleteParams.class, p -> deleteResult),
                 recorded("vm.edit", EditParams.class, p -> vm(p.name())),
+                recorded("vm.share.add", ShareParams.class, p -> vm(p.name())),
+                recorded("vm.share.rm", UnshareParams.class, p -> vm(p.name())),
                 recorded("vm.stats", NameParams.class, p -> new VmStats(p.name(), VmState.RUNNING, 12.5, 3.25,
                         300L * 1024 * 1024, 1024, 8L << 30, 3L << 29, 3_700L)),
                 recorded("vm.health", NameParams.class, p -> {

@@ -7,10 +7,12 @@ import dev.banger.host.Command;
 import dev.banger.model.Operation;
 import dev.banger.model.OperationKind;
 import dev.banger.model.OperationState;
+import dev.banger.model.Share;
 import dev.banger.model.SshTarget;
 import dev.banger.model.Stage;
 import dev.banger.model.StageState;
 import dev.banger.model.VmDeleteResult;
+import dev.banger.model.VmInfo;
 import dev.banger.model.VmLogChunk;
 import dev.banger.model.VmState;
 import dev.banger.rpc.Json;
@@ -239,6 +241,70 @@ class VmCommandsTest {
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.lastJsonLine().get("outcomes").get(0).get("deleted").asBoolean()).isTrue();
+    }
+
+    @Test
+    void shareSendsARelativeHostPathMadeAbsoluteAndTheDefaultGuestPath() {
+        Run run = banger("vm", "share", "dev1", "project");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        String here = Path.of("").toAbsolutePath().resolve("project").toString();
+        assertThat(daemon.onlyParams("vm.share.add", FakeVmDaemon.ShareParams.class))
+                .isEqualTo(new FakeVmDaemon.ShareParams("dev1", here, "/mnt/project", false));
+        assertThat(run.stdout()).contains("dev1: " + here + " is at /mnt/project");
+    }
+
+    @Test
+    void shareTakesAGuestPathAndReadOnly() {
+        Run run = banger("vm", "share", "dev1", "/srv/data:/data:ro");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(daemon.onlyParams("vm.share.add", FakeVmDaemon.ShareParams.class))
+                .isEqualTo(new FakeVmDaemon.ShareParams("dev1", "/srv/data", "/data", true));
+        assertThat(run.stdout()).contains("/srv/data is at /data (read-only)");
+    }
+
+    @Test
+    void aShareSpecWithTooManyPartsIsAUsageErrorAndCallsNothing() {
+        Run run = banger("vm", "share", "dev1", "/a:/b:/c");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.stderr()).contains("too many ':' parts");
+        assertThat(daemon.methodsCalled()).isEmpty();
+    }
+
+    @Test
+    void createSendsEachShare() {
+        daemon.createSnapshots = List.of(created());
+
+        Run run = banger("vm", "create", "dev1", "--share", "/srv/src", "--share", "/srv/data:/data:ro");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(daemon.onlyParams("vm.create.begin", FakeVmDaemon.CreateParams.class).shares()).containsExactly(
+                new FakeVmDaemon.ShareSpec("/srv/src", "/mnt/src", false), new FakeVmDaemon.ShareSpec("/srv/data", "/data", true));
+    }
+
+    @Test
+    void unshareSendsTheGuestPath() {
+        Run run = banger("vm", "unshare", "dev1", "/data");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(daemon.onlyParams("vm.share.rm", FakeVmDaemon.UnshareParams.class))
+                .isEqualTo(new FakeVmDaemon.UnshareParams("dev1", "/data"));
+        assertThat(run.stdout()).contains("dev1: no longer shares /data");
+    }
+
+    @Test
+    void showListsEachShareWithWhereTheGuestSeesIt() {
+        VmInfo plain = FakeVmDaemon.vm("dev1");
+        VmInfo shared = new VmInfo(plain.name(), plain.image(), plain.state(), plain.vcpus(), plain.memoryMib(), plain.diskBytes(),
+                plain.ip(), plain.mac(), plain.vsockCid(), plain.dnsName(), plain.vmm(), plain.acceleration(), plain.pid(), plain.tap(),
+                plain.rootDisk(), plain.vmDir(), plain.createdAt(), plain.updatedAt(),
+                List.of(new Share("/srv/src", "/mnt/src", false), new Share("/srv/data", "/data", true)));
+
+        assertThat(VmView.fields(shared)).extracting(field -> field[0] + ": " + field[1])
+                .contains("share: /mnt/src <- /srv/src", "share: /data <- /srv/data (read-only)");
+        assertThat(VmView.fields(plain)).extracting(field -> field[0]).doesNotContain("share");
     }
 
     @Test

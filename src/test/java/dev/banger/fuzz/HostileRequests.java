@@ -80,6 +80,8 @@ final class HostileRequests {
             Map.entry("vm.port.list", Map.of("name", Field.VM_NAME)),
             Map.entry("vm.port.add", Map.of("name", Field.VM_NAME, "spec", Field.PORT_SPEC)),
             Map.entry("vm.port.rm", Map.of("name", Field.VM_NAME, "spec", Field.PORT_SPEC)),
+            Map.entry("vm.share.add", Map.of("name", Field.VM_NAME, "hostPath", Field.PATH, "guestPath", Field.PATH)),
+            Map.entry("vm.share.rm", Map.of("name", Field.VM_NAME, "guestPath", Field.PATH)),
             Map.entry("image.build.begin", Map.of("name", Field.IMAGE_NAME, "distro", Field.CHOICE, "profile", Field.CHOICE,
                     "size", Field.SIZE, "release", Field.RELEASE)),
             Map.entry("image.rebuildRootfs.begin", Map.of("name", Field.IMAGE_NAME)),

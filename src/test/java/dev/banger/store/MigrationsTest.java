@@ -34,7 +34,7 @@ class MigrationsTest {
         Path file = dir.resolve("state").resolve("state.db");
 
         try (Store store = Store.open(file)) {
-            assertThat(store.schemaVersion()).isEqualTo("5");
+            assertThat(store.schemaVersion()).isEqualTo("6");
             assertThat(store.path()).isEqualTo(file);
             assertThat(tables(file)).contains("images", "vms", "vm_allocations", "operations", "operation_stages");
             assertThat(store.summary().images()).isZero();
@@ -52,7 +52,7 @@ class MigrationsTest {
             store.vms().create(vm("dev1"), SUBNET);
         }
         try (Store store = Store.open(file)) {
-            assertThat(store.schemaVersion()).isEqualTo("5");
+            assertThat(store.schemaVersion()).isEqualTo("6");
             assertThat(store.vms().get("dev1").network().ip()).isEqualTo("172.30.0.2");
         }
     }
@@ -79,8 +79,8 @@ class MigrationsTest {
         }
 
         try (Store store = Store.open(file)) {
-            assertThat(store.schemaVersion()).isEqualTo("5");
-            assertThat(Integer.parseInt(store.schemaVersion())).isEqualTo(5);
+            assertThat(store.schemaVersion()).isEqualTo("6");
+            assertThat(Integer.parseInt(store.schemaVersion())).isEqualTo(6);
             Vm old = store.vms().get("old-vm");
             assertThat(old.image()).isEqualTo("old-image");
             assertThat(old.state()).isEqualTo(VmState.STOPPED);
@@ -113,7 +113,7 @@ class MigrationsTest {
         assertThatThrownBy(() -> Store.open(file))
                 .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PRECONDITION_FAILED))
                 .hasMessageContaining("the state database is at schema version 99")
-                .hasMessageContaining("knows only up to version 5")
+                .hasMessageContaining("knows only up to version 6")
                 .hasMessageContaining("upgrade banger");
         // Nothing was changed: the rows are still readable by a banger that knows version 99.
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement();

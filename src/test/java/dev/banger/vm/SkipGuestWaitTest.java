@@ -53,7 +53,7 @@ class SkipGuestWaitTest {
 
         assertThat(info.state()).isEqualTo(VmState.RUNNING);
         assertThat(stages.done()).containsExactlyInAnyOrderElementsOf(List.of("validate", "allocate", "root-disk", "work-disk",
-                "network", "capabilities", "vmm-start", "boot", "sshd", "services"));
+                "network", "capabilities", "vmm-start", "boot", "sshd", "services", "shares"));
         assertThat(stages.rolledBackStages()).isEmpty();
         assertThat(fx.vmm.started()).hasSize(1);
         assertThat(info.tap()).isNotNull();

@@ -78,7 +78,7 @@ class VmServiceTest {
 
         // Root disk, work disk and network run side by side, so they end in any order.
         assertThat(plan.stages()).containsExactly("validate", "allocate", "root-disk", "work-disk", "network", "capabilities",
-                "vmm-start", "boot", "sshd", "services");
+                "vmm-start", "boot", "sshd", "services", "shares");
         assertThat(stages.done()).containsExactlyInAnyOrderElementsOf(plan.stages());
         assertThat(stages.done().subList(0, 2)).containsExactly("validate", "allocate");
         assertThat(stages.done().subList(2, 5)).containsExactlyInAnyOrder("root-disk", "work-disk", "network");
@@ -474,7 +474,7 @@ class VmServiceTest {
 
         assertThat(plan.services()).containsExactly("opencode");
         assertThat(info.state()).isEqualTo(VmState.RUNNING);
-        assertThat(stages.done()).endsWith("sshd", "services");
+        assertThat(stages.done()).endsWith("sshd", "services", "shares");
         assertThat(asked.get()).isGreaterThan(6);
     }
 

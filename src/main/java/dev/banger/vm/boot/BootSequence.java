@@ -10,8 +10,8 @@ import java.util.function.Predicate;
  * The one way a VM's machine comes to run, for a create, a start and a restart alike: capabilities
  * prepared and the spec made, the VMM started paused (or a warm machine's settings written), the
  * host services the guest needs ready, the guest let run, then its agent, sshd and services
- * awaited. A create that restores a golden snapshot loads it instead of starting and booting
- * ({@link RestoreStep}) and gives the guest its identity ({@link IdentityStep}) before sshd. A warm machine is this sequence's first half done ahead of time ({@link
+ * awaited, then its shared directories mounted ({@link SharesStep}). A create that restores a
+ * golden snapshot loads it instead of starting and booting ({@link RestoreStep}) and gives the guest its identity ({@link IdentityStep}) before sshd. A warm machine is this sequence's first half done ahead of time ({@link
  * WarmMachineFactory}). Each step pushes its undo onto the job's log; the caller rolls back.
  * Thread-safe: jobs share nothing here.
  */
@@ -26,10 +26,15 @@ public final class BootSequence {
 
     public BootSequence(Machines machines, Function<Acceleration, BootDeadlines> deadlines, int agentPort, int sshPort,
             IdentityParts identity) {
+        this(machines, deadlines, agentPort, sshPort, identity, GuestShares.NONE);
+    }
+
+    public BootSequence(Machines machines, Function<Acceleration, BootDeadlines> deadlines, int agentPort, int sshPort,
+            IdentityParts identity, GuestShares shares) {
         this.steps = List.of(new CapabilitiesStep(machines), new VmmStartStep(machines), new GuestBootStep(machines, deadlines),
-                new SshdStep(), new ServicesStep());
+                new SshdStep(), new ServicesStep(), new SharesStep(shares));
         this.restoring = List.of(new CapabilitiesStep(machines), new RestoreStep(deadlines),
-                new IdentityStep(machines, identity), new SshdStep(), new ServicesStep());
+                new IdentityStep(machines, identity), new SshdStep(), new ServicesStep(), new SharesStep(shares));
         this.agentPort = agentPort;
         this.sshPort = sshPort;
     }

@@ -23,7 +23,9 @@ public enum CreateStage {
     VMM_START,
     BOOT,
     SSHD,
-    SERVICES;
+    SERVICES,
+    /** The VM's shared host directories mounted in the guest (nothing to do for a VM without shares). */
+    SHARES;
 
     private static final List<String> WIRE_NAMES = Arrays.stream(values()).map(CreateStage::wireName).toList();
 

@@ -12,7 +12,7 @@ class CreateStageTest {
     @Test
     void wireNamesAreTheStoredStageNamesInPipelineOrder() {
         assertThat(CreateStage.wireNames()).containsExactly("validate", "allocate", "root-disk", "work-disk", "network",
-                "capabilities", "restore", "identity", "vmm-start", "boot", "sshd", "services");
+                "capabilities", "restore", "identity", "vmm-start", "boot", "sshd", "services", "shares");
     }
 
     @Test

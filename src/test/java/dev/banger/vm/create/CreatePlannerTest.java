@@ -120,7 +120,7 @@ class CreatePlannerTest {
             assertThat(warm.vcpus()).isEqualTo(2);
         });
         assertThat(plan.stages()).containsExactly("validate", "allocate", "root-disk", "work-disk", "network", "capabilities",
-                "restore", "identity", "sshd", "services");
+                "restore", "identity", "sshd", "services", "shares");
     }
 
     @Test
