@@ -49,7 +49,7 @@ final class FakeVmDaemon implements AutoCloseable {
     record CreateParams(String name, String image, Integer vcpus, Integer memoryMib, Integer diskGib, Boolean cold,
             List<String> publish, List<ShareSpec> shares) {
         CreateParams(String name, String image, Integer vcpus, Integer memoryMib, Integer diskGib, Boolean cold) {
-            this(name, image, vcpus, memoryMib, diskGib, cold, null);
+            this(name, image, vcpus, memoryMib, diskGib, cold, null, null);
         }
     }
 

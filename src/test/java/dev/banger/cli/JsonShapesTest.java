@@ -88,10 +88,12 @@ class JsonShapesTest {
         commands.put("banger vm port list", List.of(VmPorts.class));
         commands.put("banger vm port rm", List.of(VmPorts.class));
         commands.put("banger vm restart", List.of(VmInfo.class));
+        commands.put("banger vm share", List.of(VmInfo.class));
         commands.put("banger vm show", List.of(VmInfo.class));
         commands.put("banger vm start", List.of(VmInfo.class));
         commands.put("banger vm stats", List.of(VmStats.class));
         commands.put("banger vm stop", List.of(VmInfo.class));
+        commands.put("banger vm unshare", List.of(VmInfo.class));
         commands.put("banger bench create", List.of(BenchReport.Json.class));
         return commands;
     }

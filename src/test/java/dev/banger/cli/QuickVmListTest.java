@@ -70,7 +70,7 @@ class QuickVmListTest {
         VmInfo published = new VmInfo(plain.name(), plain.image(), plain.state(), plain.vcpus(), plain.memoryMib(),
                 plain.diskBytes(), plain.ip(), plain.mac(), plain.vsockCid(), plain.dnsName(), plain.vmm(), plain.acceleration(),
                 plain.pid(), plain.tap(), plain.rootDisk(), plain.vmDir(), T0, T0,
-                List.of(dev.banger.model.PortForward.loopback(2222, 22)));
+                List.of(dev.banger.model.PortForward.loopback(2222, 22)), List.of(new dev.banger.model.Share("/srv/src", "/mnt/src", false)));
         String answer = answer(new VmList(List.of(published)));
 
         assertThat(rows(answer)).hasValue(List.of(VmView.row(published)));

@@ -299,7 +299,7 @@ class VmCommandsTest {
         VmInfo plain = FakeVmDaemon.vm("dev1");
         VmInfo shared = new VmInfo(plain.name(), plain.image(), plain.state(), plain.vcpus(), plain.memoryMib(), plain.diskBytes(),
                 plain.ip(), plain.mac(), plain.vsockCid(), plain.dnsName(), plain.vmm(), plain.acceleration(), plain.pid(), plain.tap(),
-                plain.rootDisk(), plain.vmDir(), plain.createdAt(), plain.updatedAt(),
+                plain.rootDisk(), plain.vmDir(), plain.createdAt(), plain.updatedAt(), List.of(),
                 List.of(new Share("/srv/src", "/mnt/src", false), new Share("/srv/data", "/data", true)));
 
         assertThat(VmView.fields(shared)).extracting(field -> field[0] + ": " + field[1])

@@ -29,7 +29,7 @@ class VmPortParamsTest {
 
     @Test
     void aCreatesPublishListIsCheckedWhenItArrives() {
-        assertThatThrownBy(() -> new VmMethods.CreateParams("dev1", null, null, null, null, null, null, List.of("2222:22", "1.2.3:1:1")))
+        assertThatThrownBy(() -> new VmMethods.CreateParams("dev1", null, null, null, null, null, null, List.of("2222:22", "1.2.3:1:1"), null))
                 .isInstanceOfSatisfying(InvalidParameterException.class, e -> assertThat(e.field()).isEqualTo("publish"))
                 .hasMessageContaining("host address '1.2.3' is not an IPv4 address");
         assertThat(VmPortMethods.forwards("publish", List.of("2222:22"))).containsExactly(PortForward.loopback(2222, 22));

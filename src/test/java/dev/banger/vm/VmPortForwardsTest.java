@@ -60,7 +60,7 @@ class VmPortForwardsTest {
     }
 
     private VmInfo create(String name, PortForward... publish) {
-        return service.create(service.plan(new CreateRequest(name, null, null, null, null, false, false, List.of(publish))),
+        return service.create(service.plan(new CreateRequest(name, null, null, null, null, false, false, List.of(publish), List.of())),
                 new RecordingStages());
     }
 
@@ -107,7 +107,7 @@ class VmPortForwardsTest {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             PortForward forward = PortForward.loopback(taken.getLocalPort(), 22);
 
-            assertThatThrownBy(() -> service.plan(new CreateRequest("dev1", null, null, null, null, false, false, List.of(forward))))
+            assertThatThrownBy(() -> service.plan(new CreateRequest("dev1", null, null, null, null, false, false, List.of(forward), List.of())))
                     .isInstanceOfSatisfying(BangerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT))
                     .hasMessageContaining("host port 127.0.0.1:" + taken.getLocalPort() + "/tcp is in use on this host");
         }
@@ -121,11 +121,11 @@ class VmPortForwardsTest {
         create("dev1", ssh);
 
         assertThatThrownBy(() -> service.plan(new CreateRequest("dev2", null, null, null, null, false, false,
-                List.of(new PortForward("0.0.0.0", ssh.hostPort(), 2222, "tcp")))))
+                List.of(new PortForward("0.0.0.0", ssh.hostPort(), 2222, "tcp")), List.of())))
                 .isInstanceOfSatisfying(BangerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT))
                 .hasMessageContaining("is already published by VM 'dev1'");
         assertThatThrownBy(() -> service.plan(new CreateRequest("dev2", null, null, null, null, false, false,
-                List.of(PortForward.loopback(freePort(), 80), PortForward.loopback(freePort() + 1, 80)))))
+                List.of(PortForward.loopback(freePort(), 80), PortForward.loopback(freePort() + 1, 80)), List.of())))
                 .isInstanceOfSatisfying(BangerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
                 .hasMessageContaining("publish one guest port twice");
     }

@@ -67,7 +67,7 @@ class VmSharesTest {
     }
 
     private VmInfo create(String name, Share... shares) {
-        return service.create(service.plan(new CreateRequest(name, null, null, null, null, false, false, List.of(shares))),
+        return service.create(service.plan(new CreateRequest(name, null, null, null, null, false, false, List.of(), List.of(shares))),
                 new RecordingStages());
     }
 
@@ -146,10 +146,10 @@ class VmSharesTest {
 
     @Test
     void aBadShareIsRefusedBeforeAnythingIsMade() {
-        assertThatThrownBy(() -> service.plan(new CreateRequest("dev1", null, null, null, null, false, false,
+        assertThatThrownBy(() -> service.plan(new CreateRequest("dev1", null, null, null, null, false, false, List.of(),
                 List.of(new Share(project.toString(), "/etc", false))))).isInstanceOfSatisfying(VmException.class,
                         e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT)).hasMessageContaining("guest path '/etc'");
-        assertThatThrownBy(() -> service.plan(new CreateRequest("dev1", null, null, null, null, false, false,
+        assertThatThrownBy(() -> service.plan(new CreateRequest("dev1", null, null, null, null, false, false, List.of(),
                 List.of(new Share(fx.stateDir.toString(), "/mnt/state", false))))).hasMessageContaining("state directory");
 
         assertThat(fx.store.vms().find("dev1")).isEmpty();
