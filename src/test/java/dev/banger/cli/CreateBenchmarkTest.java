@@ -293,4 +293,11 @@ class CreateBenchmarkTest {
         assertThat(deleted).containsExactly(creates.getFirst().name());
         assertThat(host.recorded()).isEmpty();
     }
+
+    @Test
+    void aBatchGivesEachLoginMoreTimeTheMoreGuestsShareTheHost() {
+        assertThat(CreateBenchmark.sshDeadline(1)).isEqualTo(java.time.Duration.ofMinutes(1));
+        assertThat(CreateBenchmark.sshDeadline(2)).isEqualTo(java.time.Duration.ofMinutes(1));
+        assertThat(CreateBenchmark.sshDeadline(8)).isEqualTo(java.time.Duration.ofMinutes(4));
+    }
 }
