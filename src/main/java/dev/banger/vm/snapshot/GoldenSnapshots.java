@@ -20,6 +20,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -42,10 +44,18 @@ public final class GoldenSnapshots {
     private static final Logger LOG = LoggerFactory.getLogger(GoldenSnapshots.class);
 
     private final HostCommands commands;
+    private final LongSupplier millis;
+    private final AtomicLong stamps = new AtomicLong();
 
     /** @param commands runs {@code du}, for the bytes a snapshot holds */
     public GoldenSnapshots(HostCommands commands) {
+        this(commands, System::currentTimeMillis);
+    }
+
+    /** @param millis the clock that stamps new snapshots' directories */
+    GoldenSnapshots(HostCommands commands, LongSupplier millis) {
         this.commands = commands;
+        this.millis = millis;
     }
 
     /** Where {@code image}'s snapshots live: beside its files. */
@@ -78,7 +88,9 @@ public final class GoldenSnapshots {
 
     /** A new, empty, private directory for a snapshot of {@code shape} being made; {@link #commit} names it. */
     public Path newDir(Image image, SnapshotShape shape) {
-        Path dir = root(image).resolve(NEW_PREFIX + shape.key() + "-" + System.currentTimeMillis());
+        // Strictly increasing, so two snapshots of a shape made within one millisecond never share a name.
+        long stamp = stamps.updateAndGet(last -> Math.max(last + 1, millis.getAsLong()));
+        Path dir = root(image).resolve(NEW_PREFIX + shape.key() + "-" + stamp);
         try {
             Files.createDirectories(dir.getParent());
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));

@@ -11,6 +11,7 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -122,5 +123,20 @@ class GoldenSnapshotsTest {
                 .as("a snapshot saved under emulation does not load under KVM").isNotEqualTo(base.key());
         assertThat(new SnapshotShape("dev", "qemu", false, 1, 512, "k".repeat(64), "console=ttyS0", "agent-1", "0.2.0").key())
                 .isNotEqualTo(base.key());
+    }
+
+    @Test
+    void snapshotsOfOneShapeMadeInTheSameMillisecondGetDirectoriesOfTheirOwn() throws IOException {
+        GoldenSnapshots stopped = new GoldenSnapshots(new ProcessHostCommands(), () -> 1_796_500_000_000L);
+        List<Path> dirs = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Path fresh = stopped.newDir(image, shape(1));
+            Files.writeString(fresh.resolve("state"), "saved guest");
+            dirs.add(stopped.commit(fresh, new SnapshotMeta(shape(1), GoldenSnapshots.fingerprint(image), Instant.now(),
+                    "02:b9:00:00:00:01", DiskFormat.QCOW2, 1L << 30, false)).dir());
+        }
+
+        assertThat(dirs).doesNotHaveDuplicates().allSatisfy(dir -> assertThat(dir).isDirectory());
+        assertThat(stopped.active(image)).singleElement().extracting(GoldenSnapshot::dir).isEqualTo(dirs.getLast());
     }
 }
