@@ -53,7 +53,8 @@ final class AllocateStep implements CreateStep {
         Optional<WarmMachines.Machine> claimed = switch (plan.launch()) {
             case LaunchPath.WarmMachine path -> warm.claim(path.shape());
             case LaunchPath.ColdBoot cold -> Optional.empty();
-            case LaunchPath.Restore restore -> restore.warm() == null ? Optional.<WarmMachines.Machine>empty() : warm.claim(restore.warm());
+            case LaunchPath.Restore restore -> restore.warm() == null ? Optional.<WarmMachines.Machine>empty()
+                    : warm.claim(restore.warm());
         };
         if (claimed.isEmpty()) {
             VmFiles.makeDir(dir);
